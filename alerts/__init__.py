@@ -1,0 +1,1 @@
+"""Alerts: subscriptions, matching, delivery over email and other channels, digests."""

@@ -1,0 +1,1 @@
+"""Benchmarks: each reports a value against a baseline measured in the same run."""

@@ -1,0 +1,1 @@
+"""The ``zonewatch`` command line: one group, one module per area."""

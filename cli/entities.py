@@ -1,0 +1,112 @@
+"""``zonewatch entities``: browse the zone and programme model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.config.zones import EntityKind
+from zonewatch.models.queries import entity_details, list_entities
+from zonewatch.models.services import describe_entry_diff
+
+
+@click.group()
+def entities() -> None:
+    """Browse the zone and programme model."""
+
+
+@entities.command("list")
+@click.option(
+    "--kind", type=click.Choice([kind.value for kind in EntityKind]), help="Only this kind."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_cli
+def list_command(cli_ctx: CliContext, kind: str | None, as_json: bool) -> None:
+    """List entities (zones, districts, complexes, programmes, authorities, ...)."""
+    with cli_ctx.app.session() as session:
+        rows: list[dict[str, Any]] = [
+            {
+                "id": entity.id,
+                "kind": entity.kind,
+                "parent": entity.parent_id,
+                "name_ko": entity.name_ko,
+                "name_en": entity.name_en,
+                "retired": entity.retired,
+            }
+            for entity in list_entities(session, kind)
+        ]
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "kind", "parent", "한국어", "English")
+    for row in rows:
+        name_en = row["name_en"] + (" (retired)" if row["retired"] else "")
+        table.add_row(row["id"], row["kind"], row["parent"] or "", row["name_ko"], name_en)
+    cli_ctx.console.print(table)
+    cli_ctx.console.print(f"{len(rows)} entities")
+
+
+@entities.command("show")
+@click.argument("entity_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_cli
+def show_command(cli_ctx: CliContext, entity_id: str, as_json: bool) -> None:
+    """Show one entity: names in both languages, aliases, parent, children, validity, history."""
+    with cli_ctx.app.session() as session:
+        details = entity_details(session, entity_id)
+    if as_json:
+        print_json(details)
+        return
+    _print_details(cli_ctx, details)
+
+
+def _print_details(cli_ctx: CliContext, details: dict[str, Any]) -> None:
+    def out(text: str) -> None:
+        cli_ctx.console.print(text, markup=True)
+
+    details = _escaped(details)
+    retired = " [red]retired[/red]" if details["retired"] else ""
+    out(f"[bold]{details['id']}[/bold] ({details['kind']}){retired}")
+    out(f"  한국어:  {details['name']['ko']}")
+    out(f"  English: {details['name']['en']}")
+    if details["parent"]:
+        parent = details["parent"]
+        out(f"  parent:  {parent['id']} — {parent['name_ko']} / {parent['name_en']}")
+    for label in ("authority", "region"):
+        if details[label]:
+            out(f"  {label}: {details[label]}")
+    if details["valid_from"] or details["valid_to"]:
+        out(f"  valid:   {details['valid_from'] or '?'} – {details['valid_to'] or 'now'}")
+    if details["notes"]:
+        out(f"  notes:   {details['notes']}")
+    out("[bold]names and aliases[/bold]")
+    for alias in details["aliases"]:
+        period = ""
+        if alias["valid_from"] or alias["valid_to"]:
+            period = f"  ({alias['valid_from'] or '…'} – {alias['valid_to'] or 'now'})"
+        out(f"  {alias['kind']:<12} {alias['lang']}  {alias['text']}{period}")
+    if details["children"]:
+        out(f"[bold]children ({len(details['children'])})[/bold]")
+        for child in details["children"]:
+            out(f"  {child['id']:<28} {child['kind']:<18} {child['name_ko']} / {child['name_en']}")
+    out("[bold]history[/bold]")
+    for change in details["history"]:
+        when = change["at"].strftime("%Y-%m-%d %H:%M")
+        summary = describe_entry_diff(change["before"], change["after"])
+        who = change["decided_by"] or change["origin"]
+        out(f"  {when}  {change['action']:<10} {change['status']:<9} by {who}: {summary}")
+
+
+def _escaped(value: Any) -> Any:
+    """Escape Rich markup in data, so that names with [brackets] print as written."""
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, dict):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value

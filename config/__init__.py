@@ -1,0 +1,1 @@
+"""Configuration: typed settings, the zone and programme model, the watched sources."""

@@ -1,0 +1,159 @@
+"""Typed settings, read from the environment (prefix ``ZONEWATCH_``) and validated at start-up.
+
+Every other part of zonewatch gets its configuration from a :class:`Settings` instance handed
+to it by :func:`zonewatch.app.configure`; nothing reads the environment on its own.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from zonewatch.errors import ConfigError
+
+DEFAULT_DATA_DIR = Path("data")
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+SUPPORTED_BROKERS = ("sqla+sqlite", "sqla+postgresql", "redis", "rediss", "memory", "filesystem")
+
+
+class Settings(BaseSettings):
+    """What an operator can set. Defaults give the embedded mode: no servers needed."""
+
+    model_config = SettingsConfigDict(env_prefix="ZONEWATCH_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=DEFAULT_DATA_DIR,
+        description="Directory for the SQLite database, raw snapshots and the embedded broker.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file zonewatch.sqlite in the data directory.",
+    )
+    broker_url: str | None = Field(
+        default=None,
+        description="Celery broker URL; default: a SQLite-backed broker in the data directory.",
+    )
+    smtp_url: str = Field(
+        default="smtp://localhost:25",
+        description="smtp:// or smtps:// URL with optional user:password@ and ?starttls=1.",
+    )
+    mail_from: str = Field(default="zonewatch <alerts@zonewatch.localhost>")
+    public_url: str = Field(
+        default="http://localhost:8080",
+        description="Base URL of the web endpoint, used in unsubscribe and review links.",
+    )
+    secret_key: str = Field(
+        default="change-me-in-production",
+        min_length=8,
+        description="Key that signs unsubscribe links.",
+    )
+    allowed_private_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Comma-separated hosts or IP networks that crawls may reach although private "
+        "(for the local replay server: 127.0.0.1). Everything else private is refused.",
+    )
+    timezone: str = Field(default="Asia/Seoul")
+    user_agent: str = Field(
+        default="zonewatch/0.1 (+https://github.com/zonewatch/zonewatch; policy change tracker)"
+    )
+    korea_api_key: str | None = Field(
+        default=None, description="Personal key for the korea.kr open press-release API."
+    )
+    zones_file: Path | None = Field(
+        default=None, description="Zone and programme model; default: the packaged zones.yaml."
+    )
+    sources_file: Path | None = Field(
+        default=None, description="Watched sources; default: the packaged sources.yaml."
+    )
+
+    @field_validator("allowed_private_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("allowed_private_hosts")
+    @classmethod
+    def _check_hosts(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for host in value:
+            if "/" in host:
+                ipaddress.ip_network(host, strict=False)
+            elif not host or any(ch in host for ch in " :@"):
+                raise ValueError(f"not a host name or IP network: {host!r}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            scheme = urlsplit(value).scheme.split("+")[0]
+            if scheme not in SUPPORTED_DATABASES:
+                raise ValueError(f"database must be one of {', '.join(SUPPORTED_DATABASES)}")
+        return value
+
+    @field_validator("broker_url")
+    @classmethod
+    def _check_broker_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in SUPPORTED_BROKERS:
+            raise ValueError(f"broker scheme must be one of {', '.join(SUPPORTED_BROKERS)}")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+            raise ValueError("must look like smtp://[user:password@]host[:port]")
+        return value
+
+    @model_validator(mode="after")
+    def _resolve_data_dir(self) -> Settings:
+        object.__setattr__(self, "data_dir", self.data_dir.expanduser().resolve())
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'zonewatch.sqlite'}"
+
+    @property
+    def effective_broker_url(self) -> str:
+        return self.broker_url or f"sqla+sqlite:///{self.data_dir / 'broker.sqlite'}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.effective_database_url.startswith("sqlite")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment plus explicit overrides.
+
+    A bad value raises :class:`ConfigError` naming the setting by its environment variable,
+    which is what an operator has to fix.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        message = first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"invalid setting ZONEWATCH_{field.upper()}: {message}") from exc

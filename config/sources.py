@@ -1,0 +1,147 @@
+"""The watched sources: the schema of ``sources.yaml`` and its loader."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from zonewatch.config.loading import parse_entries, read_yaml
+from zonewatch.errors import ConfigError
+
+SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+_CRON_FIELD = re.compile(r"^[\d*/,\-]+$")
+
+
+def parse_duration(text: str) -> timedelta:
+    """'90s', '15m', '6h', '1d' -> timedelta; anything else is a ValueError."""
+    match = _DURATION.match(text)
+    if not match:
+        raise ValueError(f"not a duration like '15m', '6h' or '1d': {text!r}")
+    return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
+
+
+class SourceKind(StrEnum):
+    BOARD = "board"
+    FEED = "feed"
+    API = "api"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Schedule(_Strict):
+    """When a source is crawled: a fixed interval or a cron line, plus random jitter."""
+
+    every: str | None = None
+    cron: str | None = None
+    jitter: str = "5m"
+
+    @field_validator("every", "jitter")
+    @classmethod
+    def _check_duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _check_cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            fields = value.split()
+            if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
+                raise ValueError(f"not a five-field cron line: {value!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Schedule:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError("give exactly one of 'every' or 'cron'")
+        return self
+
+    @property
+    def interval(self) -> timedelta | None:
+        return parse_duration(self.every) if self.every else None
+
+    @property
+    def jitter_delta(self) -> timedelta:
+        return parse_duration(self.jitter)
+
+
+class Politeness(_Strict):
+    """How gently a site is fetched. Robots rules always apply."""
+
+    concurrency: int = Field(default=1, ge=1, le=2)
+    delay_seconds: float = Field(default=2.0, ge=0, le=600)
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    retries: int = Field(default=3, ge=0, le=10)
+    max_response_mb: float = Field(default=20.0, gt=0, le=500)
+
+
+class SourceSpec(_Strict):
+    """One watched source as written in ``sources.yaml``."""
+
+    id: str = Field(pattern=SOURCE_ID_PATTERN)
+    name: str = Field(min_length=1)
+    owner: str = Field(description="Entity id of the authority that publishes the source.")
+    language: str = Field(pattern=r"^(ko|en)$")
+    kind: SourceKind
+    url: str
+    spider: str | None = Field(
+        default=None, description="A site-specific spider; default: the generic one for the kind."
+    )
+    schedule: Schedule = Schedule(every="6h")
+    politeness: Politeness = Politeness()
+    enabled: bool = True
+    parser: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Selectors and options for the generic spider of this kind.",
+    )
+    notes: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _check_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"must be an http(s) URL: {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class SourceList:
+    path: Path
+    sources: tuple[SourceSpec, ...]
+
+    def by_id(self) -> dict[str, SourceSpec]:
+        return {source.id: source for source in self.sources}
+
+
+def default_sources_path() -> Path:
+    return Path(str(resources.files("zonewatch.config") / "sources.yaml"))
+
+
+def load_sources(path: Path | None = None, known_entities: set[str] | None = None) -> SourceList:
+    """Load and check ``sources.yaml``; owners are checked against the zone model when given."""
+    path = path or default_sources_path()
+    data = read_yaml(path)
+    if isinstance(data, dict) and data.get("version") != 1:
+        raise ConfigError(f"{path}: 'version' must be 1")
+    if isinstance(data, dict) and data.get("sources") is None:
+        data = {**data, "sources": []}
+    sources = parse_entries(path, data, "sources", SourceSpec)
+    for index, source in enumerate(sources):
+        label = f"{path}: entry {index + 1} (id {source.id!r})"
+        if known_entities is not None and source.owner not in known_entities:
+            raise ConfigError(f"{label}: field 'owner': unknown entity {source.owner!r}")
+    return SourceList(path=path, sources=tuple(sources))

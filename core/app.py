@@ -1,0 +1,51 @@
+"""The one factory everything is built from: settings, database, and (later) the task app."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from zonewatch.config.settings import Settings, load_settings
+from zonewatch.models.db import make_engine, make_session_factory, session_scope
+
+if TYPE_CHECKING:
+    from celery import Celery
+
+
+@dataclass(eq=False)
+class App:
+    """A configured zonewatch: pass it (or its parts) down instead of using globals."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session] = field(repr=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work; commits at the end of the block."""
+        with session_scope(self.sessions) as session:
+            yield session
+
+    @cached_property
+    def celery(self) -> Celery:
+        """The task app, built on first use (commands that need no broker never touch it)."""
+        from zonewatch.workers.celery_app import make_celery
+
+        return make_celery(self)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def configure(settings: Settings | None = None, **overrides: object) -> App:
+    """Build a zonewatch from settings (default: the environment plus ``overrides``)."""
+    settings = settings or load_settings(**overrides)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.effective_database_url)
+    return App(settings=settings, engine=engine, sessions=make_session_factory(engine))

@@ -1,0 +1,44 @@
+"""The data model: SQLAlchemy 2 typed ORM classes, the same schema on SQLite and PostgreSQL.
+
+Import the classes from here; Alembic migrations under ``migrations/`` keep databases in step.
+"""
+
+from zonewatch.models.alerts import AlertDelivery, Digest, Subscriber, Subscription
+from zonewatch.models.base import Base
+from zonewatch.models.changes import ChangeEntity, ChangeRecord, ChangeTopic, EntityChange
+from zonewatch.models.classification import Fact, Mention, Topic, VersionTopic
+from zonewatch.models.documents import (
+    Announcement,
+    Attachment,
+    Document,
+    DocumentVersion,
+    Snapshot,
+)
+from zonewatch.models.entities import Entity, EntityAlias
+from zonewatch.models.sources import CrawlRun, SchedulerLease, Source
+
+__all__ = [
+    "AlertDelivery",
+    "Announcement",
+    "Attachment",
+    "Base",
+    "ChangeEntity",
+    "ChangeRecord",
+    "ChangeTopic",
+    "CrawlRun",
+    "Digest",
+    "Document",
+    "DocumentVersion",
+    "Entity",
+    "EntityAlias",
+    "EntityChange",
+    "Fact",
+    "Mention",
+    "SchedulerLease",
+    "Snapshot",
+    "Source",
+    "Subscriber",
+    "Subscription",
+    "Topic",
+    "VersionTopic",
+]

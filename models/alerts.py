@@ -1,0 +1,97 @@
+"""Subscribers, their subscriptions, and the delivery outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zonewatch.models.base import Base, Timestamped, utcnow
+
+
+class Subscriber(Timestamped, Base):
+    __tablename__ = "subscribers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="ko")
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    hard_failures: Mapped[int] = mapped_column(default=0)
+
+    subscriptions: Mapped[list[Subscription]] = relationship(
+        back_populates="subscriber", cascade="all, delete-orphan", order_by="Subscription.id"
+    )
+
+
+class Subscription(Timestamped, Base):
+    """What a subscriber wants: every set criterion must match (AND); unset ones match all."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (
+        Index("ix_subscriptions_entity", "entity_id"),
+        Index("ix_subscriptions_topic", "topic_id"),
+        Index("ix_subscriptions_source", "source_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    entity_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
+    topic_id: Mapped[str | None] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"))
+    source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    keyword: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(8))
+    change_kind: Mapped[str | None] = mapped_column(String(32))
+    min_significance: Mapped[float] = mapped_column(default=0.0)
+    delivery: Mapped[str] = mapped_column(String(16), default="immediate")
+    hour: Mapped[int] = mapped_column(default=8)
+    channel: Mapped[str] = mapped_column(String(500), default="email")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    subscriber: Mapped[Subscriber] = relationship(back_populates="subscriptions")
+
+
+class Digest(Base):
+    """One digest mail: which period it covers for which subscriber."""
+
+    __tablename__ = "digests"
+    __table_args__ = (UniqueConstraint("subscriber_id", "period", "period_end"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(16))
+    period_start: Mapped[dt.datetime]
+    period_end: Mapped[dt.datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    message_id: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
+class AlertDelivery(Base):
+    """The outbox: one row per subscriber, change and channel, written with the match."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        UniqueConstraint("subscriber_id", "change_id", "channel"),
+        Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
+    change_id: Mapped[int] = mapped_column(ForeignKey("change_records.id", ondelete="CASCADE"))
+    subscription_id: Mapped[int | None] = mapped_column(
+        ForeignKey("subscriptions.id", ondelete="SET NULL")
+    )
+    channel: Mapped[str] = mapped_column(String(500))
+    delivery: Mapped[str] = mapped_column(String(16))
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    message_id: Mapped[str] = mapped_column(String(300))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]

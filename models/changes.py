@@ -1,0 +1,113 @@
+"""Change records (the diff log analysts review) and changes to the zone model itself."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zonewatch.models.base import Base, utcnow
+
+
+class EntityChange(Base):
+    """A change to the zone model: applied from zones.yaml, or proposed from a document.
+
+    ``before`` and ``after`` hold the entity's entry (None for a creation or a removal).
+    """
+
+    __tablename__ = "entity_changes"
+    __table_args__ = (Index("ix_entity_changes_entity", "entity_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    origin: Mapped[str] = mapped_column(String(24))
+    before: Mapped[dict[str, Any] | None] = mapped_column()
+    after: Mapped[dict[str, Any] | None] = mapped_column()
+    effective_on: Mapped[dt.date | None]
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="SET NULL")
+    )
+    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ChangeRecord(Base):
+    """One change worth a person's attention; the unit that alerts and digests carry."""
+
+    __tablename__ = "change_records"
+    __table_args__ = (
+        Index("ix_change_records_created", "created_at"),
+        Index("ix_change_records_kind_created", "kind", "created_at"),
+        Index("ix_change_records_document", "document_id"),
+        Index("ix_change_records_review", "review_status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(
+        String(200), unique=True, doc="Makes building a record idempotent."
+    )
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    source_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sources.id", ondelete="SET NULL"), index=True
+    )
+    old_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="SET NULL")
+    )
+    new_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="SET NULL")
+    )
+    entity_change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("entity_changes.id", ondelete="SET NULL")
+    )
+    related_change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("change_records.id", ondelete="SET NULL"),
+        doc="What a correction corrects, or the other side of a fact change.",
+    )
+    title: Mapped[str] = mapped_column(String(1000))
+    summary: Mapped[str | None] = mapped_column(Text)
+    significance: Mapped[float] = mapped_column(default=0.0)
+    signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    diff: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    minor: Mapped[bool] = mapped_column(default=False)
+    occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    review_status: Mapped[str] = mapped_column(String(16), default="new")
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[dt.datetime | None]
+    review_note: Mapped[str | None] = mapped_column(Text)
+
+    entities: Mapped[list[ChangeEntity]] = relationship(cascade="all, delete-orphan")
+    topics: Mapped[list[ChangeTopic]] = relationship(cascade="all, delete-orphan")
+
+
+class ChangeEntity(Base):
+    """The entities a change is about: the index alert matching and filters use."""
+
+    __tablename__ = "change_entities"
+    __table_args__ = (Index("ix_change_entities_entity", "entity_id", "change_id"),)
+
+    change_id: Mapped[int] = mapped_column(
+        ForeignKey("change_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    entity_id: Mapped[str] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ChangeTopic(Base):
+    __tablename__ = "change_topics"
+    __table_args__ = (Index("ix_change_topics_topic", "topic_id", "change_id"),)
+
+    change_id: Mapped[int] = mapped_column(
+        ForeignKey("change_records.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic_id: Mapped[str] = mapped_column(
+        ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
+    )

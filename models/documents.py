@@ -1,0 +1,138 @@
+"""Documents seen at sources, their raw snapshots and their meaningful versions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zonewatch.models.base import Base, utcnow
+
+
+class Announcement(Base):
+    """One release as published, whichever sources it appeared at (a board and korea.kr)."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(1000))
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Document(Base):
+    """One item of one source, identified by the site's own id (stable across edits)."""
+
+    __tablename__ = "documents"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_documents_published", "published_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(2000))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    published_at: Mapped[dt.datetime | None]
+    first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_checked_at: Mapped[dt.datetime | None]
+    http_etag: Mapped[str | None] = mapped_column(String(300))
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    announcement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("announcements.id", ondelete="SET NULL"), index=True
+    )
+    current_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="SET NULL", use_alter=True)
+    )
+
+    versions: Mapped[list[DocumentVersion]] = relationship(
+        back_populates="document",
+        foreign_keys="DocumentVersion.document_id",
+        order_by="DocumentVersion.number",
+        passive_deletes=True,
+    )
+    current_version: Mapped[DocumentVersion | None] = relationship(
+        foreign_keys=[current_version_id], post_update=True
+    )
+
+
+class Snapshot(Base):
+    """A raw fetch of a page, kept apart from what was extracted from it.
+
+    The body itself lives in the data directory under ``path`` (content-addressed by sha256).
+    """
+
+    __tablename__ = "snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    fetched_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    url: Mapped[str] = mapped_column(String(2000))
+    http_status: Mapped[int]
+    content_type: Mapped[str | None] = mapped_column(String(200))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int]
+    path: Mapped[str] = mapped_column(String(500))
+
+
+class DocumentVersion(Base):
+    """What a document said at one point: a new row only when meaningful content changed."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (
+        UniqueConstraint("document_id", "number"),
+        Index("ix_document_versions_hash", "content_hash"),
+        Index("ix_document_versions_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(1000))
+    subtitle: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[dt.datetime | None]
+    department: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str | None] = mapped_column(String(8))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    extractor_version: Mapped[str] = mapped_column(String(40))
+    technical: Mapped[bool] = mapped_column(
+        default=False, doc="Produced by re-extraction with a newer extractor; alerts nobody."
+    )
+    classified_at: Mapped[dt.datetime | None]
+    classifier_version: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="version", cascade="all, delete-orphan", order_by="Attachment.position"
+    )
+
+
+class Attachment(Base):
+    """A file attached to a version (HWP, HWPX, PDF, ...) with its extracted text."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("version_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(500))
+    url: Mapped[str] = mapped_column(String(2000))
+    size: Mapped[int | None]
+    media_type: Mapped[str | None] = mapped_column(String(200))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str | None] = mapped_column(Text)
+    extraction_error: Mapped[str | None] = mapped_column(String(500))
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    version: Mapped[DocumentVersion] = relationship(back_populates="attachments")

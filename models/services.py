@@ -1,0 +1,302 @@
+"""Bring the database in line with the configuration files, recording every model change.
+
+Applying ``zones.yaml`` is how the zone model evolves by hand: each edit becomes an
+:class:`EntityChange` with its before and after, plus a ``model_change`` record for the change
+log. The first load of an empty model is recorded as history but raises no change records:
+it is the baseline, not news.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zonewatch.config.sources import SourceSpec
+from zonewatch.config.topics import TopicSpec
+from zonewatch.config.zones import EntitySpec
+from zonewatch.models.base import utcnow
+from zonewatch.models.changes import ChangeEntity, ChangeRecord, EntityChange
+from zonewatch.models.classification import Topic
+from zonewatch.models.entities import Entity, EntityAlias
+from zonewatch.models.sources import Source
+
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+CONFIG_ORIGIN = "config"
+PAST_TENSE = {
+    "create": "added",
+    "retire": "removed",
+    "rename": "renamed",
+    "lift": "lifted",
+    "designate": "designated",
+    "update": "updated",
+}
+
+
+@dataclass
+class SyncReport:
+    """What a sync did, for the command line to print."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.retired)
+
+
+def language_of(text: str) -> str:
+    return "ko" if _HANGUL.search(text) else "en"
+
+
+def entity_entry(spec: EntitySpec) -> dict[str, Any]:
+    """The canonical JSON form of an entry: what is stored, compared and shown as before/after."""
+    return spec.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+
+
+def alias_rows(spec: EntitySpec) -> list[EntityAlias]:
+    """Every name of an entity with its kind, language and validity."""
+    rows = [
+        EntityAlias(text=spec.name.ko, lang="ko", alias_kind="name"),
+        EntityAlias(text=spec.name.en, lang="en", alias_kind="name"),
+    ]
+    for kind, names in (
+        ("abbreviation", spec.abbreviations),
+        ("alias", spec.aliases),
+        ("weak", spec.weak_aliases),
+    ):
+        rows.extend(
+            EntityAlias(text=text, lang=language_of(text), alias_kind=kind) for text in names
+        )
+    for former in spec.former_names:
+        texts = [name for name in (former.ko, former.en) if name] + list(former.abbreviations)
+        rows.extend(
+            EntityAlias(
+                text=text,
+                lang=language_of(text),
+                alias_kind="former",
+                valid_from=former.from_,
+                valid_to=former.until,
+            )
+            for text in texts
+        )
+    unique: dict[tuple[str, str], EntityAlias] = {}
+    for row in rows:
+        unique.setdefault((row.text, row.alias_kind), row)
+    return list(unique.values())
+
+
+def classify_edit(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """Name an edit the way an analyst would: create, rename, designate, lift, retire, update."""
+    if before is None:
+        return "create"
+    if after is None:
+        return "retire"
+    if before.get("name") != after.get("name"):
+        return "rename"
+    if before.get("lifted") != after.get("lifted") and after.get("lifted"):
+        return "lift"
+    if before.get("designated") != after.get("designated"):
+        return "designate"
+    return "update"
+
+
+def _apply_spec(entity: Entity, spec: EntitySpec) -> None:
+    entity.kind = spec.kind.value
+    entity.parent_id = spec.parent
+    entity.name_ko = spec.name.ko
+    entity.name_en = spec.name.en
+    entity.authority_id = spec.authority
+    entity.region_id = spec.region
+    entity.valid_from = spec.designated
+    entity.valid_to = spec.lifted
+    entity.notes = spec.notes
+    entity.retired = False
+    entity.spec = entity_entry(spec)
+    _replace_aliases(entity, alias_rows(spec))
+
+
+def _replace_aliases(entity: Entity, wanted: list[EntityAlias]) -> None:
+    """Update aliases in place: rows that stay keep their ids (and the unique key holds)."""
+    current = {(alias.text, alias.alias_kind): alias for alias in entity.aliases}
+    keep = []
+    for row in wanted:
+        existing = current.pop((row.text, row.alias_kind), None)
+        if existing is None:
+            keep.append(row)
+            continue
+        existing.lang, existing.valid_from, existing.valid_to = (
+            row.lang,
+            row.valid_from,
+            row.valid_to,
+        )
+        keep.append(existing)
+    entity.aliases = keep
+
+
+def _record_change(
+    session: Session,
+    entity_id: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    *,
+    baseline: bool,
+) -> None:
+    action = classify_edit(before, after)
+    change = EntityChange(
+        entity_id=entity_id,
+        action=action,
+        status="applied",
+        origin=CONFIG_ORIGIN,
+        before=before,
+        after=after,
+        effective_on=utcnow().date(),
+        decided_by="zones.yaml",
+        decided_at=utcnow(),
+    )
+    session.add(change)
+    if baseline:
+        return
+    session.flush()
+    title = f"Zone model: {entity_id} {PAST_TENSE[action]}"
+    record = ChangeRecord(
+        kind="model_change",
+        dedupe_key=f"entity-change:{change.id}",
+        entity_change_id=change.id,
+        title=title,
+        summary=describe_entry_diff(before, after),
+        significance=0.6 if action in ("create", "retire", "rename", "lift", "designate") else 0.3,
+        signals={"model_change": action, "origin": CONFIG_ORIGIN},
+        diff={"before": before, "after": after},
+    )
+    session.add(record)
+    session.flush()
+    if session.get(Entity, entity_id) is not None:
+        session.add(ChangeEntity(change_id=record.id, entity_id=entity_id))
+
+
+def describe_entry_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+    """A one-line human summary of which fields changed and how."""
+    if before is None:
+        return "added to the zone model"
+    if after is None:
+        return "removed from the zone model"
+    parts = []
+    for key in sorted(set(before) | set(after)):
+        if before.get(key) != after.get(key):
+            old = json.dumps(before.get(key), ensure_ascii=False)
+            new = json.dumps(after.get(key), ensure_ascii=False)
+            parts.append(f"{key}: {old} -> {new}")
+    return "; ".join(parts)
+
+
+def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport:
+    """Make the entities table match ``specs``; returns what changed."""
+    report = SyncReport()
+    specs = list(specs)
+    existing = {entity.id: entity for entity in session.scalars(select(Entity))}
+    baseline = not existing
+    wanted = {spec.id for spec in specs}
+
+    # Create every entity first (without references) so that parents may come later in the file.
+    for spec in specs:
+        if spec.id not in existing:
+            entity = Entity(
+                id=spec.id, kind=spec.kind.value, name_ko=spec.name.ko, name_en=spec.name.en
+            )
+            session.add(entity)
+            existing[spec.id] = entity
+            report.created.append(spec.id)
+    session.flush()
+
+    for spec in specs:
+        entity = existing[spec.id]
+        after = entity_entry(spec)
+        if spec.id in report.created:
+            _apply_spec(entity, spec)
+            session.flush()
+            _record_change(session, spec.id, None, after, baseline=baseline)
+        elif entity.spec != after or entity.retired:
+            before = None if entity.retired else dict(entity.spec)
+            _apply_spec(entity, spec)
+            session.flush()
+            _record_change(session, spec.id, before, after, baseline=False)
+            report.updated.append(spec.id)
+        else:
+            report.unchanged += 1
+
+    for entity_id, entity in existing.items():
+        if entity_id not in wanted and not entity.retired:
+            before = dict(entity.spec)
+            entity.retired = True
+            entity.valid_to = entity.valid_to or utcnow().date()
+            _record_change(session, entity_id, before, None, baseline=False)
+            report.retired.append(entity_id)
+    session.flush()
+    return report
+
+
+def sync_topics(session: Session, topics: Iterable[TopicSpec]) -> SyncReport:
+    report = SyncReport()
+    for spec in topics:
+        topic = session.get(Topic, spec.id)
+        values = {"name_en": spec.name.en, "name_ko": spec.name.ko, "description": spec.description}
+        if topic is None:
+            session.add(Topic(id=spec.id, **values))
+            report.created.append(spec.id)
+        elif any(getattr(topic, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(topic, key, value)
+            report.updated.append(spec.id)
+        else:
+            report.unchanged += 1
+    session.flush()
+    return report
+
+
+def source_entry(spec: SourceSpec) -> dict[str, Any]:
+    return spec.model_dump(mode="json", exclude_none=True)
+
+
+def sync_sources(session: Session, specs: Iterable[SourceSpec]) -> SyncReport:
+    """Upsert sources from configuration, keeping operator state (pause, schedule position)."""
+    report = SyncReport()
+    specs = list(specs)
+    existing = {source.id: source for source in session.scalars(select(Source))}
+    for spec in specs:
+        entry = source_entry(spec)
+        source = existing.get(spec.id)
+        if source is None:
+            source = Source(id=spec.id)
+            session.add(source)
+            report.created.append(spec.id)
+        elif source.spec == entry and source.enabled == spec.enabled:
+            report.unchanged += 1
+            continue
+        else:
+            report.updated.append(spec.id)
+        source.name = spec.name
+        source.kind = spec.kind.value
+        source.url = spec.url
+        source.owner_id = spec.owner
+        source.language = spec.language
+        source.enabled = spec.enabled
+        source.spec = entry
+    wanted = {spec.id for spec in specs}
+    for source_id, source in existing.items():
+        if source_id not in wanted and source.enabled:
+            source.enabled = False
+            report.retired.append(source_id)
+    session.flush()
+    return report
+
+
+def count_rows(session: Session, model: type[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)

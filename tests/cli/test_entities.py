@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import json
+
+from tests.cli.conftest import Run
+
+
+def test_show_ifez_lists_names_aliases_and_districts(zonewatch: Run) -> None:
+    zonewatch("init")
+    shown = zonewatch("entities", "show", "ifez").stdout
+    assert "인천경제자유구역" in shown
+    assert "Incheon Free Economic Zone" in shown
+    assert "IFEZ" in shown
+    for district in ("ifez-songdo", "ifez-cheongna", "ifez-yeongjong"):
+        assert district in shown
+    details = json.loads(zonewatch("entities", "show", "ifez", "--json").stdout)
+    assert details["parent"]["id"] == "kfez"
+    assert {alias["kind"] for alias in details["aliases"]} >= {"name", "abbreviation"}
+
+
+def test_list_filters_by_kind(zonewatch: Run) -> None:
+    zonewatch("init")
+    rows = json.loads(zonewatch("entities", "list", "--kind", "fez", "--json").stdout)
+    ids = {row["id"] for row in rows}
+    assert {"ifez", "bjfez", "gfez", "ggfez", "dgfez", "cbfez", "efez"} <= ids
+    assert all(row["kind"] == "fez" for row in rows)
+
+
+def test_unknown_entity_is_one_clear_line(zonewatch: Run) -> None:
+    zonewatch("init")
+    result = zonewatch("entities", "show", "atlantis", check=False)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip() == "error: unknown entity 'atlantis' (see `zonewatch entities list`)"
+    )
+
+
+def test_uninitialised_database_says_what_to_do(zonewatch: Run) -> None:
+    result = zonewatch("entities", "list", check=False)
+    assert result.returncode != 0
+    assert "zonewatch init" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

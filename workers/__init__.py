@@ -1,0 +1,1 @@
+"""Celery workers: tasks that move items through crawl -> ingest -> classify -> diff -> alert."""
