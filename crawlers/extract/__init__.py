@@ -1,0 +1,38 @@
+"""Extraction: pure functions from fetched bytes to clean text, dates and attachment text.
+
+No network and no database: spiders, feed readers and the replay server hand bytes in and get
+values out, so every rule here is testable offline and deterministic. ``EXTRACTOR_VERSION`` is
+stored with each extracted version; bump it whenever the output for the same input changes,
+so that re-extraction can be told apart from a real change at the source.
+"""
+
+from zonewatch.crawlers.extract.attachments import AttachmentText, extract_attachment_text
+from zonewatch.crawlers.extract.dates import KST, parse_published
+from zonewatch.crawlers.extract.encoding import Decoded, decode_html, decode_text
+from zonewatch.crawlers.extract.html import (
+    extract_body,
+    html_to_text,
+    repair_hwp_html,
+    select_text,
+)
+from zonewatch.crawlers.extract.language import detect_language
+from zonewatch.crawlers.extract.text import normalize_text
+
+EXTRACTOR_VERSION = "1"
+
+__all__ = [
+    "EXTRACTOR_VERSION",
+    "KST",
+    "AttachmentText",
+    "Decoded",
+    "decode_html",
+    "decode_text",
+    "detect_language",
+    "extract_attachment_text",
+    "extract_body",
+    "html_to_text",
+    "normalize_text",
+    "parse_published",
+    "repair_hwp_html",
+    "select_text",
+]
