@@ -60,6 +60,7 @@ migration: $(STAMP) ## Autogenerate a migration against a scratch database: make
 	mkdir -p build && rm -f build/migration.sqlite*
 	ZONEWATCH_DATABASE_URL=$(MIGRATION_DB) $(BIN)/alembic -c models/alembic.ini upgrade head
 	ZONEWATCH_DATABASE_URL=$(MIGRATION_DB) $(BIN)/alembic -c models/alembic.ini revision --autogenerate -m "$(m)"
+	$(BIN)/ruff check --fix --quiet models/migrations/versions
 	$(BIN)/ruff format models/migrations/versions
 
 clean: ## Remove the virtualenv, caches and demo data

@@ -9,6 +9,7 @@ import click
 from rich.console import Console
 
 from zonewatch.app import App, configure
+from zonewatch.config.settings import Settings, load_settings
 
 
 class CliContext:
@@ -19,6 +20,19 @@ class CliContext:
         self._app: App | None = None
         self.console = Console(highlight=False, soft_wrap=True)
         self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @property
+    def settings(self) -> Settings:
+        """Settings alone, for commands that need no database."""
+        if self._app is not None:
+            return self._app.settings
+        return load_settings(**self.overrides)
+
+    def override(self, **values: Any) -> None:
+        """Change settings before the app is built (options such as --replay)."""
+        if self._app is not None:
+            raise RuntimeError("settings overridden after the app was built")
+        self.overrides.update(values)
 
     @property
     def app(self) -> App:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from zonewatch import __version__
 from zonewatch.cli.context import CliContext
+from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command, replay
 from zonewatch.cli.entities import entities
 from zonewatch.cli.setup import demo, init
 from zonewatch.cli.sources import sources
@@ -48,6 +49,10 @@ cli.add_command(demo)
 cli.add_command(entities)
 cli.add_command(sources)
 cli.add_command(worker)
+cli.add_command(crawl)
+cli.add_command(parse_feed_command)
+cli.add_command(parse_page_command)
+cli.add_command(replay)
 cli.add_command(beat)
 
 

@@ -65,6 +65,21 @@ class Settings(BaseSettings):
     korea_api_key: str | None = Field(
         default=None, description="Personal key for the korea.kr open press-release API."
     )
+    replay_url: str | None = Field(
+        default=None,
+        description="Send every crawl request to this local replay server instead of the web "
+        "(tests and the demo); its host must be in the allowed private hosts.",
+    )
+    crawl_delay_scale: float = Field(
+        default=1.0,
+        ge=0,
+        le=10,
+        description="Multiplies the configured delays between requests; 0 only against the "
+        "local replay server (robots.txt Crawl-delay is always honoured in full).",
+    )
+    crawl_timeout_seconds: float = Field(
+        default=1800, gt=0, description="A crawl process running longer than this is stopped."
+    )
     zones_file: Path | None = Field(
         default=None, description="Zone and programme model; default: the packaged zones.yaml."
     )
@@ -113,6 +128,15 @@ class Settings(BaseSettings):
         if value is not None and urlsplit(value).scheme not in SUPPORTED_BROKERS:
             raise ValueError(f"broker scheme must be one of {', '.join(SUPPORTED_BROKERS)}")
         return value
+
+    @field_validator("replay_url")
+    @classmethod
+    def _check_replay_url(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = urlsplit(value)
+            if parts.scheme != "http" or not parts.hostname or parts.path not in ("", "/"):
+                raise ValueError("must look like http://127.0.0.1:8765")
+        return value.rstrip("/") if value else value
 
     @field_validator("smtp_url")
     @classmethod

@@ -11,9 +11,18 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from zonewatch.config.loading import parse_entries, read_yaml
+from zonewatch.config.parsers import PARSERS, ApiParser, BoardParser, FeedParser
 from zonewatch.errors import ConfigError
 
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -108,6 +117,36 @@ class SourceSpec(_Strict):
         description="Selectors and options for the generic spider of this kind.",
     )
     notes: str | None = None
+
+    @field_validator("parser")
+    @classmethod
+    def _check_parser(cls, value: dict[str, Any], info: ValidationInfo) -> dict[str, Any]:
+        kind = info.data.get("kind")
+        if kind is None or (not value and kind != SourceKind.BOARD):
+            return value
+        try:
+            PARSERS[kind].model_validate(value)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
+            raise ValueError(f"{where}: {message.removeprefix('Value error, ')}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _board_needs_parser(self) -> SourceSpec:
+        if self.kind is SourceKind.BOARD and not self.parser:
+            raise ValueError("a board source needs a 'parser' block (list_url, rows, ...)")
+        return self
+
+    def board_parser(self) -> BoardParser:
+        return BoardParser.model_validate(self.parser)
+
+    def feed_parser(self) -> FeedParser:
+        return FeedParser.model_validate(self.parser)
+
+    def api_parser(self) -> ApiParser:
+        return ApiParser.model_validate(self.parser)
 
     @field_validator("url")
     @classmethod

@@ -12,6 +12,7 @@ from zonewatch.models.documents import (
     Attachment,
     Document,
     DocumentVersion,
+    FetchedItem,
     Snapshot,
 )
 from zonewatch.models.entities import Entity, EntityAlias
@@ -33,6 +34,7 @@ __all__ = [
     "EntityAlias",
     "EntityChange",
     "Fact",
+    "FetchedItem",
     "Mention",
     "SchedulerLease",
     "Snapshot",

@@ -42,6 +42,9 @@ class Document(Base):
     last_checked_at: Mapped[dt.datetime | None]
     http_etag: Mapped[str | None] = mapped_column(String(300))
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    list_fingerprint: Mapped[str | None] = mapped_column(
+        String(64), doc="Hash of what the list page shows for the item (title, date)."
+    )
     announcement_id: Mapped[int | None] = mapped_column(
         ForeignKey("announcements.id", ondelete="SET NULL"), index=True
     )
@@ -136,3 +139,30 @@ class Attachment(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     version: Mapped[DocumentVersion] = relationship(back_populates="attachments")
+
+
+class FetchedItem(Base):
+    """What a crawl fetched for one item, staged for the ingest stage.
+
+    The crawl process writes one row per item as it goes (so a failure on page 3 keeps what
+    pages 1-2 gave); ingest turns it into a document version, or only marks the document seen.
+    """
+
+    __tablename__ = "fetched_items"
+    __table_args__ = (
+        UniqueConstraint("run_id", "external_id"),
+        Index("ix_fetched_items_status", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(
+        String(16), doc="fetched, not_modified, listed (seen on the list only) or gone."
+    )
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    error: Mapped[str | None] = mapped_column(String(1000))
+    fetched_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    ingested_at: Mapped[dt.datetime | None]

@@ -60,3 +60,18 @@ def test_editable_install_imports_from_outside_the_repo(tmp_path: Path) -> None:
     _, count, models_file = _python(code, cwd=tmp_path)
     assert int(count) > 250
     assert Path(models_file).resolve().parent == ROOT / "models"
+
+
+def test_every_python_folder_is_a_listed_package() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = config["tool"]["setuptools"]
+    listed = set(setuptools["packages"])
+    for name, folder in setuptools["package-dir"].items():
+        for init in (ROOT / folder).rglob("__init__.py"):
+            relative = init.parent.relative_to(ROOT / folder).parts
+            package = ".".join((name, *relative))
+            assert package in listed, (
+                f"{package} ({init.parent}) is missing from pyproject packages"
+            )

@@ -19,6 +19,11 @@ sources:
     kind: board
     url: https://www.ifez.go.kr/main/pst/list.do?pst_id=noti03
     schedule: {every: 3h, jitter: 10m}
+    parser:
+      list_url: /main/pst/list.do?pst_id=noti03&page={page}
+      rows: "#real_contents table tbody tr"
+      link: td.subject a
+      id_param: pst_sn
 """
 
 
@@ -55,10 +60,19 @@ def test_schedule_helpers(tmp_path: Path) -> None:
             ("    schedule:", "    politeness: {concurrency: 9}\n    schedule:"),
             "field 'politeness.concurrency'",
         ),
+        (("      rows: ", "      rowz: "), "field 'parser': rows: Field required"),
+        (("id_param: pst_sn", "id_pattern: 'no group'"), "field 'parser': id_pattern: .*group"),
+        (("id_param: pst_sn", "colour: red"), "field 'parser': colour: unknown field"),
     ],
 )
 def test_mistakes_are_named(tmp_path: Path, edit: tuple[str, str], expected: str) -> None:
     text = VALID.replace(*edit)
     assert text != VALID
     with pytest.raises(ConfigError, match=r"entry 1 \(id 'ifez-press'\): " + expected):
+        load_sources(write(tmp_path, text), known_entities={"ifez"})
+
+
+def test_board_without_parser_is_rejected(tmp_path: Path) -> None:
+    text = VALID.split("    parser:")[0]
+    with pytest.raises(ConfigError, match="needs a 'parser' block"):
         load_sources(write(tmp_path, text), known_entities={"ifez"})

@@ -1,0 +1,78 @@
+"""``zonewatch crawl``, ``parse-feed``, ``parse-page`` and ``replay``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.config.sources import SourceSpec
+from zonewatch.errors import NotFoundError
+
+
+@click.command()
+@click.argument("source_id")
+@click.option("--replay", "replay_url", help="Crawl a local replay server instead of the web.")
+@pass_cli
+def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None) -> None:
+    """Crawl one source now (in its own process), ingest what it found, print the run record."""
+    from zonewatch.crawlers.service import crawl_now
+
+    if replay_url:
+        cli_ctx.override(replay_url=replay_url, allowed_private_hosts=_replay_host(replay_url))
+    record = crawl_now(cli_ctx.app, source_id)
+    print_json(record)
+
+
+def _replay_host(replay_url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(replay_url).hostname or "127.0.0.1"
+
+
+@click.command("parse-feed")
+@click.argument("location")
+@pass_cli
+def parse_feed_command(cli_ctx: CliContext, location: str) -> None:
+    """Print what would be extracted from a feed (a file or a URL), as JSON."""
+    from zonewatch.crawlers.inspect import parse_feed, read_input
+
+    body, content_type, url = read_input(location, cli_ctx.settings)
+    print_json(parse_feed(body, content_type, url))
+
+
+@click.command("parse-page")
+@click.argument("source_id")
+@click.argument("location")
+@pass_cli
+def parse_page_command(cli_ctx: CliContext, source_id: str, location: str) -> None:
+    """Print what SOURCE's spider would extract from a page (a file or a URL), as JSON."""
+    from zonewatch.config.sources import load_sources
+    from zonewatch.crawlers.inspect import parse_page, read_input
+
+    sources = load_sources(cli_ctx.settings.sources_file).by_id()
+    spec: SourceSpec | None = sources.get(source_id)
+    if spec is None:
+        raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
+    body, content_type, url = read_input(location, cli_ctx.settings)
+    print_json(parse_page(spec, body, content_type, url))
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--state", default=0, show_default=True, type=int, help="Timeline state to start in.")
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Also serve a press-release corpus (jsonl.gz) through korea.kr page shapes.",
+)
+def replay(host: str, port: int, state: int, corpus: Path | None) -> None:
+    """Serve recorded-style copies of the real press rooms on a local port, until Ctrl-C."""
+    from zonewatch.replay.server import serve
+
+    serve(host=host, port=port, corpus=corpus, state=state)
+
+
+__all__ = ["crawl", "parse_feed_command", "parse_page_command", "replay"]

@@ -1,0 +1,185 @@
+"""The crawl process: ``python -m zonewatch.crawlers.child RUN_ID``.
+
+Each crawl runs in a process of its own because Twisted's reactor cannot be restarted inside a
+long-lived worker. The process reads its run and source from the database, crawls, stages
+items as they come (see the pipeline) and writes the run's numbers back before it exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+from scrapy import signals
+from scrapy.crawler import CrawlerProcess
+from sqlalchemy import select
+
+from zonewatch.app import App, configure
+from zonewatch.config.sources import SourceKind, SourceSpec
+from zonewatch.crawlers.clock import crawl_time
+from zonewatch.crawlers.recheck import KnownItem
+from zonewatch.crawlers.scrapy_settings import scrapy_settings
+from zonewatch.crawlers.spiders.api import ApiSpider, MissingApiKeyError
+from zonewatch.crawlers.spiders.base import ERRORS_STAT, SourceSpider
+from zonewatch.crawlers.spiders.board import BoardSpider
+from zonewatch.crawlers.spiders.feed import FeedSpider
+from zonewatch.models import CrawlRun, Document, Source
+from zonewatch.models.base import utcnow
+
+SPIDERS: dict[SourceKind, type[SourceSpider]] = {
+    SourceKind.BOARD: BoardSpider,
+    SourceKind.FEED: FeedSpider,
+    SourceKind.API: ApiSpider,
+}
+EXIT_SKIPPED = 3
+
+
+def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
+    with app.session() as session:
+        return {
+            doc.external_id: KnownItem(
+                external_id=doc.external_id,
+                list_fingerprint=doc.list_fingerprint,
+                etag=doc.http_etag,
+                last_modified=doc.http_last_modified,
+                published_at=doc.published_at,
+                first_seen_at=doc.first_seen_at,
+                last_checked_at=doc.last_checked_at,
+                status=doc.status,
+            )
+            for doc in session.scalars(select(Document).where(Document.source_id == source_id))
+        }
+
+
+def previous_state(app: App, source_id: str, run_id: int) -> dict[str, Any]:
+    """What the last finished run learnt that the next needs (a feed's ETag)."""
+    with app.session() as session:
+        run = session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.source_id == source_id, CrawlRun.id != run_id)
+            .where(CrawlRun.status.in_(("ok", "partial")))
+            .order_by(CrawlRun.id.desc())
+            .limit(1)
+        ).first()
+        return dict(run.stats.get("state", {})) if run is not None else {}
+
+
+def crawl(app: App, run_id: int) -> int:
+    with app.session() as session:
+        run = session.get(CrawlRun, run_id)
+        if run is None:
+            print(f"error: no crawl run {run_id}", file=sys.stderr)
+            return 2
+        source_row = session.get(Source, run.source_id)
+        assert source_row is not None
+        spec = SourceSpec.model_validate(source_row.spec)
+        run.status = "running"
+        run.started_at = run.started_at or utcnow()
+    spider_cls = SPIDERS[spec.kind]
+    process = CrawlerProcess(
+        settings=scrapy_settings(app.settings, spec, run_id),
+        install_root_handler=True,
+    )
+    crawler = process.create_crawler(spider_cls)
+    collected: dict[str, Any] = {}
+
+    def on_closed(spider: SourceSpider, reason: str) -> None:
+        assert crawler.stats is not None
+        collected.update(crawler.stats.get_stats())
+        collected["finish_reason"] = reason
+
+    crawler.signals.connect(on_closed, signal=signals.spider_closed)
+    kwargs: dict[str, Any] = {
+        "source": spec,
+        "known": known_items(app, spec.id),
+        "data_dir": app.settings.data_dir,
+        "now": crawl_time(app.settings),
+        "state": previous_state(app, spec.id, run_id),
+    }
+    if spec.kind is SourceKind.API:
+        key = getattr(app.settings, spec.api_parser().key_setting, None)
+        if not key:
+            record_skip(app, run_id, "no API key set (ZONEWATCH_KOREA_API_KEY): source skipped")
+            return EXIT_SKIPPED
+        kwargs["api_key"] = key
+    try:
+        process.crawl(crawler, **kwargs)
+        process.start()
+    except MissingApiKeyError as exc:
+        record_skip(app, run_id, str(exc))
+        return EXIT_SKIPPED
+    record_stats(app, run_id, collected)
+    return 0
+
+
+def record_skip(app: App, run_id: int, message: str) -> None:
+    with app.session() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        run.status = "skipped"
+        run.finished_at = utcnow()
+        run.errors = [{"kind": "notice", "message": message, "url": None}]
+
+
+def record_stats(app: App, run_id: int, stats: dict[str, Any]) -> None:
+    """Copy Scrapy's numbers and our own into the run record."""
+    with app.session() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        errors = list(stats.get(ERRORS_STAT, []))
+        for key, value in stats.items():
+            if key.startswith("spider_exceptions/"):
+                errors.append({"kind": "spider", "message": f"{key}: {value}", "url": None})
+        if stats.get("finish_reason") not in (None, "finished"):
+            errors.append(
+                {
+                    "kind": "stopped",
+                    "message": f"crawl stopped: {stats['finish_reason']}",
+                    "url": None,
+                }
+            )
+        run.requests = int(stats.get("downloader/request_count", 0))
+        run.bytes_received = int(stats.get("downloader/response_bytes", 0))
+        run.not_modified = int(stats.get("downloader/response_status_count/304", 0))
+        run.items_found = int(stats.get("zonewatch/items_listed", 0))
+        run.error_count = len(errors)
+        run.errors = errors
+        state = {
+            key.removeprefix("zonewatch/state/"): value
+            for key, value in stats.items()
+            if key.startswith("zonewatch/state/")
+        }
+        run.stats = {
+            "state": state,
+            **{
+                key: _jsonable(value)
+                for key, value in stats.items()
+                if not key.startswith("zonewatch/state/") and key != ERRORS_STAT
+            },
+        }
+        run.finished_at = utcnow()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, int | float | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not args[0].isdigit():
+        print("usage: python -m zonewatch.crawlers.child RUN_ID", file=sys.stderr)
+        return 2
+    app = configure()
+    try:
+        return crawl(app, int(args[0]))
+    finally:
+        app.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""What a crawl hands to the ingest stage, as plain JSON-able data.
+
+One :class:`FetchedItem` per item seen: a fetched article (with extracted fields and
+attachments), a 304 (unchanged), an item only seen on the list, or one that is gone (404/410).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+OUTCOMES = ("fetched", "not_modified", "listed", "gone")
+
+
+@dataclass
+class FetchedAttachment:
+    name: str
+    url: str
+    size: int | None = None
+    media_type: str | None = None
+    sha256: str | None = None
+    text: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class RawSnapshot:
+    """Where the raw page bytes were kept, content-addressed under the data directory."""
+
+    sha256: str
+    path: str
+    size: int
+    http_status: int
+    content_type: str | None
+    encoding: str | None
+
+
+@dataclass
+class FetchedItem:
+    source_id: str
+    external_id: str
+    url: str
+    outcome: str
+    list_fingerprint: str | None = None
+    title: str | None = None
+    subtitle: str | None = None
+    text: str | None = None
+    published_at: dt.datetime | None = None
+    department: str | None = None
+    language: str | None = None
+    attachments: list[FetchedAttachment] = field(default_factory=list)
+    etag: str | None = None
+    last_modified: str | None = None
+    raw: RawSnapshot | None = None
+    extractor_version: str | None = None
+    fetch_reason: str | None = None
+    fetched_at: dt.datetime | None = None
+
+    def payload(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("published_at", "fetched_at"):
+            value = getattr(self, key)
+            data[key] = value.isoformat() if value else None
+        return data
+
+    @classmethod
+    def from_payload(cls, data: dict[str, Any]) -> FetchedItem:
+        values = dict(data)
+        for key in ("published_at", "fetched_at"):
+            if values.get(key):
+                values[key] = dt.datetime.fromisoformat(values[key])
+        values["attachments"] = [FetchedAttachment(**a) for a in values.get("attachments", [])]
+        values["raw"] = RawSnapshot(**values["raw"]) if values.get("raw") else None
+        return cls(**values)
+
+
+def fingerprint(*parts: str | None) -> str:
+    """A stable short hash of what identifies a state (e.g. a list row's title and date)."""
+    joined = "\x1f".join(part or "" for part in parts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,1 @@
+"""Spiders: a configurable board spider, a feed reader and the open-API reader."""

@@ -1,0 +1,244 @@
+"""What every zonewatch spider shares: known items, conditional requests, attachments, errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import scrapy
+from parsel import Selector
+from scrapy.http import Request, Response
+from twisted.python.failure import Failure
+
+from zonewatch.config.sources import SourceSpec
+from zonewatch.crawlers.extract import (
+    EXTRACTOR_VERSION,
+    decode_html,
+    detect_language,
+    extract_attachment_text,
+    normalize_text,
+)
+from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, RawSnapshot
+from zonewatch.crawlers.recheck import KnownItem, fetch_reason
+from zonewatch.crawlers.snapshots import store_snapshot
+
+ERRORS_STAT = "zonewatch/errors"
+_SIZE_HINT = re.compile(r"\s*[\[(]\s*([\d.,]+)\s*(bytes|[KMG]B?)\s*[\])]\s*$", re.IGNORECASE)
+_UNITS = {
+    "bytes": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1024,
+    "m": 1024**2,
+    "mb": 1024**2,
+    "g": 1024**3,
+    "gb": 1024**3,
+}
+HANDLED_STATUSES = [304, 404, 410]
+ATTACHMENT_RETRIES = 2
+
+
+def header(response: Response, name: str) -> str:
+    """A response header as text ('' when absent)."""
+    value = response.headers.get(name.encode("ascii"))
+    return value.decode("latin-1") if value else ""
+
+
+def charset_of(response: Response) -> str | None:
+    content_type = header(response, "Content-Type")
+    match = re.search(r"charset=([\w.:-]+)", content_type, re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def split_size_hint(name: str) -> tuple[str, int | None]:
+    """'보도자료.pdf [47.9 KB]' -> ('보도자료.pdf', 49049)."""
+    match = _SIZE_HINT.search(name)
+    if not match:
+        return name.strip(), None
+    number = float(match.group(1).replace(",", ""))
+    return name[: match.start()].strip(), int(number * _UNITS[match.group(2).lower()])
+
+
+class SourceSpider(scrapy.Spider):
+    """Base spider: one instance crawls one source for one crawl run."""
+
+    name = "zonewatch"
+
+    def __init__(
+        self,
+        source: SourceSpec,
+        known: dict[str, KnownItem],
+        data_dir: Path,
+        now: dt.datetime,
+        state: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(name=f"zonewatch-{source.id}", **kwargs)
+        self.source = source
+        self.known = known
+        self.data_dir = data_dir
+        self.now = now
+        self.state_in = state or {}
+        self.seen: set[str] = set()
+
+    # -- errors and stats -------------------------------------------------------------------
+
+    def record_error(self, kind: str, message: str, url: str | None = None) -> None:
+        """Errors are data for the run record and for operators, not just log lines."""
+        stats = self.crawler.stats
+        assert stats is not None
+        errors = list(stats.get_value(ERRORS_STAT, []))
+        if len(errors) < 200:
+            errors.append({"kind": kind, "message": message[:500], "url": url})
+        stats.set_value(ERRORS_STAT, errors)
+        stats.inc_value(f"zonewatch/error_count/{kind}")
+        self.logger.warning("%s: %s (%s)", kind, message, url or "-")
+
+    def on_request_error(self, failure: Failure) -> None:
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else None
+        kind = failure.type.__name__ if failure.type is not None else "error"
+        self.record_error("fetch", f"{kind}: {failure.getErrorMessage()}", url)
+
+    def count(self, key: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"zonewatch/{key}")
+
+    # -- decisions -------------------------------------------------------------------------
+
+    def reason_to_fetch(self, external_id: str, list_fingerprint: str | None) -> str | None:
+        return fetch_reason(self.known.get(external_id), list_fingerprint, self.now)
+
+    def conditional_headers(self, external_id: str) -> dict[str, str]:
+        known = self.known.get(external_id)
+        headers: dict[str, str] = {}
+        if known is not None and known.status == "active":
+            if known.etag:
+                headers["If-None-Match"] = known.etag
+            if known.last_modified:
+                headers["If-Modified-Since"] = known.last_modified
+        return headers
+
+    def listed_item(self, external_id: str, url: str, list_fingerprint: str | None) -> FetchedItem:
+        self.count("items_skipped")
+        return FetchedItem(
+            source_id=self.source.id,
+            external_id=external_id,
+            url=url,
+            outcome="listed",
+            list_fingerprint=list_fingerprint,
+        )
+
+    # -- pages -----------------------------------------------------------------------------
+
+    def decode(self, response: Response) -> tuple[str, str, Selector]:
+        """Decode bytes ourselves: EUC-KR as CP949, and pages whose header lies."""
+        decoded = decode_html(response.body, charset_of(response))
+        return decoded.text, decoded.encoding, Selector(text=decoded.text, base_url=response.url)
+
+    def keep_raw(self, response: Response, encoding: str | None) -> RawSnapshot:
+        digest, path = store_snapshot(self.data_dir, response.body)
+        content_type = header(response, "Content-Type") or None
+        return RawSnapshot(
+            sha256=digest,
+            path=path,
+            size=len(response.body),
+            http_status=response.status,
+            content_type=content_type,
+            encoding=encoding,
+        )
+
+    def status_item(
+        self, response: Response, external_id: str, list_fingerprint: str | None
+    ) -> FetchedItem | None:
+        """Items for 304 and 404/410 responses; None when the page has content."""
+        if response.status == 304:
+            self.count("not_modified")
+            return FetchedItem(
+                source_id=self.source.id,
+                external_id=external_id,
+                url=response.url,
+                outcome="not_modified",
+                list_fingerprint=list_fingerprint,
+            )
+        if response.status in (404, 410):
+            return FetchedItem(
+                source_id=self.source.id,
+                external_id=external_id,
+                url=response.url,
+                outcome="gone",
+                list_fingerprint=list_fingerprint,
+            )
+        return None
+
+    def finish_item(self, item: FetchedItem, response: Response) -> FetchedItem:
+        item.etag = header(response, "ETag") or None
+        item.last_modified = header(response, "Last-Modified") or None
+        item.text = normalize_text(item.text or "")
+        item.title = normalize_text(item.title or "") or None
+        item.language = detect_language(f"{item.title or ''}\n{item.text}")
+        item.extractor_version = EXTRACTOR_VERSION
+        self.count("items_fetched")
+        return item
+
+    # -- attachments -----------------------------------------------------------------------
+
+    async def download_attachments(
+        self, links: list[tuple[str, str]], referer: str
+    ) -> list[FetchedAttachment]:
+        attachments = []
+        for name, url in links:
+            clean_name, size_hint = split_size_hint(name)
+            attachment = FetchedAttachment(name=clean_name, url=url, size=size_hint)
+            await self._fetch_attachment(attachment, referer)
+            attachments.append(attachment)
+        return attachments
+
+    async def _fetch_attachment(self, attachment: FetchedAttachment, referer: str) -> None:
+        """Download and extract one file; a site that answers with an error page instead of
+        the file (MOTIR redirects to /error/500 now and then) is asked again."""
+        for attempt in range(1 + ATTACHMENT_RETRIES):
+            problem = await self._try_attachment(attachment, referer)
+            if problem is None:
+                self.count("attachments")
+                return
+            attachment.error = problem
+            if attempt < ATTACHMENT_RETRIES:
+                self.count("attachment_retries")
+        self.record_error("attachment", attachment.error or "failed", attachment.url)
+
+    async def _try_attachment(self, attachment: FetchedAttachment, referer: str) -> str | None:
+        request = Request(attachment.url, headers={"Referer": referer}, dont_filter=True)
+        try:
+            engine = self.crawler.engine
+            assert engine is not None
+            response = await engine.download_async(request)
+        except Exception as exc:
+            return f"download failed: {type(exc).__name__}: {exc}"[:500]
+        if response.status != 200:
+            return f"HTTP {response.status}"
+        media_type = header(response, "Content-Type").split(";")[0].strip() or None
+        filename = _filename_from_disposition(response) or attachment.name
+        extracted = extract_attachment_text(response.body, filename, media_type)
+        if extracted.kind == "html" and not filename.lower().endswith((".html", ".htm")):
+            return f"an HTML page came instead of the file (from {response.url})"
+        attachment.size = len(response.body)
+        attachment.sha256 = hashlib.sha256(response.body).hexdigest()
+        attachment.media_type = media_type
+        attachment.text = extracted.text
+        attachment.error = extracted.error
+        return None
+
+
+def _filename_from_disposition(response: Response) -> str | None:
+    disposition = header(response, "Content-Disposition")
+    match = re.search(r"filename\*=UTF-8''([^;]+)", disposition, re.IGNORECASE)
+    if match:
+        return unquote(match.group(1))
+    match = re.search(r'filename="?([^";]+)"?', disposition)
+    return match.group(1) if match else None

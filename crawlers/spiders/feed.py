@@ -1,0 +1,149 @@
+"""The feed reader: RSS/Atom fetched with conditional GET and parsed from bytes by feedparser.
+
+A ``bozo`` feed is a warning while its entries are still usable, and a recorded error when not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import feedparser
+from scrapy.http import Request, Response
+
+from zonewatch.config.parsers import FeedParser
+from zonewatch.crawlers.extract import extract_body, html_to_text, parse_published
+from zonewatch.crawlers.items import FetchedItem, fingerprint
+from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider, header
+
+FEED_STATE_ETAG = "feed_etag"
+FEED_STATE_MODIFIED = "feed_last_modified"
+
+
+def parse_feed_bytes(body: bytes, content_type: str | None = None) -> Any:
+    """feedparser on raw bytes (it sniffs the encoding itself); never fetches anything."""
+    headers = {"content-type": content_type} if content_type else {}
+    return feedparser.parse(body, response_headers=headers, sanitize_html=True)
+
+
+def entry_id(entry: Any, id_param: str | None) -> str | None:
+    link = entry.get("link") or ""
+    if id_param and link:
+        values = parse_qs(urlsplit(link).query).get(id_param)
+        if values:
+            return values[0]
+    return entry.get("id") or link or None
+
+
+class FeedSpider(SourceSpider):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.parser: FeedParser = self.source.feed_parser()
+
+    async def start(self) -> AsyncIterator[Request]:
+        headers = {}
+        if self.state_in.get(FEED_STATE_ETAG):
+            headers["If-None-Match"] = str(self.state_in[FEED_STATE_ETAG])
+        if self.state_in.get(FEED_STATE_MODIFIED):
+            headers["If-Modified-Since"] = str(self.state_in[FEED_STATE_MODIFIED])
+        yield Request(
+            self.source.url,
+            headers=headers,
+            callback=self.parse_feed,
+            errback=self.on_request_error,
+            meta={"handle_httpstatus_list": [304]},
+            dont_filter=True,
+        )
+
+    async def parse_feed(self, response: Response) -> AsyncIterator[Request | FetchedItem]:
+        stats = self.crawler.stats
+        assert stats is not None
+        if response.status == 304:
+            self.count("not_modified")
+            stats.set_value("zonewatch/feed_not_modified", True)
+            return
+        for key, name in ((FEED_STATE_ETAG, "ETag"), (FEED_STATE_MODIFIED, "Last-Modified")):
+            if value := header(response, name):
+                stats.set_value(f"zonewatch/state/{key}", value)
+        content_type = header(response, "Content-Type") or None
+        feed = parse_feed_bytes(response.body, content_type)
+        if feed.bozo:
+            problem = f"{type(feed.bozo_exception).__name__}: {feed.bozo_exception}"
+            if feed.entries:
+                self.record_error("feed_warning", f"malformed feed, entries still used: {problem}")
+            else:
+                self.record_error("feed", f"unusable feed: {problem}", response.url)
+                return
+        if not feed.entries and not feed.feed:
+            self.record_error("feed", "not a feed (no channel, no entries)", response.url)
+            return
+        raw = self.keep_raw(response, feed.get("encoding"))
+        for entry in feed.entries:
+            item = self.entry_item(entry, response, raw)
+            if item is None:
+                continue
+            if self.parser.body and item.url:
+                yield Request(
+                    item.url,
+                    headers=self.conditional_headers(item.external_id),
+                    callback=self.parse_article,
+                    errback=self.on_request_error,
+                    cb_kwargs={"item": item},
+                    meta={"handle_httpstatus_list": HANDLED_STATUSES},
+                )
+            else:
+                finished = self.finish_item(item, response)
+                finished.etag = finished.last_modified = None  # those were the feed's
+                yield finished
+
+    def entry_item(self, entry: Any, response: Response, raw: Any) -> FetchedItem | None:
+        item = entry_to_item(entry, self.parser, self.source.id, response.url)
+        if item is None or item.external_id in self.seen:
+            return None
+        self.seen.add(item.external_id)
+        self.count("items_listed")
+        item.raw = raw
+        return item
+
+    async def parse_article(
+        self, response: Response, item: FetchedItem
+    ) -> AsyncIterator[FetchedItem]:
+        status_item = self.status_item(response, item.external_id, item.list_fingerprint)
+        if status_item is not None:
+            yield status_item
+            return
+        html, encoding, _ = self.decode(response)
+        item.text = (
+            extract_body(html, selector=self.parser.body, base_url=response.url) or item.text
+        )
+        item.raw = self.keep_raw(response, encoding)
+        yield self.finish_item(item, response)
+
+
+def entry_to_item(
+    entry: Any, parser: FeedParser, source_id: str, feed_url: str
+) -> FetchedItem | None:
+    """One feed entry as a fetched item (its text from the entry's content or summary)."""
+    external_id = entry_id(entry, parser.id_param)
+    if not external_id:
+        return None
+    title = entry.get("title", "")
+    if parser.strip_title_prefix:
+        title = re.sub(parser.strip_title_prefix, "", title)
+    published_raw = entry.get("published") or entry.get("updated") or ""
+    summary = entry.get("summary", "")
+    contents = entry.get("content") or []
+    body_html = contents[0].get("value", summary) if contents else summary
+    return FetchedItem(
+        source_id=source_id,
+        external_id=external_id,
+        url=entry.get("link") or feed_url,
+        outcome="fetched",
+        list_fingerprint=fingerprint(title, published_raw, summary),
+        title=title,
+        text=html_to_text(body_html),
+        published_at=parse_published(published_raw) if published_raw else None,
+        fetch_reason="feed",
+    )

@@ -1,0 +1,199 @@
+"""Store what a crawl fetched: a new version only when meaningful content changed.
+
+Meaningful content is the title, the body text, the published date and the attachments (their
+names and extracted text), all normalised; counters, session tokens in links, boilerplate and
+"today" dates never reach the hash because they are not part of what is extracted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
+from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot
+from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.models.base import utcnow
+
+RESULTS = ("new", "changed", "technical", "unchanged", "seen", "not_modified", "gone")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    fetched_item_id: int
+    document_id: int | None
+    result: str
+    version_id: int | None = None
+
+    @property
+    def created_version(self) -> bool:
+        return self.version_id is not None
+
+
+def attachment_fingerprint(attachment: FetchedAttachment) -> dict[str, str | None]:
+    text_hash = (
+        hashlib.sha256((attachment.text or "").encode()).hexdigest() if attachment.text else None
+    )
+    return {"name": attachment.name, "content": text_hash or attachment.sha256}
+
+
+def content_hash(item: FetchedItem) -> str:
+    """Hash of the meaningful content only (see the module docstring)."""
+    data = {
+        "title": item.title or "",
+        "text": item.text or "",
+        "published": item.published_at.isoformat() if item.published_at else None,
+        "attachments": sorted(
+            (attachment_fingerprint(a) for a in item.attachments),
+            key=lambda entry: (entry["name"], entry["content"] or ""),
+        ),
+    }
+    encoded = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()
+
+
+def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
+    """Ingest one staged item; running it twice changes nothing the second time."""
+    row = session.get(FetchedRow, fetched_item_id)
+    if row is None:
+        raise LookupError(f"no fetched item {fetched_item_id}")
+    if row.status == "ingested":
+        return IngestResult(row.id, None, "unchanged")
+    item = FetchedItem.from_payload(row.payload)
+    now = item.fetched_at or utcnow()
+    document = _document_for(session, item, now)
+    document.last_seen_at = now
+    version_id = None
+    if item.outcome == "listed":
+        result = "seen"
+        document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
+    elif item.outcome == "not_modified":
+        result = "not_modified"
+        document.last_checked_at = now
+        document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
+    elif item.outcome == "gone":
+        result = "gone"
+        document.last_checked_at = now
+        document.status = "withdrawn"
+    else:
+        result, version_id = _store_version(session, document, item, now)
+    row.status = "ingested"
+    row.ingested_at = now
+    session.flush()
+    return IngestResult(row.id, document.id, result, version_id)
+
+
+def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Document:
+    document = session.scalars(
+        select(Document).where(
+            Document.source_id == item.source_id, Document.external_id == item.external_id
+        )
+    ).one_or_none()
+    if document is None:
+        document = Document(
+            source_id=item.source_id,
+            external_id=item.external_id,
+            url=item.url,
+            first_seen_at=now,
+            last_seen_at=now,
+        )
+        session.add(document)
+        session.flush()
+    return document
+
+
+def _store_version(
+    session: Session, document: Document, item: FetchedItem, now: dt.datetime
+) -> tuple[str, int | None]:
+    document.url = item.url
+    document.last_checked_at = now
+    document.http_etag = item.etag
+    document.http_last_modified = item.last_modified
+    document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
+    was_withdrawn = document.status != "active"
+    document.status = "active"
+    digest = content_hash(item)
+    current = document.current_version
+    if current is not None and current.content_hash == digest and not was_withdrawn:
+        return "unchanged", None
+    snapshot = _snapshot(session, document, item)
+    technical = bool(
+        current is not None
+        and current.extractor_version != item.extractor_version
+        and snapshot is not None
+        and _snapshot_sha(session, current) == snapshot.sha256
+    )
+    version = DocumentVersion(
+        document_id=document.id,
+        number=(current.number + 1) if current is not None else 1,
+        snapshot_id=snapshot.id if snapshot is not None else None,
+        title=item.title or "",
+        subtitle=item.subtitle,
+        text=item.text or "",
+        published_at=item.published_at,
+        department=item.department,
+        language=item.language,
+        content_hash=digest,
+        extractor_version=item.extractor_version or "unknown",
+        technical=technical,
+        attachments=[
+            Attachment(
+                position=index,
+                name=a.name,
+                url=a.url,
+                size=a.size,
+                media_type=a.media_type,
+                sha256=a.sha256,
+                text=a.text,
+                extraction_error=a.error,
+            )
+            for index, a in enumerate(item.attachments)
+        ],
+    )
+    session.add(version)
+    session.flush()
+    document.current_version = version
+    document.published_at = item.published_at or document.published_at
+    if technical:
+        return "technical", version.id
+    return ("new" if current is None else "changed"), version.id
+
+
+def _snapshot(session: Session, document: Document, item: FetchedItem) -> Snapshot | None:
+    if item.raw is None:
+        return None
+    snapshot = Snapshot(
+        document_id=document.id,
+        url=item.url,
+        http_status=item.raw.http_status,
+        content_type=item.raw.content_type,
+        encoding=item.raw.encoding,
+        sha256=item.raw.sha256,
+        size=item.raw.size,
+        path=item.raw.path,
+    )
+    session.add(snapshot)
+    session.flush()
+    return snapshot
+
+
+def _snapshot_sha(session: Session, version: DocumentVersion) -> str | None:
+    if version.snapshot_id is None:
+        return None
+    snapshot = session.get(Snapshot, version.snapshot_id)
+    return snapshot.sha256 if snapshot is not None else None
+
+
+def pending_items(session: Session, run_id: int) -> list[int]:
+    return list(
+        session.scalars(
+            select(FetchedRow.id)
+            .where(FetchedRow.run_id == run_id, FetchedRow.status == "pending")
+            .order_by(FetchedRow.id)
+        )
+    )

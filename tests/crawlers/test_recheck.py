@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from zonewatch.crawlers.recheck import KnownItem, fetch_reason
+
+NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
+
+
+def known(published_days_ago: float, checked_hours_ago: float, fp: str = "fp") -> KnownItem:
+    return KnownItem(
+        external_id="1",
+        list_fingerprint=fp,
+        etag='"abc"',
+        last_modified=None,
+        published_at=NOW - dt.timedelta(days=published_days_ago),
+        first_seen_at=NOW - dt.timedelta(days=published_days_ago),
+        last_checked_at=NOW - dt.timedelta(hours=checked_hours_ago),
+        status="active",
+    )
+
+
+def test_new_and_changed_rows_are_fetched() -> None:
+    assert fetch_reason(None, "fp", NOW) == "new"
+    assert fetch_reason(known(100, 1), "other", NOW) == "list changed"
+
+
+def test_fresh_items_are_rechecked_every_time_older_ones_less() -> None:
+    assert fetch_reason(known(1, 0.01), "fp", NOW) == "recheck"
+    assert fetch_reason(known(10, 1), "fp", NOW) is None
+    assert fetch_reason(known(10, 7), "fp", NOW) == "recheck"
+    assert fetch_reason(known(30, 23), "fp", NOW) is None
+    assert fetch_reason(known(30, 25), "fp", NOW) == "recheck"
+    assert fetch_reason(known(365, 1000), "fp", NOW) is None
+
+
+def test_withdrawn_item_that_reappears_is_fetched() -> None:
+    item = known(365, 1)
+    gone = KnownItem(**{**item.__dict__, "status": "withdrawn"})
+    assert fetch_reason(gone, "fp", NOW) == "reappeared"

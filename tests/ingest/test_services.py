@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.testkit import factories
+from zonewatch.crawlers.items import FetchedItem
+from zonewatch.ingest.services import content_hash, ingest_fetched_item
+from zonewatch.models import Document, DocumentVersion
+
+
+def versions(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(DocumentVersion)) or 0)
+
+
+def ingest(session: Session, run: object, **fields: object) -> str:
+    row = factories.fetched(session, run, **fields)  # type: ignore[arg-type]
+    return ingest_fetched_item(session, row.id).result
+
+
+def test_new_unchanged_changed(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest(db_session, run) == "new"
+    assert ingest(db_session, run) == "unchanged"
+    assert ingest(db_session, run, text="목표 입주기업 300개사, 고용 1만5000명.") == "changed"
+    assert versions(db_session) == 2
+    document = db_session.scalars(select(Document)).one()
+    assert document.current_version is not None
+    assert document.current_version.number == 2
+
+
+def test_whitespace_and_attachment_urls_are_not_changes(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    attachment = {
+        "name": "보도자료.pdf",
+        "url": "https://x/f?sid=1",
+        "sha256": "a" * 64,
+        "text": "첨부",
+    }
+    assert ingest(db_session, run, attachments=[attachment]) == "new"
+    moved = {**attachment, "url": "https://x/f;jsessionid=ZZZ?sid=2"}
+    assert ingest(db_session, run, attachments=[moved]) == "unchanged"
+    replaced = {**attachment, "sha256": "b" * 64, "text": "새 첨부"}
+    assert ingest(db_session, run, attachments=[replaced]) == "changed"
+
+
+def test_same_raw_page_new_extractor_is_a_technical_version(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    raw = {
+        "sha256": "c" * 64,
+        "path": "snapshots/cc/x.gz",
+        "size": 1,
+        "http_status": 200,
+        "content_type": "text/html",
+        "encoding": "utf-8",
+    }
+    assert ingest(db_session, run, raw=raw) == "new"
+    assert (
+        ingest(db_session, run, raw=raw, text="더 잘 추출된 본문", extractor_version="2")
+        == "technical"
+    )
+    latest = db_session.scalars(select(DocumentVersion).order_by(DocumentVersion.id.desc())).first()
+    assert latest is not None
+    assert latest.technical
+
+
+def test_status_outcomes_touch_the_document_only(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest(db_session, run) == "new"
+    assert ingest(db_session, run, outcome="not_modified") == "not_modified"
+    assert ingest(db_session, run, outcome="listed") == "seen"
+    assert ingest(db_session, run, outcome="gone") == "gone"
+    assert versions(db_session) == 1
+    assert db_session.scalars(select(Document.status)).one() == "withdrawn"
+    assert ingest(db_session, run) == "changed"  # it came back
+    assert db_session.scalars(select(Document.status)).one() == "active"
+
+
+def test_ingesting_the_same_row_twice_is_a_no_op(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    row = factories.fetched(db_session, run)
+    assert ingest_fetched_item(db_session, row.id).result == "new"
+    assert ingest_fetched_item(db_session, row.id).result == "unchanged"
+    assert versions(db_session) == 1
+
+
+def test_content_hash_ignores_attachment_order() -> None:
+    base = FetchedItem(
+        source_id="s", external_id="1", url="u", outcome="fetched", title="t", text="x"
+    )
+    a = FetchedItem.from_payload(
+        {
+            **base.payload(),
+            "attachments": [
+                {"name": "a", "url": "1", "sha256": "1"},
+                {"name": "b", "url": "2", "sha256": "2"},
+            ],
+        }
+    )
+    b = FetchedItem.from_payload(
+        {
+            **base.payload(),
+            "attachments": [
+                {"name": "b", "url": "2", "sha256": "2"},
+                {"name": "a", "url": "1", "sha256": "1"},
+            ],
+        }
+    )
+    assert content_hash(a) == content_hash(b)
