@@ -14,13 +14,23 @@ from zonewatch.errors import NotFoundError
 @click.command()
 @click.argument("source_id")
 @click.option("--replay", "replay_url", help="Crawl a local replay server instead of the web.")
+@click.option("--now", "queue", is_flag=True, help="Queue the crawl for the workers and return.")
 @pass_cli
-def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None) -> None:
-    """Crawl one source now (in its own process), ingest what it found, print the run record."""
+def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None, queue: bool) -> None:
+    """Crawl one source now (in its own process), ingest what it found, print the run record.
+
+    With --now the crawl is queued for the running workers instead.
+    """
+    from zonewatch.crawlers.runner import create_run
     from zonewatch.crawlers.service import crawl_now
 
     if replay_url:
         cli_ctx.override(replay_url=replay_url, allowed_private_hosts=_replay_host(replay_url))
+    if queue:
+        run_id = create_run(cli_ctx.app, source_id, trigger="manual")
+        cli_ctx.app.celery.send_task("zonewatch.crawl_source", args=[run_id])
+        click.echo(f"queued crawl run {run_id} of {source_id}")
+        return
     record = crawl_now(cli_ctx.app, source_id)
     print_json(record)
 

@@ -15,7 +15,7 @@ from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command
 from zonewatch.cli.entities import entities
 from zonewatch.cli.setup import demo, init
 from zonewatch.cli.sources import sources
-from zonewatch.cli.workers import beat, worker
+from zonewatch.cli.workers import beat, run_all, worker
 from zonewatch.errors import ZonewatchError
 
 
@@ -49,6 +49,7 @@ cli.add_command(demo)
 cli.add_command(entities)
 cli.add_command(sources)
 cli.add_command(worker)
+cli.add_command(run_all)
 cli.add_command(crawl)
 cli.add_command(parse_feed_command)
 cli.add_command(parse_page_command)

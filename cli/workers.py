@@ -34,3 +34,23 @@ def run_celery(cli_ctx: CliContext, argv: list[str]) -> None:
     code = cli_ctx.app.celery.start(argv)
     if code:
         raise click.exceptions.Exit(code)
+
+
+@click.command("run")
+@click.option("--concurrency", "-c", type=click.IntRange(1, 64), default=2, show_default=True)
+@click.option("--loglevel", default="INFO", show_default=True)
+@pass_cli
+def run_all(cli_ctx: CliContext, concurrency: int, loglevel: str) -> None:
+    """Worker and beat together, for one machine; Ctrl-C or SIGTERM shuts down cleanly."""
+    schedule_file = cli_ctx.app.settings.data_dir / "celerybeat-schedule"
+    run_celery(
+        cli_ctx,
+        [
+            "worker",
+            "--beat",
+            f"--schedule={schedule_file}",
+            f"--concurrency={concurrency}",
+            f"--loglevel={loglevel}",
+            "--pool=prefork",
+        ],
+    )

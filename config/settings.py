@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         description="Multiplies the configured delays between requests; 0 only against the "
         "local replay server (robots.txt Crawl-delay is always honoured in full).",
     )
+    task_visibility_timeout_seconds: float = Field(
+        default=3600,
+        gt=0,
+        description="Redis broker: a task whose worker died unnoticed is delivered again after "
+        "this long; keep it above the longest task.",
+    )
     crawl_timeout_seconds: float = Field(
         default=1800, gt=0, description="A crawl process running longer than this is stopped."
     )

@@ -11,16 +11,22 @@ from collections import Counter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zonewatch.ingest.services import IngestResult
-from zonewatch.models import CrawlRun, Source
+from zonewatch.models import CrawlRun, FetchedItem, Source
 
 BROKEN_KINDS = ("selector", "feed", "api")
 
 
-def finalize_run(session: Session, run_id: int, results: list[IngestResult]) -> CrawlRun:
+def finalize_run(session: Session, run_id: int) -> CrawlRun:
+    """Counts come from the run's staged items, so this can run again at any time."""
     run = session.get(CrawlRun, run_id)
     assert run is not None
-    counts = Counter(result.result for result in results)
+    counts = Counter(
+        session.scalars(
+            select(FetchedItem.result).where(
+                FetchedItem.run_id == run_id, FetchedItem.result.is_not(None)
+            )
+        )
+    )
     run.items_new = counts["new"]
     run.items_changed = counts["changed"] + counts["technical"] + counts["gone"]
     run.items_unchanged = counts["unchanged"] + counts["seen"] + counts["not_modified"]

@@ -23,9 +23,9 @@ def ingest_run(app: App, run_id: int) -> list[IngestResult]:
 def crawl_now(app: App, source_id: str, trigger: str = "manual") -> dict[str, object]:
     run_id = create_run(app, source_id, trigger)
     run_child(app, run_id)
-    results = ingest_run(app, run_id)
+    ingest_run(app, run_id)
     with app.session() as session:
-        run = finalize_run(session, run_id, results)
+        run = finalize_run(session, run_id)
         return run_record(run)
 
 

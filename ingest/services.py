@@ -63,7 +63,7 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     if row is None:
         raise LookupError(f"no fetched item {fetched_item_id}")
     if row.status == "ingested":
-        return IngestResult(row.id, None, "unchanged")
+        return IngestResult(row.id, None, "already")
     item = FetchedItem.from_payload(row.payload)
     now = item.fetched_at or utcnow()
     document = _document_for(session, item, now)
@@ -83,7 +83,8 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     else:
         result, version_id = _store_version(session, document, item, now)
     row.status = "ingested"
-    row.ingested_at = now
+    row.result = result
+    row.ingested_at = utcnow()
     session.flush()
     return IngestResult(row.id, document.id, result, version_id)
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from celery import Celery
+from celery.signals import worker_process_init
+from kombu.entity import Queue
+
+from zonewatch.workers.tasks import CRAWL_QUEUE, beat_schedule, register_tasks
 
 if TYPE_CHECKING:
     from zonewatch.app import App
@@ -34,6 +38,20 @@ def make_celery(app: App) -> Celery:
     )
     if settings.effective_broker_url.startswith(("redis", "rediss")):
         # Redis redelivers a task whose worker died once this much time has passed.
-        celery.conf.broker_transport_options = {"visibility_timeout": 3600}
+        celery.conf.broker_transport_options = {
+            "visibility_timeout": settings.task_visibility_timeout_seconds
+        }
+    celery.conf.task_default_queue = "default"
+    celery.conf.task_queues = (Queue("default"), Queue(CRAWL_QUEUE))
+    # Long crawls get their own queue, so that they never hold up ingest and alerts.
+    celery.conf.task_routes = {"zonewatch.crawl_source": {"queue": CRAWL_QUEUE}}
+    celery.conf.beat_schedule = beat_schedule()
     celery.zonewatch = app
+    register_tasks(celery)
+
+    def fresh_connections(**_: object) -> None:
+        # A forked worker process must not share the parent's database connections.
+        app.engine.dispose(close=False)
+
+    worker_process_init.connect(fresh_connections, weak=False)
     return celery

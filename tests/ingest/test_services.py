@@ -80,7 +80,7 @@ def test_ingesting_the_same_row_twice_is_a_no_op(db_session: Session) -> None:
     run = factories.crawl_run(db_session, factories.source(db_session))
     row = factories.fetched(db_session, run)
     assert ingest_fetched_item(db_session, row.id).result == "new"
-    assert ingest_fetched_item(db_session, row.id).result == "unchanged"
+    assert ingest_fetched_item(db_session, row.id).result == "already"
     assert versions(db_session) == 1
 
 

@@ -1,0 +1,66 @@
+"""The task base class: one session and transaction per task, follow-ups only after commit.
+
+Tasks take ids, fetch again, and return early when their work is already done, so running one
+twice changes nothing more. They acknowledge late and go back to the queue if their worker
+dies; transient database errors are retried with backoff and jitter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from celery import Task
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from celery.canvas import Signature
+
+    from zonewatch.app import App
+
+
+@dataclass
+class UnitOfWork:
+    session: Session
+    followups: list[Signature] = field(default_factory=list)
+
+    def then(self, signature: Signature) -> None:
+        """Send ``signature`` once this task's transaction has committed."""
+        self.followups.append(signature)
+
+
+class DbTask(Task):  # type: ignore[misc]
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (OperationalError,)
+    retry_backoff = 2
+    retry_backoff_max = 300
+    retry_jitter = True
+    max_retries = 8
+    time_limit = 600
+    soft_time_limit = 540
+
+    @property
+    def zonewatch(self) -> App:
+        app: App = self.app.zonewatch
+        return app
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[UnitOfWork]:
+        work = UnitOfWork(session=self.zonewatch.sessions())
+        try:
+            yield work
+            work.session.commit()
+        except BaseException:
+            work.session.rollback()
+            raise
+        finally:
+            work.session.close()
+        for signature in work.followups:
+            signature.apply_async()
+
+    def signature_for(self, name: str, *args: Any) -> Signature:
+        return self.app.signature(name, args=args)

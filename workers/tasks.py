@@ -1,0 +1,152 @@
+"""The pipeline's tasks: crawl -> ingest -> classify -> diff -> match, plus the beat's jobs.
+
+Each task takes ids, looks its input up again and returns early when the work is done; the
+next stage is sent only after the transaction that created its input has committed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import socket
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+from sqlalchemy import func, select
+
+from zonewatch.alerts.services import match_change
+from zonewatch.changes.services import record_version_changes, record_withdrawal
+from zonewatch.classify.services import classify_version
+from zonewatch.crawlers.health import finalize_run
+from zonewatch.crawlers.runner import run_child
+from zonewatch.ingest.services import ingest_fetched_item, pending_items
+from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
+from zonewatch.models.base import utcnow
+from zonewatch.workers.base import DbTask
+from zonewatch.workers.scheduling import DISPATCH_LEASE, acquire_lease, claim_due_crawls
+
+CRAWL_QUEUE = "crawl"
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def register_tasks(celery: Celery) -> None:
+    """Define every task on ``celery`` (called by the Celery app factory)."""
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.crawl_source")
+    def crawl_source(self: DbTask, run_id: int) -> str:
+        with self.unit_of_work() as work:
+            run = work.session.get(CrawlRun, run_id)
+            if run is None or run.status not in ("queued", "running"):
+                return "done already"
+        run_child(self.zonewatch, run_id)
+        with self.unit_of_work() as work:
+            items = pending_items(work.session, run_id)
+            for item_id in items:
+                work.then(self.signature_for("zonewatch.ingest_item", item_id))
+            if not items:
+                work.then(self.signature_for("zonewatch.finalize_run", run_id))
+        return f"{len(items)} items to ingest"
+
+    crawl_source.time_limit = None  # bounded by the crawl process's own time limit
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.ingest_item")
+    def ingest_item(self: DbTask, fetched_item_id: int) -> str:
+        with self.unit_of_work() as work:
+            result = ingest_fetched_item(work.session, fetched_item_id)
+            row = work.session.get(FetchedItem, fetched_item_id)
+            assert row is not None
+            if result.result in ("new", "changed"):
+                assert result.version_id is not None
+                work.then(self.signature_for("zonewatch.classify_version", result.version_id))
+            elif result.result == "gone" and result.document_id is not None:
+                work.then(self.signature_for("zonewatch.record_withdrawal", result.document_id))
+            remaining = work.session.scalar(
+                select(func.count())
+                .select_from(FetchedItem)
+                .where(FetchedItem.run_id == row.run_id, FetchedItem.status == "pending")
+            )
+            if not remaining:
+                work.then(self.signature_for("zonewatch.finalize_run", row.run_id))
+        return result.result
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.finalize_run")
+    def finalize_run_task(self: DbTask, run_id: int) -> str:
+        with self.unit_of_work() as work:
+            return finalize_run(work.session, run_id).status
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.classify_version")
+    def classify_version_task(self: DbTask, version_id: int) -> bool:
+        with self.unit_of_work() as work:
+            classify_version(work.session, version_id)
+            work.then(self.signature_for("zonewatch.build_changes", version_id))
+        return True
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.build_changes")
+    def build_changes(self: DbTask, version_id: int) -> list[int]:
+        with self.unit_of_work() as work:
+            change_ids = record_version_changes(work.session, version_id)
+            for change_id in change_ids:
+                work.then(self.signature_for("zonewatch.match_change", change_id))
+        return change_ids
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.record_withdrawal")
+    def record_withdrawal_task(self: DbTask, document_id: int) -> list[int]:
+        with self.unit_of_work() as work:
+            change_ids = record_withdrawal(work.session, document_id)
+            for change_id in change_ids:
+                work.then(self.signature_for("zonewatch.match_change", change_id))
+        return change_ids
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.match_change")
+    def match_change_task(self: DbTask, change_id: int) -> list[int]:
+        with self.unit_of_work() as work:
+            return match_change(work.session, change_id)
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.dispatch_due_crawls")
+    def dispatch_due_crawls(self: DbTask) -> list[int]:
+        settings = self.zonewatch.settings
+        holder = f"{socket.gethostname()}:{os.getpid()}"
+        with self.unit_of_work() as work:
+            now = utcnow()
+            if not acquire_lease(work.session, DISPATCH_LEASE, holder, now, timedelta(minutes=2)):
+                return []
+            dispatches = claim_due_crawls(work.session, now, settings.tz, random.Random())
+            for dispatch in dispatches:
+                work.then(self.signature_for("zonewatch.crawl_source", dispatch.run_id))
+        return [dispatch.run_id for dispatch in dispatches]
+
+    @celery.task(base=DbTask, bind=True, name="zonewatch.requeue_stalled")
+    def requeue_stalled(self: DbTask) -> dict[str, int]:
+        """The safety net: work whose message was lost (a broker without redelivery) is sent
+        again; every task is idempotent, so a duplicate is harmless."""
+        cutoff = utcnow() - STALLED_AFTER
+        with self.unit_of_work() as work:
+            items = work.session.scalars(
+                select(FetchedItem.id)
+                .where(FetchedItem.status == "pending", FetchedItem.fetched_at < cutoff)
+                .limit(1000)
+            ).all()
+            versions = work.session.scalars(
+                select(DocumentVersion.id)
+                .where(DocumentVersion.classified_at.is_(None))
+                .where(DocumentVersion.technical.is_(False))
+                .where(DocumentVersion.created_at < cutoff)
+                .limit(1000)
+            ).all()
+            for item_id in items:
+                work.then(self.signature_for("zonewatch.ingest_item", item_id))
+            for version_id in versions:
+                work.then(self.signature_for("zonewatch.classify_version", version_id))
+        return {"items": len(items), "versions": len(versions)}
+
+    @celery.task(name="zonewatch.ping")
+    def ping() -> str:
+        return "pong"
+
+
+def beat_schedule() -> dict[str, dict[str, Any]]:
+    return {
+        "dispatch-due-crawls": {"task": "zonewatch.dispatch_due_crawls", "schedule": 30.0},
+        "requeue-stalled": {"task": "zonewatch.requeue_stalled", "schedule": 300.0},
+    }
