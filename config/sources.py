@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from pydantic import (
     BaseModel,
@@ -21,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from zonewatch.config.cron import next_cron_time
 from zonewatch.config.loading import parse_entries, read_yaml
 from zonewatch.config.parsers import PARSERS, ApiParser, BoardParser, FeedParser
 from zonewatch.errors import ConfigError
@@ -70,6 +73,8 @@ class Schedule(_Strict):
             fields = value.split()
             if len(fields) != 5 or not all(_CRON_FIELD.match(field) for field in fields):
                 raise ValueError(f"not a five-field cron line: {value!r}")
+            # The scheduler must be able to compute it: refuse now, not at dispatch time.
+            next_cron_time(value, dt.datetime(2026, 1, 1, tzinfo=dt.UTC), ZoneInfo("UTC"))
         return value
 
     @model_validator(mode="after")

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
-from celery.schedules import crontab
+from pydantic import ValidationError
 from sqlalchemy import CursorResult, Result, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zonewatch.config.cron import next_cron_time
 from zonewatch.config.sources import Schedule, SourceSpec
 from zonewatch.models import CrawlRun, SchedulerLease, Source
 
@@ -28,29 +29,6 @@ DISPATCH_LEASE = "crawl-dispatch"
 def rowcount(result: Result[Any]) -> int:
     """Rows an UPDATE changed (the compare-and-set answer)."""
     return int(cast(CursorResult[Any], result).rowcount)
-
-
-def next_cron_time(expression: str, after: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """The first minute strictly after ``after`` that matches the cron line, in ``tz``."""
-    cron = crontab.from_string(expression)
-    moment = after.astimezone(tz).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
-    for _ in range(400 * 24):
-        day_ok = (
-            moment.month in cron.month_of_year
-            and moment.day in cron.day_of_month
-            and moment.isoweekday() % 7 in cron.day_of_week
-        )
-        if not day_ok:
-            moment = (moment + dt.timedelta(days=1)).replace(hour=0, minute=0)
-            continue
-        if moment.hour not in cron.hour:
-            moment = (moment + dt.timedelta(hours=1)).replace(minute=0)
-            continue
-        minutes = sorted(minute for minute in cron.minute if minute >= moment.minute)
-        if minutes:
-            return moment.replace(minute=minutes[0])
-        moment = (moment + dt.timedelta(hours=1)).replace(minute=0)
-    raise ValueError(f"cron line {expression!r} never matches")
 
 
 def next_run(
@@ -109,14 +87,13 @@ def claim_due_crawls(
     ).all()
     dispatches = []
     for source_id, previous, spec in due:
-        schedule = SourceSpec.model_validate(spec).schedule
-        if previous is None:
-            # First sight (or a restart): spread sources over their jitter instead of all now.
-            following = now + dt.timedelta(
-                seconds=rng.uniform(0, schedule.jitter_delta.total_seconds())
-            )
-        else:
-            following = next_run(schedule, now, tz, rng)
+        try:
+            schedule = SourceSpec.model_validate(spec).schedule
+            following = _following(schedule, previous, now, tz, rng)
+        except (ValueError, ValidationError) as exc:
+            # One bad schedule must not stop every other source's crawls.
+            _mark_unschedulable(session, source_id, exc)
+            continue
         condition = (
             Source.next_run_at.is_(None) if previous is None else Source.next_run_at == previous
         )
@@ -136,3 +113,23 @@ def claim_due_crawls(
         session.flush()
         dispatches.append(Dispatch(source_id, run.id))
     return dispatches
+
+
+def _following(
+    schedule: Schedule,
+    previous: dt.datetime | None,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    rng: random.Random,
+) -> dt.datetime:
+    if previous is None:
+        # First sight (or a restart): spread sources over their jitter instead of all now.
+        return now + dt.timedelta(seconds=rng.uniform(0, schedule.jitter_delta.total_seconds()))
+    return next_run(schedule, now, tz, rng)
+
+
+def _mark_unschedulable(session: Session, source_id: str, exc: Exception) -> None:
+    reason = f"schedule cannot be computed: {str(exc).splitlines()[0]}"
+    session.execute(
+        update(Source).where(Source.id == source_id).values(health="broken", health_reason=reason)
+    )
