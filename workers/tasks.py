@@ -33,7 +33,7 @@ STALLED_AFTER = timedelta(minutes=10)
 def register_tasks(celery: Celery) -> None:
     """Define every task on ``celery`` (called by the Celery app factory)."""
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.crawl_source")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.crawl_source")
     def crawl_source(self: DbTask, run_id: int) -> str:
         with self.unit_of_work() as work:
             run = work.session.get(CrawlRun, run_id)
@@ -50,7 +50,7 @@ def register_tasks(celery: Celery) -> None:
 
     crawl_source.time_limit = None  # bounded by the crawl process's own time limit
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.ingest_item")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.ingest_item")
     def ingest_item(self: DbTask, fetched_item_id: int) -> str:
         with self.unit_of_work() as work:
             result = ingest_fetched_item(work.session, fetched_item_id)
@@ -70,19 +70,19 @@ def register_tasks(celery: Celery) -> None:
                 work.then(self.signature_for("zonewatch.finalize_run", row.run_id))
         return result.result
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.finalize_run")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.finalize_run")
     def finalize_run_task(self: DbTask, run_id: int) -> str:
         with self.unit_of_work() as work:
             return finalize_run(work.session, run_id).status
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.classify_version")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.classify_version")
     def classify_version_task(self: DbTask, version_id: int) -> bool:
         with self.unit_of_work() as work:
             classify_version(work.session, version_id)
             work.then(self.signature_for("zonewatch.build_changes", version_id))
         return True
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.build_changes")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.build_changes")
     def build_changes(self: DbTask, version_id: int) -> list[int]:
         with self.unit_of_work() as work:
             change_ids = record_version_changes(work.session, version_id)
@@ -90,7 +90,7 @@ def register_tasks(celery: Celery) -> None:
                 work.then(self.signature_for("zonewatch.match_change", change_id))
         return change_ids
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.record_withdrawal")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.record_withdrawal")
     def record_withdrawal_task(self: DbTask, document_id: int) -> list[int]:
         with self.unit_of_work() as work:
             change_ids = record_withdrawal(work.session, document_id)
@@ -98,12 +98,12 @@ def register_tasks(celery: Celery) -> None:
                 work.then(self.signature_for("zonewatch.match_change", change_id))
         return change_ids
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.match_change")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.match_change")
     def match_change_task(self: DbTask, change_id: int) -> list[int]:
         with self.unit_of_work() as work:
             return match_change(work.session, change_id)
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.dispatch_due_crawls")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.dispatch_due_crawls")
     def dispatch_due_crawls(self: DbTask) -> list[int]:
         settings = self.zonewatch.settings
         holder = f"{socket.gethostname()}:{os.getpid()}"
@@ -116,7 +116,7 @@ def register_tasks(celery: Celery) -> None:
                 work.then(self.signature_for("zonewatch.crawl_source", dispatch.run_id))
         return [dispatch.run_id for dispatch in dispatches]
 
-    @celery.task(base=DbTask, bind=True, name="zonewatch.requeue_stalled")
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.requeue_stalled")
     def requeue_stalled(self: DbTask) -> dict[str, int]:
         """The safety net: work whose message was lost (a broker without redelivery) is sent
         again; every task is idempotent, so a duplicate is harmless."""
@@ -140,7 +140,7 @@ def register_tasks(celery: Celery) -> None:
                 work.then(self.signature_for("zonewatch.classify_version", version_id))
         return {"items": len(items), "versions": len(versions)}
 
-    @celery.task(name="zonewatch.ping")
+    @celery.task(shared=False, name="zonewatch.ping")
     def ping() -> str:
         return "pong"
 
