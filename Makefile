@@ -60,8 +60,8 @@ migration: $(STAMP) ## Autogenerate a migration against a scratch database: make
 	mkdir -p build && rm -f build/migration.sqlite*
 	ZONEWATCH_DATABASE_URL=$(MIGRATION_DB) $(BIN)/alembic -c models/alembic.ini upgrade head
 	ZONEWATCH_DATABASE_URL=$(MIGRATION_DB) $(BIN)/alembic -c models/alembic.ini revision --autogenerate -m "$(m)"
-	$(BIN)/ruff check --fix --quiet models/migrations/versions
 	$(BIN)/ruff format models/migrations/versions
+	$(BIN)/ruff check --fix --quiet models/migrations/versions
 
 clean: ## Remove the virtualenv, caches and demo data
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache data

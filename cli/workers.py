@@ -10,13 +10,18 @@ from zonewatch.cli.context import CliContext, pass_cli
 @click.command()
 @click.option("--concurrency", "-c", type=click.IntRange(1, 64), default=2, show_default=True)
 @click.option("--queues", "-Q", default=None, help="Comma-separated queues (default: all).")
+@click.option("--hostname", "-n", default=None, help="Node name (default: celery@HOST).")
 @click.option("--loglevel", default="INFO", show_default=True)
 @pass_cli
-def worker(cli_ctx: CliContext, concurrency: int, queues: str | None, loglevel: str) -> None:
+def worker(
+    cli_ctx: CliContext, concurrency: int, queues: str | None, hostname: str | None, loglevel: str
+) -> None:
     """Run a Celery worker with real worker processes."""
     argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}", "--pool=prefork"]
     if queues:
         argv.append(f"--queues={queues}")
+    if hostname:
+        argv.append(f"--hostname={hostname}")
     run_celery(cli_ctx, argv)
 
 
@@ -30,9 +35,22 @@ def beat(cli_ctx: CliContext, loglevel: str) -> None:
 
 
 def run_celery(cli_ctx: CliContext, argv: list[str]) -> None:
-    """Run a celery sub-command in this process and pass its exit status on."""
-    code = cli_ctx.app.celery.start(argv)
-    if code:
+    """Run a celery sub-command in this process and pass its exit status on.
+
+    ``Celery.start`` drops the status (a worker stopped by an unrecoverable error would exit
+    0, and a supervisor set to restart on failure would never restart it), so the celery
+    command is run here in the same way, keeping what it returns.
+    """
+    from celery.bin.celery import celery as celery_command
+
+    app_option = next(p for p in celery_command.params if p.name == "app")
+    previous = app_option.default
+    app_option.default = cli_ctx.app.celery
+    try:
+        code = celery_command.main(args=argv, prog_name="zonewatch", standalone_mode=False)
+    finally:
+        app_option.default = previous
+    if isinstance(code, int) and code:
         raise click.exceptions.Exit(code)
 
 

@@ -29,6 +29,8 @@ class IngestResult:
     document_id: int | None
     result: str
     version_id: int | None = None
+    repeated: bool = False
+    """True when the item had been ingested before (a redelivered task)."""
 
     @property
     def created_version(self) -> bool:
@@ -63,7 +65,9 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     if row is None:
         raise LookupError(f"no fetched item {fetched_item_id}")
     if row.status == "ingested":
-        return IngestResult(row.id, None, "already")
+        return IngestResult(
+            row.id, _document_id(session, row), row.result or "already", row.version_id, True
+        )
     item = FetchedItem.from_payload(row.payload)
     now = item.fetched_at or utcnow()
     document = _document_for(session, item, now)
@@ -84,9 +88,18 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
         result, version_id = _store_version(session, document, item, now)
     row.status = "ingested"
     row.result = result
+    row.version_id = version_id
     row.ingested_at = utcnow()
     session.flush()
     return IngestResult(row.id, document.id, result, version_id)
+
+
+def _document_id(session: Session, row: FetchedRow) -> int | None:
+    return session.scalar(
+        select(Document.id).where(
+            Document.source_id == row.source_id, Document.external_id == row.external_id
+        )
+    )
 
 
 def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Document:

@@ -164,6 +164,10 @@ class FetchedItem(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     result: Mapped[str | None] = mapped_column(String(16), doc="What ingest made of it.")
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="SET NULL"),
+        doc="The version ingest stored, so that a redelivered task can send its follow-up.",
+    )
     error: Mapped[str | None] = mapped_column(String(1000))
     fetched_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     ingested_at: Mapped[dt.datetime | None]

@@ -9,6 +9,7 @@ from celery.signals import worker_process_init
 from kombu.entity import Queue
 
 from zonewatch.workers.tasks import CRAWL_QUEUE, beat_schedule, register_tasks
+from zonewatch.workers.transport import transport_for
 
 if TYPE_CHECKING:
     from zonewatch.app import App
@@ -22,8 +23,11 @@ def make_celery(app: App) -> Celery:
     """
     settings = app.settings
     celery = Celery("zonewatch", set_as_current=False)
+    broker_url, transport = transport_for(settings.effective_broker_url)
+    if transport is not None:
+        celery.conf.broker_transport = transport
     celery.conf.update(
-        broker_url=settings.effective_broker_url,
+        broker_url=broker_url,
         broker_connection_retry_on_startup=True,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -36,11 +40,9 @@ def make_celery(app: App) -> Celery:
         enable_utc=True,
         worker_hijack_root_logger=False,
     )
-    if settings.effective_broker_url.startswith(("redis", "rediss")):
-        # Redis redelivers a task whose worker died once this much time has passed.
-        celery.conf.broker_transport_options = {
-            "visibility_timeout": settings.task_visibility_timeout_seconds
-        }
+    celery.conf.broker_transport_options = broker_transport_options(
+        settings.effective_broker_url, settings.task_visibility_timeout_seconds
+    )
     celery.conf.task_default_queue = "default"
     celery.conf.task_queues = (Queue("default"), Queue(CRAWL_QUEUE))
     # Long crawls get their own queue, so that they never hold up ingest and alerts.
@@ -55,3 +57,19 @@ def make_celery(app: App) -> Celery:
 
     worker_process_init.connect(fresh_connections, weak=False)
     return celery
+
+
+def broker_transport_options(broker_url: str, visibility_timeout: float) -> dict[str, float]:
+    """Transport options per broker kind.
+
+    Redis gives a dead worker's unacknowledged tasks back after the visibility timeout; kombu
+    looks for them every ``unacked_restore_interval`` seconds. The SQLAlchemy transport polls
+    its table (see :mod:`zonewatch.workers.transport`).
+    """
+    if broker_url.startswith(("redis", "rediss")):
+        return {
+            "visibility_timeout": visibility_timeout,
+            "unacked_restore_interval": 5,
+            "unacked_restore_throttle": 1,
+        }
+    return {}

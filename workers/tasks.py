@@ -14,13 +14,14 @@ from typing import Any
 
 from celery import Celery
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from zonewatch.alerts.services import match_change
 from zonewatch.changes.services import record_version_changes, record_withdrawal
 from zonewatch.classify.services import classify_version
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.crawlers.runner import run_child
-from zonewatch.ingest.services import ingest_fetched_item, pending_items
+from zonewatch.ingest.services import IngestResult, ingest_fetched_item, pending_items
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
 from zonewatch.models.base import utcnow
 from zonewatch.workers.base import DbTask
@@ -56,11 +57,11 @@ def register_tasks(celery: Celery) -> None:
             result = ingest_fetched_item(work.session, fetched_item_id)
             row = work.session.get(FetchedItem, fetched_item_id)
             assert row is not None
-            if result.result in ("new", "changed"):
-                assert result.version_id is not None
-                work.then(self.signature_for("zonewatch.classify_version", result.version_id))
-            elif result.result == "gone" and result.document_id is not None:
-                work.then(self.signature_for("zonewatch.record_withdrawal", result.document_id))
+            for followup in _ingest_followups(work.session, result):
+                work.then(self.signature_for(*followup))
+            # Locking the run makes concurrent last items count one after the other, so
+            # that at least one of them sees nothing pending and finalizes the run.
+            work.session.get(CrawlRun, row.run_id, with_for_update=True)
             remaining = work.session.scalar(
                 select(func.count())
                 .select_from(FetchedItem)
@@ -68,7 +69,7 @@ def register_tasks(celery: Celery) -> None:
             )
             if not remaining:
                 work.then(self.signature_for("zonewatch.finalize_run", row.run_id))
-        return result.result
+        return "already" if result.repeated else result.result
 
     @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.finalize_run")
     def finalize_run_task(self: DbTask, run_id: int) -> str:
@@ -134,15 +135,41 @@ def register_tasks(celery: Celery) -> None:
                 .where(DocumentVersion.created_at < cutoff)
                 .limit(1000)
             ).all()
+            runs = work.session.scalars(
+                select(CrawlRun.id)
+                .where(CrawlRun.status == "running", CrawlRun.finished_at < cutoff)
+                .where(
+                    CrawlRun.id.not_in(
+                        select(FetchedItem.run_id).where(FetchedItem.status == "pending")
+                    )
+                )
+                .limit(1000)
+            ).all()
             for item_id in items:
                 work.then(self.signature_for("zonewatch.ingest_item", item_id))
             for version_id in versions:
                 work.then(self.signature_for("zonewatch.classify_version", version_id))
-        return {"items": len(items), "versions": len(versions)}
+            for run_id in runs:
+                work.then(self.signature_for("zonewatch.finalize_run", run_id))
+        return {"items": len(items), "versions": len(versions), "runs": len(runs)}
 
     @celery.task(shared=False, name="zonewatch.ping")
     def ping() -> str:
         return "pong"
+
+
+def _ingest_followups(session: Session, result: IngestResult) -> list[tuple[str, int]]:
+    """The next stage for an ingested item. A repeat (its process may have died after the
+    commit, before sending) sends it again while the version is still unclassified."""
+    if result.result in ("new", "changed") and result.version_id is not None:
+        if result.repeated:
+            version = session.get(DocumentVersion, result.version_id)
+            if version is None or version.classified_at is not None:
+                return []
+        return [("zonewatch.classify_version", result.version_id)]
+    if result.result == "gone" and result.document_id is not None:
+        return [("zonewatch.record_withdrawal", result.document_id)]
+    return []
 
 
 def beat_schedule() -> dict[str, dict[str, Any]]:

@@ -242,6 +242,7 @@ class PipelineState:
     deliveries: int
     expected_deliveries: int
     max_versions_per_document: int
+    unfinalized_runs: tuple[int, ...] = ()
 
     @property
     def complete(self) -> bool:
@@ -294,6 +295,15 @@ def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineSt
             .select_from(DocumentVersion)
             .group_by(DocumentVersion.document_id)
         )
+        pending_runs = select(FetchedItem.run_id).where(FetchedItem.status == "pending")
+        unfinalized = session.scalars(
+            select(CrawlRun.id)
+            .where(CrawlRun.status.not_in(FINISHED_RUN_STATUSES))
+            .where(CrawlRun.finished_at.is_not(None))  # the crawl process has finished
+            .where(CrawlRun.id.not_in(pending_runs))
+            .where(CrawlRun.id.in_(select(FetchedItem.run_id)))
+            .order_by(CrawlRun.id)
+        ).all()
         return PipelineState(
             runs=sum(statuses.values()),
             runs_finished=sum(statuses.get(s, 0) for s in FINISHED_RUN_STATUSES),
@@ -320,4 +330,5 @@ def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineSt
             deliveries=count(select(func.count()).select_from(AlertDelivery)),
             expected_deliveries=(changes + subscribed) if subscribed_source else 0,
             max_versions_per_document=count(select(func.max(per_document.subquery().c.n))),
+            unfinalized_runs=tuple(unfinalized),
         )

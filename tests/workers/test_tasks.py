@@ -183,13 +183,13 @@ def test_a_task_redelivered_after_its_work_is_done_sends_nothing_twice(
     first = list(sent)
     assert [name for name, _ in first] == ["zonewatch.classify_version", "zonewatch.finalize_run"]
 
-    sent.clear()
-    assert apply(task_app, "zonewatch.ingest_item", item) == "already"
-    # The version already has its classify message; only the (harmless) finalize goes again.
-    assert sent == [("zonewatch.finalize_run", (run_of(task_app, item),))]
-
     version_id = first[0][1][0]
     apply(task_app, "zonewatch.classify_version", version_id)
+    sent.clear()
+    assert apply(task_app, "zonewatch.ingest_item", item) == "already"
+    # The version is classified: only the (harmless) finalize goes again.
+    assert sent == [("zonewatch.finalize_run", (run_of(task_app, item),))]
+
     sent.clear()
     apply(task_app, "zonewatch.build_changes", version_id)
     apply(task_app, "zonewatch.build_changes", version_id)
@@ -199,6 +199,47 @@ def test_a_task_redelivered_after_its_work_is_done_sends_nothing_twice(
     assert apply(task_app, "zonewatch.match_change", change_id) != []
     assert apply(task_app, "zonewatch.match_change", change_id) == []  # nothing new to deliver
     assert pipeline_state(task_app, SOURCE).deliveries == 2
+
+
+class WorkerDiedError(Exception):
+    """Stands for the process dying between the commit and sending the follow-ups."""
+
+
+@pytest.mark.parametrize(
+    ("task", "followup"),
+    [
+        ("zonewatch.ingest_item", "zonewatch.classify_version"),
+        ("zonewatch.classify_version", "zonewatch.build_changes"),
+        ("zonewatch.build_changes", "zonewatch.match_change"),
+    ],
+)
+def test_a_task_redelivered_after_dying_before_its_followups_sends_them(
+    task_app: App, sent: Sent, monkeypatch: pytest.MonkeyPatch, task: str, followup: str
+) -> None:
+    """acks_late: a task whose process dies after its commit but before its follow-ups are
+    published is delivered again. The repeat must send the follow-ups the first run never
+    did, or the pipeline stops there (until requeue_stalled, 10+ minutes later, if at all)."""
+    (item,) = stage(task_app, "501")
+    argument: int = item
+    for name in ("zonewatch.ingest_item", "zonewatch.classify_version", "zonewatch.build_changes"):
+        if name == task:
+            break
+        apply(task_app, name, argument)
+        argument = sent[0][1][0]  # the next stage's input
+        sent.clear()
+
+    recording = Signature.apply_async
+
+    def die(self: Signature, *args: Any, **kwargs: Any) -> None:
+        raise WorkerDiedError
+
+    monkeypatch.setattr(Signature, "apply_async", die)
+    with pytest.raises(WorkerDiedError):
+        apply(task_app, task, argument)
+    monkeypatch.setattr(Signature, "apply_async", recording)
+
+    apply(task_app, task, argument)  # the redelivery
+    assert followup in [name for name, _ in sent], f"{task} redelivered sent only {sent}"
 
 
 # --- follow-ups only after commit -------------------------------------------------------------
@@ -344,7 +385,7 @@ def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Se
         )
 
     sent.clear()
-    assert apply(task_app, "zonewatch.requeue_stalled") == {"items": 1, "versions": 1}
+    assert apply(task_app, "zonewatch.requeue_stalled") == {"items": 1, "versions": 1, "runs": 0}
     assert sorted(sent) == [
         ("zonewatch.classify_version", (version_id,)),
         ("zonewatch.ingest_item", (old_item,)),
@@ -355,7 +396,27 @@ def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Se
     assert state.complete, state
     assert state.changes == 3
     sent.clear()
-    assert apply(task_app, "zonewatch.requeue_stalled") == {"items": 0, "versions": 0}
+    assert apply(task_app, "zonewatch.requeue_stalled") == {"items": 0, "versions": 0, "runs": 0}
+
+
+def test_requeue_stalled_finalizes_a_run_whose_finalize_was_lost(task_app: App, sent: Sent) -> None:
+    """Every item ingested, the crawl long over, the run still 'running': finalize it."""
+    (item,) = stage(task_app, "451")
+    apply(task_app, "zonewatch.ingest_item", item)
+    run_id = run_of(task_app, item)
+    with task_app.session() as session:
+        session.execute(
+            update(CrawlRun)
+            .where(CrawlRun.id == run_id)
+            .values(finished_at=utcnow() - dt.timedelta(minutes=30))
+        )
+    sent.clear()
+
+    assert apply(task_app, "zonewatch.requeue_stalled")["runs"] == 1
+    assert ("zonewatch.finalize_run", (run_id,)) in sent
+    apply(task_app, "zonewatch.finalize_run", run_id)
+    sent.clear()
+    assert apply(task_app, "zonewatch.requeue_stalled")["runs"] == 0
 
 
 # --- routing --------------------------------------------------------------------------------
