@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.progress import ProgressLine
 from zonewatch.config.sources import SourceSpec
 from zonewatch.errors import NotFoundError
 
@@ -31,7 +32,11 @@ def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None, queue: bo
         cli_ctx.app.celery.send_task("zonewatch.crawl_source", args=[run_id])
         click.echo(f"queued crawl run {run_id} of {source_id}")
         return
-    record = crawl_now(cli_ctx.app, source_id)
+    progress = ProgressLine(source_id)
+    try:
+        record = crawl_now(cli_ctx.app, source_id, progress=progress)
+    finally:
+        progress.done()
     print_json(record)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from zonewatch.app import App
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.crawlers.runner import create_run, run_child
@@ -9,21 +11,33 @@ from zonewatch.ingest.services import IngestResult, ingest_fetched_item, pending
 from zonewatch.models import CrawlRun
 
 
-def ingest_run(app: App, run_id: int) -> list[IngestResult]:
+class CrawlProgress(Protocol):
+    """What a long crawl reports as it goes (the CLI draws it; tests record it)."""
+
+    def crawling(self, items_staged: int) -> None: ...
+
+    def ingesting(self, done: int, total: int) -> None: ...
+
+
+def ingest_run(app: App, run_id: int, progress: CrawlProgress | None = None) -> list[IngestResult]:
     """Ingest every staged item of a run, one transaction each."""
     with app.session() as session:
         item_ids = pending_items(session, run_id)
     results = []
-    for item_id in item_ids:
+    for done, item_id in enumerate(item_ids, 1):
         with app.session() as session:
             results.append(ingest_fetched_item(session, item_id))
+        if progress is not None:
+            progress.ingesting(done, len(item_ids))
     return results
 
 
-def crawl_now(app: App, source_id: str, trigger: str = "manual") -> dict[str, object]:
+def crawl_now(
+    app: App, source_id: str, trigger: str = "manual", progress: CrawlProgress | None = None
+) -> dict[str, object]:
     run_id = create_run(app, source_id, trigger)
-    run_child(app, run_id)
-    ingest_run(app, run_id)
+    run_child(app, run_id, progress.crawling if progress is not None else None)
+    ingest_run(app, run_id, progress)
     with app.session() as session:
         run = finalize_run(session, run_id)
         return run_record(run)

@@ -114,6 +114,7 @@ def test_crawl_command_prints_the_run_record(tmp_path: Path, replay_server: Repl
     record = json.loads(result.stdout)
     assert record["status"] == "ok"
     assert record["new"] >= 5
+    assert f"daegu-press: ingesting {record['new']}/{record['new']}" in result.stderr
     assert record["requests"] > record["new"]
     listed = json.loads(run(tmp_path, "sources", "list", "--json").stdout)
     daegu = next(source for source in listed if source["id"] == "daegu-press")
