@@ -95,9 +95,10 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
 
 
 def _document_id(session: Session, row: FetchedRow) -> int | None:
+    item = FetchedItem.from_payload(row.payload)
     return session.scalar(
         select(Document.id).where(
-            Document.source_id == row.source_id, Document.external_id == row.external_id
+            Document.source_id == item.source_id, Document.external_id == item.external_id
         )
     )
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from kombu.transport import redis, sqlalchemy
+from kombu.transport import redis, sqlalchemy, virtual
 from sqlalchemy.exc import IntegrityError
 
 SQLA_PREFIX = "sqla+"
@@ -40,16 +40,40 @@ class EmbeddedTransport(sqlalchemy.Transport):
 
 
 class _RedisQoS(redis.QoS):
+    """Acks, rejects and give-backs on a channel whose connection is gone are logged, not
+    raised: kombu 5.7 raises AttributeError there, which stops the whole worker. The message
+    stays in Redis's unacked set and comes back after the visibility timeout (tasks are
+    idempotent, so running it again is harmless)."""
+
     def restore_unacked(self, client: object = None) -> None:
         try:
             super().restore_unacked(client)
         except AttributeError as error:
-            log.warning(
-                "could not give %d unacknowledged task(s) back to Redis (%s); they stay in "
-                "its unacked set and are redelivered after the visibility timeout",
-                len(self._delivered),
-                error,
-            )
+            _lost("give back", len(self._delivered), error)
+
+    def ack(self, delivery_tag: object) -> None:
+        try:
+            super().ack(delivery_tag)
+        except AttributeError as error:
+            _lost("acknowledge", 1, error)
+            virtual.QoS.ack(self, delivery_tag)
+
+    def reject(self, delivery_tag: object, requeue: bool = False) -> None:
+        try:
+            super().reject(delivery_tag, requeue=requeue)
+        except AttributeError as error:
+            _lost("reject", 1, error)
+            virtual.QoS.ack(self, delivery_tag)
+
+
+def _lost(action: str, count: int, error: Exception) -> None:
+    log.warning(
+        "could not %s %d task message(s): the broker connection is gone (%s); they stay in "
+        "Redis's unacked set and are delivered again after the visibility timeout",
+        action,
+        count,
+        error,
+    )
 
 
 class _RedisChannel(redis.Channel):

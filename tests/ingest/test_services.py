@@ -79,8 +79,12 @@ def test_status_outcomes_touch_the_document_only(db_session: Session) -> None:
 def test_ingesting_the_same_row_twice_is_a_no_op(db_session: Session) -> None:
     run = factories.crawl_run(db_session, factories.source(db_session))
     row = factories.fetched(db_session, run)
-    assert ingest_fetched_item(db_session, row.id).result == "new"
-    assert ingest_fetched_item(db_session, row.id).result == "already"
+    first = ingest_fetched_item(db_session, row.id)
+    again = ingest_fetched_item(db_session, row.id)
+    assert (first.result, first.repeated) == ("new", False)
+    # The repeat says what the first run made, so a redelivered task can send its follow-up.
+    assert (again.result, again.version_id, again.repeated) == ("new", first.version_id, True)
+    assert again.document_id == first.document_id
     assert versions(db_session) == 1
 
 
