@@ -1,0 +1,346 @@
+"""Numeric facts from invented Korean and English press-release sentences.
+
+Each test pins one way numbers are written in government releases: what must be read, how it
+is normalised, and what must be left alone (dates, phone numbers, articles, rounds).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import pytest
+
+from zonewatch.classify.facts import UNITS, FoundFact, extract_facts, korean_number
+
+
+def pairs(text: str, language: str = "ko") -> list[tuple[float, str]]:
+    """(value, unit) of every fact, rounded so float noise doesn't hide a right answer."""
+    return [(round(fact.value, 6), fact.unit) for fact in extract_facts(text, language)]
+
+
+def only(text: str, language: str = "ko") -> FoundFact:
+    facts = extract_facts(text, language)
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+# --- interface ---------------------------------------------------------------------------------
+
+
+def test_units_are_the_evaluation_units() -> None:
+    assert UNITS == ("KRW", "USD", "EUR", "companies", "jobs", "people", "percent", "km2", "count")
+
+
+def test_a_fact_is_frozen_and_its_span_is_its_raw_text() -> None:
+    text = "올해 스마트공장 120개를 새로 보급하고 예산 597억 원을 투입한다."
+    facts = extract_facts(text)
+    assert [fact.raw for fact in facts] == ["120개", "597억 원"]
+    for fact in facts:
+        assert text[fact.start : fact.end] == fact.raw
+        assert fact.unit in UNITS
+        assert fact.rule
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        facts[0].value = 1.0  # type: ignore[misc]
+
+
+def test_no_span_is_reported_twice_and_facts_come_in_reading_order() -> None:
+    facts = extract_facts("총 1~2조원, 5~10%, 3천5백만 원, 10억 명")
+    spans = [(fact.start, fact.end) for fact in facts]
+    assert spans == sorted(set(spans))
+    for left, right in itertools.pairwise(facts):
+        assert left.end <= right.start
+
+
+def test_the_language_is_only_a_hint() -> None:
+    text = "수출 120억 달러, exports of $12 billion"
+    assert pairs(text, "ko") == pairs(text, "en") == [(12e9, "USD"), (12e9, "USD")]
+
+
+# --- Korean money ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("7억", 7e8),
+        ("2조 5,000억", 2.5e12),
+        ("1조2,300억", 1.23e12),
+        ("4.5조", 4.5e12),
+        ("1,950억", 1.95e11),
+        ("3천만", 3e7),
+        ("6백억", 6e10),
+        ("3천5백만", 3.5e7),
+        ("2억 4천여만", 2.4e8),
+        ("12,345", 12345),
+    ],
+)
+def test_korean_magnitudes_combine(written: str, value: float) -> None:
+    assert korean_number(written) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("지역 기업에 7억 원을 지원한다.", 7e8),
+        ("총 2조 5,000억 원 규모의 펀드를 만든다.", 2.5e12),
+        ("정책금융 4.5조원을 공급한다.", 4.5e12),
+        ("참가비는 1인 5만 원이다.", 5e4),
+        ("시설 개선에 3천만원씩 지원", 3e7),
+        ("약 200여억원의 투자", 2e10),
+    ],
+)
+def test_korean_won_amounts(sentence: str, value: float) -> None:
+    fact = only(sentence)
+    assert fact.value == pytest.approx(value)
+    assert (fact.unit, fact.rule) == ("KRW", "korean-money")
+
+
+def test_an_amount_in_eok_without_won_is_still_won() -> None:
+    fact = only("신규 투자 1,950억을 유치하였다.")
+    assert (fact.value, fact.unit) == (1.95e11, "KRW")
+    assert fact.metric == "investment"
+
+
+def test_a_bare_eok_followed_by_another_unit_is_not_won() -> None:
+    assert pairs("연간 1억 톤을 처리하는 항만") == []
+    assert pairs("수출 20억 엔 규모") == []
+
+
+def test_dollars_and_euros_written_in_korean() -> None:
+    assert pairs("수출 496억 달러, 수입 522.3억달러") == [(49.6e9, "USD"), (52.23e9, "USD")]
+    assert pairs("누적 투자액 100억불을 넘었다") == [(1e10, "USD")]
+    assert pairs("US$ 3억 규모의 계약") == [(3e8, "USD")]
+    assert pairs("EU 기금 300만 유로") == [(3e6, "EUR")]
+
+
+def test_a_range_gives_both_ends_with_the_shared_magnitude() -> None:
+    assert pairs("사업비 1~2조원") == [(1e12, "KRW"), (2e12, "KRW")]
+    assert pairs("금리를 5~10%로") == [(5.0, "percent"), (10.0, "percent")]
+
+
+# --- Korean counts -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "입주기업 34개 기업이 참여했다.",
+        "반도체 협력사 12개사가 서명했다.",
+        "이 중 중소기업은 250개(60.1%)이다.",
+        "40여개의 해외(외국) 기업이 방한한다.",
+        "11개* 대형건설사의 현장을 점검했다.",
+        "올해 20여 곳의 기업을 유치했다.",
+    ],
+)
+def test_counted_companies(sentence: str) -> None:
+    assert extract_facts(sentence)[0].unit == "companies"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value"),
+    [
+        ("새로운 일자리 1만 개를 만든다.", 1e4),
+        ("지역에서 신규 채용 150명을 계획하고 있다.", 150),
+        ("공장 완공 후 30명을 추가로 채용할 예정이다.", 30),
+        ("전문 인력 2,000명을 양성한다.", 2000),
+    ],
+)
+def test_hiring_is_jobs(sentence: str, value: float) -> None:
+    assert pairs(sentence) == [(value, "jobs")]
+
+
+def test_people_stay_people_when_they_attend() -> None:
+    assert pairs("교육생 84명과 관계자 100여명이 참석했다.") == [(84, "people"), (100, "people")]
+    assert pairs("취업준비생 등 13명이 참석하였다.") == [(13, "people")]
+    assert pairs("위원회는 위원 20인으로 구성한다.") == [(20, "people")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "5개 분야를 지원한다.",
+        "전국 3곳에 센터를 연다.",
+        "위반 사항 12건을 적발했다.",
+        "7개국 대표가 왔다.",
+        "모두 2차례 회의를 열었다.",
+        "예비 선박 3척을 투입한다.",
+        "4개 지역에 위치한 6개 기관",
+        "중견기업 5개 분야 과제",
+    ],
+)
+def test_other_things_are_counts(sentence: str) -> None:
+    assert {unit for _, unit in pairs(sentence)} == {"count"}
+
+
+def test_a_single_thing_is_not_a_fact() -> None:
+    assert pairs("근로자 1명이 다쳤고 각 1건씩 발생했다.") == []
+
+
+# --- areas and shares --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "km2"),
+    [
+        ("부지 0.62㎢를 공급한다.", 0.62),
+        ("부지 62만㎡를 공급한다.", 0.62),
+        ("입지 총 152만평을 지정", 152e4 * 400 / 121 / 1e6),
+        ("농지 1,000ha를 조성", 10.0),
+        ("재배면적 8만㏊ 감축", 800.0),
+        ("간척지 3,000헥타르", 30.0),
+        ("공장 부지 3만3천㎡", 0.033),
+        ("면적 2.5 km² 규모", 2.5),
+    ],
+)
+def test_areas_in_square_kilometres(sentence: str, km2: float) -> None:
+    fact = only(sentence)
+    assert fact.value == pytest.approx(km2)
+    assert fact.unit == "km2"
+
+
+def test_shares_and_points_are_percent() -> None:
+    assert pairs("점유율 10%, 3.5%p 상승, 20 퍼센트") == [
+        (10.0, "percent"),
+        (3.5, "percent"),
+        (20.0, "percent"),
+    ]
+    assert pairs("수출 496억 달러(△14.2%)")[1] == (14.2, "percent")
+
+
+def test_a_table_with_one_declared_unit() -> None:
+    text = "< 인증 기업 현황 >\n(단위: 개)\n\n연도\n\n’19\n\n’20\n\n계\n\n120\n\n1,350*\n\n□ 설명"
+    assert pairs(text) == [(120, "companies"), (1350, "companies")]
+
+
+def test_a_label_declaring_its_unit_gives_the_bare_numbers_after_it() -> None:
+    text = "* 수출 증감률(OECD, %) : (’23.1월)△4.2 → (2월)7.5 → (3월)△1.9\n다음 줄 5"
+    assert pairs(text) == [(4.2, "percent"), (7.5, "percent"), (1.9, "percent")]
+    assert pairs("* 매출액(억원) : (’22년) 35 → (’23년) 90") == [(35e8, "KRW"), (90e8, "KRW")]
+    assert pairs("* 입주기업수(개) : (’22) 120 → (’23) 150") == [
+        (120, "companies"),
+        (150, "companies"),
+    ]
+
+
+def test_a_label_with_two_units_gives_nothing() -> None:
+    assert pairs("* 수출(억불, %) : (1월)25.2(△18.7)") == []
+
+
+def test_the_label_of_a_line_says_what_is_counted() -> None:
+    text = "- 참여 기업 수: (’22) 180개 → (’23) 240개"
+    assert pairs(text) == [(180, "companies"), (240, "companies")]
+
+
+def test_a_change_written_with_an_arrow_shares_the_unit() -> None:
+    assert pairs("지원 비율 확대(10→30%)") == [(10.0, "percent"), (30.0, "percent")]
+
+
+def test_a_table_mixing_units_gives_no_cells() -> None:
+    text = "(단위: 억원, %)\n\n구분\n\n예산\n\n120\n\n증감률\n\n4.5\n"
+    assert pairs(text) == []
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize("run", ["1만 ", "3천 ", "1~", "):", "기업 수: 3개 "])
+def test_long_runs_of_number_pieces_stay_fast(run: str) -> None:
+    """Bounded patterns: a flattened table of thousands of pieces must not backtrack for ever."""
+    extract_facts(run * 5000)
+
+
+# --- what is not a fact ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2023년 4월 12일(수) 오후 3시에 개최",
+        "’25년 상반기, ‘24.6월 준공",
+        "공고일 2019-06-12, 7.25(목)",
+        "문의: 산업통상자원부 044-202-1234",
+        "법 제3조에 따라, 관세법 100조: 수입신고",
+        "제5회 위원회, 3차 회의, 4회차 점검",
+        "V4 국가, 5G 통신, 3D 프린팅, K-뷰티, 2030 전략",
+        "1. 추진 배경 ① 개요 2) 세부",
+        "5인 이상 사업장에 적용",
+        "3년간 지원하고 10년 만에 재개",
+        "성능 3.5GW, 유량 107.2만㎥/일",
+    ],
+)
+def test_dates_numbering_and_names_are_not_facts(sentence: str) -> None:
+    assert pairs(sentence) == []
+
+
+def test_a_rate_per_person_is_not_a_count_of_people() -> None:
+    assert pairs("1인당 10만원을 지급") == [(1e5, "KRW")]
+    assert pairs("시설 4㎡당 1명") == []
+
+
+# --- English -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "unit"),
+    [
+        ("It will invest 3.9 trillion won by 2025.", 3.9e12, "KRW"),
+        ("Investment reached $1.2 billion last year.", 1.2e9, "USD"),
+        ("A grant of 12 million dollars was approved.", 12e6, "USD"),
+        ("The ministry set aside KRW 500 billion.", 5e11, "KRW"),
+        ("The fund holds US$3 billion.", 3e9, "USD"),
+        ("The EU pledged €300 million.", 3e8, "EUR"),
+        ("The fund is worth $12bn.", 12e9, "USD"),
+        ("Exports rose 5.2 percent on a year earlier.", 5.2, "percent"),
+        ("The share rose 2.5 percentage points.", 2.5, "percent"),
+    ],
+)
+def test_english_amounts(sentence: str, value: float, unit: str) -> None:
+    fact = only(sentence, "en")
+    assert fact.value == pytest.approx(value)
+    assert fact.unit == unit
+
+
+def test_english_counts_skip_modifiers_to_the_counted_noun() -> None:
+    text = (
+        "The cluster targets 250 tenant companies and a total of 15,000 employees, will send "
+        "50 young researchers abroad, and brings together seven regional authorities."
+    )
+    assert pairs(text, "en") == [
+        (250, "companies"),
+        (15000, "jobs"),
+        (50, "people"),
+        (7, "count"),
+    ]
+
+
+def test_english_counts_before_a_verb() -> None:
+    text = "Over 200 participants from 30 countries attended, and 4 MOUs were signed."
+    assert pairs(text, "en") == [(200, "people"), (30, "count"), (4, "count")]
+
+
+def test_english_scale_words_and_number_words() -> None:
+    assert pairs("About 1.5 million people visited.", "en") == [(1.5e6, "people")]
+    assert pairs("Twenty-five startups applied.", "en") == [(25, "companies")]
+
+
+def test_english_areas() -> None:
+    text = "The zone covers 12.3 square kilometers, and farms of 2,000 hectares."
+    assert pairs(text, "en") == [(12.3, "km2"), (20.0, "km2")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On Wednesday, June 12, 2019, the 4th meeting was held.",
+        "Under Article 12 of the Act, the second phase starts.",
+        "Call +82-44-203-5000 before 10 a.m.",
+        "The plan runs for 3 years and 6 months.",
+        "It uses 5G networks and COVID-19 tests under the 2030 Agenda.",
+    ],
+)
+def test_english_non_facts(sentence: str) -> None:
+    assert pairs(sentence, "en") == []
+
+
+def test_mixed_text_reads_both_languages() -> None:
+    text = "산업부는 3.9 trillion won 규모로 34개 기업을 지원한다."
+    assert pairs(text) == [(3.9e12, "KRW"), (34, "companies")]
