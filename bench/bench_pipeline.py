@@ -82,13 +82,14 @@ def pipeline_throughput() -> list[Result]:
                 rows.append(row)
             session.flush()
             row_ids = [row.id for row in rows]
+        classifier = app.classifier  # built once per worker process, not per item
         started = time.perf_counter()
         for row_id in row_ids:
             with app.session() as session:
                 version_id = ingest_fetched_item(session, row_id).version_id
             assert version_id is not None
             with app.session() as session:
-                classify_version(session, version_id)
+                classify_version(session, version_id, classifier)
             with app.session() as session:
                 change_ids = record_version_changes(session, version_id)
             for change_id in change_ids:

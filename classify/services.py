@@ -1,25 +1,148 @@
 """The classification stage as the pipeline sees it: one call per version.
 
-The classifier itself (entities, topics, facts) is built in its own issue; until then a version
-is marked as passed through this stage with no findings, so that the stages after it run.
+The classifier's findings are stored as rows (mentions, version topics, facts) with their
+evidence, so that change records, filters and alert matching use indexes and an analyst can see
+why a version was linked to a zone. Classifying again replaces the rows only when they differ.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from zonewatch.models import DocumentVersion
+from zonewatch.classify.classifier import CLASSIFIER_VERSION, Classification, Classifier
+from zonewatch.models import DocumentVersion, Entity, Fact, Mention, Topic, VersionTopic
 from zonewatch.models.base import utcnow
 
-CLASSIFIER_VERSION = "0"
+ATTACHMENT_TEXT_LIMIT = 60_000
+"""Characters of attachment text classified per version: the first pages carry the substance."""
 
 
-def classify_version(session: Session, version_id: int) -> bool:
-    """Classify one version; False when it was already done (or is gone)."""
+@dataclass(frozen=True)
+class Outcome:
+    version_id: int
+    classified: bool
+    changed: bool
+    entities_before: frozenset[str]
+    entities_after: frozenset[str]
+
+
+def version_text(version: DocumentVersion) -> str:
+    """The body the classifier reads: the release text, then its attachments' text."""
+    parts = [version.text or ""]
+    budget = ATTACHMENT_TEXT_LIMIT
+    for attachment in sorted(version.attachments, key=lambda a: a.position):
+        if attachment.text and budget > 0:
+            parts.append(attachment.text[:budget])
+            budget -= len(parts[-1])
+    return "\n\n".join(part for part in parts if part)
+
+
+def classify_version(
+    session: Session, version_id: int, classifier: Classifier, force: bool = False
+) -> Outcome | None:
+    """Classify one version; None when it is gone, ``classified=False`` when it was already
+    done with this classifier version (and ``force`` is off)."""
     version = session.get(DocumentVersion, version_id)
-    if version is None or version.classified_at is not None:
-        return False
+    if version is None:
+        return None
+    before = _entities_of(session, version_id)
+    if (
+        not force
+        and version.classified_at is not None
+        and version.classifier_version == CLASSIFIER_VERSION
+    ):
+        return Outcome(version_id, False, False, before, before)
+    result = classifier.classify(version.title, version_text(version), version.language)
+    changed = _store(session, version, result)
     version.classified_at = utcnow()
     version.classifier_version = CLASSIFIER_VERSION
     session.flush()
+    return Outcome(version_id, True, changed, before, _entities_of(session, version_id))
+
+
+def _entities_of(session: Session, version_id: int) -> frozenset[str]:
+    return frozenset(
+        session.scalars(select(Mention.entity_id).where(Mention.version_id == version_id))
+    )
+
+
+def _store(session: Session, version: DocumentVersion, result: Classification) -> bool:
+    """Replace the version's findings when they differ from ``result``; True if they did."""
+    known_entities = set(session.scalars(select(Entity.id).where(Entity.id.in_(result.entity_ids))))
+    known_topics = set(session.scalars(select(Topic.id).where(Topic.id.in_(result.topic_ids))))
+    mentions = [
+        Mention(
+            version_id=version.id,
+            entity_id=hit.entity_id,
+            score=hit.score,
+            evidence=[dict(e) for e in hit.evidence],
+        )
+        for hit in result.entities
+        if hit.entity_id in known_entities
+    ]
+    topics = [
+        VersionTopic(
+            version_id=version.id,
+            topic_id=hit.topic,
+            score=hit.score,
+            evidence=[dict(e) for e in hit.evidence],
+        )
+        for hit in result.topics
+        if hit.topic in known_topics
+    ]
+    facts = [
+        Fact(
+            version_id=version.id,
+            entity_id=linked.entity_id if linked.entity_id in known_entities else None,
+            metric=linked.fact.metric[:60],
+            value=Decimal(repr(linked.fact.value)),
+            unit=linked.fact.unit,
+            raw=linked.fact.raw[:300],
+            start=linked.fact.start,
+            end=linked.fact.end,
+            evidence={"rule": linked.fact.rule, "where": linked.where},
+        )
+        for linked in result.facts
+    ]
+    if _signature(session, version.id) == _new_signature(mentions, topics, facts):
+        return False
+    for table in (Mention, VersionTopic, Fact):
+        session.execute(delete(table).where(table.version_id == version.id))
+    session.add_all([*mentions, *topics, *facts])
+    session.flush()
     return True
+
+
+Signature = tuple[frozenset[str], frozenset[str], frozenset[tuple[str | None, str, str, str]]]
+
+
+def _signature(session: Session, version_id: int) -> Signature:
+    entities = frozenset(
+        session.scalars(select(Mention.entity_id).where(Mention.version_id == version_id))
+    )
+    topics = frozenset(
+        session.scalars(select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id))
+    )
+    facts = frozenset(
+        (fact.entity_id, fact.metric, _number(fact.value), fact.unit)
+        for fact in session.scalars(select(Fact).where(Fact.version_id == version_id))
+    )
+    return entities, topics, facts
+
+
+def _new_signature(
+    mentions: list[Mention], topics: list[VersionTopic], facts: list[Fact]
+) -> Signature:
+    return (
+        frozenset(m.entity_id for m in mentions),
+        frozenset(t.topic_id for t in topics),
+        frozenset((f.entity_id, f.metric, _number(f.value), f.unit) for f in facts),
+    )
+
+
+def _number(value: Decimal) -> str:
+    return format(Decimal(value).normalize(), "f")

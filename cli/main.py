@@ -10,6 +10,7 @@ import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from zonewatch import __version__
+from zonewatch.cli.classify import eval_command, reclassify
 from zonewatch.cli.context import CliContext
 from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command, replay
 from zonewatch.cli.entities import entities
@@ -55,6 +56,8 @@ cli.add_command(parse_feed_command)
 cli.add_command(parse_page_command)
 cli.add_command(replay)
 cli.add_command(beat)
+cli.add_command(eval_command)
+cli.add_command(reclassify)
 
 
 def main(argv: list[str] | None = None) -> None:

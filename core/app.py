@@ -17,6 +17,8 @@ from zonewatch.models.db import make_engine, make_session_factory, session_scope
 if TYPE_CHECKING:
     from celery import Celery
 
+    from zonewatch.classify.classifier import Classifier
+
 
 @dataclass(eq=False)
 class App:
@@ -38,6 +40,13 @@ class App:
         from zonewatch.workers.celery_app import make_celery
 
         return make_celery(self)
+
+    @cached_property
+    def classifier(self) -> Classifier:
+        """The classifier, built once per process from the zone model and topic rules."""
+        from zonewatch.classify.classifier import Classifier
+
+        return Classifier.build(self.settings.zones_file)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -79,9 +79,11 @@ def register_tasks(celery: Celery) -> None:
     @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.classify_version")
     def classify_version_task(self: DbTask, version_id: int) -> bool:
         with self.unit_of_work() as work:
-            classify_version(work.session, version_id)
+            outcome = classify_version(work.session, version_id, self.zonewatch.classifier)
+            if outcome is None:
+                return False
             work.then(self.signature_for("zonewatch.build_changes", version_id))
-        return True
+        return outcome.classified
 
     @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.build_changes")
     def build_changes(self: DbTask, version_id: int) -> list[int]:

@@ -1,0 +1,101 @@
+"""The classifier as one object: entities, topics and facts of a text, with their evidence.
+
+Built once per process from the zone model and the topic rules (building the automaton is the
+expensive part), then used for every version. Pure: no database here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from zonewatch.classify.entities import EntityHit, EntityLinker
+from zonewatch.classify.facts import FoundFact, extract_facts
+from zonewatch.classify.topics import TopicClassifier, TopicHit
+from zonewatch.config.zones import ZoneModel, load_zone_model
+from zonewatch.crawlers.extract import detect_language
+
+CLASSIFIER_VERSION = "1"
+"""Bump when the rules change in a way that should reclassify stored versions."""
+
+SENTENCE_END = re.compile(r"[.!?。](?=\s)|\n")
+FACT_ENTITY_WINDOW = 160
+LANGUAGES = ("ko", "en")
+
+
+@dataclass(frozen=True)
+class LinkedFact:
+    """A fact and the entity the text ties it to (the nearest one named before it in the
+    same sentence), or None."""
+
+    fact: FoundFact
+    where: str
+    entity_id: str | None
+
+
+@dataclass(frozen=True)
+class Classification:
+    language: str
+    entities: tuple[EntityHit, ...]
+    topics: tuple[TopicHit, ...]
+    facts: tuple[LinkedFact, ...]
+
+    @property
+    def entity_ids(self) -> list[str]:
+        return [hit.entity_id for hit in self.entities]
+
+    @property
+    def topic_ids(self) -> list[str]:
+        return [hit.topic for hit in self.topics]
+
+
+class Classifier:
+    def __init__(self, linker: EntityLinker, topics: TopicClassifier) -> None:
+        self.linker = linker
+        self.topic_classifier = topics
+
+    @classmethod
+    def build(cls, zones_file: Path | None = None, model: ZoneModel | None = None) -> Classifier:
+        model = model or load_zone_model(zones_file)
+        return cls(EntityLinker.from_model(model), TopicClassifier.from_config())
+
+    def classify(self, title: str, text: str, language: str | None = None) -> Classification:
+        if language not in LANGUAGES:
+            detected = detect_language(f"{title}\n{text}")
+            language = detected if detected in LANGUAGES else "ko"
+        entities = tuple(self.linker.link(title, text, language))
+        topics = tuple(self.topic_classifier.classify(title, text, language))
+        facts = (
+            *self._facts(title, "title", language, entities),
+            *self._facts(text, "body", language, entities),
+        )
+        return Classification(language, entities, topics, facts)
+
+    def _facts(
+        self, text: str, where: str, language: str, entities: tuple[EntityHit, ...]
+    ) -> list[LinkedFact]:
+        spans = sorted(
+            (int(str(evidence["start"])), hit.entity_id)
+            for hit in entities
+            for evidence in hit.evidence
+            if evidence.get("where") == where and "start" in evidence
+        )
+        return [
+            LinkedFact(fact, where, _entity_before(text, fact.start, spans))
+            for fact in extract_facts(text, language)
+        ]
+
+
+def _entity_before(text: str, position: int, spans: list[tuple[int, str]]) -> str | None:
+    """The entity named last before ``position`` in the same sentence, if close enough."""
+    floor = max(0, position - FACT_ENTITY_WINDOW)
+    for end in SENTENCE_END.finditer(text, floor, position):
+        floor = end.end()
+    found = None
+    for start, entity_id in spans:
+        if start >= position:
+            break
+        if start >= floor:
+            found = entity_id
+    return found

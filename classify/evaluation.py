@@ -1,0 +1,248 @@
+"""Scoring the classifier against a gold set (the format of the team's evaluation sets).
+
+Each gold line: ``{"id", "title", "text", "lang", "labels": {"entities", "topics", "facts"}}``.
+Entities and topics are scored micro-averaged; topics only on documents about the zone model
+(the gold names an entity of a zone-like kind); facts by (value, unit) within 0.5 %.
+Everything here is pure, so that the numbers can be checked by hand and by tests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from zonewatch.errors import InputError
+
+TOPIC_SCORED_KINDS = frozenset(
+    {
+        "zone_system",
+        "fez",
+        "fez_district",
+        "industrial_complex",
+        "zone_type",
+        "special_zone",
+        "programme",
+        "cluster",
+        "district",
+        "body",
+    }
+)
+TOPIC_SCORED_IDS = frozenset({"kicox", "fez-planning-office"})
+FACT_TOLERANCE = 0.005
+
+
+@dataclass(frozen=True)
+class GoldDocument:
+    id: str
+    title: str
+    text: str
+    language: str | None
+    entities: frozenset[str]
+    topics: frozenset[str]
+    facts: tuple[tuple[float, str], ...]
+
+
+@dataclass(frozen=True)
+class Prediction:
+    id: str
+    entities: frozenset[str]
+    topics: frozenset[str]
+    facts: tuple[dict[str, Any], ...]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "entities": sorted(self.entities),
+            "topics": sorted(self.topics),
+            "facts": list(self.facts),
+        }
+
+
+@dataclass
+class Tally:
+    """True positives, false positives and false negatives of one label family."""
+
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tp_gold: int = 0
+    """Gold labels found; differs from ``tp`` (predictions right) only for facts, where one
+    prediction may match two near-equal gold values."""
+
+    def add(self, tp: int, fp: int, fn: int, tp_gold: int | None = None) -> None:
+        self.tp, self.fp, self.fn = self.tp + tp, self.fp + fp, self.fn + fn
+        self.tp_gold += tp if tp_gold is None else tp_gold
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        found = self.tp_gold
+        return found / (found + self.fn) if found + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def summary(self, with_f1: bool = True) -> dict[str, float]:
+        result = {"precision": round(self.precision, 4), "recall": round(self.recall, 4)}
+        if with_f1:
+            result["f1"] = round(self.f1, 4)
+        return result
+
+
+@dataclass
+class DocumentErrors:
+    id: str
+    missed: dict[str, list[str]] = field(default_factory=dict)
+    false: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def any(self) -> bool:
+        return any(self.missed.values()) or any(self.false.values())
+
+
+@dataclass
+class Report:
+    documents: int = 0
+    entities: Tally = field(default_factory=Tally)
+    topics: Tally = field(default_factory=Tally)
+    facts: Tally = field(default_factory=Tally)
+    errors: list[DocumentErrors] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "documents": self.documents,
+            "entities": self.entities.summary(),
+            "topics": self.topics.summary(),
+            "facts": self.facts.summary(with_f1=False),
+        }
+
+
+def read_gold(path: Path) -> Iterator[GoldDocument]:
+    """Gold documents of a JSON Lines file; a bad line names its number."""
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read gold file {path}: {error.strerror}") from error
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                yield _gold_document(path, number, line)
+
+
+def _gold_document(path: Path, number: int, line: str) -> GoldDocument:
+    try:
+        data = json.loads(line)
+        labels = data["labels"]
+        return GoldDocument(
+            id=str(data["id"]),
+            title=str(data.get("title") or ""),
+            text=str(data.get("text") or ""),
+            language=data.get("lang"),
+            entities=frozenset(labels.get("entities", [])),
+            topics=frozenset(labels.get("topics", [])),
+            facts=tuple((float(f["value"]), str(f["unit"])) for f in labels.get("facts", [])),
+        )
+    except (ValueError, KeyError, TypeError) as error:
+        raise InputError(f"{path}:{number}: not a gold document ({error!r})") from error
+
+
+def read_catalogue(path: Path) -> dict[str, str]:
+    """Entity id -> kind from a catalogue TSV (``id``, ``kind``, ... with a header line)."""
+    kinds: dict[str, str] = {}
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            parts = line.rstrip("\n").split("\t")
+            if number == 0 or len(parts) < 2 or not parts[0]:
+                continue
+            kinds[parts[0]] = parts[1]
+    return kinds
+
+
+def topics_scored(gold: GoldDocument, kinds: dict[str, str]) -> bool:
+    return any(
+        kinds.get(entity) in TOPIC_SCORED_KINDS or entity in TOPIC_SCORED_IDS
+        for entity in gold.entities
+    )
+
+
+def facts_match(value: float, unit: str, gold: Iterable[tuple[float, str]]) -> bool:
+    return any(
+        unit == gold_unit and abs(value - gold_value) <= FACT_TOLERANCE * abs(gold_value)
+        for gold_value, gold_unit in gold
+    )
+
+
+def score(
+    pairs: Iterable[tuple[GoldDocument, Prediction]],
+    kinds: dict[str, str],
+    scored_ids: frozenset[str] | None = None,
+) -> Report:
+    """Score predictions; ``scored_ids`` limits entity scoring to a catalogue (None: all)."""
+    report = Report()
+    for gold, prediction in pairs:
+        report.documents += 1
+        errors = DocumentErrors(gold.id)
+        predicted = prediction.entities
+        if scored_ids is not None:
+            predicted = predicted & scored_ids
+        _score_set(report.entities, errors, "entities", gold.entities, predicted)
+        if topics_scored(gold, kinds):
+            _score_set(report.topics, errors, "topics", gold.topics, prediction.topics)
+        _score_facts(report.facts, errors, gold, prediction)
+        if errors.any:
+            report.errors.append(errors)
+    return report
+
+
+def _score_set(
+    tally: Tally, errors: DocumentErrors, name: str, gold: frozenset[str], predicted: frozenset[str]
+) -> None:
+    tally.add(len(gold & predicted), len(predicted - gold), len(gold - predicted))
+    errors.missed[name] = sorted(gold - predicted)
+    errors.false[name] = sorted(predicted - gold)
+
+
+def _score_facts(
+    tally: Tally, errors: DocumentErrors, gold: GoldDocument, prediction: Prediction
+) -> None:
+    gold_pairs = sorted(set(gold.facts))
+    predicted_pairs = sorted({(float(f["value"]), str(f["unit"])) for f in prediction.facts})
+    found = [p for p in predicted_pairs if facts_match(p[0], p[1], gold_pairs)]
+    recalled = [g for g in gold_pairs if facts_match(g[0], g[1], predicted_pairs)]
+    tally.add(
+        len(found),
+        len(predicted_pairs) - len(found),
+        len(gold_pairs) - len(recalled),
+        len(recalled),
+    )
+    errors.missed["facts"] = [_fact_label(v, u) for v, u in gold_pairs if (v, u) not in recalled]
+    errors.false["facts"] = [_fact_label(v, u) for v, u in predicted_pairs if (v, u) not in found]
+
+
+def _fact_label(value: float, unit: str) -> str:
+    return f"{value:g} {unit}"
+
+
+def evaluate(
+    documents: Iterable[GoldDocument],
+    predict: Callable[[GoldDocument], Prediction],
+    kinds: dict[str, str],
+    scored_ids: frozenset[str] | None = None,
+    on_prediction: Callable[[Prediction], None] | None = None,
+) -> Report:
+    def pairs() -> Iterator[tuple[GoldDocument, Prediction]]:
+        for document in documents:
+            prediction = predict(document)
+            if on_prediction is not None:
+                on_prediction(prediction)
+            yield document, prediction
+
+    return score(pairs(), kinds, scored_ids)
