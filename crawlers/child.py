@@ -47,6 +47,7 @@ def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
                 first_seen_at=doc.first_seen_at,
                 last_checked_at=doc.last_checked_at,
                 status=doc.status,
+                url=doc.url,
             )
             for doc in session.scalars(select(Document).where(Document.source_id == source_id))
         }

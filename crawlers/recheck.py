@@ -30,6 +30,7 @@ class KnownItem:
     first_seen_at: dt.datetime
     last_checked_at: dt.datetime | None
     status: str
+    url: str | None = None
 
 
 def fetch_reason(

@@ -13,11 +13,15 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 from parsel import Selector, SelectorList
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response
 
 from zonewatch.config.parsers import BoardParser
 from zonewatch.crawlers.extract import extract_body, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
+from zonewatch.crawlers.recheck import KnownItem, fetch_reason
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider
 
 
@@ -31,6 +35,7 @@ class BoardSpider(SourceSpider):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.parser: BoardParser = self.source.board_parser()
+        self.vanished_checked = False
 
     async def start(self) -> AsyncIterator[Request]:
         yield self.list_request(self.parser.first_page)
@@ -95,6 +100,16 @@ class BoardSpider(SourceSpider):
         reason = self.reason_to_fetch(external_id, list_fp)
         if reason is None:
             return self.listed_item(external_id, url, list_fp)
+        return self.article_request(external_id, url, list_info, list_fp, reason)
+
+    def article_request(
+        self,
+        external_id: str,
+        url: str,
+        list_info: dict[str, str | None],
+        list_fp: str | None,
+        reason: str,
+    ) -> Request:
         meta = {"handle_httpstatus_list": HANDLED_STATUSES}
         kwargs = {
             "external_id": external_id,
@@ -126,6 +141,41 @@ class BoardSpider(SourceSpider):
             errback=self.on_request_error,
         )
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> BoardSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.recheck_vanished, signal=signals.spider_idle)
+        return spider
+
+    def recheck_vanished(self) -> None:
+        """Once the lists are read: fresh items that are no longer listed are asked for again,
+        so that a withdrawn release (its page now 404) is noticed while it still matters."""
+        if self.vanished_checked:
+            return
+        self.vanished_checked = True
+        stats = self.crawler.stats
+        assert stats is not None
+        if not stats.get_value("zonewatch/list_pages") or stats.get_value(
+            "zonewatch/error_count/selector"
+        ):
+            return
+        requests = [
+            self.article_request(
+                known.external_id,
+                known.url or "",
+                EMPTY_LIST_INFO,
+                known.list_fingerprint,
+                "vanished",
+            )
+            for known in vanished_items(self.known, self.seen, self.now)
+        ]
+        if not requests:
+            return
+        for request in requests:
+            self.count("vanished_rechecks")
+            self.crawler.engine.crawl(request)
+        raise DontCloseSpider
+
     def item_id(self, href: str, onclick: str, page_url: str) -> str | None:
         if self.parser.id_pattern:
             match = re.search(self.parser.id_pattern, f"{href} {onclick}")
@@ -147,7 +197,7 @@ class BoardSpider(SourceSpider):
         response: Response,
         external_id: str,
         list_info: dict[str, str | None],
-        list_fp: str,
+        list_fp: str | None,
         reason: str,
     ) -> AsyncIterator[FetchedItem]:
         status_item = self.status_item(response, external_id, list_fp)
@@ -165,6 +215,25 @@ class BoardSpider(SourceSpider):
         links = attachment_links(self.parser, page, response.url)
         item.attachments = await self.download_attachments(links, response.url)
         yield self.finish_item(item, response)
+
+
+VANISHED_LIMIT = 20
+
+
+def vanished_items(
+    known: dict[str, KnownItem], seen: set[str], now: dt.datetime
+) -> list[KnownItem]:
+    """Active items missing from the lists that the re-check schedule would fetch now."""
+    missing = [
+        item
+        for external_id, item in known.items()
+        if external_id not in seen
+        and item.status == "active"
+        and item.url
+        and fetch_reason(item, item.list_fingerprint, now) == "recheck"
+    ]
+    missing.sort(key=lambda item: item.published_at or item.first_seen_at, reverse=True)
+    return missing[:VANISHED_LIMIT]
 
 
 EMPTY_LIST_INFO: dict[str, str | None] = {

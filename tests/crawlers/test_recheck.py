@@ -38,3 +38,32 @@ def test_withdrawn_item_that_reappears_is_fetched() -> None:
     item = known(365, 1)
     gone = KnownItem(**{**item.__dict__, "status": "withdrawn"})
     assert fetch_reason(gone, "fp", NOW) == "reappeared"
+
+
+def test_fresh_items_missing_from_the_list_are_asked_for_again() -> None:
+    from zonewatch.crawlers.spiders.board import vanished_items
+
+    now = dt.datetime(2026, 8, 12, 9, tzinfo=dt.UTC)
+
+    def known(external_id: str, age_days: int, status: str = "active") -> KnownItem:
+        published = now - dt.timedelta(days=age_days)
+        return KnownItem(
+            external_id=external_id,
+            list_fingerprint="fp",
+            etag=None,
+            last_modified=None,
+            published_at=published,
+            first_seen_at=published,
+            last_checked_at=None,
+            status=status,
+            url=f"https://www.example.go.kr/view/{external_id}",
+        )
+
+    items = {
+        "listed": known("listed", 1),
+        "vanished": known("vanished", 1),
+        "old": known("old", 400),
+        "withdrawn": known("withdrawn", 1, "withdrawn"),
+    }
+    found = vanished_items(items, seen={"listed"}, now=now)
+    assert [item.external_id for item in found] == ["vanished"]
