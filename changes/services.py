@@ -1,7 +1,10 @@
-"""Change records for new and changed documents and for withdrawals.
+"""Change records from versions: what changed in a document, worth a person's attention.
 
-Building a record is idempotent (a unique key per version or event); the entities and topics
-of the version are copied onto the record so that filters and alert matching use an index.
+One version can give several records: the document itself (new, changed, a correction),
+its attachments (added, replaced, removed), its numbers (fact changes) and the zone model
+(proposals). Every record has a unique key, so building them again writes nothing new; the
+entities and topics of the version are copied onto each record so that filters and alert
+matching use an index.
 """
 
 from __future__ import annotations
@@ -9,22 +12,35 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zonewatch.changes import corrections, fact_changes, proposals
+from zonewatch.changes.diffing import TextDiff, diff_text
+from zonewatch.changes.significance import significance, source_tier
 from zonewatch.models import (
+    Attachment,
     ChangeEntity,
     ChangeRecord,
     ChangeTopic,
     Document,
     DocumentVersion,
     Mention,
+    NoiseRule,
     VersionTopic,
 )
 from zonewatch.models.base import utcnow
 
-SIGNIFICANCE = {"new_document": 0.5, "changed_document": 0.4, "removed_document": 0.6}
-
 
 def _existing(session: Session, key: str) -> ChangeRecord | None:
     return session.scalars(select(ChangeRecord).where(ChangeRecord.dedupe_key == key)).first()
+
+
+def _previous(session: Session, version: DocumentVersion) -> DocumentVersion | None:
+    return session.scalars(
+        select(DocumentVersion)
+        .where(DocumentVersion.document_id == version.document_id)
+        .where(DocumentVersion.number < version.number)
+        .order_by(DocumentVersion.number.desc())
+        .limit(1)
+    ).first()
 
 
 def record_version_changes(session: Session, version_id: int) -> list[int]:
@@ -32,36 +48,244 @@ def record_version_changes(session: Session, version_id: int) -> list[int]:
     version = session.get(DocumentVersion, version_id)
     if version is None or version.technical:
         return []
-    key = f"version:{version.id}"
-    existing = _existing(session, key)
-    if existing is not None:
-        return [existing.id]
     document = session.get(Document, version.document_id)
     assert document is not None
-    previous = session.scalars(
-        select(DocumentVersion)
-        .where(DocumentVersion.document_id == document.id)
-        .where(DocumentVersion.number < version.number)
-        .order_by(DocumentVersion.number.desc())
-        .limit(1)
-    ).first()
-    kind = "new_document" if previous is None else "changed_document"
-    record = ChangeRecord(
-        kind=kind,
-        dedupe_key=key,
-        document_id=document.id,
-        source_id=document.source_id,
-        old_version_id=previous.id if previous is not None else None,
-        new_version_id=version.id,
-        title=version.title,
-        significance=SIGNIFICANCE[kind],
-        signals={"kind": kind},
-        occurred_at=version.created_at,
-    )
-    session.add(record)
-    session.flush()
-    _copy_labels(session, record, version.id)
-    return [record.id]
+    builder = _Builder(session, document, version)
+    if done := builder.existing_ids():
+        return done
+    previous = _previous(session, version)
+    if previous is None:
+        builder.first_version()
+    else:
+        builder.new_version(previous)
+    builder.facts_across()
+    builder.proposals()
+    return builder.ids
+
+
+class _Builder:
+    """Collects the records of one version; ``version`` is always the first key written."""
+
+    def __init__(self, session: Session, document: Document, version: DocumentVersion) -> None:
+        self.session = session
+        self.document = document
+        self.version = version
+        self.ids: list[int] = []
+        self.topics = set(
+            session.scalars(
+                select(VersionTopic.topic_id).where(VersionTopic.version_id == version.id)
+            )
+        )
+        self.entities = list(
+            session.scalars(select(Mention.entity_id).where(Mention.version_id == version.id))
+        )
+
+    def key(self, part: str) -> str:
+        return f"{part}:{self.version.id}"
+
+    def existing_ids(self) -> list[int]:
+        """The records an earlier run made for this version (a repeated task)."""
+        return list(
+            self.session.scalars(
+                select(ChangeRecord.id)
+                .where(ChangeRecord.new_version_id == self.version.id)
+                .order_by(ChangeRecord.id)
+            )
+        )
+
+    def add(self, kind: str, key: str, **fields: object) -> ChangeRecord | None:
+        if _existing(self.session, key) is not None:
+            return None
+        score_fields = {
+            name: fields.pop(name)
+            for name in ("changed_share", "facts_touched", "correction", "minor")
+            if name in fields
+        }
+        score, signals = significance(
+            kind,
+            topics=self.topics,
+            source_tier=source_tier(self.document.source_id),
+            entities=len(self.entities),
+            **score_fields,  # type: ignore[arg-type]
+        )
+        record = ChangeRecord(
+            kind=kind,
+            dedupe_key=key,
+            document_id=self.document.id,
+            source_id=self.document.source_id,
+            new_version_id=self.version.id,
+            title=(fields.pop("title", None) or self.version.title)[:1000],  # type: ignore[index]
+            significance=score,
+            signals={**signals, **fields.pop("signals", {})},  # type: ignore[dict-item]
+            occurred_at=self.version.created_at,
+            **fields,
+        )
+        self.session.add(record)
+        self.session.flush()
+        _copy_labels(self.session, record, self.version.id)
+        self.ids.append(record.id)
+        return record
+
+    def first_version(self) -> None:
+        if corrections.is_correction(self.version.title):
+            target = corrections.corrected_document(self.session, self.document, self.version)
+            related = corrections.latest_record_of(self.session, target.id) if target else None
+            self.add(
+                "correction",
+                self.key("version"),
+                correction=True,
+                related_change_id=related.id if related else None,
+                signals={"corrects_document": target.id if target else None},
+            )
+            return
+        self.add("new_document", self.key("version"))
+
+    def new_version(self, previous: DocumentVersion) -> None:
+        title = diff_text(previous.title, self.version.title)
+        body = diff_text(previous.text, self.version.text)
+        facts = fact_changes.within_document(self.session, previous, self.version)
+        minor = (title.minor or not title.changed) and (body.minor or not body.changed)
+        noise = self._noise_only(title, body)
+        before = len(self.ids)
+        self.attachments(previous)
+        for change in facts:
+            self.fact_change(change, previous)
+        if not title.changed and not body.changed and len(self.ids) > before:
+            return  # the attachment and fact records say it all
+        record = self.add(
+            "changed_document",
+            self.key("version"),
+            old_version_id=previous.id,
+            diff={"title": title.to_json(), "body": body.to_json()},
+            minor=(minor or noise) and not facts,
+            changed_share=max(title.changed_share, body.changed_share),
+            facts_touched=len(facts),
+            summary=_summary(title, body, facts),
+            signals={"noise_rule": True} if noise else {},
+        )
+        if record is not None and noise and not facts:
+            record.review_status = "noise"
+
+    def _noise_only(self, title: TextDiff, body: TextDiff) -> bool:
+        fragments = [f for f in (*title.fragments(), *body.fragments()) if len(f) >= 2]
+        if not fragments:
+            return False
+        known = set(
+            self.session.scalars(
+                select(NoiseRule.fragment).where(NoiseRule.source_id == self.document.source_id)
+            )
+        )
+        return all(fragment in known for fragment in fragments)
+
+    def attachments(self, previous: DocumentVersion) -> None:
+        old = {a.name: a for a in previous.attachments}
+        new = {a.name: a for a in self.version.attachments}
+        removed = [old[name] for name in old.keys() - new.keys()]
+        added = [new[name] for name in new.keys() - old.keys()]
+        for name in sorted(old.keys() & new.keys()):
+            if _content(old[name]) != _content(new[name]):
+                self._attachment("attachment_replaced", old[name], new[name])
+        if len(removed) == len(added):
+            pairs = zip(
+                sorted(removed, key=lambda a: a.position),
+                sorted(added, key=lambda a: a.position),
+                strict=True,
+            )
+            for before, after in pairs:
+                self._attachment("attachment_replaced", before, after, renamed=True)
+            return
+        for attachment in removed:
+            self._attachment("attachment_removed", attachment, None)
+        for attachment in added:
+            self._attachment("attachment_added", None, attachment)
+
+    def _attachment(
+        self,
+        kind: str,
+        before: Attachment | None,
+        after: Attachment | None,
+        renamed: bool = False,
+    ) -> None:
+        name = (after or before).name  # type: ignore[union-attr]
+        detail = {
+            "old": _describe(before),
+            "new": _describe(after),
+            "renamed": renamed,
+        }
+        text_diff = diff_text(before.text or "", after.text or "") if before and after else None
+        label = f"{before.name} → {after.name}" if renamed and before and after else name
+        self.add(
+            kind,
+            f"{kind}:{self.version.id}:{name}",
+            old_version_id=before.version_id if before else None,
+            title=f"{self.version.title} — {label}",
+            summary=label,
+            diff={
+                "attachments": detail,
+                **({"body": text_diff.to_json()} if text_diff and text_diff.changed else {}),
+            },
+            changed_share=text_diff.changed_share if text_diff else 0.5,
+        )
+
+    def fact_change(
+        self, change: fact_changes.FactChange, previous: DocumentVersion | None
+    ) -> None:
+        key = f"fact:{self.version.id}:{change.entity_id}:{change.metric}:{change.new.id}"
+        self.add(
+            "fact_change",
+            key,
+            old_version_id=change.old.version_id,
+            title=f"{self.version.title} — {change.metric}: {change.headline()}",
+            summary=change.headline(),
+            diff={"facts": [change.as_json(self.session)]},
+            facts_touched=1,
+            signals={"across_documents": change.old_document_id != change.new_document_id},
+        )
+
+    def facts_across(self) -> None:
+        for change in fact_changes.across_documents(self.session, self.version):
+            self.fact_change(change, None)
+
+    def proposals(self) -> None:
+        for record in proposals.propose_from_version(
+            self.session, self.version, self.topics, self.document.source_id
+        ):
+            record.significance, record.signals = significance(
+                "model_change",
+                topics=self.topics,
+                source_tier=source_tier(self.document.source_id),
+                entities=len(self.entities),
+            )
+            record.signals = {**record.signals, "proposal": True}
+            record.occurred_at = self.version.created_at
+            self.ids.append(record.id)
+
+
+def _content(attachment: Attachment) -> tuple[str | None, str | None]:
+    return attachment.sha256, attachment.text
+
+
+def _describe(attachment: Attachment | None) -> dict[str, object] | None:
+    if attachment is None:
+        return None
+    return {
+        "name": attachment.name,
+        "url": attachment.url,
+        "sha256": attachment.sha256,
+        "size": attachment.size,
+    }
+
+
+def _summary(title: TextDiff, body: TextDiff, facts: list[fact_changes.FactChange]) -> str:
+    parts = []
+    if title.changed:
+        parts.append("title edited")
+    if body.changed:
+        parts.append(f"body: +{body.words_inserted}/-{body.words_deleted} words")
+    parts += [f"{change.metric}: {change.headline()}" for change in facts]
+    if title.minor and body.minor:
+        parts.append("minor (spacing, punctuation or particles only)")
+    return "; ".join(parts) or "no visible text change"
 
 
 def record_withdrawal(session: Session, document_id: int) -> list[int]:
@@ -74,6 +298,12 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
         return [existing.id]
     version = session.get(DocumentVersion, document.current_version_id)
     assert version is not None
+    topics = set(
+        session.scalars(select(VersionTopic.topic_id).where(VersionTopic.version_id == version.id))
+    )
+    score, signals = significance(
+        "removed_document", topics=topics, source_tier=source_tier(document.source_id)
+    )
     record = ChangeRecord(
         kind="removed_document",
         dedupe_key=key,
@@ -81,8 +311,9 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
         source_id=document.source_id,
         old_version_id=version.id,
         title=version.title,
-        significance=SIGNIFICANCE["removed_document"],
-        signals={"kind": "removed_document"},
+        summary="withdrawn: gone from the list and its page no longer served",
+        significance=score,
+        signals=signals,
         occurred_at=utcnow(),
     )
     session.add(record)
@@ -92,10 +323,14 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
 
 
 def _copy_labels(session: Session, record: ChangeRecord, version_id: int) -> None:
+    present = set(
+        session.scalars(select(ChangeEntity.entity_id).where(ChangeEntity.change_id == record.id))
+    )
     for entity_id in session.scalars(
         select(Mention.entity_id).where(Mention.version_id == version_id)
     ):
-        session.add(ChangeEntity(change_id=record.id, entity_id=entity_id))
+        if entity_id not in present:
+            session.add(ChangeEntity(change_id=record.id, entity_id=entity_id))
     for topic_id in session.scalars(
         select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id)
     ):

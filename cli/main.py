@@ -10,10 +10,12 @@ import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from zonewatch import __version__
+from zonewatch.cli.changes import changes, timeline_command
 from zonewatch.cli.classify import eval_command, reclassify
 from zonewatch.cli.context import CliContext
 from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command, replay
 from zonewatch.cli.entities import entities
+from zonewatch.cli.model import model
 from zonewatch.cli.setup import demo, init
 from zonewatch.cli.sources import sources
 from zonewatch.cli.workers import beat, run_all, worker
@@ -58,6 +60,9 @@ cli.add_command(replay)
 cli.add_command(beat)
 cli.add_command(eval_command)
 cli.add_command(reclassify)
+cli.add_command(changes)
+cli.add_command(timeline_command)
+cli.add_command(model)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -5,7 +5,13 @@ Import the classes from here; Alembic migrations under ``migrations/`` keep data
 
 from zonewatch.models.alerts import AlertDelivery, Digest, Subscriber, Subscription
 from zonewatch.models.base import Base
-from zonewatch.models.changes import ChangeEntity, ChangeRecord, ChangeTopic, EntityChange
+from zonewatch.models.changes import (
+    ChangeEntity,
+    ChangeRecord,
+    ChangeTopic,
+    EntityChange,
+    NoiseRule,
+)
 from zonewatch.models.classification import Fact, Mention, Topic, VersionTopic
 from zonewatch.models.documents import (
     Announcement,
@@ -36,6 +42,7 @@ __all__ = [
     "Fact",
     "FetchedItem",
     "Mention",
+    "NoiseRule",
     "SchedulerLease",
     "Snapshot",
     "Source",

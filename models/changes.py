@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base, utcnow
@@ -111,3 +111,20 @@ class ChangeTopic(Base):
     topic_id: Mapped[str] = mapped_column(
         ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class NoiseRule(Base):
+    """A fragment an analyst marked as noise for one source: edits that only touch such
+    fragments are recorded as minor and alert nobody."""
+
+    __tablename__ = "noise_rules"
+    __table_args__ = (UniqueConstraint("source_id", "fragment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
+    fragment: Mapped[str] = mapped_column(String(500))
+    change_id: Mapped[int | None] = mapped_column(
+        ForeignKey("change_records.id", ondelete="SET NULL"), doc="The verdict it came from."
+    )
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

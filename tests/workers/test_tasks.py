@@ -168,6 +168,7 @@ def test_every_stage_run_twice_changes_nothing_more(task_app: App, sent: Sent) -
     assert state.changes_by_kind == {
         "new_document": 3,
         "changed_document": 1,
+        "fact_change": 1,  # 목표 입주기업 250개사 -> 300개사
         "removed_document": 1,
     }
     assert state.versions == 4

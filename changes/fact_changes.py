@@ -1,0 +1,148 @@
+"""Fact changes: the same entity's number moved, within one document's versions or between
+documents ("597억 → 650억 원", "목표 입주기업 250 → 300개사"), with both sources cited."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from zonewatch.models import Document, DocumentVersion, Fact
+
+CROSS_DOCUMENT_METRICS = ("target_", "investment", "budget", "fund", "subsidy")
+"""Metrics specific enough to compare between releases; plain counts are not."""
+
+Key = tuple[str | None, str, str]
+
+
+@dataclass(frozen=True)
+class FactChange:
+    entity_id: str | None
+    metric: str
+    unit: str
+    old: Fact
+    new: Fact
+    old_document_id: int
+    new_document_id: int
+
+    def as_json(self, session: Session) -> dict[str, object]:
+        return {
+            "entity": self.entity_id,
+            "metric": self.metric,
+            "unit": self.unit,
+            "old": _plain(self.old.value),
+            "new": _plain(self.new.value),
+            "old_raw": self.old.raw,
+            "new_raw": self.new.raw,
+            "old_source": _cite(session, self.old),
+            "new_source": _cite(session, self.new),
+        }
+
+    def headline(self) -> str:
+        return f"{self.old.raw} → {self.new.raw}"
+
+
+def _plain(value: Decimal) -> float:
+    return float(value)
+
+
+def _cite(session: Session, fact: Fact) -> dict[str, object]:
+    version = session.get(DocumentVersion, fact.version_id)
+    document = session.get(Document, version.document_id) if version else None
+    return {
+        "version_id": fact.version_id,
+        "version": version.number if version else None,
+        "document_id": document.id if document else None,
+        "source": document.source_id if document else None,
+        "url": document.url if document else None,
+        "title": version.title if version else None,
+    }
+
+
+def _facts(session: Session, version_id: int) -> list[Fact]:
+    return list(
+        session.scalars(select(Fact).where(Fact.version_id == version_id).order_by(Fact.start))
+    )
+
+
+def _by_key(facts: list[Fact]) -> dict[Key, list[Fact]]:
+    grouped: dict[Key, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        grouped[(fact.entity_id, fact.metric, fact.unit)].append(fact)
+    return grouped
+
+
+def within_document(
+    session: Session, old_version: DocumentVersion, new_version: DocumentVersion
+) -> list[FactChange]:
+    """Numbers of the same (entity, metric, unit) that changed between two versions of one
+    document (see :func:`_pairs` for how values are paired)."""
+    old, new = _by_key(_facts(session, old_version.id)), _by_key(_facts(session, new_version.id))
+    changes = []
+    for key in sorted(old.keys() & new.keys(), key=str):
+        for before, after in _pairs(old[key], new[key]):
+            changes.append(
+                FactChange(
+                    key[0],
+                    key[1],
+                    key[2],
+                    before,
+                    after,
+                    old_version.document_id,
+                    new_version.document_id,
+                )
+            )
+    return changes
+
+
+def _pairs(old: list[Fact], new: list[Fact]) -> list[tuple[Fact, Fact]]:
+    """Changed values of one key: by position when both versions state it as often (an
+    edited body next to an unchanged attachment keeps the order), else the values that went
+    and came, when as many went as came."""
+    if len(old) == len(new):
+        return [(o, n) for o, n in zip(old, new, strict=True) if o.value != n.value]
+    gone = [f for f in old if f.value not in {n.value for n in new}]
+    came = [f for f in new if f.value not in {o.value for o in old}]
+    if gone and len(gone) == len(came):
+        return list(zip(gone, came, strict=True))
+    return []
+
+
+def across_documents(session: Session, version: DocumentVersion) -> list[FactChange]:
+    """A specific metric of an entity that another release stated differently before."""
+    changes = []
+    for fact in _facts(session, version.id):
+        if fact.entity_id is None or not fact.metric.startswith(CROSS_DOCUMENT_METRICS):
+            continue
+        previous = session.scalars(
+            select(Fact)
+            .join(DocumentVersion, DocumentVersion.id == Fact.version_id)
+            .join(Document, Document.current_version_id == DocumentVersion.id)
+            .where(
+                Fact.entity_id == fact.entity_id,
+                Fact.metric == fact.metric,
+                Fact.unit == fact.unit,
+                DocumentVersion.document_id != version.document_id,
+                DocumentVersion.created_at <= version.created_at,
+            )
+            .order_by(DocumentVersion.created_at.desc(), Fact.id.desc())
+            .limit(1)
+        ).first()
+        if previous is not None and previous.value != fact.value:
+            old_version = session.get(DocumentVersion, previous.version_id)
+            assert old_version is not None
+            changes.append(
+                FactChange(
+                    fact.entity_id,
+                    fact.metric,
+                    fact.unit,
+                    previous,
+                    fact,
+                    old_version.document_id,
+                    version.document_id,
+                )
+            )
+    return changes

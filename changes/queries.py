@@ -1,0 +1,472 @@
+"""The read side of the change log (list, show, timeline) and the analysts' verdicts on it.
+
+Filters go through the indexes: entities through ``change_entities`` (one recursive query for
+the descendants of a zone, never the whole model), kinds and statuses through their
+``(…, created_at)`` indexes, and every list is bounded by a limit, newest first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import CTE, Select, delete, select
+from sqlalchemy.orm import Session, aliased, selectinload
+
+from zonewatch.errors import InputError, NotFoundError
+from zonewatch.models import (
+    ChangeEntity,
+    ChangeRecord,
+    ChangeTopic,
+    Document,
+    DocumentVersion,
+    Entity,
+    EntityChange,
+    Mention,
+    NoiseRule,
+    Source,
+    Topic,
+    VersionTopic,
+)
+from zonewatch.models.base import utcnow
+from zonewatch.models.queries import get_entity
+from zonewatch.models.services import PAST_TENSE, describe_entry_diff
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+SEOUL = ZoneInfo("Asia/Seoul")
+CHANGE_KINDS = (
+    "new_document",
+    "changed_document",
+    "removed_document",
+    "attachment_added",
+    "attachment_replaced",
+    "attachment_removed",
+    "correction",
+    "fact_change",
+    "model_change",
+)
+REVIEW_STATUSES = ("new", "reviewed", "noise", "important")
+VERDICTS = ("reviewed", "noise", "important")
+ZONE_TYPE_KINDS = ("zone_type", "zone_system")
+NOISE_FRAGMENT_LENGTH = (2, 200)
+"""Shorter fragments would silence nearly any edit; longer ones are content, not boilerplate."""
+EVIDENCE_TEXTS = 5
+
+
+@dataclass(frozen=True)
+class ChangeFilter:
+    """What ``zonewatch changes list`` asks for; every field left empty matches everything."""
+
+    entity_id: str | None = None
+    zone_type: str | None = None
+    topic_id: str | None = None
+    source_id: str | None = None
+    kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    min_significance: float | None = None
+    limit: int = 50
+    tz: dt.tzinfo = SEOUL
+
+
+def subtree(entity_id: str, name: str = "subtree") -> CTE:
+    """The entity and everything below it (districts, instances of a type), in one query.
+
+    UNION rather than UNION ALL, so that a parent loop in a hand-edited model still ends;
+    ``name`` keeps two trees in one statement apart.
+    """
+    tree = select(Entity.id).where(Entity.id == entity_id).cte(name, recursive=True)
+    child = aliased(Entity)
+    return tree.union(select(child.id).where(child.parent_id == tree.c.id))
+
+
+def _about(entity_id: str, name: str = "subtree") -> Any:
+    """A condition on ``ChangeRecord``: it names the entity or one of its descendants."""
+    linked = select(ChangeEntity.change_id).where(
+        ChangeEntity.entity_id.in_(select(subtree(entity_id, name).c.id))
+    )
+    return ChangeRecord.id.in_(linked)
+
+
+def day_start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Midnight of a local calendar day, as an aware datetime (dates are given in KST)."""
+    return dt.datetime.combine(day, dt.time(), tzinfo=tz)
+
+
+def _check_known(session: Session, filters: ChangeFilter) -> None:
+    """Name a misspelt id rather than answer with an empty list."""
+    if filters.entity_id is not None:
+        get_entity(session, filters.entity_id)
+    if filters.zone_type is not None:
+        zone_type = get_entity(session, filters.zone_type)
+        if zone_type.kind not in ZONE_TYPE_KINDS:
+            raise InputError(
+                f"{filters.zone_type!r} is a {zone_type.kind}, not a zone type "
+                "(see `zonewatch entities list --kind zone_type`)"
+            )
+    if filters.topic_id is not None and session.get(Topic, filters.topic_id) is None:
+        raise NotFoundError(f"unknown topic {filters.topic_id!r}")
+    if filters.source_id is not None and session.get(Source, filters.source_id) is None:
+        raise NotFoundError(f"unknown source {filters.source_id!r} (see `zonewatch sources list`)")
+    unknown = sorted(set(filters.kinds) - set(CHANGE_KINDS)) + sorted(
+        set(filters.statuses) - set(REVIEW_STATUSES)
+    )
+    if unknown:
+        raise InputError(f"unknown change kind or status: {', '.join(unknown)}")
+
+
+def change_query(filters: ChangeFilter) -> Select[tuple[ChangeRecord]]:
+    """The records matching ``filters``, newest first (by recording time, which is indexed)."""
+    query = select(ChangeRecord)
+    if filters.entity_id is not None:
+        query = query.where(_about(filters.entity_id, "entity_tree"))
+    if filters.zone_type is not None:
+        query = query.where(_about(filters.zone_type, "type_tree"))
+    if filters.topic_id is not None:
+        query = query.where(
+            ChangeRecord.id.in_(
+                select(ChangeTopic.change_id).where(ChangeTopic.topic_id == filters.topic_id)
+            )
+        )
+    if filters.source_id is not None:
+        query = query.where(ChangeRecord.source_id == filters.source_id)
+    if filters.kinds:
+        query = query.where(ChangeRecord.kind.in_(filters.kinds))
+    if filters.statuses:
+        query = query.where(ChangeRecord.review_status.in_(filters.statuses))
+    if filters.since is not None:
+        query = query.where(ChangeRecord.occurred_at >= day_start(filters.since, filters.tz))
+    if filters.until is not None:
+        end = day_start(filters.until + dt.timedelta(days=1), filters.tz)
+        query = query.where(ChangeRecord.occurred_at < end)
+    if filters.min_significance is not None:
+        query = query.where(ChangeRecord.significance >= filters.min_significance)
+    return query.order_by(ChangeRecord.created_at.desc(), ChangeRecord.id.desc()).limit(
+        filters.limit
+    )
+
+
+def list_changes(session: Session, filters: ChangeFilter) -> list[ChangeRecord]:
+    """One page of the change log, with entities and topics loaded for display."""
+    _check_known(session, filters)
+    if filters.limit < 1:
+        raise InputError("--limit must be at least 1")
+    query = change_query(filters).options(
+        selectinload(ChangeRecord.entities), selectinload(ChangeRecord.topics)
+    )
+    return list(session.scalars(query))
+
+
+def _iso(value: dt.datetime | dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def change_as_json(record: ChangeRecord) -> dict[str, Any]:
+    """Every field of a record as JSON-ready data, with its entity and topic ids."""
+    return {
+        "id": record.id,
+        "kind": record.kind,
+        "occurred_at": _iso(record.occurred_at),
+        "created_at": _iso(record.created_at),
+        "title": record.title,
+        "summary": record.summary,
+        "significance": record.significance,
+        "signals": record.signals,
+        "minor": record.minor,
+        "source_id": record.source_id,
+        "document_id": record.document_id,
+        "old_version_id": record.old_version_id,
+        "new_version_id": record.new_version_id,
+        "entity_change_id": record.entity_change_id,
+        "related_change_id": record.related_change_id,
+        "dedupe_key": record.dedupe_key,
+        "review_status": record.review_status,
+        "reviewed_by": record.reviewed_by,
+        "reviewed_at": _iso(record.reviewed_at),
+        "review_note": record.review_note,
+        "entities": sorted(link.entity_id for link in record.entities),
+        "topics": sorted(link.topic_id for link in record.topics),
+        "diff": record.diff,
+    }
+
+
+def get_change(session: Session, change_id: int) -> ChangeRecord:
+    record = session.get(
+        ChangeRecord,
+        change_id,
+        options=[selectinload(ChangeRecord.entities), selectinload(ChangeRecord.topics)],
+    )
+    if record is None:
+        raise NotFoundError(f"unknown change {change_id} (see `zonewatch changes list`)")
+    return record
+
+
+def _version_json(session: Session, version_id: int | None) -> dict[str, Any] | None:
+    version = session.get(DocumentVersion, version_id) if version_id is not None else None
+    if version is None:
+        return None
+    return {
+        "id": version.id,
+        "number": version.number,
+        "title": version.title,
+        "created_at": _iso(version.created_at),
+        "published_at": _iso(version.published_at),
+    }
+
+
+def _evidence_texts(items: Iterable[Any]) -> list[str]:
+    """The distinct words that made a link, in text order, a few of them."""
+    texts = [str(item["text"]) for item in items if isinstance(item, dict) and item.get("text")]
+    return list(dict.fromkeys(texts))[:EVIDENCE_TEXTS]
+
+
+def _entities_json(
+    session: Session, record: ChangeRecord, version_id: int | None
+) -> list[dict[str, Any]]:
+    ids = sorted(link.entity_id for link in record.entities)
+    if not ids:
+        return []
+    names = {
+        entity.id: entity for entity in session.scalars(select(Entity).where(Entity.id.in_(ids)))
+    }
+    evidence: dict[str, list[Any]] = {}
+    if version_id is not None:
+        mentions = session.scalars(
+            select(Mention).where(Mention.version_id == version_id, Mention.entity_id.in_(ids))
+        )
+        evidence = {mention.entity_id: mention.evidence for mention in mentions}
+    return [
+        {
+            "id": entity_id,
+            "kind": names[entity_id].kind if entity_id in names else None,
+            "name_ko": names[entity_id].name_ko if entity_id in names else None,
+            "name_en": names[entity_id].name_en if entity_id in names else None,
+            "evidence": _evidence_texts(evidence.get(entity_id, [])),
+        }
+        for entity_id in ids
+    ]
+
+
+def _topics_json(
+    session: Session, record: ChangeRecord, version_id: int | None
+) -> list[dict[str, Any]]:
+    ids = sorted(link.topic_id for link in record.topics)
+    if not ids:
+        return []
+    names = {topic.id: topic for topic in session.scalars(select(Topic).where(Topic.id.in_(ids)))}
+    evidence: dict[str, list[Any]] = {}
+    if version_id is not None:
+        found = session.scalars(
+            select(VersionTopic).where(
+                VersionTopic.version_id == version_id, VersionTopic.topic_id.in_(ids)
+            )
+        )
+        evidence = {row.topic_id: row.evidence for row in found}
+    return [
+        {
+            "id": topic_id,
+            "name_en": names[topic_id].name_en if topic_id in names else None,
+            "name_ko": names[topic_id].name_ko if topic_id in names else None,
+            "evidence": _evidence_texts(evidence.get(topic_id, [])),
+        }
+        for topic_id in ids
+    ]
+
+
+def _related_json(session: Session, change_id: int | None) -> dict[str, Any] | None:
+    related = session.get(ChangeRecord, change_id) if change_id is not None else None
+    if related is None:
+        return None
+    return {"id": related.id, "kind": related.kind, "title": related.title}
+
+
+def _entity_change_json(session: Session, change_id: int | None) -> dict[str, Any] | None:
+    change = session.get(EntityChange, change_id) if change_id is not None else None
+    if change is None:
+        return None
+    return {
+        "id": change.id,
+        "entity_id": change.entity_id,
+        "action": change.action,
+        "status": change.status,
+        "origin": change.origin,
+        "effective_on": _iso(change.effective_on),
+        "decided_by": change.decided_by,
+    }
+
+
+def change_details(session: Session, change_id: int) -> dict[str, Any]:
+    """Everything ``changes show`` prints: the record, its versions, source and evidence.
+
+    Evidence comes from the new version (the old one for a removal): that is the text that
+    made the record about these entities and topics.
+    """
+    record = get_change(session, change_id)
+    details = change_as_json(record)
+    evidence_version = record.new_version_id or record.old_version_id
+    document = session.get(Document, record.document_id) if record.document_id else None
+    source = session.get(Source, record.source_id) if record.source_id else None
+    details.update(
+        source={"id": source.id, "name": source.name} if source is not None else None,
+        document={"id": document.id, "url": document.url, "status": document.status}
+        if document is not None
+        else None,
+        old_version=_version_json(session, record.old_version_id),
+        new_version=_version_json(session, record.new_version_id),
+        entities=_entities_json(session, record, evidence_version),
+        topics=_topics_json(session, record, evidence_version),
+        related=_related_json(session, record.related_change_id),
+        entity_change=_entity_change_json(session, record.entity_change_id),
+    )
+    return details
+
+
+def noise_fragments(record: ChangeRecord) -> list[str]:
+    """The changed text of a record that a noise verdict turns into rules for its source."""
+    from zonewatch.changes.diffing import TextDiff
+
+    found: list[str] = []
+    for part in ("title", "body"):
+        data = record.diff.get(part) if isinstance(record.diff, dict) else None
+        if isinstance(data, dict):
+            found.extend(TextDiff.from_json(data).fragments())
+    low, high = NOISE_FRAGMENT_LENGTH
+    stripped = (fragment.strip() for fragment in found)
+    return list(dict.fromkeys(text for text in stripped if low <= len(text) <= high))
+
+
+def _store_noise_rules(session: Session, record: ChangeRecord, by: str) -> None:
+    if record.kind != "changed_document" or record.source_id is None:
+        return
+    fragments = noise_fragments(record)
+    if not fragments:
+        return
+    known = set(
+        session.scalars(
+            select(NoiseRule.fragment).where(
+                NoiseRule.source_id == record.source_id, NoiseRule.fragment.in_(fragments)
+            )
+        )
+    )
+    session.add_all(
+        NoiseRule(source_id=record.source_id, fragment=text, change_id=record.id, created_by=by)
+        for text in fragments
+        if text not in known
+    )
+
+
+def review_change(
+    session: Session, change_id: int, status: str, note: str | None, by: str
+) -> ChangeRecord:
+    """Record an analyst's verdict on a change.
+
+    "noise" on a changed document also teaches its source which fragments are noise; a later
+    verdict other than noise withdraws the rules this record gave, so a slip is reversible.
+    """
+    if status not in VERDICTS:
+        raise InputError(f"unknown review status {status!r} (one of {', '.join(VERDICTS)})")
+    record = get_change(session, change_id)
+    record.review_status = status
+    record.review_note = note
+    record.reviewed_by = by
+    record.reviewed_at = utcnow()
+    if status == "noise":
+        _store_noise_rules(session, record, by)
+    else:
+        session.execute(delete(NoiseRule).where(NoiseRule.change_id == record.id))
+    session.flush()
+    return record
+
+
+def noise_rules_of(session: Session, change_id: int) -> list[NoiseRule]:
+    """The rules a record's noise verdict produced (fragments already known are not repeated)."""
+    return list(
+        session.scalars(
+            select(NoiseRule).where(NoiseRule.change_id == change_id).order_by(NoiseRule.id)
+        )
+    )
+
+
+def _record_event(record: ChangeRecord) -> dict[str, Any]:
+    return {
+        "at": _iso(record.occurred_at),
+        "type": "change",
+        "id": record.id,
+        "kind": record.kind,
+        "title": record.title,
+        "significance": record.significance,
+        "review_status": record.review_status,
+        "source_id": record.source_id,
+        "entities": sorted(link.entity_id for link in record.entities),
+        "entity_change_id": record.entity_change_id,
+    }
+
+
+def _model_title(change: EntityChange) -> str:
+    described = describe_entry_diff(change.before, change.after)
+    if change.before is None or change.after is None:
+        return f"{change.entity_id} {described}"
+    return f"{change.entity_id} {PAST_TENSE.get(change.action, change.action)}: {described}"
+
+
+def _model_event(change: EntityChange) -> dict[str, Any]:
+    return {
+        "at": _iso(change.created_at),
+        "type": "model",
+        "id": change.id,
+        "kind": f"model_{change.action}",
+        "title": _model_title(change),
+        "status": change.status,
+        "origin": change.origin,
+        "effective_on": _iso(change.effective_on),
+        "decided_by": change.decided_by,
+        "entities": [change.entity_id],
+    }
+
+
+def timeline(session: Session, entity_id: str, limit: int = 100) -> list[dict[str, Any]]:
+    """What happened to an entity and everything below it, oldest first: the latest ``limit``
+    change records and model changes, merged by time.
+
+    A model change that already has a change record (an applied zones.yaml edit) appears once,
+    as the record.
+    """
+    get_entity(session, entity_id)
+    if limit < 1:
+        raise InputError("--limit must be at least 1")
+    records = list(
+        session.scalars(
+            select(ChangeRecord)
+            .where(_about(entity_id))
+            .options(selectinload(ChangeRecord.entities))
+            .order_by(ChangeRecord.occurred_at.desc(), ChangeRecord.id.desc())
+            .limit(limit)
+        )
+    )
+    shown = {record.entity_change_id for record in records}
+    model_changes = session.scalars(
+        select(EntityChange)
+        .where(EntityChange.entity_id.in_(select(subtree(entity_id).c.id)))
+        .order_by(EntityChange.created_at.desc(), EntityChange.id.desc())
+        .limit(limit)
+    )
+    events = [_record_event(record) for record in records] + [
+        _model_event(change) for change in model_changes if change.id not in shown
+    ]
+    return _oldest_first(events)[-limit:]
+
+
+def _oldest_first(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(
+        events,
+        key=lambda event: (
+            dt.datetime.fromisoformat(event["at"]),
+            event["type"] == "change",
+            event["id"],
+        ),
+    )
