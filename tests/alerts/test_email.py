@@ -1,0 +1,321 @@
+"""Alert and digest mails, built from hand-made items: headers, bodies, escaping, injection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email import message_from_bytes
+from email import policy as email_policy
+from email.message import EmailMessage
+
+import pytest
+
+from zonewatch.alerts.content import AlertItem
+from zonewatch.alerts.email import (
+    alert_message,
+    diff_segments,
+    digest_message,
+    safe_header_text,
+)
+from zonewatch.models import Subscriber
+
+UNSUBSCRIBE = (
+    "https://zonewatch.example.org/unsubscribe?token=eyJzIjo0Mn0.Lf-bNT9Bnzxcnq9chj556hZOaVg"
+)
+MAIL_FROM = "zonewatch <alerts@zonewatch.example.org>"
+UTC = dt.UTC
+
+
+def item(**fields: object) -> AlertItem:
+    values: dict[str, object] = {
+        "change_id": 7,
+        "kind": "changed_document",
+        "title": "인천경제청, 송도 바이오 클러스터 조성 계획 발표",
+        "url": "https://www.ifez.go.kr/view/1",
+        "source_name": "인천경제자유구역청",
+        "occurred_at": dt.datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
+        "significance": 0.6,
+        "zones": (("ifez", "인천경제자유구역"), ("ifez-songdo", "송도국제도시")),
+        "topics": ("투자·유치",),
+        "headline": "본문 수정: 597억 → 650억",
+        "diff_excerpt": "송도 바이오 클러스터에 [-597억-]{+650억+} 원을 투입한다.",
+        "fact_lines": (),
+        "why": "구독 중: 인천경제자유구역",
+        "is_correction": False,
+        "is_model_change": False,
+    }
+    values.update(fields)
+    return AlertItem(**values)  # type: ignore[arg-type]
+
+
+def subscriber(language: str = "ko", name: str | None = "김민수") -> Subscriber:
+    return Subscriber(
+        id=1, email="kim@example.com", name=name, language=language, timezone="Asia/Seoul"
+    )
+
+
+def alert(it: AlertItem | None = None, sub: Subscriber | None = None) -> EmailMessage:
+    return alert_message(
+        it or item(),
+        sub or subscriber(),
+        message_id="<change-7.subscriber-1.abc@zonewatch>",
+        unsubscribe_url=UNSUBSCRIBE,
+        mail_from=MAIL_FROM,
+    )
+
+
+def digest(items: list[AlertItem], sub: Subscriber | None = None) -> EmailMessage:
+    return digest_message(
+        items,
+        sub or subscriber(),
+        period="daily",
+        period_start=dt.datetime(2026, 3, 1, 23, tzinfo=UTC),
+        period_end=dt.datetime(2026, 3, 2, 23, tzinfo=UTC),
+        message_id="<digest-1@zonewatch>",
+        unsubscribe_url=UNSUBSCRIBE,
+        mail_from=MAIL_FROM,
+    )
+
+
+def reparse(message: EmailMessage) -> EmailMessage:
+    parsed = message_from_bytes(message.as_bytes(), policy=email_policy.default)
+    assert isinstance(parsed, EmailMessage)
+    return parsed
+
+
+def bodies(message: EmailMessage) -> tuple[str, str]:
+    plain, html = message.get_body(("plain",)), message.get_body(("html",))
+    assert plain is not None
+    assert html is not None
+    text = (str(part.get_content()).replace("\r\n", "\n") for part in (plain, html))
+    return next(text), next(text)
+
+
+def test_alert_headers() -> None:
+    parsed = reparse(alert())
+    assert parsed["Subject"] == (
+        "[zonewatch] 수정 · 인천경제자유구역 · 인천경제청, 송도 바이오 클러스터 조성 계획 발표"
+    )
+    assert parsed["To"].addresses[0].display_name == "김민수"
+    assert parsed["To"].addresses[0].addr_spec == "kim@example.com"
+    assert parsed["From"].addresses[0].addr_spec == "alerts@zonewatch.example.org"
+    assert parsed["Message-ID"] == "<change-7.subscriber-1.abc@zonewatch>"
+    assert parsed["Date"].datetime is not None
+    assert parsed["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>"
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert parsed["List-Id"] == "zonewatch alerts <alerts.zonewatch.example.org>"
+    assert parsed["Auto-Submitted"] == "auto-generated"
+    assert parsed.get_content_type() == "multipart/alternative"
+
+
+def test_headers_are_encoded_and_the_unsubscribe_url_is_verbatim() -> None:
+    raw = alert().as_bytes()
+    assert raw.isascii()
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    assert "=?utf-8?" in head
+    assert f"List-Unsubscribe: <{UNSUBSCRIBE}>\r\n" in head
+
+
+def test_korean_round_trips() -> None:
+    plain, html = bodies(reparse(alert()))
+    for body in (plain, html):
+        assert "인천경제청, 송도 바이오 클러스터 조성 계획 발표" in body
+        assert "본문 수정: 597억 → 650억" in body
+        assert "구독 중: 인천경제자유구역" in body
+        assert "https://www.ifez.go.kr/view/1" in body
+        assert UNSUBSCRIBE in body
+    assert "2026-03-02 10:00 KST" in plain
+    assert "[-597억-]{+650억+}" in plain
+    assert "<del" in html
+    assert ">597억</del>" in html
+    assert ">650억</ins>" in html
+    assert 'lang="ko"' in html
+
+
+def test_english_wording() -> None:
+    english = item(zones=(("ifez", "Incheon FEZ"),), headline="Text edited: 597 → 650")
+    parsed = reparse(alert(english, subscriber("en", name="Jane Doe")))
+    assert parsed["Subject"].startswith("[zonewatch] Edited · Incheon FEZ · ")
+    plain, html = bodies(parsed)
+    assert "Unsubscribe: " + UNSUBSCRIBE in plain
+    assert "Open the source page" in html
+    assert 'lang="en"' in html
+    assert "원문" not in plain
+
+
+def test_html_escapes_scraped_text() -> None:
+    nasty = item(
+        title='<script>alert(1)</script> "quoted" & more',
+        headline="<b>bold</b>",
+        diff_excerpt="[-<img src=x onerror=alert(1)>-]{+<i>x</i>+}",
+        why="<a href='javascript:x'>",
+        fact_lines=("<svg onload=alert(1)>",),
+    )
+    plain, html = bodies(reparse(alert(nasty)))
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<img" not in html
+    assert "<svg" not in html
+    assert "<b>bold" not in html
+    assert "&lt;i&gt;x&lt;/i&gt;" in html
+    assert "<script>alert(1)</script>" in plain  # plain text is text
+
+
+def test_only_http_links_are_linked() -> None:
+    _, html = bodies(reparse(alert(item(url="javascript:alert(1)"))))
+    assert "javascript:" not in html
+    assert "원문 보기" not in html
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Hi\r\nBcc: victim@example.com",
+        "Hi\nBcc: victim@example.com",
+        "Hi\rBcc: victim@example.com",
+        "A\u2028Bcc: victim@example.com",
+        "A\u2029B\u0085Bcc: victim@example.com",
+        "Hi%0d%0aBcc: victim@example.com",
+        "Hi%0D%0ABcc: victim@example.com",
+        "Hi\\r\\nBcc: victim@example.com",
+        "=?utf-8?q?Hi=0D=0ABcc:_victim@example.com?=",
+        "=?utf-8?b?SGkNCkJjYzogdmljdGltQGV4YW1wbGUuY29t?=",
+        "Hi\x0bBcc:\x0c victim@example.com\x1c\x1d\x1e",
+    ],
+)
+def test_titles_cannot_inject_headers(title: str) -> None:
+    message = alert(item(title=title, zones=()), subscriber(name=title))
+    parsed = reparse(message)
+    assert parsed["Bcc"] is None
+    assert len(parsed.get_all("Subject") or []) == 1
+    assert len(parsed.get_all("To") or []) == 1
+    assert parsed["To"].addresses[0].addr_spec == "kim@example.com"
+    subject = str(parsed["Subject"])
+    assert "\r" not in subject
+    assert "\n" not in subject
+    assert "\u2028" not in subject
+    assert subject == f"[zonewatch] 수정 · {safe_header_text(title)}"  # kept, as harmless text
+    raw_head = message.as_bytes().split(b"\r\n\r\n", 1)[0]
+    assert b"\nBcc" not in raw_head
+    assert b"\rBcc" not in raw_head
+
+
+def test_digest_injection_through_zone_names() -> None:
+    parsed = reparse(digest([item(zones=(("x", "Z\r\nBcc: victim@example.com"),))]))
+    assert parsed["Bcc"] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("a\r\nb", "a b"),
+        ("a\u2028b\u2029c\u0085d", "a b c d"),
+        ("a%0d%0ab", "a b"),
+        ("a%0%0dd%0ab", "a%0 d b"),
+        ("a\\r\\nb", "a b"),
+        ("a&#13;&#10;b", "a b"),
+        ("  many   spaces\t\there ", "many spaces here"),
+        ("=?utf-8?q?x?=", "= ?utf-8?q?x?="),
+        ("zero\u200bwidth\u202eRTL", "zero width RTL"),
+        ("한글 제목", "한글 제목"),
+    ],
+)
+def test_safe_header_text(value: str, expected: str) -> None:
+    assert safe_header_text(value) == expected
+
+
+def test_safe_header_text_caps_length() -> None:
+    capped = safe_header_text("가" * 1000)
+    assert len(capped) <= 200
+    assert capped.endswith("…")
+
+
+def test_unusable_unsubscribe_url_is_refused() -> None:
+    with pytest.raises(ValueError, match="unsubscribe URL"):
+        alert_message(
+            item(),
+            subscriber(),
+            message_id="<m@zonewatch>",
+            unsubscribe_url="https://x.example/u?t=a>\r\nBcc: v@example.com",
+            mail_from=MAIL_FROM,
+        )
+
+
+def test_correction_and_model_change_stand_out() -> None:
+    _, html = bodies(reparse(alert(item(kind="correction", is_correction=True))))
+    assert "정정" in html
+    assert "#c0392b" in html
+    _, html = bodies(reparse(alert(item(kind="model_change", is_model_change=True))))
+    assert "모델 변경" in html
+    assert "#6f42c1" in html
+    plain, _ = bodies(reparse(alert(item(kind="correction", is_correction=True))))
+    assert "*** 정정 ***" in plain
+
+
+def test_fact_lines_are_shown() -> None:
+    line = "목표 입주기업 (인천경제자유구역): 250개사 → 300개사"
+    plain, html = bodies(reparse(alert(item(kind="fact_change", fact_lines=(line,)))))
+    assert line in plain
+    assert line in html
+
+
+def test_digest_summary_groups_and_order() -> None:
+    items = [
+        item(change_id=1, significance=0.3),
+        item(change_id=2, significance=0.9, zones=(("bjfez", "부산진해경제자유구역"),)),
+        item(change_id=3, significance=0.5, title="두 번째 송도 건"),
+        item(
+            change_id=4,
+            significance=0.2,
+            zones=(),
+            topics=("거버넌스",),
+            kind="correction",
+            is_correction=True,
+        ),
+    ]
+    parsed = reparse(digest(items))
+    assert parsed["Subject"] == "[zonewatch] 일일 요약 2026-03-03 · 4건"
+    assert parsed["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>"
+    plain, html = bodies(parsed)
+    assert "구역·사업별: 인천경제자유구역 2, 부산진해경제자유구역 1, 기타 1" in plain
+    assert "주제별: 투자·유치 3, 거버넌스 1" in plain
+    order = [plain.index(marker) for marker in ("=== 부산진해", "=== 인천경제", "=== 기타")]
+    assert order == sorted(order)
+    assert plain.index("두 번째 송도 건") < plain.index(
+        "[수정] 인천경제자유구역 · 송도국제도시\n인천경제청"
+    )
+    assert "구독 해지" in html
+    assert UNSUBSCRIBE in html
+    assert html.count("<h2") == 3
+
+
+def test_english_weekly_digest() -> None:
+    message = digest_message(
+        [item(zones=(), topics=())],
+        subscriber("en"),
+        period="weekly",
+        period_start=dt.datetime(2026, 2, 23, 23, tzinfo=UTC),
+        period_end=dt.datetime(2026, 3, 2, 23, tzinfo=UTC),
+        message_id="<digest-2@zonewatch>",
+        unsubscribe_url=UNSUBSCRIBE,
+        mail_from=MAIL_FROM,
+    )
+    parsed = reparse(message)
+    assert parsed["Subject"] == "[zonewatch] Weekly digest 2026-02-24–2026-03-03 · 1 change"
+    plain, _ = bodies(parsed)
+    assert "=== Other (1) ===" in plain
+
+
+def test_subscriber_without_name() -> None:
+    parsed = reparse(alert(sub=subscriber(name=None)))
+    assert parsed["To"].addresses[0].display_name == ""
+    assert parsed["To"].addresses[0].addr_spec == "kim@example.com"
+
+
+def test_diff_segments() -> None:
+    assert diff_segments("a [-b-]{+c+} d") == [
+        ("a ", None),
+        ("b", "del"),
+        ("c", "ins"),
+        (" d", None),
+    ]
+    assert diff_segments("") == []
