@@ -1,6 +1,7 @@
 """Match a change record against subscriptions and write the outbox rows, in one transaction.
 
-A delivery is unique per subscriber, change and channel, with a deterministic Message-ID, so
+Candidates come from the per-process :class:`~zonewatch.alerts.matching.SubscriptionIndex`. A
+delivery is unique per subscriber, change and channel, with a deterministic Message-ID, so
 matching twice (a retried task) writes nothing more.
 """
 
@@ -12,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from zonewatch.models import AlertDelivery, ChangeRecord, DocumentVersion, Subscriber, Subscription
-from zonewatch.models.queries import descendants
+from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, index_for
+from zonewatch.models import AlertDelivery, ChangeRecord, DocumentVersion
 
 
 def message_id(change_id: int, subscriber_id: int, channel: str) -> str:
@@ -21,57 +22,59 @@ def message_id(change_id: int, subscriber_id: int, channel: str) -> str:
     return f"<change-{change_id}.subscriber-{subscriber_id}.{digest}@zonewatch>"
 
 
-def _matches(session: Session, subscription: Subscription, change: ChangeRecord) -> bool:
-    if change.significance < subscription.min_significance:
-        return False
-    if subscription.change_kind and subscription.change_kind != change.kind:
-        return False
-    if subscription.source_id and subscription.source_id != change.source_id:
-        return False
-    if subscription.topic_id and subscription.topic_id not in {t.topic_id for t in change.topics}:
-        return False
-    if subscription.entity_id:
-        wanted = {subscription.entity_id, *descendants(session, subscription.entity_id)}
-        if not wanted & {link.entity_id for link in change.entities}:
-            return False
+def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:
+    """The change as matching sees it; language and text come from its newest version."""
     version = session.get(DocumentVersion, change.new_version_id or change.old_version_id or -1)
-    if subscription.language and (version is None or version.language != subscription.language):
-        return False
-    if subscription.keyword:
-        haystack = f"{change.title}\n{version.text if version else ''}".lower()
-        if subscription.keyword.lower() not in haystack:
-            return False
-    return True
+    return ChangeFacts(
+        id=change.id,
+        kind=change.kind,
+        significance=change.significance,
+        source_id=change.source_id,
+        entity_ids=frozenset(link.entity_id for link in change.entities),
+        topic_ids=frozenset(link.topic_id for link in change.topics),
+        language=version.language if version else None,
+        haystack=f"{change.title}\n{version.text if version else ''}",
+        minor=change.minor,
+        review_status=change.review_status,
+    )
 
 
 def match_change(session: Session, change_id: int) -> list[int]:
     """Write an outbox row per matching subscriber and channel; returns immediate ones' ids."""
     change = session.get(ChangeRecord, change_id)
-    if change is None or change.review_status == "noise":
+    if change is None or change.minor or change.review_status == "noise":
         return []
-    subscriptions = session.scalars(
-        select(Subscription)
-        .join(Subscriber, Subscriber.id == Subscription.subscriber_id)
-        .where(Subscription.active.is_(True), Subscriber.status == "active")
-        .order_by(Subscription.id)
+    rules = choose_deliveries(index_for(session).match(change_facts(session, change)))
+    done = set(
+        session.execute(
+            select(AlertDelivery.subscriber_id, AlertDelivery.channel).where(
+                AlertDelivery.change_id == change_id
+            )
+        ).tuples()
     )
     immediate = []
-    for subscription in subscriptions:
-        if not _matches(session, subscription, change):
+    for rule in rules:
+        if (rule.subscriber_id, rule.channel) in done:
             continue
-        delivery = AlertDelivery(
-            subscriber_id=subscription.subscriber_id,
-            change_id=change.id,
-            subscription_id=subscription.id,
-            channel=subscription.channel,
-            delivery=subscription.delivery,
-            message_id=message_id(change.id, subscription.subscriber_id, subscription.channel),
-        )
-        try:
-            with session.begin_nested():
-                session.add(delivery)
-        except IntegrityError:
-            continue  # already matched (another subscription of the same subscriber, or a retry)
-        if delivery.delivery == "immediate":
+        delivery = _write(session, change_id, rule)
+        if delivery is not None and delivery.delivery == "immediate":
             immediate.append(delivery.id)
     return immediate
+
+
+def _write(session: Session, change_id: int, rule: Rule) -> AlertDelivery | None:
+    """Add one outbox row; None when a concurrent match wrote it first."""
+    delivery = AlertDelivery(
+        subscriber_id=rule.subscriber_id,
+        change_id=change_id,
+        subscription_id=rule.id,
+        channel=rule.channel,
+        delivery=rule.delivery,
+        message_id=message_id(change_id, rule.subscriber_id, rule.channel),
+    )
+    try:
+        with session.begin_nested():
+            session.add(delivery)
+    except IntegrityError:
+        return None
+    return delivery

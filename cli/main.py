@@ -14,10 +14,13 @@ from zonewatch.cli.changes import changes, timeline_command
 from zonewatch.cli.classify import eval_command, reclassify
 from zonewatch.cli.context import CliContext
 from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command, replay
+from zonewatch.cli.digest import digest
 from zonewatch.cli.entities import entities
 from zonewatch.cli.model import model
 from zonewatch.cli.setup import demo, init
 from zonewatch.cli.sources import sources
+from zonewatch.cli.subscribers import subscribers, subscriptions
+from zonewatch.cli.web import web
 from zonewatch.cli.workers import beat, run_all, worker
 from zonewatch.errors import ZonewatchError
 
@@ -63,6 +66,10 @@ cli.add_command(reclassify)
 cli.add_command(changes)
 cli.add_command(timeline_command)
 cli.add_command(model)
+cli.add_command(web)
+cli.add_command(subscribers)
+cli.add_command(subscriptions)
+cli.add_command(digest)
 
 
 def main(argv: list[str] | None = None) -> None:

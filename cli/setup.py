@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from zonewatch.bootstrap import InitReport, initialize, summarize
+from zonewatch.bootstrap import InitReport, initialize
 from zonewatch.cli.context import CliContext, pass_cli
 from zonewatch.models.services import SyncReport
 
@@ -68,11 +68,12 @@ def demo(cli_ctx: CliContext, keep: bool) -> None:
     if not keep and not settings.database_url:
         cli_ctx.close()
         _wipe(settings.data_dir)
-    cli_ctx.console.print(f"data directory: {settings.data_dir}")
-    print_init_report(cli_ctx, initialize(cli_ctx.app))
-    summary = summarize(cli_ctx.app)
-    cli_ctx.console.print(f"zone model: {summary.entities} entities; sources: {summary.sources}")
-    click.echo(summary.line())
+    from zonewatch.demo.run import run_demo
+
+    cli_ctx.close()
+    status = run_demo(settings, say=click.echo)
+    if status:
+        raise click.exceptions.Exit(status)
 
 
 def _wipe(data_dir: Path) -> None:

@@ -6,6 +6,7 @@ next stage is sent only after the transaction that created its input has committ
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import socket
@@ -104,7 +105,29 @@ def register_tasks(celery: Celery) -> None:
     @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.match_change")
     def match_change_task(self: DbTask, change_id: int) -> list[int]:
         with self.unit_of_work() as work:
-            return match_change(work.session, change_id)
+            immediate = match_change(work.session, change_id)
+            if immediate:
+                work.then(self.signature_for("zonewatch.send_deliveries"))
+            return immediate
+
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.send_deliveries")
+    def send_deliveries(self: DbTask) -> dict[str, int]:
+        """Send what the outbox holds that is due; the outbox keeps what could not go."""
+        from zonewatch.alerts.sender import send_all_due
+
+        return dataclasses.asdict(send_all_due(self.zonewatch))
+
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.dispatch_digests")
+    def dispatch_digests_task(self: DbTask) -> dict[str, int]:
+        """Digests whose hour has come in their subscriber's timezone (the beat, every 15 min)."""
+        from zonewatch.alerts.digests import dispatch_digests
+
+        totals: dict[str, int] = {}
+        for period in ("daily", "weekly"):
+            report = dispatch_digests(self.zonewatch, period)
+            for key, value in dataclasses.asdict(report).items():
+                totals[key] = totals.get(key, 0) + value
+        return totals
 
     @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.dispatch_due_crawls")
     def dispatch_due_crawls(self: DbTask) -> list[int]:
@@ -178,4 +201,6 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
     return {
         "dispatch-due-crawls": {"task": "zonewatch.dispatch_due_crawls", "schedule": 30.0},
         "requeue-stalled": {"task": "zonewatch.requeue_stalled", "schedule": 300.0},
+        "send-deliveries": {"task": "zonewatch.send_deliveries", "schedule": 60.0},
+        "dispatch-digests": {"task": "zonewatch.dispatch_digests", "schedule": 900.0},
     }

@@ -144,6 +144,7 @@ def test_every_stage_run_twice_changes_nothing_more(task_app: App, sent: Sent) -
         "zonewatch.finalize_run",
         "zonewatch.ingest_item",
         "zonewatch.match_change",
+        "zonewatch.send_deliveries",
     ]
     state = pipeline_state(task_app, SOURCE)
     assert state.complete, state
@@ -268,6 +269,9 @@ REQUIRED = {
     ),
     "zonewatch.match_change": "SELECT 1 FROM change_records WHERE id = ?",
     "zonewatch.record_withdrawal": "SELECT 1 FROM documents WHERE id = ? AND status = 'withdrawn'",
+    "zonewatch.send_deliveries": (
+        "SELECT 1 WHERE EXISTS (SELECT 1 FROM alert_deliveries WHERE status = 'pending')"
+    ),
     "zonewatch.finalize_run": (
         "SELECT 1 WHERE NOT EXISTS "
         "(SELECT 1 FROM fetched_items WHERE run_id = ? AND status = 'pending')"

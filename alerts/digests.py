@@ -1,0 +1,270 @@
+"""Daily and weekly digests: what is new for a subscriber since their last digest, in one mail.
+
+A digest is written first (its deliveries attached to it, in one transaction), then sent, then
+marked sent; a sender that dies in between sends the same digest again with the same
+Message-ID. Deliveries attached to a digest are never sent on their own, so a subscriber never
+gets the same change twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from email.message import EmailMessage
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from zonewatch.alerts.content import AlertItem, load_item
+from zonewatch.alerts.email import digest_message
+from zonewatch.alerts.sender import classify_smtp_error, smtp_connection
+from zonewatch.alerts.tokens import unsubscribe_url
+from zonewatch.app import App
+from zonewatch.errors import NotFoundError
+from zonewatch.models import AlertDelivery, Digest, Subscriber, Subscription
+from zonewatch.models.base import utcnow
+
+PERIODS = ("daily", "weekly")
+WEEKLY_DAY = 0  # Monday, in the subscriber's timezone
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    built: int
+    sent: int
+    failed: int
+
+
+def digest_message_id(digest_id: int) -> str:
+    return f"<digest-{digest_id}@zonewatch>"
+
+
+def pending_for(session: Session, subscriber_id: int, period: str) -> list[AlertDelivery]:
+    return list(
+        session.scalars(
+            select(AlertDelivery)
+            .where(
+                AlertDelivery.subscriber_id == subscriber_id,
+                AlertDelivery.delivery == period,
+                AlertDelivery.digest_id.is_(None),
+                AlertDelivery.status == "pending",
+                AlertDelivery.channel == "email",
+            )
+            .order_by(AlertDelivery.id)
+        )
+    )
+
+
+def is_due(
+    subscriber: Subscriber, period: str, hour: int, now: dt.datetime, last: Digest | None
+) -> bool:
+    """At or after the subscriber's hour in their timezone, and not yet sent this day/week."""
+    local = now.astimezone(ZoneInfo(subscriber.timezone))
+    if local.hour < hour or (period == "weekly" and local.weekday() != WEEKLY_DAY):
+        return False
+    if last is None:
+        return True
+    last_local = last.period_end.astimezone(ZoneInfo(subscriber.timezone))
+    return last_local.date() < local.date()
+
+
+def build_digest(
+    session: Session, subscriber: Subscriber, period: str, now: dt.datetime
+) -> Digest | None:
+    """A digest of the subscriber's pending deliveries of this period, or None if none."""
+    deliveries = pending_for(session, subscriber.id, period)
+    if not deliveries:
+        return None
+    last_end = session.scalar(
+        select(func.max(Digest.period_end)).where(
+            Digest.subscriber_id == subscriber.id, Digest.period == period
+        )
+    )
+    digest = Digest(
+        subscriber_id=subscriber.id,
+        period=period,
+        period_start=last_end or min(d.created_at for d in deliveries),
+        period_end=now,
+    )
+    session.add(digest)
+    session.flush()
+    digest.message_id = digest_message_id(digest.id)
+    for delivery in deliveries:
+        delivery.digest_id = digest.id
+        delivery.status = "queued"
+    session.flush()
+    return digest
+
+
+def render_digest(app: App, session: Session, digest: Digest) -> EmailMessage:
+    subscriber = session.get(Subscriber, digest.subscriber_id)
+    assert subscriber is not None
+    deliveries = session.scalars(
+        select(AlertDelivery).where(AlertDelivery.digest_id == digest.id).order_by(AlertDelivery.id)
+    ).all()
+    items = [_item(session, delivery, subscriber) for delivery in deliveries]
+    return _message(
+        app,
+        subscriber,
+        items,
+        digest.period,
+        digest.period_start,
+        digest.period_end,
+        digest.message_id or digest_message_id(digest.id),
+    )
+
+
+def _item(session: Session, delivery: AlertDelivery, subscriber: Subscriber) -> AlertItem:
+    subscription = (
+        session.get(Subscription, delivery.subscription_id) if delivery.subscription_id else None
+    )
+    return load_item(session, delivery.change_id, subscriber, subscription)
+
+
+def _message(
+    app: App,
+    subscriber: Subscriber,
+    items: list[AlertItem],
+    period: str,
+    start: dt.datetime,
+    end: dt.datetime,
+    message_id: str,
+) -> EmailMessage:
+    settings = app.settings
+    return digest_message(
+        items,
+        subscriber,
+        period=period,
+        period_start=start,
+        period_end=end,
+        message_id=message_id,
+        unsubscribe_url=unsubscribe_url(settings.public_url, settings.secret_key, subscriber.id),
+        mail_from=settings.mail_from,
+    )
+
+
+def preview(app: App, subscriber_key: str, period: str) -> EmailMessage | None:
+    """The digest the subscriber would get now, built and rendered but not recorded."""
+    with app.session() as session:
+        subscriber = find_subscriber(session, subscriber_key)
+        deliveries = pending_for(session, subscriber.id, period)
+        if not deliveries:
+            return None
+        items = [_item(session, delivery, subscriber) for delivery in deliveries]
+        start = min(d.created_at for d in deliveries)
+        message = _message(app, subscriber, items, period, start, utcnow(), "<preview@zonewatch>")
+        session.rollback()
+        return message
+
+
+def find_subscriber(session: Session, key: str) -> Subscriber:
+    """A subscriber by e-mail address or id; NotFoundError names what was asked for."""
+    query = select(Subscriber).where(func.lower(Subscriber.email) == key.strip().lower())
+    if key.isdigit():
+        query = select(Subscriber).where(Subscriber.id == int(key))
+    subscriber = session.scalars(query).first()
+    if subscriber is None:
+        raise NotFoundError(f"unknown subscriber {key!r} (see `zonewatch subscribers list`)")
+    return subscriber
+
+
+def dispatch_digests(
+    app: App, period: str, now: dt.datetime | None = None, force: bool = False
+) -> DigestReport:
+    """Build the digests that are due (all with pending items when ``force``) and send every
+    digest not yet sent, including ones a dead sender left behind."""
+    now = now or utcnow()
+    built = 0
+    with app.session() as session:
+        for subscriber in _subscribers_with_pending(session, period):
+            hour = _hour(session, subscriber.id, period)
+            last = _last_digest(session, subscriber.id, period)
+            if force or is_due(subscriber, period, hour, now, last):
+                built += build_digest(session, subscriber, period, now) is not None
+    sent, failed = send_unsent(app, period)
+    return DigestReport(built, sent, failed)
+
+
+def _subscribers_with_pending(session: Session, period: str) -> list[Subscriber]:
+    waiting = (
+        select(AlertDelivery.subscriber_id)
+        .where(
+            AlertDelivery.delivery == period,
+            AlertDelivery.digest_id.is_(None),
+            AlertDelivery.status == "pending",
+        )
+        .distinct()
+    )
+    return list(
+        session.scalars(
+            select(Subscriber)
+            .where(Subscriber.id.in_(waiting), Subscriber.status == "active")
+            .order_by(Subscriber.id)
+        )
+    )
+
+
+def _hour(session: Session, subscriber_id: int, period: str) -> int:
+    hour = session.scalar(
+        select(func.min(Subscription.hour)).where(
+            Subscription.subscriber_id == subscriber_id,
+            Subscription.delivery == period,
+            Subscription.active.is_(True),
+        )
+    )
+    return int(hour if hour is not None else 8)
+
+
+def _last_digest(session: Session, subscriber_id: int, period: str) -> Digest | None:
+    return session.scalars(
+        select(Digest)
+        .where(Digest.subscriber_id == subscriber_id, Digest.period == period)
+        .order_by(Digest.period_end.desc())
+        .limit(1)
+    ).first()
+
+
+def send_unsent(app: App, period: str | None = None) -> tuple[int, int]:
+    """Send every built digest not yet sent, over one connection; (sent, failed)."""
+    with app.session() as session:
+        query = select(Digest.id).where(Digest.status == "pending").order_by(Digest.id)
+        if period:
+            query = query.where(Digest.period == period)
+        digest_ids = list(session.scalars(query))
+    if not digest_ids:
+        return 0, 0
+    sent = failed = 0
+    with smtp_connection(app.settings) as smtp:
+        for digest_id in digest_ids:
+            with app.session() as session:
+                digest = session.get(Digest, digest_id)
+                assert digest is not None
+                message = render_digest(app, session, digest)
+            try:
+                smtp.send_message(message)
+            except Exception as error:
+                if classify_smtp_error(error) == "temporary":
+                    raise
+                _mark(app, digest_id, "failed", str(error))
+                failed += 1
+                continue
+            _mark(app, digest_id, "sent", None)
+            sent += 1
+    return sent, failed
+
+
+def _mark(app: App, digest_id: int, status: str, error: str | None) -> None:
+    with app.session() as session:
+        digest = session.get(Digest, digest_id)
+        assert digest is not None
+        digest.status = status
+        now = utcnow()
+        if status == "sent":
+            digest.sent_at = now
+        for delivery in session.scalars(
+            select(AlertDelivery).where(AlertDelivery.digest_id == digest_id)
+        ):
+            delivery.status = status
+            delivery.sent_at = now if status == "sent" else None
+            delivery.last_error = error[:1000] if error else None

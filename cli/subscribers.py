@@ -1,0 +1,214 @@
+"""``zonewatch subscribers`` and ``zonewatch subscriptions``: who gets alerts about what."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from zonewatch.alerts.matching import DELIVERY_MODES
+from zonewatch.alerts.subscribers import (
+    DEFAULT_TIMEZONE,
+    EXPORT_FORMATS,
+    LANGUAGES,
+    SubscriberSpec,
+    SubscriptionSpec,
+    add_subscriber,
+    add_subscription,
+    export_text,
+    import_file,
+    list_subscribers,
+    list_subscriptions,
+    remove_subscriber,
+    remove_subscription,
+    subscriber_details,
+)
+from zonewatch.changes.queries import CHANGE_KINDS
+from zonewatch.cli.context import CliContext, pass_cli, print_json
+
+
+@click.group()
+def subscribers() -> None:
+    """People who get alerts: add, list, show, remove, import and export them."""
+
+
+@subscribers.command("add")
+@click.argument("email")
+@click.option("--name", help="How mails address them.")
+@click.option("--language", type=click.Choice(LANGUAGES), default="ko", show_default=True)
+@click.option("--timezone", default=DEFAULT_TIMEZONE, show_default=True, help="For digest hours.")
+@pass_cli
+def add_subscriber_command(
+    cli_ctx: CliContext, email: str, name: str | None, language: str, timezone: str
+) -> None:
+    """Add a subscriber; then give them subscriptions with `zonewatch subscriptions add`."""
+    spec = SubscriberSpec(email=email, name=name, language=language, timezone=timezone)
+    with cli_ctx.app.session() as session:
+        subscriber = add_subscriber(session, spec)
+        click.echo(f"subscriber {subscriber.id} added: {subscriber.email}")
+
+
+@subscribers.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_cli
+def list_subscribers_command(cli_ctx: CliContext, as_json: bool) -> None:
+    """List subscribers with their number of subscriptions."""
+    with cli_ctx.app.session() as session:
+        rows = list_subscribers(session)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "email", "name", "lang", "timezone", "status", "subscriptions")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            escape(row["email"]),
+            escape(row["name"] or ""),
+            row["language"],
+            row["timezone"],
+            row["status"],
+            str(row["subscriptions"]),
+        )
+    cli_ctx.console.print(table)
+    cli_ctx.console.print(f"{len(rows)} subscribers")
+
+
+@subscribers.command("show")
+@click.argument("subscriber")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@pass_cli
+def show_subscriber_command(cli_ctx: CliContext, subscriber: str, as_json: bool) -> None:
+    """Show one subscriber (EMAIL or ID): their subscriptions and deliveries."""
+    with cli_ctx.app.session() as session:
+        details = subscriber_details(session, subscriber)
+    if as_json:
+        print_json(details)
+        return
+    out = cli_ctx.console.print
+    name = f" ({escape(details['name'])})" if details["name"] else ""
+    out(f"[bold]{escape(details['email'])}[/bold]{name} #{details['id']}")
+    out(f"  language: {details['language']}   timezone: {details['timezone']}")
+    out(f"  status:   {details['status']}   hard failures: {details['hard_failures']}")
+    deliveries = details["deliveries"]
+    by_status = ", ".join(f"{n} {status}" for status, n in sorted(deliveries["by_status"].items()))
+    out(f"  deliveries: {deliveries['total']}" + (f" ({by_status})" if by_status else ""))
+    out(f"[bold]subscriptions ({len(details['subscriptions'])})[/bold]")
+    for row in details["subscriptions"]:
+        state = "" if row["active"] else " [yellow](inactive)[/yellow]"
+        sent = f"{row['deliveries']} deliveries"
+        out(f"  #{row['id']:<5} {escape(row['description'])}{state}  — {sent}")
+
+
+@subscribers.command("remove")
+@click.argument("subscriber")
+@pass_cli
+def remove_subscriber_command(cli_ctx: CliContext, subscriber: str) -> None:
+    """Delete a subscriber (EMAIL or ID) with their subscriptions and pending deliveries."""
+    with cli_ctx.app.session() as session:
+        removed = remove_subscriber(session, subscriber)
+        click.echo(f"subscriber {removed.id} removed: {removed.email}")
+
+
+@subscribers.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+@pass_cli
+def import_command(cli_ctx: CliContext, file: Path) -> None:
+    """Import subscribers and subscriptions from FILE (.yaml/.yml or .csv).
+
+    Every row is checked first; one bad row (named by its line) imports nothing. Subscribers
+    are matched by email and subscriptions by all their settings, so a repeat changes nothing.
+    """
+    with cli_ctx.app.session() as session:
+        report = import_file(session, file)
+    click.echo(
+        f"subscribers: {report.subscribers_added} added, {report.subscribers_updated} updated; "
+        f"subscriptions: {report.subscriptions_added} added, "
+        f"{report.subscriptions_updated} updated, {report.unchanged} unchanged"
+    )
+
+
+@subscribers.command("export")
+@click.option("--format", "file_format", type=click.Choice(EXPORT_FORMATS), help="Default: yaml.")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here (the format follows its extension); default: standard output.",
+)
+@pass_cli
+def export_command(cli_ctx: CliContext, file_format: str | None, output: Path | None) -> None:
+    """Export every subscriber and subscription, in a file `subscribers import` reads back."""
+    if file_format is None:
+        file_format = "csv" if output is not None and output.suffix.lower() == ".csv" else "yaml"
+    with cli_ctx.app.session() as session:
+        text = export_text(session, file_format)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    click.echo(f"exported to {output}")
+
+
+@click.group()
+def subscriptions() -> None:
+    """What subscribers get: filters, delivery mode and hour, channel."""
+
+
+@subscriptions.command("add")
+@click.argument("subscriber")
+@click.option("--entity", help="A zone, district, zone type ... (its children included).")
+@click.option("--topic", help="A topic id (designation, plan, incentive, ...).")
+@click.option("--source", help="A source id (see `zonewatch sources list`).")
+@click.option("--keyword", help="Text the title or body must contain.")
+@click.option("--language", type=click.Choice(LANGUAGES), help="The documents' language.")
+@click.option("--kind", type=click.Choice(CHANGE_KINDS), help="Only this kind of change.")
+@click.option("--min-significance", type=float, default=0.0, show_default=True, help="0 to 1.")
+@click.option(
+    "--delivery", type=click.Choice(DELIVERY_MODES), default="immediate", show_default=True
+)
+@click.option("--hour", type=int, default=8, show_default=True, help="0-23, subscriber's time.")
+@click.option("--channel", default="email", show_default=True, help="'email' or an Apprise URL.")
+@pass_cli
+def add_subscription_command(cli_ctx: CliContext, /, subscriber: str, **options: Any) -> None:
+    """Subscribe SUBSCRIBER (EMAIL or ID) to changes; every filter given must match."""
+    spec = SubscriptionSpec(**options)
+    with cli_ctx.app.session() as session:
+        subscription = add_subscription(session, subscriber, spec)
+        added = SubscriptionSpec.of(subscription).describe()
+        click.echo(f"subscription {subscription.id} added for {subscription.subscriber.email}")
+        click.echo(f"  {added}")
+
+
+@subscriptions.command("list")
+@click.option("--subscriber", help="Only this subscriber's (EMAIL or ID).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_cli
+def list_subscriptions_command(cli_ctx: CliContext, subscriber: str | None, as_json: bool) -> None:
+    """List subscriptions."""
+    with cli_ctx.app.session() as session:
+        rows = list_subscriptions(session, subscriber)
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("id", "subscriber", "active", "subscription")
+    for row in rows:
+        table.add_row(
+            str(row["id"]),
+            escape(row["subscriber"]),
+            "yes" if row["active"] else "no",
+            escape(row["description"]),
+        )
+    cli_ctx.console.print(table)
+    cli_ctx.console.print(f"{len(rows)} subscriptions")
+
+
+@subscriptions.command("remove")
+@click.argument("subscription_id", type=int)
+@pass_cli
+def remove_subscription_command(cli_ctx: CliContext, subscription_id: int) -> None:
+    """Delete one subscription by its ID."""
+    with cli_ctx.app.session() as session:
+        removed = remove_subscription(session, subscription_id)
+        click.echo(f"subscription {removed.id} removed")

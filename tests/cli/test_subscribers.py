@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli.conftest import Run
+
+PEOPLE = """\
+email,name,language,timezone,entity,topic,keyword,delivery,hour,channel
+kim@example.org,Kim,en,Europe/Berlin,ifez,,,daily,7,email
+kim@example.org,,,,,investment,바이오,immediate,,json://localhost/hook
+lee@example.org,Lee,ko,,,,,,,
+"""
+
+
+def test_add_list_show_and_remove(zonewatch: Run) -> None:
+    zonewatch("init")
+    assert "subscriber 1 added" in zonewatch("subscribers", "add", "Kim@Example.org").stdout
+    zonewatch("subscribers", "add", "lee@example.org", "--name", "Lee", "--language", "en")
+    added = zonewatch(
+        "subscriptions", "add", "kim@example.org", "--entity", "ifez", "--topic", "investment",
+        "--delivery", "daily", "--hour", "7",
+    ).stdout  # fmt: skip
+    assert "entity ifez, topic investment; daily at 07:00 via email" in added
+    zonewatch("subscriptions", "add", "2", "--keyword", "송도", "--channel", "json://localhost/x")
+
+    people = json.loads(zonewatch("subscribers", "list", "--json").stdout)
+    assert [(p["email"], p["language"], p["subscriptions"]) for p in people] == [
+        ("kim@example.org", "ko", 1),
+        ("lee@example.org", "en", 1),
+    ]
+    assert "kim@example.org" in zonewatch("subscribers", "list").stdout
+    shown = json.loads(zonewatch("subscribers", "show", "kim@example.org", "--json").stdout)
+    assert shown["timezone"] == "Asia/Seoul"
+    assert [(s["entity"], s["delivery"], s["deliveries"]) for s in shown["subscriptions"]] == [
+        ("ifez", "daily", 0)
+    ]
+    assert shown["deliveries"]["total"] == 0
+    assert "daily at 07:00 via email" in zonewatch("subscribers", "show", "1").stdout
+    mine = json.loads(
+        zonewatch("subscriptions", "list", "--subscriber", "lee@example.org", "--json").stdout
+    )
+    assert [(s["keyword"], s["channel"]) for s in mine] == [("송도", "json://localhost/x")]
+
+    assert "removed" in zonewatch("subscriptions", "remove", str(mine[0]["id"])).stdout
+    zonewatch("subscribers", "remove", "kim@example.org")
+    left = json.loads(zonewatch("subscribers", "list", "--json").stdout)
+    assert [(p["email"], p["subscriptions"]) for p in left] == [("lee@example.org", 0)]
+    assert json.loads(zonewatch("subscriptions", "list", "--json").stdout) == []
+
+
+def test_mistakes_are_one_line_and_exit_2(zonewatch: Run) -> None:
+    zonewatch("init")
+    zonewatch("subscribers", "add", "kim@example.org")
+    for args, message in [
+        (("subscribers", "add", "kim"), "error: not a valid email address: 'kim'"),
+        (("subscribers", "add", "a@example.org", "--timezone", "Seoul"), "unknown timezone"),
+        (("subscribers", "add", "kim@example.org"), "already exists"),
+        (("subscribers", "show", "nobody@example.org"), "unknown subscriber"),
+        (("subscriptions", "add", "kim@example.org", "--entity", "atlantis"), "unknown entity"),
+        (("subscriptions", "add", "kim@example.org", "--hour", "24"), "hour must be 0-23"),
+        (("subscriptions", "add", "kim@example.org", "--channel", "pigeon"), "channel must be"),
+        (("subscriptions", "remove", "99"), "unknown subscription 99"),
+    ]:
+        result = zonewatch(*args, check=False)
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_import_with_a_bad_row_on_line_3_imports_nothing(zonewatch: Run, tmp_path: Path) -> None:
+    zonewatch("init")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(PEOPLE.replace("investment", "weather"), encoding="utf-8")
+    result = zonewatch("subscribers", "import", str(bad), check=False)
+    assert result.returncode == 2
+    assert "line 3" in result.stderr
+    assert "unknown topic 'weather'" in result.stderr
+    assert json.loads(zonewatch("subscribers", "list", "--json").stdout) == []
+    assert json.loads(zonewatch("subscriptions", "list", "--json").stdout) == []
+
+
+def test_export_then_import_round_trips(zonewatch: Run, tmp_path: Path) -> None:
+    zonewatch("init")
+    people = tmp_path / "people.csv"
+    people.write_text(PEOPLE, encoding="utf-8")
+    imported = zonewatch("subscribers", "import", str(people)).stdout
+    assert "subscribers: 2 added" in imported
+    assert "subscriptions: 2 added" in imported
+    assert "0 added" in zonewatch("subscribers", "import", str(people)).stdout
+
+    as_yaml = tmp_path / "export.yaml"
+    zonewatch("subscribers", "export", "--output", str(as_yaml))
+    as_csv = zonewatch("subscribers", "export", "--format", "csv").stdout
+    for email in ("kim@example.org", "lee@example.org"):
+        zonewatch("subscribers", "remove", email)
+
+    again = zonewatch("subscribers", "import", str(as_yaml)).stdout
+    assert "subscribers: 2 added, 0 updated; subscriptions: 2 added" in again
+    assert zonewatch("subscribers", "export").stdout == as_yaml.read_text(encoding="utf-8")
+    assert zonewatch("subscribers", "export", "--format", "csv").stdout == as_csv
+    repeat = zonewatch("subscribers", "import", str(as_yaml)).stdout
+    assert "subscribers: 0 added, 0 updated; subscriptions: 0 added, 0 updated, 2 unchanged" in (
+        repeat
+    )
