@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from zonewatch.changes import corrections, fact_changes, proposals
 from zonewatch.changes.diffing import TextDiff, diff_text
 from zonewatch.changes.significance import significance, source_tier
+from zonewatch.ingest import announcements
 from zonewatch.models import (
     Attachment,
     ChangeEntity,
@@ -110,6 +111,7 @@ class _Builder:
         )
         record = ChangeRecord(
             kind=kind,
+            minor=bool(score_fields.get("minor", False)),
             dedupe_key=key,
             document_id=self.document.id,
             source_id=self.document.source_id,
@@ -138,7 +140,19 @@ class _Builder:
                 signals={"corrects_document": target.id if target else None},
             )
             return
-        self.add("new_document", self.key("version"))
+        earlier = announcements.earlier_appearance(self.session, self.document)
+        if earlier is None:
+            self.add("new_document", self.key("version"))
+            return
+        first = corrections.latest_record_of(self.session, earlier.id)
+        self.add(
+            "new_document",
+            self.key("version"),
+            minor=True,
+            related_change_id=first.id if first else None,
+            summary=f"another appearance of a release first seen at {earlier.source_id}",
+            signals={"appearance_of": earlier.id},
+        )
 
     def new_version(self, previous: DocumentVersion) -> None:
         title = diff_text(previous.title, self.version.title)

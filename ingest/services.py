@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
+from zonewatch.ingest.announcements import link_announcement
 from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
@@ -174,6 +175,8 @@ def _store_version(
     session.flush()
     document.current_version = version
     document.published_at = item.published_at or document.published_at
+    if current is None:
+        link_announcement(session, document, version.title, document.published_at)
     if technical:
         return "technical", version.id
     return ("new" if current is None else "changed"), version.id

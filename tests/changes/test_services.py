@@ -1,0 +1,58 @@
+"""Records for edits of one document: minor particle edits, number edits with fact changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.testkit import factories
+from zonewatch.app import App, configure
+from zonewatch.bootstrap import initialize
+from zonewatch.changes.services import record_version_changes
+from zonewatch.changes.significance import MINOR_SCORE
+from zonewatch.classify.services import classify_version
+from zonewatch.ingest.services import ingest_fetched_item
+from zonewatch.models import ChangeRecord, Source
+
+TITLE = "인천경제청, 송도 바이오 클러스터 조성 계획 발표"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    built = configure(data_dir=tmp_path / "data")
+    initialize(built)
+    yield built
+    built.dispose()
+
+
+def version(app: App, text: str) -> list[ChangeRecord]:
+    with app.session() as session:
+        source = session.get(Source, "ifez-press")
+        assert source is not None
+        row = factories.fetched(session, factories.crawl_run(session, source), "77", text=text)
+        version_id = ingest_fetched_item(session, row.id).version_id
+        assert version_id is not None
+        classify_version(session, version_id, app.classifier)
+        ids = record_version_changes(session, version_id)
+        records = [r for r in session.query(ChangeRecord) if r.id in ids]
+        session.expunge_all()
+        return records
+
+
+def test_a_particle_only_edit_is_recorded_as_minor(app: App) -> None:
+    version(app, "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.")
+    (record,) = version(app, "인천경제청이 송도에 바이오 기업 250개사를 유치한다고 밝혔다.")
+    assert record.kind == "changed_document"
+    assert record.minor
+    assert record.significance == MINOR_SCORE
+
+
+def test_a_number_edit_is_not_minor_and_gives_a_fact_change(app: App) -> None:
+    version(app, "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.")
+    records = version(app, "인천경제청은 송도에 바이오 기업 300개사를 유치한다고 밝혔다.")
+    kinds = {r.kind: r for r in records}
+    assert not kinds["changed_document"].minor
+    fact = kinds["fact_change"].diff["facts"][0]
+    assert (fact["old"], fact["new"], fact["unit"]) == (250, 300, "companies")
