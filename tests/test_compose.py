@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_every_service_command_exists_in_the_cli() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
     services = compose["services"]
-    assert {"postgres", "redis", "migrate", "worker", "beat"} <= set(services)
+    assert {"postgres", "redis", "migrate", "worker", "beat", "web"} <= set(services)
     checked = 0
     for name, service in services.items():
         command = service.get("command")
