@@ -13,6 +13,7 @@ import hashlib
 import re
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zonewatch.models import Announcement, Document
@@ -37,24 +38,37 @@ def link_announcement(
     fingerprint = announcement_fingerprint(title, published_at)
     if fingerprint is None:
         return None
-    announcement = session.scalars(
-        select(Announcement).where(Announcement.fingerprint == fingerprint)
-    ).first()
+    announcement = _find(session, fingerprint)
     if announcement is None:
-        announcement = Announcement(fingerprint=fingerprint, title=title[:1000])
-        session.add(announcement)
-        session.flush()
+        try:
+            with session.begin_nested():
+                announcement = Announcement(fingerprint=fingerprint, title=title[:1000])
+                session.add(announcement)
+        except IntegrityError:  # another ingest created it a moment ago
+            announcement = _find(session, fingerprint)
+            assert announcement is not None
     document.announcement_id = announcement.id
     return announcement
 
 
+def _find(session: Session, fingerprint: str) -> Announcement | None:
+    return session.scalars(
+        select(Announcement).where(Announcement.fingerprint == fingerprint)
+    ).first()
+
+
 def earlier_appearance(session: Session, document: Document) -> Document | None:
-    """Another document of the same announcement, first seen before this one."""
+    """The same announcement at another source, first seen before this one (two items of one
+    board with the same title and day are two releases, not two appearances)."""
     if document.announcement_id is None:
         return None
     return session.scalars(
         select(Document)
-        .where(Document.announcement_id == document.announcement_id, Document.id != document.id)
+        .where(
+            Document.announcement_id == document.announcement_id,
+            Document.id < document.id,
+            Document.source_id != document.source_id,
+        )
         .order_by(Document.id)
         .limit(1)
     ).first()

@@ -605,7 +605,12 @@ def test_the_last_items_ingested_together_still_finalize_the_run(
             source = session.get(Source, "daegu-press")
             assert source is not None
             run = factories.crawl_run(session, source)
-            items = [factories.fetched(session, run, external_id).id for external_id in ("1", "2")]
+            items = [
+                factories.fetched(
+                    session, run, external_id, title=f"보도자료 제목 {external_id}"
+                ).id
+                for external_id in ("1", "2")
+            ]
             run_id = run.id
         task = app.celery.tasks["zonewatch.ingest_item"]
         with ThreadPoolExecutor(2) as pool:
