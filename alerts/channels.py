@@ -9,8 +9,14 @@ stop at the other.
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
 
 from zonewatch.alerts.content import AlertItem, kind_label
+from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
 
 _HTTP_STATUS = re.compile(r"error=(\d{3})")
 _RETRYABLE_4XX = frozenset({408, 425, 429})
@@ -29,14 +35,95 @@ class ChannelError(DeliveryError):
     """An Apprise notification that failed."""
 
 
-def send_apprise(url: str, title: str, body: str) -> None:
-    """Notify one Apprise URL; raises :class:`ChannelError` when it was not delivered."""
+class BlockedConnectionError(ConnectionRefusedError):
+    """A notification tried to connect to an address the URL policy refuses."""
+
+
+# Apprise plugins that talk to an SMTP server named in the URL, not over HTTP: mail is
+# mail's business (the operator's SMTP settings and relay), not the HTTP URL policy's.
+_MAIL_PLUGINS = frozenset({"NotifyEmail"})
+_CONNECT_LOCK = threading.Lock()
+
+
+def channel_target_host(url: str) -> str | None:
+    """The host an Apprise URL makes zonewatch connect to, or None for services at a fixed
+    public address (slack://, tgram:// ...) and for mail.
+
+    Raises :class:`ChannelError` for a URL Apprise does not support.
+    """
     import apprise  # takes a moment to import: only processes that notify pay for it
 
+    plugin: Any = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+    if plugin is None or isinstance(plugin, bool):
+        raise ChannelError("not a notification URL Apprise supports", temporary=False)
+    if type(plugin).__name__ in _MAIL_PLUGINS:
+        return None
+    templates = getattr(plugin, "templates", ())
+    if not any("{host}" in template for template in templates):
+        return None
+    return urlsplit(url).hostname or None
+
+
+def check_channel(url: str, allowed_hosts: Iterable[str]) -> None:
+    """Raise :class:`ChannelError` (permanent) when the URL policy refuses the channel's
+    target host: loopback, private, shared or metadata addresses, unless allowed."""
+    host = channel_target_host(url)
+    if host is None:
+        return
+    try:
+        UrlGuard(allowed_hosts=allowed_hosts).allowed_addresses(host)
+    except UnsafeURLError as exc:
+        raise ChannelError(f"refused: {exc}", temporary=False) from exc
+
+
+@contextmanager
+def pinned_connections(guard: UrlGuard) -> Iterator[None]:
+    """Every urllib3 connection (Apprise posts with requests) made meanwhile goes to an
+    address the guard checked, so a name that answers differently after :func:`check_channel`
+    (DNS rebinding) cannot redirect the post. One notification at a time holds the patch."""
+    import urllib3.util.connection as connection
+
+    original = connection.create_connection
+
+    def create_connection(address: tuple[str, int], *args: Any, **kwargs: Any) -> Any:
+        host, port = address
+        try:
+            checked = guard.allowed_addresses(host.strip("[]"))
+        except UnsafeURLError as exc:
+            raise BlockedConnectionError(f"blocked: {exc}") from exc
+        problem: OSError = OSError(f"no address for {host}")
+        for ip in checked:
+            try:
+                return original((str(ip), port), *args, **kwargs)
+            except OSError as exc:
+                problem = exc
+        raise problem
+
+    with _CONNECT_LOCK:
+        connection.create_connection = create_connection
+        try:
+            yield
+        finally:
+            connection.create_connection = original
+
+
+def send_apprise(url: str, title: str, body: str, allowed_hosts: Iterable[str] = ()) -> None:
+    """Notify one Apprise URL; raises :class:`ChannelError` when it was not delivered.
+
+    The URL policy is checked again here (the subscription may predate it, or the name may
+    now resolve elsewhere) and holds for the connections the notification makes.
+    """
+    import apprise
+
+    allowed = tuple(allowed_hosts)
+    check_channel(url, allowed)
     notifier = apprise.Apprise(asset=apprise.AppriseAsset(storage_mode="memory"))
     if not notifier.add(url):
         raise ChannelError("not a notification URL Apprise supports", temporary=False)
-    with notifier.notify(body=body, title=title) as result:
+    with (
+        pinned_connections(UrlGuard(allowed_hosts=allowed)),
+        notifier.notify(body=body, title=title) as result,
+    ):
         if result:
             return
         timed_out = result.status == apprise.AppriseResultStatus.TIMEOUT

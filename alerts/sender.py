@@ -345,7 +345,7 @@ def deliver(app: App, mailer: Mailer, delivery_id: int) -> Outcome:
             mailer.send(rendered)
         else:
             channel, title, body = rendered
-            send_apprise(channel, title, body)
+            send_apprise(channel, title, body, app.settings.allowed_private_hosts)
     except DeliveryError as error:
         if error.temporary:
             return Outcome("retry", str(error))

@@ -14,7 +14,7 @@ import io
 import logging
 import math
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
@@ -25,6 +25,7 @@ import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from zonewatch.alerts.channels import ChannelError, check_channel
 from zonewatch.alerts.matching import DELIVERY_MODES
 from zonewatch.changes.queries import CHANGE_KINDS
 from zonewatch.errors import InputError, NotFoundError
@@ -120,6 +121,17 @@ def valid_channel(value: str) -> str:
     if not _apprise_accepts(channel):
         raise InputError(f"channel {channel!r} is not a notification URL Apprise supports")
     return channel
+
+
+def check_channel_policy(channel: str, allowed_hosts: Iterable[str]) -> None:
+    """A URL channel must post to a public address (or an allowed private host): a
+    subscription must not turn the alert sender against loopback or cloud metadata."""
+    if channel == "email":
+        return
+    try:
+        check_channel(channel, allowed_hosts)
+    except ChannelError as exc:
+        raise InputError(f"channel {channel!r}: {exc}") from exc
 
 
 @functools.lru_cache(maxsize=256)
@@ -399,10 +411,14 @@ def _subscriber_row(subscriber: Subscriber) -> dict[str, Any]:
 # --- subscriptions ---------------------------------------------------------------------------
 
 
-def add_subscription(session: Session, ref: str, spec: SubscriptionSpec) -> Subscription:
+def add_subscription(
+    session: Session, ref: str, spec: SubscriptionSpec, allowed_hosts: Iterable[str] = ()
+) -> Subscription:
+    """``allowed_hosts``: the operator's allowed private hosts, which channels may reach."""
     subscriber = find_subscriber(session, ref)
     spec = spec.validated()
     spec.check_references(session)
+    check_channel_policy(spec.channel, allowed_hosts)
     for existing in subscriber.subscriptions:
         if SubscriptionSpec.of(existing).identity == spec.identity:
             raise InputError(f"{subscriber.email} already has this subscription (#{existing.id})")
@@ -534,8 +550,11 @@ def _csv_text(data: list[dict[str, Any]]) -> str:
     return out.getvalue()
 
 
-def import_file(session: Session, path: Path) -> ImportReport:
-    """Import a YAML or CSV file: every row checked first, then all written or nothing."""
+def import_file(session: Session, path: Path, allowed_hosts: Iterable[str] = ()) -> ImportReport:
+    """Import a YAML or CSV file: every row checked first, then all written or nothing.
+
+    ``allowed_hosts``: the operator's allowed private hosts, which channels may reach.
+    """
     suffix = path.suffix.lower()
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -553,6 +572,7 @@ def import_file(session: Session, path: Path) -> ImportReport:
         for line, spec in entry.subscriptions:
             with _at(path, line):
                 spec.check_references(session)
+                check_channel_policy(spec.channel, allowed_hosts)
     with session.begin_nested():
         return _apply(session, entries)
 

@@ -122,7 +122,7 @@ def import_command(cli_ctx: CliContext, file: Path) -> None:
     are matched by email and subscriptions by all their settings, so a repeat changes nothing.
     """
     with cli_ctx.app.session() as session:
-        report = import_file(session, file)
+        report = import_file(session, file, cli_ctx.settings.allowed_private_hosts)
     click.echo(
         f"subscribers: {report.subscribers_added} added, {report.subscribers_updated} updated; "
         f"subscriptions: {report.subscriptions_added} added, "
@@ -175,7 +175,9 @@ def add_subscription_command(cli_ctx: CliContext, /, subscriber: str, **options:
     """Subscribe SUBSCRIBER (EMAIL or ID) to changes; every filter given must match."""
     spec = SubscriptionSpec(**options)
     with cli_ctx.app.session() as session:
-        subscription = add_subscription(session, subscriber, spec)
+        subscription = add_subscription(
+            session, subscriber, spec, cli_ctx.settings.allowed_private_hosts
+        )
         added = SubscriptionSpec.of(subscription).describe()
         click.echo(f"subscription {subscription.id} added for {subscription.subscriber.email}")
         click.echo(f"  {added}")

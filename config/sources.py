@@ -10,7 +10,7 @@ from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -136,6 +136,8 @@ class SourceSpec(_Strict):
             where = ".".join(str(part) for part in first["loc"])
             message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
             raise ValueError(f"{where}: {message.removeprefix('Value error, ')}") from exc
+        if kind == SourceKind.BOARD and isinstance(info.data.get("url"), str):
+            _check_board_urls(info.data["url"], BoardParser.model_validate(value))
         return value
 
     @model_validator(mode="after")
@@ -160,6 +162,19 @@ class SourceSpec(_Strict):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"must be an http(s) URL: {value!r}")
         return value
+
+
+def _check_board_urls(base: str, parser: BoardParser) -> None:
+    """``list_url`` and ``article_url`` may be absolute: as fetched they must be http(s), or
+    a sources.yaml entry could point the crawler at local files (file:///...)."""
+    for name in ("list_url", "article_url"):
+        template = getattr(parser, name)
+        if template is None:
+            continue
+        resolved = urljoin(base, template.replace("{page}", "1").replace("{id}", "1"))
+        parts = urlsplit(resolved)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"{name}: must be an http(s) URL or a path, not {template!r}")
 
 
 @dataclass(frozen=True)

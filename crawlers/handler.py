@@ -1,7 +1,8 @@
 """The HTTP download handler every crawl uses: the last stop before the network.
 
-It checks the URL that is really fetched (robots.txt, redirects and retries included) against
-the safety rules, and in replay mode sends real-site requests to the local replay server,
+It checks the URL that is really fetched (robots.txt, redirects, retries and attachments
+included) against the URL policy (the DNS resolver then holds the connection to the checked
+addresses), and in replay mode sends real-site requests to the local replay server,
 mapping the response back to the real URL so that spiders run unchanged.
 """
 
@@ -14,6 +15,7 @@ from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request, Response
 
+from zonewatch.crawlers.middlewares import BLOCKED_STAT
 from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
 
 if TYPE_CHECKING:
@@ -53,7 +55,7 @@ class GuardedHttpHandler(HTTP11DownloadHandler):
             self.guard.check(target.url)
         except UnsafeURLError as exc:
             if self.stats is not None:
-                self.stats.inc_value("zonewatch/blocked_requests")
+                self.stats.inc_value(BLOCKED_STAT)
             raise IgnoreRequest(f"blocked: {exc}") from exc
         response = await super().download_request(target)
         if target is request:

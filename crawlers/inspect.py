@@ -6,7 +6,6 @@ Backs ``zonewatch parse-feed`` and ``zonewatch parse-page``: bad input raises
 
 from __future__ import annotations
 
-import urllib.request
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from zonewatch.crawlers.extract import (
 )
 from zonewatch.crawlers.handler import replay_url_for
 from zonewatch.crawlers.items import FetchedItem
+from zonewatch.crawlers.pinned import FetchError, fetch_checked
 from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
 from zonewatch.crawlers.spiders.board import attachment_links, read_article
 from zonewatch.crawlers.spiders.feed import entry_to_item, parse_feed_bytes
@@ -32,16 +32,15 @@ MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
 def read_input(location: str, settings: Settings) -> tuple[bytes, str | None, str]:
-    """Bytes of a local file or a URL (fetched safely); returns (body, content type, url)."""
+    """Bytes of a local file or a URL (fetched safely); returns (body, content type, url).
+
+    At most one byte more than the limit is read, so a huge input costs no memory to refuse.
+    """
     if "://" not in location:
-        path = Path(location)
-        if not path.is_file():
-            raise InputError(f"no such file: {location}")
-        body = path.read_bytes()[: MAX_INPUT_BYTES + 1]
-        content_type, url = None, path.resolve().as_uri()
+        body = read_file_head(location, MAX_INPUT_BYTES + 1)
+        content_type, url = None, Path(location).resolve().as_uri()
     else:
-        body, content_type = _fetch(location, settings)
-        url = location
+        body, content_type, url = _fetch(location, settings)
     if not body.strip():
         raise InputError(f"empty input: {location}")
     if len(body) > MAX_INPUT_BYTES:
@@ -49,19 +48,38 @@ def read_input(location: str, settings: Settings) -> tuple[bytes, str | None, st
     return body, content_type, url
 
 
-def _fetch(url: str, settings: Settings) -> tuple[bytes, str | None]:
-    target = replay_url_for(url, settings.replay_url) if settings.replay_url else None
-    target = target or url
+def read_file_head(location: str, size: int) -> bytes:
+    """The first ``size`` bytes of a local file (InputError when it is not one)."""
+    path = Path(location)
+    if not path.is_file():
+        raise InputError(f"no such file: {location}")
     try:
-        UrlGuard(allowed_hosts=settings.allowed_private_hosts).check(target)
+        with path.open("rb") as stream:
+            return stream.read(size)
+    except OSError as exc:
+        raise InputError(f"cannot read {location}: {exc.strerror or exc}") from exc
+
+
+def _fetch(url: str, settings: Settings) -> tuple[bytes, str | None, str]:
+    """The URL's body, content type and final URL; every redirect hop obeys the URL policy."""
+    replay = settings.replay_url
+
+    def rewrite(target: str) -> str:
+        return (replay_url_for(target, replay) if replay else None) or target
+
+    try:
+        fetched = fetch_checked(
+            url,
+            UrlGuard(allowed_hosts=settings.allowed_private_hosts),
+            headers={"User-Agent": settings.user_agent},
+            limit=MAX_INPUT_BYTES,
+            rewrite=rewrite,
+        )
     except UnsafeURLError as exc:
         raise InputError(f"refused: {exc}") from exc
-    request = urllib.request.Request(target, headers={"User-Agent": settings.user_agent})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.read(MAX_INPUT_BYTES + 1), response.headers.get("Content-Type")
-    except OSError as exc:
+    except FetchError as exc:
         raise InputError(f"cannot fetch {url}: {exc}") from exc
+    return fetched.body, fetched.content_type, fetched.url
 
 
 def looks_binary(body: bytes) -> bool:

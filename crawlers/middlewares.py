@@ -1,24 +1,58 @@
-"""Scrapy downloader middleware for polite pacing (robots.txt Crawl-delay, retry backoff)."""
+"""Scrapy downloader middlewares: the gate that keeps crawls to http(s), and polite pacing
+(robots.txt Crawl-delay, retry backoff)."""
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
 from twisted.internet.task import deferLater
 
+from zonewatch.crawlers.safety import has_fetchable_scheme
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 
+BLOCKED_STAT = "zonewatch/blocked_requests"
+log = logging.getLogger(__name__)
+
+
 def site_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
+
+
+class SchemePolicyMiddleware:
+    """Drops every request that is not http(s) before any other middleware sees it.
+
+    Requests come from spiders, redirects, robots.txt and attachment downloads alike, and
+    Scrapy would hand file://, ftp://, s3:// or data: URLs to handlers that read local files
+    or reach other services. The download handler checks addresses; this gate refuses other
+    schemes whichever download handlers happen to be installed.
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SchemePolicyMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        if has_fetchable_scheme(request.url):
+            return
+        if self.stats is not None:
+            self.stats.inc_value(BLOCKED_STAT)
+        log.warning("blocked request: only http(s) may be fetched: %s", request.url[:300])
+        raise IgnoreRequest(f"blocked: only http(s) may be fetched: {request.url[:300]}")
 
 
 class PoliteDelayMiddleware:

@@ -9,6 +9,16 @@ from zonewatch.config.sources import SourceSpec
 
 MB = 1024 * 1024
 HANDLER = "zonewatch.crawlers.handler.GuardedHttpHandler"
+# Every scheme Scrapy can download besides http(s): each would let a crawled link read local
+# files (file), reach other services (ftp, s3) or smuggle content in (data).
+NON_HTTP_HANDLERS = ("file", "data", "s3", "ftp")
+# Extensions that open a control channel into the crawl process or leave files behind:
+# the telnet console, and RemoteControl (Scrapy 2.19+: an HTTP server running posted Python
+# code, with token files in the user's profile that outlive a killed crawl).
+DISABLED_EXTENSIONS = (
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+)
 
 
 def scrapy_settings(settings: Settings, source: SourceSpec, run_id: int) -> dict[str, Any]:
@@ -37,10 +47,20 @@ def scrapy_settings(settings: Settings, source: SourceSpec, run_id: int) -> dict
         "CLOSESPIDER_TIMEOUT": settings.crawl_timeout_seconds,
         "COOKIES_ENABLED": True,
         "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "EXTENSIONS": dict.fromkeys(DISABLED_EXTENSIONS),
+        "TWISTED_DNS_RESOLVER": "zonewatch.crawlers.resolver.GuardedResolver",
         "LOG_LEVEL": "INFO",
         "LOG_SHORT_NAMES": True,
-        "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
-        "DOWNLOADER_MIDDLEWARES": {"zonewatch.crawlers.middlewares.PoliteDelayMiddleware": 800},
+        "DOWNLOAD_HANDLERS": {
+            "http": HANDLER,
+            "https": HANDLER,
+            **dict.fromkeys(NON_HTTP_HANDLERS),
+        },
+        "DOWNLOADER_MIDDLEWARES": {
+            "zonewatch.crawlers.middlewares.SchemePolicyMiddleware": 1,
+            "zonewatch.crawlers.middlewares.PoliteDelayMiddleware": 800,
+        },
         "ITEM_PIPELINES": {"zonewatch.crawlers.pipeline.StagingPipeline": 300},
         "ZONEWATCH_REPLAY_URL": settings.replay_url,
         "ZONEWATCH_ALLOWED_PRIVATE_HOSTS": list(settings.allowed_private_hosts),

@@ -87,7 +87,7 @@ class ApiSpider(SourceSpider):
         self.count("list_pages")
         for node in items:
             item = self.news_item(node)
-            if item is not None:
+            if item is not None and self.followable(item.url, "press release"):
                 item.attachments = await self.download_attachments(
                     self.attachment_links(node), item.url
                 )

@@ -24,9 +24,11 @@ from zonewatch.crawlers.extract import (
 )
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, RawSnapshot
 from zonewatch.crawlers.recheck import KnownItem, fetch_reason
+from zonewatch.crawlers.safety import has_fetchable_scheme
 from zonewatch.crawlers.snapshots import store_snapshot
 
 ERRORS_STAT = "zonewatch/errors"
+BLOCKED_LINKS_STAT = "blocked_links"
 _SIZE_HINT = re.compile(r"\s*[\[(]\s*([\d.,]+)\s*(bytes|[KMG]B?)\s*[\])]\s*$", re.IGNORECASE)
 _UNITS = {
     "bytes": 1,
@@ -108,6 +110,19 @@ class SourceSpider(scrapy.Spider):
         stats = self.crawler.stats
         assert stats is not None
         stats.inc_value(f"zonewatch/{key}")
+
+    def followable(self, url: str, what: str) -> bool:
+        """Whether a link taken from a page, feed or API answer may be followed: http(s) only.
+
+        A hostile page can link to file:///etc/passwd, ftp:// or data: URLs; such a link is
+        dropped here, counted and recorded as an error, and never becomes a request or an
+        item's address.
+        """
+        if has_fetchable_scheme(url):
+            return True
+        self.count(BLOCKED_LINKS_STAT)
+        self.record_error("blocked", f"{what} link is not http(s), not followed", url[:300])
+        return False
 
     # -- decisions -------------------------------------------------------------------------
 
@@ -193,6 +208,8 @@ class SourceSpider(scrapy.Spider):
     ) -> list[FetchedAttachment]:
         attachments = []
         for name, url in links:
+            if not self.followable(url, "attachment"):
+                continue
             clean_name, size_hint = split_size_hint(name)
             attachment = FetchedAttachment(name=clean_name, url=url, size=size_hint)
             await self._fetch_attachment(attachment, referer)

@@ -97,6 +97,8 @@ class BoardSpider(SourceSpider):
         }
         list_fp = fingerprint(list_info["title"] or text_of(link), list_info["date"])
         url = self.article_url(external_id, href, response.url)
+        if not self.followable(url, "article"):
+            return None
         reason = self.reason_to_fetch(external_id, list_fp)
         if reason is None:
             return self.listed_item(external_id, url, list_fp)

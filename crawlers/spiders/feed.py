@@ -14,7 +14,7 @@ import feedparser
 from scrapy.http import Request, Response
 
 from zonewatch.config.parsers import FeedParser
-from zonewatch.crawlers.extract import extract_body, html_to_text, parse_published
+from zonewatch.crawlers.extract import decode_text, extract_body, html_to_text, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider, header
 
@@ -22,10 +22,38 @@ FEED_STATE_ETAG = "feed_etag"
 FEED_STATE_MODIFIED = "feed_last_modified"
 
 
+_XML_DECLARATION = re.compile(r"""^(\ufeff?\s*<\?xml\b[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+_MEDIA_TYPE = re.compile(r"^\s*([\w.+-]+/[\w.+-]+)")
+
+
+def as_utf8_feed(body: bytes, content_type: str | None = None) -> tuple[bytes, str, str]:
+    """The feed re-encoded as UTF-8 that says so, with the content type to hand feedparser
+    and the encoding the bytes really had.
+
+    Korean feeds declare EUC-KR while holding CP949-only syllables (똠), or declare UTF-8
+    while the bytes are CP949: feedparser trusts the declaration and makes mojibake. The
+    project's decoder checks declarations against the bytes; its text is re-encoded and the
+    XML declaration and the charset rewritten so that nothing contradicts it any more.
+    """
+    decoded = decode_text(body, content_type)
+    text = _XML_DECLARATION.sub(r"\1\2utf-8\2", decoded.text.removeprefix("\ufeff"), count=1)
+    media = _MEDIA_TYPE.match(content_type or "")
+    return (
+        text.encode("utf-8"),
+        f"{media.group(1) if media else 'application/xml'}; charset=utf-8",
+        decoded.encoding,
+    )
+
+
 def parse_feed_bytes(body: bytes, content_type: str | None = None) -> Any:
-    """feedparser on raw bytes (it sniffs the encoding itself); never fetches anything."""
-    headers = {"content-type": content_type} if content_type else {}
-    return feedparser.parse(body, response_headers=headers, sanitize_html=True)
+    """feedparser on bytes decoded by the project's decoder; never fetches anything.
+
+    The result's ``encoding`` is the one the bytes had, not the UTF-8 feedparser was given.
+    """
+    utf8, utf8_type, encoding = as_utf8_feed(body, content_type)
+    feed = feedparser.parse(utf8, response_headers={"content-type": utf8_type}, sanitize_html=True)
+    feed["encoding"] = encoding
+    return feed
 
 
 def entry_id(entry: Any, id_param: str | None) -> str | None:
@@ -101,6 +129,8 @@ class FeedSpider(SourceSpider):
     def entry_item(self, entry: Any, response: Response, raw: Any) -> FetchedItem | None:
         item = entry_to_item(entry, self.parser, self.source.id, response.url)
         if item is None or item.external_id in self.seen:
+            return None
+        if not self.followable(item.url, "feed entry"):
             return None
         self.seen.add(item.external_id)
         self.count("items_listed")

@@ -28,7 +28,7 @@ from sqlalchemy import select, text
 from tests.testkit import factories, smtp
 from tests.testkit.smtp import SmtpServer
 from zonewatch.alerts import sender
-from zonewatch.alerts.channels import ChannelError, send_apprise
+from zonewatch.alerts.channels import ChannelError, pinned_connections, send_apprise
 from zonewatch.alerts.sender import (
     LEASE,
     SendReport,
@@ -41,6 +41,7 @@ from zonewatch.alerts.services import message_id
 from zonewatch.alerts.tokens import unsubscribe_url
 from zonewatch.app import App, configure
 from zonewatch.config.settings import load_settings
+from zonewatch.crawlers.safety import UrlGuard
 from zonewatch.models import AlertDelivery, ChangeRecord, Subscriber, Subscription, migrate
 from zonewatch.models.base import utcnow
 
@@ -60,6 +61,7 @@ def make_app(tmp_path: Path, database_url: str, smtp_url: str) -> App:
         public_url=PUBLIC_URL,
         secret_key=SECRET,
         mail_from=MAIL_FROM,
+        allowed_private_hosts="127.0.0.1",  # the loopback webhook
     )
     migrate.upgrade(app.engine)
     return app
@@ -576,3 +578,28 @@ def test_a_url_apprise_does_not_know_is_a_permanent_channel_error() -> None:
     with pytest.raises(ChannelError) as caught:
         send_apprise("nosuchservice://example", "title", "body")
     assert caught.value.temporary is False
+
+
+@pytest.mark.parametrize(
+    "target", ["json://127.0.0.1:{port}/hook", "json://100.100.100.200/latest/meta-data"]
+)
+def test_a_channel_to_a_private_address_is_refused_at_send_time(
+    webhook: Webhook, target: str
+) -> None:
+    url = target.format(port=webhook.server.server_address[1])
+    with pytest.raises(ChannelError, match="non-public address") as caught:
+        send_apprise(url, "title", "body", allowed_hosts=())
+    assert caught.value.temporary is False
+    assert webhook.posts == []
+
+
+def test_notification_connections_go_only_to_checked_addresses(webhook: Webhook) -> None:
+    """What a name resolves to when Apprise connects is checked again (no DNS rebinding)."""
+    import requests
+
+    url = f"http://127.0.0.1:{webhook.server.server_address[1]}/hook"
+    with pinned_connections(UrlGuard()), pytest.raises(requests.ConnectionError, match="blocked"):
+        requests.post(url, json={}, timeout=5)
+    with pinned_connections(UrlGuard(allowed_hosts=["127.0.0.1"])):
+        assert requests.post(url, json={}, timeout=5).status_code == 200
+    assert len(webhook.posts) == 1

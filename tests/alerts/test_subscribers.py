@@ -136,7 +136,7 @@ def test_a_subscription_with_every_filter_and_an_apprise_channel(session: Sessio
         hour=7,
         channel="json://localhost/hook",
     )
-    row = add_subscription(session, str(kim.id), spec)
+    row = add_subscription(session, str(kim.id), spec, LOCAL_HOOKS)
     assert (row.entity_id, row.keyword, row.change_kind, row.hour) == (
         "ifez",
         "바이오",
@@ -148,7 +148,25 @@ def test_a_subscription_with_every_filter_and_an_apprise_channel(session: Sessio
         "kind fact_change, significance ≥ 0.4; daily at 07:00 via json://localhost/hook"
     )
     with pytest.raises(InputError, match="already has this subscription"):
-        add_subscription(session, "kim@example.org", spec)
+        add_subscription(session, "kim@example.org", spec, LOCAL_HOOKS)
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        "json://localhost/hook",
+        "json://127.0.0.1:8080/hook",
+        "json://169.254.169.254/latest/meta-data",
+        "xml://100.100.100.200/latest",
+        "form://[::ffff:10.0.0.1]/x",
+        "jsons://0.0.0.0/x",
+    ],
+)
+def test_a_channel_to_a_private_address_is_refused(session: Session, channel: str) -> None:
+    person(session)
+    with pytest.raises(InputError, match="non-public address"):
+        add_subscription(session, "kim@example.org", SubscriptionSpec(channel=channel))
+    assert count(session, Subscription) == 0
 
 
 # --- lookup, details, removal ----------------------------------------------------------------
@@ -204,6 +222,9 @@ def test_removing_a_subscriber_removes_their_subscriptions(session: Session) -> 
 
 # --- import and export -----------------------------------------------------------------------
 
+# Webhooks on loopback, as the operator allows them in tests (a name the policy trusts).
+LOCAL_HOOKS = ("localhost",)
+
 CSV = """\
 email,name,language,timezone,status,entity,topic,source,keyword,content_language,kind,min_significance,delivery,hour,channel,active
 kim@example.org,Kim,en,Europe/Berlin,active,ifez,,,,,,0.5,daily,7,email,true
@@ -251,7 +272,7 @@ def test_import_reads_both_formats_and_a_repeat_changes_nothing(
     session: Session, tmp_path: Path, name: str, text: str
 ) -> None:
     path = write(tmp_path, name, text)
-    first = import_file(session, path)
+    first = import_file(session, path, LOCAL_HOOKS)
     assert (first.subscribers_added, first.subscriptions_added) == (3, 3)
     kim = find_subscriber(session, "kim@example.org")
     assert (kim.name, kim.language, kim.timezone) == ("Kim", "en", "Europe/Berlin")
@@ -266,7 +287,7 @@ def test_import_reads_both_formats_and_a_repeat_changes_nothing(
     assert [row["active"] for row in rows] == [True, True, False]
     assert rows[1]["channel"] == "json://localhost/hook"
 
-    again = import_file(session, path)
+    again = import_file(session, path, LOCAL_HOOKS)
     assert (again.subscribers_added, again.subscribers_updated) == (0, 0)
     assert (again.subscriptions_added, again.subscriptions_updated, again.unchanged) == (0, 0, 3)
     assert (count(session, Subscriber), count(session, Subscription)) == (3, 3)
@@ -274,32 +295,36 @@ def test_import_reads_both_formats_and_a_repeat_changes_nothing(
 
 @pytest.mark.parametrize("file_format", ["yaml", "csv"])
 def test_export_then_import_round_trips(session: Session, tmp_path: Path, file_format: str) -> None:
-    import_file(session, write(tmp_path, "people.yaml", YAML))
+    import_file(session, write(tmp_path, "people.yaml", YAML), LOCAL_HOOKS)
     exported = export_text(session, file_format)
     for subscriber in list(session.scalars(select(Subscriber))):
         session.delete(subscriber)
     session.flush()
 
-    report = import_file(session, write(tmp_path, f"again.{file_format}", exported))
+    report = import_file(session, write(tmp_path, f"again.{file_format}", exported), LOCAL_HOOKS)
     assert (report.subscribers_added, report.subscriptions_added) == (3, 3)
     assert export_text(session, file_format) == exported
-    assert import_file(session, tmp_path / f"again.{file_format}").unchanged == 3
+    assert import_file(session, tmp_path / f"again.{file_format}", LOCAL_HOOKS).unchanged == 3
 
 
 def test_a_bad_csv_row_names_its_line_and_imports_nothing(session: Session, tmp_path: Path) -> None:
     lines = CSV.splitlines()
     lines[2] = lines[2].replace("plan", "weather")
     with pytest.raises(InputError, match=r"bad\.csv: line 3: unknown topic 'weather'"):
-        import_file(session, write(tmp_path, "bad.csv", "\n".join(lines)))
+        import_file(session, write(tmp_path, "bad.csv", "\n".join(lines)), LOCAL_HOOKS)
     assert (count(session, Subscriber), count(session, Subscription)) == (0, 0)
 
 
 def test_a_bad_yaml_entry_names_its_line(session: Session, tmp_path: Path) -> None:
     bad = YAML.replace("hour: 9", "hour: 25")
     with pytest.raises(InputError, match=r"bad\.yaml: line 20: hour must be 0-23"):
-        import_file(session, write(tmp_path, "bad.yaml", bad))
+        import_file(session, write(tmp_path, "bad.yaml", bad), LOCAL_HOOKS)
     with pytest.raises(InputError, match=r"line 16: language must be one of ko, en"):
-        import_file(session, write(tmp_path, "bad.yaml", YAML.replace("name: Lee", "language: x")))
+        import_file(
+            session,
+            write(tmp_path, "bad.yaml", YAML.replace("name: Lee", "language: x")),
+            LOCAL_HOOKS,
+        )
     assert count(session, Subscriber) == 0
 
 
@@ -316,7 +341,7 @@ def test_a_bad_yaml_entry_names_its_line(session: Session, tmp_path: Path) -> No
 )
 def test_csv_problems_are_named(session: Session, tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        import_file(session, write(tmp_path, "people.csv", text))
+        import_file(session, write(tmp_path, "people.csv", text), LOCAL_HOOKS)
 
 
 @pytest.mark.parametrize(
@@ -331,11 +356,19 @@ def test_csv_problems_are_named(session: Session, tmp_path: Path, text: str, mes
 )
 def test_yaml_problems_are_named(session: Session, tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(InputError, match=message):
-        import_file(session, write(tmp_path, "people.yaml", text))
+        import_file(session, write(tmp_path, "people.yaml", text), LOCAL_HOOKS)
 
 
 def test_import_refuses_other_files(session: Session, tmp_path: Path) -> None:
     with pytest.raises(InputError, match=r"reads \.yaml, \.yml or \.csv"):
-        import_file(session, write(tmp_path, "people.json", "[]"))
+        import_file(session, write(tmp_path, "people.json", "[]"), LOCAL_HOOKS)
     with pytest.raises(InputError, match="file not found"):
-        import_file(session, tmp_path / "missing.csv")
+        import_file(session, tmp_path / "missing.csv", LOCAL_HOOKS)
+
+
+def test_an_import_with_a_channel_to_loopback_is_refused_with_its_line(
+    session: Session, tmp_path: Path
+) -> None:
+    with pytest.raises(InputError, match=r"people.yaml: line \d+: channel .*non-public address"):
+        import_file(session, write(tmp_path, "people.yaml", YAML))
+    assert count(session, Subscriber) == 0

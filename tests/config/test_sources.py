@@ -63,6 +63,15 @@ def test_schedule_helpers(tmp_path: Path) -> None:
         (("      rows: ", "      rowz: "), "field 'parser': rows: Field required"),
         (("id_param: pst_sn", "id_pattern: 'no group'"), "field 'parser': id_pattern: .*group"),
         (("id_param: pst_sn", "colour: red"), "field 'parser': colour: unknown field"),
+        (
+            ("list_url: /main", "list_url: file:///etc/passwd?x=/main"),
+            "field 'parser': list_url: must be an http\\(s\\) URL",
+        ),
+        (
+            ("id_param: pst_sn", "id_param: pst_sn\n      article_url: ftp://x/{id}"),
+            "field 'parser': article_url: must be an http\\(s\\) URL",
+        ),
+        (("url: https://www.ifez.go.kr", "url: file://www.ifez.go.kr"), "field 'url'"),
     ],
 )
 def test_mistakes_are_named(tmp_path: Path, edit: tuple[str, str], expected: str) -> None:
