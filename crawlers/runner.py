@@ -157,9 +157,9 @@ def _supervise(
 ) -> ChildEnd:
     """Wait for the child; if we are stopped or fail meanwhile, its group dies first and the
     run says why before the stop goes on (SIGTERM then ends us with status 128+15)."""
-    _remember_pid(app, run_id, process.pid)
     try:
         with _sigterm_unwinds():
+            _remember_pid(app, run_id, process.pid)
             return _wait(app, process, run_id, on_progress)
     except BaseException as exc:
         kill_group(process.pid)
