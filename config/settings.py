@@ -86,6 +86,12 @@ class Settings(BaseSettings):
     crawl_timeout_seconds: float = Field(
         default=1800, gt=0, description="A crawl process running longer than this is stopped."
     )
+    crawl_heartbeat_seconds: float = Field(
+        default=15,
+        gt=0,
+        description="How often a crawl process marks its run alive; a running run silent for "
+        "four of these has lost its process and is finalised as abandoned.",
+    )
     zones_file: Path | None = Field(
         default=None, description="Zone and programme model; default: the packaged zones.yaml."
     )

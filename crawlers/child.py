@@ -1,13 +1,15 @@
-"""The crawl process: ``python -m zonewatch.crawlers.child RUN_ID``.
+"""The crawl process: ``python -m zonewatch.crawlers.child RUN_ID [PARENT_PID]``.
 
 Each crawl runs in a process of its own because Twisted's reactor cannot be restarted inside a
 long-lived worker. The process reads its run and source from the database, crawls, stages
 items as they come (see the pipeline) and writes the run's numbers back before it exits.
+While it runs it marks the run alive, and it stops if PARENT_PID goes (see lifeline).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from zonewatch.app import App, configure
 from zonewatch.config.sources import SourceKind, SourceSpec
 from zonewatch.crawlers.clock import crawl_time
+from zonewatch.crawlers.lifeline import EXIT_SKIPPED, Heartbeat
 from zonewatch.crawlers.recheck import KnownItem
 from zonewatch.crawlers.scrapy_settings import scrapy_settings
 from zonewatch.crawlers.spiders.api import ApiSpider, MissingApiKeyError
@@ -32,7 +35,6 @@ SPIDERS: dict[SourceKind, type[SourceSpider]] = {
     SourceKind.FEED: FeedSpider,
     SourceKind.API: ApiSpider,
 }
-EXIT_SKIPPED = 3
 
 
 def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
@@ -66,7 +68,15 @@ def previous_state(app: App, source_id: str, run_id: int) -> dict[str, Any]:
         return dict(run.stats.get("state", {})) if run is not None else {}
 
 
-def crawl(app: App, run_id: int) -> int:
+def crawl(app: App, run_id: int, parent_pid: int) -> int:
+    heartbeat = Heartbeat(app, run_id, app.settings.crawl_heartbeat_seconds, parent_pid).start()
+    try:
+        return _crawl(app, run_id)
+    finally:
+        heartbeat.stop()
+
+
+def _crawl(app: App, run_id: int) -> int:
     with app.session() as session:
         run = session.get(CrawlRun, run_id)
         if run is None:
@@ -172,12 +182,13 @@ def _jsonable(value: Any) -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1 or not args[0].isdigit():
-        print("usage: python -m zonewatch.crawlers.child RUN_ID", file=sys.stderr)
+    if len(args) not in (1, 2) or not all(arg.isdigit() for arg in args):
+        print("usage: python -m zonewatch.crawlers.child RUN_ID [PARENT_PID]", file=sys.stderr)
         return 2
+    parent_pid = int(args[1]) if len(args) == 2 else os.getppid()
     app = configure()
     try:
-        return crawl(app, int(args[0]))
+        return crawl(app, int(args[0]), parent_pid)
     finally:
         app.dispose()
 

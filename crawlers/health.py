@@ -6,14 +6,17 @@ is marked broken for operators instead of looking like a quiet news day.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zonewatch.models import CrawlRun, FetchedItem, Source
 
 BROKEN_KINDS = ("selector", "feed", "api")
+HEARTBEAT_MISSES = 4
+"""A crawl process that missed this many heartbeats in a row is taken for dead."""
 
 
 def finalize_run(session: Session, run_id: int) -> CrawlRun:
@@ -42,6 +45,8 @@ def finalize_run(session: Session, run_id: int) -> CrawlRun:
 
 def run_status(run: CrawlRun) -> str:
     kinds = {error.get("kind") for error in run.errors}
+    if "abandoned" in kinds:
+        return "failed"  # nobody knows what the lost process did not get to
     if run.error_count == 0 or kinds <= {"feed_warning", "attachment"}:
         return "ok"
     found_something = run.items_found > 0 or run.items_new or run.items_unchanged
@@ -70,3 +75,45 @@ def source_health(session: Session, source: Source, run: CrawlRun) -> tuple[str,
     if run.status == "partial":
         return "degraded", f"{run.error_count} errors in the last run"
     return "healthy", None
+
+
+def abandon_stalled_runs(
+    session: Session, now: dt.datetime, heartbeat_seconds: float, source_id: str | None = None
+) -> list[int]:
+    """Finalise, as failed, the runs whose crawl process died without anyone recording it.
+
+    The parent records how its child ended; when the parent died too (``kill -9`` of
+    ``zonewatch crawl``, a lost worker) the run would stay ``running`` for ever. Its crawl
+    process beats every ``heartbeat_seconds`` from whichever machine it runs on, so a run
+    still running whose last beat is older than a few beats has lost its process.
+    """
+    cutoff = now - dt.timedelta(seconds=heartbeat_seconds * HEARTBEAT_MISSES)
+    last_sign = func.coalesce(CrawlRun.heartbeat_at, CrawlRun.started_at, CrawlRun.queued_at)
+    query = (
+        select(CrawlRun)
+        .where(CrawlRun.status == "running", CrawlRun.finished_at.is_(None))
+        .where(last_sign < cutoff)
+        .order_by(CrawlRun.id)
+        .with_for_update()
+    )
+    if source_id is not None:
+        query = query.where(CrawlRun.source_id == source_id)
+    abandoned = []
+    for run in session.scalars(query).all():
+        run.errors = [*run.errors, _abandoned_error(run)]
+        run.error_count = len(run.errors)
+        run.finished_at = now
+        finalize_run(session, run.id)
+        abandoned.append(run.id)
+    return abandoned
+
+
+def _abandoned_error(run: CrawlRun) -> dict[str, str | None]:
+    last = run.heartbeat_at or run.started_at or run.queued_at
+    where = f"pid {run.child_pid} on {run.child_host}" if run.child_pid else "never started"
+    return {
+        "kind": "abandoned",
+        "message": f"crawl abandoned: its process ({where}) has given no sign of life "
+        f"since {last.isoformat()}",
+        "url": None,
+    }

@@ -3,6 +3,10 @@
 Meaningful content is the title, the body text, the published date and the attachments (their
 names and extracted text), all normalised; counters, session tokens in links, boilerplate and
 "today" dates never reach the hash because they are not part of what is extracted.
+
+An item fetched before the document's newest content fetch is stale (a killed crawl's items
+ingested late, a redelivered task): it is marked ``superseded`` and changes nothing, so that
+older content never replaces newer content and alerts a change that did not happen.
 """
 
 from __future__ import annotations
@@ -21,7 +25,19 @@ from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
 
-RESULTS = ("new", "changed", "technical", "unchanged", "seen", "not_modified", "gone")
+RESULTS = (
+    "new",
+    "changed",
+    "technical",
+    "unchanged",
+    "seen",
+    "not_modified",
+    "gone",
+    "superseded",
+)
+DONE_STATUSES = ("ingested", "superseded")
+CONTENT_OUTCOMES = ("fetched", "not_modified", "gone")
+"""Outcomes that say what the document contains (a list row only says that it exists)."""
 
 
 @dataclass(frozen=True)
@@ -65,14 +81,19 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     row = session.get(FetchedRow, fetched_item_id)
     if row is None:
         raise LookupError(f"no fetched item {fetched_item_id}")
-    if row.status == "ingested":
+    if row.status in DONE_STATUSES:
         return IngestResult(
             row.id, _document_id(session, row), row.result or "already", row.version_id, True
         )
     item = FetchedItem.from_payload(row.payload)
-    now = item.fetched_at or utcnow()
+    # Staging happens right after the fetch, so the row's time stands in for a missing one.
+    now = item.fetched_at or row.fetched_at
     document = _document_for(session, item, now)
-    document.last_seen_at = now
+    if is_stale(document, item.outcome, now):
+        return _supersede(session, row, document)
+    document.last_seen_at = max(document.last_seen_at, now)
+    if item.outcome in CONTENT_OUTCOMES:
+        document.content_fetched_at = now
     version_id = None
     if item.outcome == "listed":
         result = "seen"
@@ -95,6 +116,21 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     return IngestResult(row.id, document.id, result, version_id)
 
 
+def is_stale(document: Document, outcome: str, fetched_at: dt.datetime) -> bool:
+    """True when a newer fetch already showed the document's content (see the module doc)."""
+    newest = document.content_fetched_at
+    return outcome in CONTENT_OUTCOMES and newest is not None and fetched_at < newest
+
+
+def _supersede(session: Session, row: FetchedRow, document: Document) -> IngestResult:
+    """Keep the stale item as a record of what was fetched, without applying any of it."""
+    row.status = "superseded"
+    row.result = "superseded"
+    row.ingested_at = utcnow()
+    session.flush()
+    return IngestResult(row.id, document.id, "superseded")
+
+
 def _document_id(session: Session, row: FetchedRow) -> int | None:
     item = FetchedItem.from_payload(row.payload)
     return session.scalar(
@@ -105,10 +141,11 @@ def _document_id(session: Session, row: FetchedRow) -> int | None:
 
 
 def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Document:
+    # Locked, so that two ingests of one document compare fetch times one after the other.
     document = session.scalars(
-        select(Document).where(
-            Document.source_id == item.source_id, Document.external_id == item.external_id
-        )
+        select(Document)
+        .where(Document.source_id == item.source_id, Document.external_id == item.external_id)
+        .with_for_update()
     ).one_or_none()
     if document is None:
         document = Document(

@@ -40,6 +40,10 @@ class Document(Base):
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_checked_at: Mapped[dt.datetime | None]
+    content_fetched_at: Mapped[dt.datetime | None] = mapped_column(
+        doc="Fetch time of the newest item that showed the document's content (or its 304 or "
+        "its removal); an item fetched before it is stale and never becomes current."
+    )
     http_etag: Mapped[str | None] = mapped_column(String(300))
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
     list_fingerprint: Mapped[str | None] = mapped_column(

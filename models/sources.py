@@ -57,6 +57,14 @@ class CrawlRun(Base):
     error_count: Mapped[int] = mapped_column(default=0)
     errors: Mapped[list[Any]] = mapped_column(default=list)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(
+        doc="Last sign of life of the crawl process; a running run whose heartbeat is stale "
+        "has lost its process (killed with its parent, OOM) and is finalised as abandoned."
+    )
+    child_pid: Mapped[int | None] = mapped_column(doc="The crawl process, for operators.")
+    child_host: Mapped[str | None] = mapped_column(
+        String(255), doc="The machine the crawl process ran on (a pid means nothing elsewhere)."
+    )
 
     source: Mapped[Source] = relationship(back_populates="runs")
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from zonewatch.alerts.services import match_change
 from zonewatch.changes.services import record_version_changes, record_withdrawal
 from zonewatch.classify.services import classify_version
-from zonewatch.crawlers.health import finalize_run
+from zonewatch.crawlers.health import abandon_stalled_runs, finalize_run
 from zonewatch.crawlers.runner import run_child
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, pending_items
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
@@ -145,9 +145,15 @@ def register_tasks(celery: Celery) -> None:
     @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.requeue_stalled")
     def requeue_stalled(self: DbTask) -> dict[str, int]:
         """The safety net: work whose message was lost (a broker without redelivery) is sent
-        again; every task is idempotent, so a duplicate is harmless."""
-        cutoff = utcnow() - STALLED_AFTER
+        again; every task is idempotent, so a duplicate is harmless. Runs whose crawl process
+        is gone without a word (its parent was killed too) are finalised as abandoned; their
+        staged items are ingested like any others, and cannot replace newer content."""
+        now = utcnow()
+        cutoff = now - STALLED_AFTER
         with self.unit_of_work() as work:
+            abandoned = abandon_stalled_runs(
+                work.session, now, self.zonewatch.settings.crawl_heartbeat_seconds
+            )
             items = work.session.scalars(
                 select(FetchedItem.id)
                 .where(FetchedItem.status == "pending", FetchedItem.fetched_at < cutoff)
@@ -176,7 +182,12 @@ def register_tasks(celery: Celery) -> None:
                 work.then(self.signature_for("zonewatch.classify_version", version_id))
             for run_id in runs:
                 work.then(self.signature_for("zonewatch.finalize_run", run_id))
-        return {"items": len(items), "versions": len(versions), "runs": len(runs)}
+        return {
+            "items": len(items),
+            "versions": len(versions),
+            "runs": len(runs),
+            "abandoned": len(abandoned),
+        }
 
     @celery.task(shared=False, name="zonewatch.ping")
     def ping() -> str:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -111,3 +113,74 @@ def test_content_hash_ignores_attachment_order() -> None:
         }
     )
     assert content_hash(a) == content_hash(b)
+
+
+# --- stale items --------------------------------------------------------------------------
+
+DAY_0 = dt.datetime(2026, 8, 10, 9, tzinfo=dt.UTC)
+DAY_1 = DAY_0 + dt.timedelta(days=1)
+DAY_2 = DAY_0 + dt.timedelta(days=2)
+OLD_TEXT = "2단계 사업에는 2030년까지 597억 원이 투입된다."
+NEW_TEXT = "2단계 사업에는 2030년까지 650억 원이 투입된다."
+
+
+def current_text(session: Session) -> str:
+    document = session.scalars(select(Document)).one()
+    assert document.current_version is not None
+    return document.current_version.text
+
+
+def ingest_at(session: Session, run: object, fetched_at: dt.datetime, **fields: object) -> str:
+    return ingest(session, run, fetched_at=fetched_at, **fields)
+
+
+def test_an_item_fetched_before_the_current_version_is_superseded(db_session: Session) -> None:
+    """A killed crawl's item ingested after a newer crawl: 597억 must not replace 650억."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "new"
+    stale = factories.fetched(db_session, run, fetched_at=DAY_0, text=OLD_TEXT)
+
+    result = ingest_fetched_item(db_session, stale.id)
+
+    assert (result.result, result.version_id) == ("superseded", None)
+    assert current_text(db_session) == NEW_TEXT
+    assert versions(db_session) == 1
+    assert (stale.status, stale.result) == ("superseded", "superseded")
+    assert FetchedItem.from_payload(stale.payload).text == OLD_TEXT  # kept as a record
+    again = ingest_fetched_item(db_session, stale.id)
+    assert (again.result, again.repeated) == ("superseded", True)
+
+
+def test_a_newer_unchanged_fetch_also_supersedes_an_older_edit(db_session: Session) -> None:
+    """597 on day 0 and again on day 2: a day-1 item saying 650 is not the current text."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest_at(db_session, run, DAY_0, text=OLD_TEXT) == "new"
+    assert ingest_at(db_session, run, DAY_2, text=OLD_TEXT) == "unchanged"
+    assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "superseded"
+    assert current_text(db_session) == OLD_TEXT
+
+
+def test_stale_removals_and_304s_are_superseded(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "new"
+    assert ingest_at(db_session, run, DAY_0, outcome="gone") == "superseded"
+    assert ingest_at(db_session, run, DAY_0, outcome="not_modified") == "superseded"
+    document = db_session.scalars(select(Document)).one()
+    assert document.status == "active"
+    assert document.last_checked_at == DAY_1
+
+
+def test_a_list_sighting_does_not_make_older_content_stale(db_session: Session) -> None:
+    """Seeing the item on a list says nothing of its content: a day-1 edit still applies."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest_at(db_session, run, DAY_0, text=OLD_TEXT) == "new"
+    assert ingest_at(db_session, run, DAY_2, outcome="listed") == "seen"
+    assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "changed"
+    assert current_text(db_session) == NEW_TEXT
+    assert db_session.scalars(select(Document)).one().last_seen_at == DAY_2
+
+
+def test_items_of_one_crawl_time_are_not_stale_to_each_other(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest_at(db_session, run, DAY_1, text=OLD_TEXT) == "new"
+    assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "changed"

@@ -390,7 +390,12 @@ def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Se
         )
 
     sent.clear()
-    assert apply(task_app, "zonewatch.requeue_stalled") == {"items": 1, "versions": 1, "runs": 0}
+    assert apply(task_app, "zonewatch.requeue_stalled") == {
+        "items": 1,
+        "versions": 1,
+        "runs": 0,
+        "abandoned": 0,
+    }
     assert sorted(sent) == [
         ("zonewatch.classify_version", (version_id,)),
         ("zonewatch.ingest_item", (old_item,)),
@@ -401,7 +406,12 @@ def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Se
     assert state.complete, state
     assert state.changes == 3
     sent.clear()
-    assert apply(task_app, "zonewatch.requeue_stalled") == {"items": 0, "versions": 0, "runs": 0}
+    assert apply(task_app, "zonewatch.requeue_stalled") == {
+        "items": 0,
+        "versions": 0,
+        "runs": 0,
+        "abandoned": 0,
+    }
 
 
 def test_requeue_stalled_finalizes_a_run_whose_finalize_was_lost(task_app: App, sent: Sent) -> None:
@@ -422,6 +432,38 @@ def test_requeue_stalled_finalizes_a_run_whose_finalize_was_lost(task_app: App, 
     apply(task_app, "zonewatch.finalize_run", run_id)
     sent.clear()
     assert apply(task_app, "zonewatch.requeue_stalled")["runs"] == 0
+
+
+def test_requeue_stalled_finalizes_a_run_whose_crawl_process_is_gone(
+    task_app: App, sent: Sent
+) -> None:
+    """``kill -9`` of ``zonewatch crawl`` took its crawl process along: nobody recorded the
+    end, the heartbeat stopped; the run is finalised as abandoned, its items ingested."""
+    (item,) = stage(task_app, "461")
+    run_id = run_of(task_app, item)
+    silent = utcnow() - dt.timedelta(minutes=30)
+    with task_app.session() as session:
+        session.execute(
+            update(CrawlRun)
+            .where(CrawlRun.id == run_id)
+            .values(started_at=silent, heartbeat_at=silent, finished_at=None)
+        )
+        session.execute(update(FetchedItem).where(FetchedItem.id == item).values(fetched_at=silent))
+    sent.clear()
+
+    report = apply(task_app, "zonewatch.requeue_stalled")
+
+    assert (report["abandoned"], report["items"]) == (1, 1)
+    assert ("zonewatch.ingest_item", (item,)) in sent
+    with task_app.session() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
+        assert run.status == "failed"
+        assert [error["kind"] for error in run.errors] == ["abandoned"]
+    sent.clear()
+    apply(task_app, "zonewatch.ingest_item", item)
+    assert ("zonewatch.finalize_run", (run_id,)) in sent
+    assert apply(task_app, "zonewatch.finalize_run", run_id) == "failed"
 
 
 # --- routing --------------------------------------------------------------------------------
