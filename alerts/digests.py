@@ -139,7 +139,9 @@ def _message(
         period_start=start,
         period_end=end,
         message_id=message_id,
-        unsubscribe_url=unsubscribe_url(settings.public_url, settings.secret_key, subscriber.id),
+        unsubscribe_url=unsubscribe_url(
+            settings.public_url, settings.signing_key, subscriber.id, subscriber.token_key
+        ),
         mail_from=settings.mail_from,
     )
 

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from zonewatch.app import App
@@ -29,6 +30,8 @@ def settings_environment(settings: Settings) -> dict[str, str]:
             continue
         if isinstance(value, tuple | list):
             value = ",".join(str(part) for part in value)
+        if isinstance(value, SecretStr):  # str() of a secret is asterisks
+            value = value.get_secret_value()
         env[f"ZONEWATCH_{name.upper()}"] = str(value)
     return env
 
