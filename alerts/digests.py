@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from zonewatch.alerts.content import AlertItem, load_item
 from zonewatch.alerts.email import digest_message
 from zonewatch.alerts.sender import classify_smtp_error, smtp_connection
+from zonewatch.alerts.subscribers import lookup_email
 from zonewatch.alerts.tokens import unsubscribe_url
 from zonewatch.app import App
 from zonewatch.errors import NotFoundError
@@ -139,7 +140,9 @@ def _message(
         period_start=start,
         period_end=end,
         message_id=message_id,
-        unsubscribe_url=unsubscribe_url(settings.public_url, settings.secret_key, subscriber.id),
+        unsubscribe_url=unsubscribe_url(
+            settings.public_url, settings.signing_key, subscriber.id, subscriber.token_key
+        ),
         mail_from=settings.mail_from,
     )
 
@@ -160,7 +163,7 @@ def preview(app: App, subscriber_key: str, period: str) -> EmailMessage | None:
 
 def find_subscriber(session: Session, key: str) -> Subscriber:
     """A subscriber by e-mail address or id; NotFoundError names what was asked for."""
-    query = select(Subscriber).where(func.lower(Subscriber.email) == key.strip().lower())
+    query = select(Subscriber).where(func.lower(Subscriber.email) == lookup_email(key))
     if key.isdigit():
         query = select(Subscriber).where(Subscriber.id == int(key))
     subscriber = session.scalars(query).first()

@@ -32,6 +32,7 @@ from zonewatch.alerts.content import (
 from zonewatch.models import Subscriber
 
 HEADER_LIMIT = 200
+DISPLAY_NAME_LIMIT = 64
 SUBJECT_PREFIX = "[zonewatch]"
 DEFAULT_TIMEZONE = "Asia/Seoul"
 
@@ -40,6 +41,10 @@ DEFAULT_TIMEZONE = "Asia/Seoul"
 _ESCAPED_BREAKS = re.compile(r"%0[ad]|\\[rn]|&#(?:0*1[03]|x0*[ad]);?", re.IGNORECASE)
 _SPACES = re.compile(r"\s+")
 _DIFF_MARKUP = re.compile(r"\[-(.*?)-\]|\{\+(.*?)\+\}", re.DOTALL)
+# RFC 5322 specials and quoting characters: a display name keeps none of them, because
+# CPython folds a long quoted name without its quotes and a client then reads the rest as
+# more recipients ("x, attacker@evil.example").
+_NAME_SPECIALS = re.compile(r'[()<>\[\]:;@\\,."\'`]')
 _URL_UNSAFE = re.compile(r"[^!#-;=?-\[\]-~]")  # printable ASCII except space, " < > \
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -113,6 +118,14 @@ def safe_header_text(value: str, limit: int = HEADER_LIMIT) -> str:
         text = cleaned
     text = _SPACES.sub(" ", text.replace("=?", "= ?")).strip()
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe_display_name(value: str) -> str:
+    """A display name that can only ever be one name: compatibility-normalised (full-width
+    ``＠`` becomes ``@`` before it is dropped), without address syntax, one short line."""
+    text = unicodedata.normalize("NFKC", value)
+    text = safe_header_text(_NAME_SPECIALS.sub(" ", text), limit=DISPLAY_NAME_LIMIT)
+    return _SPACES.sub(" ", text).strip(" -")
 
 
 def _breaks(ch: str) -> bool:
@@ -200,7 +213,7 @@ def _envelope(
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = Address(
-        display_name=safe_header_text(subscriber.name or ""), addr_spec=subscriber.email
+        display_name=safe_display_name(subscriber.name or ""), addr_spec=subscriber.email
     )
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = safe_header_text(message_id, limit=900)
@@ -216,7 +229,7 @@ def _address(mail_from: str) -> Address:
     name, addr = parseaddr(mail_from)
     if "@" not in addr:
         raise ValueError(f"mail_from is not an address: {mail_from!r}")
-    return Address(display_name=safe_header_text(name), addr_spec=addr)
+    return Address(display_name=safe_display_name(name), addr_spec=addr)
 
 
 def _checked_url(url: str) -> str:

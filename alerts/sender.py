@@ -375,7 +375,7 @@ def _render(
             subscriber,
             message_id=delivery.message_id,
             unsubscribe_url=unsubscribe_url(
-                settings.public_url, settings.secret_key, subscriber.id
+                settings.public_url, settings.signing_key, subscriber.id, subscriber.token_key
             ),
             mail_from=settings.mail_from,
         )

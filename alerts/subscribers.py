@@ -14,6 +14,7 @@ import io
 import logging
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
@@ -28,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from zonewatch.alerts.channels import ChannelError, check_channel
 from zonewatch.alerts.matching import DELIVERY_MODES
 from zonewatch.changes.queries import CHANGE_KINDS
+from zonewatch.csvcells import SafeDictWriter, restore_cell
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import AlertDelivery, Entity, Source, Subscriber, Subscription, Topic
 
@@ -45,9 +47,32 @@ _FALSE = ("false", "no", "0")
 # --- single values ----------------------------------------------------------------------------
 
 
+# Characters that render as nothing: typed or pasted into an address they make a second
+# subscriber for the same mailbox.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def normalize_email(value: str) -> str:
+    """One spelling per mailbox, so that the unique column and lookups see one subscriber.
+
+    NFKC folds full-width forms (``ｅｘａｍｐｌｅ．ｃｏｍ``), soft hyphens and zero-width
+    characters are dropped, and the domain is lower-cased and put through IDNA, which maps a
+    Unicode domain to its one canonical form. Raises UnicodeError for a domain IDNA refuses.
+    """
+    email = unicodedata.normalize("NFKC", value).translate(_INVISIBLE).strip().lower()
+    local, at, domain = email.rpartition("@")
+    if not at or not domain:
+        return email
+    canonical = domain.rstrip(".").encode("idna").decode("ascii").encode("ascii").decode("idna")
+    return f"{local}@{canonical}"
+
+
 def valid_email(value: str) -> str:
-    """A plausible address (one @, a dotted domain), lower-cased so that imports match it."""
-    email = value.strip().lower()
+    """A plausible address (one @, a dotted domain), normalised so that imports match it."""
+    try:
+        email = normalize_email(value)
+    except UnicodeError as exc:
+        raise InputError(f"not a valid email address: {value!r}") from exc
     local, at, domain = email.rpartition("@")
     if not at or len(email) > 320 or len(local) > 64 or not _EMAIL_LOCAL.match(local):
         raise InputError(f"not a valid email address: {value!r}")
@@ -59,6 +84,14 @@ def valid_email(value: str) -> str:
     if len(labels) < 2 or not all(_DOMAIN_LABEL.match(label) for label in labels):
         raise InputError(f"not a valid email address: {value!r}")
     return email
+
+
+def lookup_email(value: str) -> str:
+    """The stored spelling to look ``value`` up by; never raises (unknown is not found)."""
+    try:
+        return normalize_email(value)
+    except UnicodeError:
+        return value.strip().lower()
 
 
 def valid_language(value: str, what: str = "language") -> str:
@@ -325,7 +358,7 @@ def find_subscriber(session: Session, ref: str) -> Subscriber:
     subscriber = (
         session.get(Subscriber, int(ref))
         if ref.isdigit()
-        else session.scalar(select(Subscriber).where(Subscriber.email == ref.lower()))
+        else session.scalar(select(Subscriber).where(Subscriber.email == lookup_email(ref)))
     )
     if subscriber is None:
         raise NotFoundError(f"unknown subscriber {ref!r} (see `zonewatch subscribers list`)")
@@ -535,9 +568,12 @@ def export_text(session: Session, file_format: str) -> str:
 
 
 def _csv_text(data: list[dict[str, Any]]) -> str:
-    """One row per subscription; a subscriber without any gets a row of their own."""
+    """One row per subscription; a subscriber without any gets a row of their own.
+
+    Cells that a spreadsheet would run as formulas are escaped (see zonewatch.csvcells);
+    the import removes the escape again."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, CSV_COLUMNS, lineterminator="\n")
+    writer = SafeDictWriter(out, CSV_COLUMNS)
     writer.writeheader()
     for subscriber in data:
         person = {name: subscriber.get(name) for name in _SUBSCRIBER_FIELDS}
@@ -680,7 +716,7 @@ def _csv_entries(path: Path, text: str) -> list[ImportEntry]:
     merger = _Merger(path)
     for raw in reader:
         line = reader.line_num
-        row = {key.strip(): value for key, value in raw.items() if key is not None}
+        row = {key.strip(): _cell(value) for key, value in raw.items() if key is not None}
         if None in raw:
             raise InputError(f"{path}: line {line}: more cells than columns")
         entry = merger.subscriber(line, row)
@@ -688,6 +724,11 @@ def _csv_entries(path: Path, text: str) -> list[ImportEntry]:
         if any((value or "").strip() for value in wanted.values()):
             merger.subscription(entry, line, wanted)
     return list(merger.entries.values())
+
+
+def _cell(value: str | None) -> str | None:
+    """A cell as exported: the apostrophe that kept it from being a formula is removed."""
+    return restore_cell(value) if isinstance(value, str) else value
 
 
 def _yaml_entries(path: Path, text: str) -> list[ImportEntry]:

@@ -1,46 +1,82 @@
 """Signed unsubscribe tokens, so a link in a mail can stop mail without a login.
 
-The token carries only the subscriber id, signed with the settings' secret key and a salt of
-its own: a token made for another purpose with the same key never passes as an unsubscribe one.
-Tokens do not expire, because an old digest's link must still work (RFC 8058 one-click).
+A token carries the subscriber id *and* the subscriber's random ``token_key``, signed with the
+settings' secret key, a salt of its own and the time it was made:
+
+* the id alone is not enough because ids are sequential and SQLite hands a deleted
+  subscriber's id to the next one: a link from an old mail would unsubscribe a stranger. The
+  random key is made with each subscriber row (``Subscriber.token_key``) and dies with it;
+* the salt means a value signed for another purpose with the same key never passes;
+* the timestamp lets links expire, after a generous time (settings: 400 days by default)
+  because an old digest's link must still work (RFC 8058 one-click).
+
+Every way a token can fail raises the same :class:`BadToken`, so that callers give one answer
+for "forged", "expired" and "no such subscriber" and reveal nothing about which ids exist.
 """
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
 from urllib.parse import quote
 
-from itsdangerous import BadData, URLSafeSerializer
+from itsdangerous import BadData, URLSafeTimedSerializer
 
-SALT = "zonewatch.unsubscribe.v1"
+SALT = "zonewatch.unsubscribe.v2"
+MAX_ID = 2**31 - 1  # the id column is a 32-bit INTEGER on PostgreSQL
+DAY = 86400
 
 
 class BadToken(Exception):  # noqa: N818 - the name is the agreed interface
-    """The token was tampered with, made with another key, or is not a token at all."""
+    """The token was tampered with, made with another key, expired, or is not a token."""
 
 
-def _serializer(secret_key: str) -> URLSafeSerializer:
-    return URLSafeSerializer(secret_key, salt=SALT)
+@dataclass(frozen=True)
+class TokenClaim:
+    """What a well-signed, unexpired token says: it still has to match a subscriber row."""
+
+    subscriber_id: int
+    token_key: str
 
 
-def unsubscribe_token(secret_key: str, subscriber_id: int) -> str:
-    """A URL-safe token that names the subscriber and cannot be forged without the key."""
-    token = _serializer(secret_key).dumps({"s": subscriber_id})
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=SALT)
+
+
+def unsubscribe_token(secret_key: str, subscriber_id: int, token_key: str) -> str:
+    """A URL-safe token for one subscriber row that cannot be forged without the key."""
+    token = _serializer(secret_key).dumps({"s": subscriber_id, "k": token_key})
     return token if isinstance(token, str) else token.decode("ascii")
 
 
-def subscriber_from_token(secret_key: str, token: str) -> int:
-    """The subscriber id a token was made for; raises :class:`BadToken` for anything else."""
+def read_token(secret_key: str, token: str, max_age_days: int) -> TokenClaim:
+    """The claim of a valid token; raises :class:`BadToken` for anything else."""
     try:
-        data = _serializer(secret_key).loads(token)
-    except (BadData, UnicodeError, ValueError) as exc:
+        data = _serializer(secret_key).loads(token, max_age=max_age_days * DAY)
+    except (BadData, UnicodeError, ValueError, TypeError) as exc:
         raise BadToken("invalid unsubscribe token") from exc
-    subscriber_id = data.get("s") if isinstance(data, dict) else None
-    if not isinstance(subscriber_id, int) or isinstance(subscriber_id, bool):
+    if not isinstance(data, dict):
         raise BadToken("invalid unsubscribe token")
-    return subscriber_id
+    subscriber_id, token_key = data.get("s"), data.get("k")
+    if not _valid_id(subscriber_id) or not isinstance(token_key, str) or not token_key:
+        raise BadToken("invalid unsubscribe token")
+    assert isinstance(subscriber_id, int)
+    return TokenClaim(subscriber_id, token_key)
 
 
-def unsubscribe_url(public_url: str, secret_key: str, subscriber_id: int) -> str:
+def _valid_id(value: object) -> bool:
+    """Only ids a row can have: a signed 2**63 would otherwise overflow the database driver."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
+def token_matches(claim: TokenClaim, token_key: str | None) -> bool:
+    """Whether the claim names this row's key, compared in constant time."""
+    return token_key is not None and secrets.compare_digest(
+        claim.token_key.encode("utf-8"), token_key.encode("utf-8")
+    )
+
+
+def unsubscribe_url(public_url: str, secret_key: str, subscriber_id: int, token_key: str) -> str:
     """The one-click link for mail footers and the ``List-Unsubscribe`` header."""
-    token = quote(unsubscribe_token(secret_key, subscriber_id), safe="")
+    token = quote(unsubscribe_token(secret_key, subscriber_id, token_key), safe="")
     return f"{public_url.rstrip('/')}/unsubscribe?token={token}"

@@ -8,25 +8,30 @@ unsubscribes anyone. The signed token is the only credential; there are no cooki
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
+import socket
+import sys
+import threading
 from collections.abc import Iterable
 from socketserver import ThreadingMixIn
+from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
-from wsgiref.simple_server import make_server as wsgi_server
+from wsgiref.simple_server import ServerHandler, WSGIRequestHandler, WSGIServer
 from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from zonewatch.alerts.tokens import BadToken, subscriber_from_token
+from zonewatch.alerts.tokens import BadToken, TokenClaim, read_token, token_matches
 from zonewatch.app import App
 from zonewatch.models import AlertDelivery, Digest, Subscriber, Subscription
 
 log = logging.getLogger(__name__)
 
 MAX_BODY = 4096
+METHODS = ("GET", "HEAD", "POST")
 _HEADERS = [
     ("Cache-Control", "no-store"),
     ("Referrer-Policy", "no-referrer"),  # the token is in the URL
@@ -92,18 +97,21 @@ def unsubscribe(session: Session, subscriber_id: int) -> bool:
 
 
 def make_app(app: App) -> WSGIApplication:
-    """The WSGI application; paths are taken with or without the public URL's path prefix."""
+    """The WSGI application; paths are taken with or without the public URL's path prefix.
+
+    The secret key is read here, once, so that a server without one never starts."""
     prefix = urlsplit(app.settings.public_url).path.rstrip("/")
+    secret_key = app.settings.signing_key
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO") or "/"
         if prefix and path.startswith(prefix + "/"):
             path = path[len(prefix) :]
-        method = environ.get("REQUEST_METHOD", "GET").upper()
+        method = environ.get("REQUEST_METHOD", "")  # case-sensitive (RFC 9110 section 9.1)
         if path == "/health":
             response = _health(method)
         elif path == "/unsubscribe":
-            response = _unsubscribe_endpoint(app, environ, method)
+            response = _unsubscribe_endpoint(app, secret_key, environ, method)
         else:
             response = _page("404 Not Found", "찾을 수 없습니다", "Not found")
         return response(start_response, head=method == "HEAD")
@@ -117,31 +125,40 @@ def _health(method: str) -> Response:
     return Response("200 OK", "ok\n", "text/plain; charset=utf-8")
 
 
-def _unsubscribe_endpoint(app: App, environ: WSGIEnvironment, method: str) -> Response:
-    if method not in ("GET", "HEAD", "POST"):
-        return _not_allowed("GET, HEAD, POST")
-    form = _form(environ) if method == "POST" else {}
+def _unsubscribe_endpoint(
+    app: App, secret_key: str, environ: WSGIEnvironment, method: str
+) -> Response:
+    if method not in METHODS:
+        return _not_allowed(", ".join(METHODS))
+    try:
+        form = _form(environ) if method == "POST" else {}
+    except TimeoutError:
+        return _page("408 Request Timeout", "요청 시간이 초과되었습니다.", "Request timed out.")
     query = parse_qs(environ.get("QUERY_STRING", ""))
     token = (query.get("token") or form.get("token") or [""])[0]
     try:
-        subscriber_id = subscriber_from_token(app.settings.secret_key, token)
-    except BadToken:
-        return _page(
-            "400 Bad Request",
-            "유효하지 않은 구독 해지 링크입니다. 메일에 있는 링크 전체를 사용해 주세요.",
-            "This unsubscribe link is not valid. Please use the whole link from the mail.",
-        )
-    try:
+        claim = read_token(secret_key, token, app.settings.unsubscribe_max_age_days)
         if method == "POST":
-            return _unsubscribe(app, subscriber_id)
-        return _confirm(app, subscriber_id, token)
-    except LookupError:
-        return _page("404 Not Found", "구독자를 찾을 수 없습니다.", "There is no such subscriber.")
+            return _unsubscribe(app, claim)
+        return _confirm(app, claim, token)
+    except (BadToken, LookupError):
+        return _invalid_link()
+
+
+def _invalid_link() -> Response:
+    """The one answer for forged, expired, malformed and unknown-subscriber tokens alike: a
+    different answer for "no such subscriber" would tell a forger which ids exist."""
+    return _page(
+        "400 Bad Request",
+        "유효하지 않은 구독 해지 링크입니다. 메일에 있는 링크 전체를 사용해 주세요.",
+        "This unsubscribe link is not valid. Please use the whole link from the mail.",
+    )
 
 
 def _form(environ: WSGIEnvironment) -> dict[str, list[str]]:
     """The POST body, if it is a small form: RFC 8058 clients send
-    ``List-Unsubscribe=One-Click``; the token itself is in the URL."""
+    ``List-Unsubscribe=One-Click``; the token itself is in the URL. At most ``MAX_BODY`` bytes
+    are read, and a client that stops sending meets the socket timeout (TimeoutError)."""
     try:
         length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
     except ValueError:
@@ -150,11 +167,17 @@ def _form(environ: WSGIEnvironment) -> dict[str, list[str]]:
     return parse_qs(body.decode("utf-8", "replace"))
 
 
-def _confirm(app: App, subscriber_id: int, token: str) -> Response:
+def _subscriber(session: Session, claim: TokenClaim, *, lock: bool = False) -> Subscriber:
+    """The row the token was made for; LookupError when it is gone or the id was reused."""
+    subscriber = session.get(Subscriber, claim.subscriber_id, with_for_update=lock)
+    if subscriber is None or not token_matches(claim, subscriber.token_key):
+        raise LookupError(claim.subscriber_id)
+    return subscriber
+
+
+def _confirm(app: App, claim: TokenClaim, token: str) -> Response:
     with app.session() as session:
-        subscriber = session.get(Subscriber, subscriber_id)
-        if subscriber is None:
-            raise LookupError(subscriber_id)
+        subscriber = _subscriber(session, claim)
         email, status = subscriber.email, subscriber.status
     if status == "unsubscribed":
         return _done(email, already=True)
@@ -173,14 +196,13 @@ def _confirm(app: App, subscriber_id: int, token: str) -> Response:
     )
 
 
-def _unsubscribe(app: App, subscriber_id: int) -> Response:
+def _unsubscribe(app: App, claim: TokenClaim) -> Response:
     with app.session() as session:
-        changed = unsubscribe(session, subscriber_id)
-        subscriber = session.get(Subscriber, subscriber_id)
-        assert subscriber is not None
+        subscriber = _subscriber(session, claim, lock=True)
+        changed = unsubscribe(session, subscriber.id)
         email = subscriber.email
     if changed:
-        log.info("subscriber %s unsubscribed", subscriber_id)
+        log.info("subscriber %s unsubscribed", claim.subscriber_id)
     return _done(email, already=not changed)
 
 
@@ -198,7 +220,19 @@ def _done(email: str, *, already: bool) -> Response:
 
 
 def _address(email: str) -> str:
-    return f"<strong>{html.escape(email)}</strong>"
+    return f"<strong>{html.escape(mask_email(email))}</strong>"
+
+
+def mask_email(email: str) -> str:
+    """Enough of an address for its owner to recognise it, too little to harvest it.
+
+    Anyone holding a link (a forwarded mail, a link scanner's log) can open the page, so it
+    shows ``j***@e***.com`` rather than the address."""
+    local, _, domain = email.rpartition("@")
+    host, dot, tld = domain.rpartition(".")
+    if not host:
+        host, dot, tld = tld, "", ""
+    return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
 
 
 def _not_allowed(allowed: str) -> Response:
@@ -221,22 +255,122 @@ def _page(status: str, korean: str, english: str, extra: str = "", escape: bool 
     return Response(status, body)
 
 
-class _ThreadingServer(ThreadingMixIn, WSGIServer):
+BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 5\r\n"
+    b"Connection: close\r\n\r\n"
+)
+MAX_REQUEST_LINE = 65536
+
+
+class _BoundedServer(ThreadingMixIn, WSGIServer):
+    """One thread per connection, but never more than ``max_connections`` at once.
+
+    A plain ThreadingMixIn starts a thread for every connection, and each stalled client pins
+    one (300 idle POSTs pinned 300 threads). Connections over the cap get an immediate 503
+    and are closed without a thread; the handler's socket timeout frees the slots of the
+    stalled ones."""
+
     daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: type[WSGIRequestHandler],
+        *,
+        max_connections: int,
+    ) -> None:
+        self._slots = threading.BoundedSemaphore(max_connections)
+        super().__init__(address, handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(blocking=False):
+            self._refuse(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def _refuse(self, request: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            request.settimeout(1.0)
+            request.sendall(BUSY)
+        self.shutdown_request(request)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """One log line instead of socketserver's traceback on stderr."""
+        error = sys.exc_info()[1]
+        log.warning(
+            "request from %s failed: %s: %s", client_address[0], type(error).__name__, error
+        )
 
 
 class _QuietHandler(WSGIRequestHandler):
-    """Access lines go to logging, without the query string: it holds the token."""
+    """Strict HTTP/1.x parsing, a socket timeout, and access lines in logging without the
+    query string (it holds the token)."""
+
+    timeout = 10.0  # replaced per server by the setting
+    default_request_version = "HTTP/1.0"  # error answers get a status line
+
+    def handle(self) -> None:
+        try:
+            self._handle_request()
+        except (TimeoutError, ConnectionError):
+            self.close_connection = True  # the client stalled or went away: nobody to answer
+
+    def _handle_request(self) -> None:
+        self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+        if not self.raw_requestline:
+            return
+        if len(self.raw_requestline) > MAX_REQUEST_LINE:
+            self.requestline, self.request_version, self.command = "", "HTTP/1.0", ""
+            self.send_error(414)
+            return
+        if len(self.raw_requestline.split()) != 3:  # HTTP/0.9 or garbage: not ours to guess
+            self.requestline, self.request_version, self.command = "", "HTTP/1.0", ""
+            self.send_error(400, "Bad request syntax")
+            return
+        if not self.parse_request():  # http.server has answered 400 (or 505)
+            return
+        if self.command not in METHODS:  # methods are case-sensitive: "post" is not POST
+            self.send_error(501, "Unsupported method")
+            return
+        handler = ServerHandler(
+            self.rfile,
+            self.wfile,  # type: ignore[arg-type] # a BufferedIOBase, as wsgiref's own handle()
+            self.get_stderr(),
+            self.get_environ(),
+            multithread=False,
+        )
+        handler.request_handler = self  # type: ignore[attr-defined] # wsgiref's back-pointer
+        handler.run(self.server.get_app())  # type: ignore[attr-defined]
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        log.info("%s %s %s", self.command, self.path.split("?", 1)[0], code)
+        path = getattr(self, "path", "")  # unset when the request line did not parse
+        log.info("%s %s %s", getattr(self, "command", ""), path.split("?", 1)[0], code)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        log.info("%s: %s", self.address_string(), format % args)
 
 
 def make_server(app: App, host: str = "127.0.0.1", port: int = 8080) -> WSGIServer:
-    """A threaded stdlib server for the endpoint, bound but not yet serving (port 0: any)."""
-    return wsgi_server(
-        host, port, make_app(app), server_class=_ThreadingServer, handler_class=_QuietHandler
-    )
+    """A threaded stdlib server for the endpoint, bound but not yet serving (port 0: any).
+
+    Refuses (ConfigError) before binding when no usable secret key is set."""
+    settings = app.settings
+    application = make_app(app)
+    handler = type("_Handler", (_QuietHandler,), {"timeout": settings.web_timeout_seconds})
+    server = _BoundedServer((host, port), handler, max_connections=settings.web_max_connections)
+    server.set_app(application)
+    return server
 
 
 def serve(app: App, host: str = "127.0.0.1", port: int = 8080) -> None:

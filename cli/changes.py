@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -30,6 +29,7 @@ from zonewatch.changes.queries import (
     timeline,
 )
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.csvcells import SafeWriter
 
 TITLE_WIDTH = 80
 TABLE_ENTITIES = 3
@@ -144,7 +144,8 @@ def list_command(
 
 
 def _print_csv(rows: list[dict[str, Any]]) -> None:
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    """Titles and summaries are scraped text: cells that could be formulas are escaped."""
+    writer = SafeWriter(sys.stdout)
     writer.writerow(CSV_FIELDS)
     for row in rows:
         writer.writerow(

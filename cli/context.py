@@ -28,6 +28,15 @@ class CliContext:
             return self._app.settings
         return load_settings(**self.overrides)
 
+    def require_secret_key(self) -> None:
+        """Refuse to go on without a usable ZONEWATCH_SECRET_KEY.
+
+        Called first by every command that makes or checks unsubscribe tokens (mail sending,
+        digest previews, the web endpoint, workers), so a missing key stops the command at
+        once with the fix, instead of failing each delivery later or using a public default.
+        """
+        _ = self.settings.signing_key
+
     def override(self, **values: Any) -> None:
         """Change settings before the app is built (options such as --replay)."""
         if self._app is not None:

@@ -30,6 +30,7 @@ def preview_command(
     """Show the digest SUBSCRIBER (e-mail or id) would get now; nothing is recorded or sent."""
     from zonewatch.alerts.digests import preview
 
+    cli_ctx.require_secret_key()
     message = preview(cli_ctx.app, subscriber, period)
     if message is None:
         click.echo(f"nothing pending for a {period} digest of {subscriber}")
@@ -54,6 +55,7 @@ def send_command(cli_ctx: CliContext, period: str, due_only: bool) -> None:
     """Build and send the digests of this period (every subscriber with pending items)."""
     from zonewatch.alerts.digests import dispatch_digests
 
+    cli_ctx.require_secret_key()
     report = dispatch_digests(cli_ctx.app, period, force=not due_only)
     click.echo(
         f"{period} digests: built {report.built}, sent {report.sent}, failed {report.failed}"

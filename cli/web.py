@@ -18,6 +18,7 @@ def web(cli_ctx: CliContext, host: str, port: int) -> None:
     """
     from zonewatch.alerts.web import make_server
 
+    cli_ctx.require_secret_key()
     server = make_server(cli_ctx.app, host, port)
     click.echo(f"serving unsubscribe links on http://{host}:{server.server_port}/", err=True)
     try:

@@ -16,7 +16,8 @@ from zonewatch.cli.context import CliContext, pass_cli
 def worker(
     cli_ctx: CliContext, concurrency: int, queues: str | None, hostname: str | None, loglevel: str
 ) -> None:
-    """Run a Celery worker with real worker processes."""
+    """Run a Celery worker with real worker processes (they send mail: the key is needed)."""
+    cli_ctx.require_secret_key()
     argv = ["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}", "--pool=prefork"]
     if queues:
         argv.append(f"--queues={queues}")
@@ -60,6 +61,7 @@ def run_celery(cli_ctx: CliContext, argv: list[str]) -> None:
 @pass_cli
 def run_all(cli_ctx: CliContext, concurrency: int, loglevel: str) -> None:
     """Worker and beat together, for one machine; Ctrl-C or SIGTERM shuts down cleanly."""
+    cli_ctx.require_secret_key()
     schedule_file = cli_ctx.app.settings.data_dir / "celerybeat-schedule"
     run_celery(
         cli_ctx,

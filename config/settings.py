@@ -12,7 +12,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from zonewatch.errors import ConfigError
@@ -20,6 +20,24 @@ from zonewatch.errors import ConfigError
 DEFAULT_DATA_DIR = Path("data")
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 SUPPORTED_BROKERS = ("sqla+sqlite", "sqla+postgresql", "redis", "rediss", "memory", "filesystem")
+MIN_SECRET_KEY_LENGTH = 32
+MIN_SECRET_KEY_DISTINCT = 10
+MAKE_SECRET_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
+# Values published in this repository's history or typical of copy-pasted examples: anyone can
+# sign unsubscribe tokens with them, so they are refused whatever their length.
+KNOWN_WEAK_SECRET_KEYS = frozenset(
+    {
+        "change-me-in-production",
+        "changeme",
+        "change-me",
+        "secret",
+        "secret-key",
+        "secret_key",
+        "test-secret-key",
+        "password",
+        "zonewatch",
+    }
+)
 
 
 class Settings(BaseSettings):
@@ -48,10 +66,28 @@ class Settings(BaseSettings):
         default="http://localhost:8080",
         description="Base URL of the web endpoint, used in unsubscribe and review links.",
     )
-    secret_key: str = Field(
-        default="change-me-in-production",
-        min_length=8,
-        description="Key that signs unsubscribe links.",
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Key that signs unsubscribe links: at least 32 random characters. No "
+        "default on purpose; commands that make or check links refuse to start without it.",
+    )
+    unsubscribe_max_age_days: int = Field(
+        default=400,
+        ge=1,
+        le=3650,
+        description="How long an unsubscribe link stays valid: longer than any digest is kept.",
+    )
+    web_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="The unsubscribe endpoint drops a connection idle for this long.",
+    )
+    web_max_connections: int = Field(
+        default=64,
+        ge=1,
+        le=4096,
+        description="Connections the unsubscribe endpoint serves at once; more get a 503.",
     )
     allowed_private_hosts: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(),
@@ -116,6 +152,15 @@ class Settings(BaseSettings):
                 raise ValueError(f"not a host name or IP network: {host!r}")
         return value
 
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            weak = weak_secret_key_reason(value.get_secret_value())
+            if weak:
+                raise ValueError(f"{weak}; make one with {MAKE_SECRET_KEY}")
+        return value
+
     @field_validator("timezone")
     @classmethod
     def _check_timezone(cls, value: str) -> str:
@@ -164,6 +209,19 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def signing_key(self) -> str:
+        """The secret key, for the code that makes or checks unsubscribe tokens.
+
+        There is deliberately no fallback: a default key is public, and with it anyone can
+        unsubscribe every subscriber (ids are sequential)."""
+        if self.secret_key is None:
+            raise ConfigError(
+                "ZONEWATCH_SECRET_KEY is not set and this command signs or checks unsubscribe "
+                f"links; make one with {MAKE_SECRET_KEY}"
+            )
+        return self.secret_key.get_secret_value()
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -178,6 +236,18 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
+
+
+def weak_secret_key_reason(key: str) -> str | None:
+    """Why ``key`` is unfit to sign tokens (None when it is fit): known, short or repetitive."""
+    stripped = key.strip()
+    if stripped.lower() in KNOWN_WEAK_SECRET_KEYS:
+        return "the key is a published placeholder, not a secret"
+    if len(stripped) < MIN_SECRET_KEY_LENGTH:
+        return f"the key is shorter than {MIN_SECRET_KEY_LENGTH} characters"
+    if len(set(stripped)) < MIN_SECRET_KEY_DISTINCT:
+        return "the key is too repetitive to be random"
+    return None
 
 
 def load_settings(**overrides: object) -> Settings:

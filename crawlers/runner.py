@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from zonewatch.app import App
@@ -46,6 +47,8 @@ def settings_environment(settings: Settings) -> dict[str, str]:
             continue
         if isinstance(value, tuple | list):
             value = ",".join(str(part) for part in value)
+        if isinstance(value, SecretStr):  # str() of a secret is asterisks
+            value = value.get_secret_value()
         env[f"ZONEWATCH_{name.upper()}"] = str(value)
     return env
 

@@ -10,6 +10,7 @@ again, lets the workers classify, diff and alert, sends the digests, and reports
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -19,12 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from zonewatch.alerts.digests import dispatch_digests
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize, summarize
-from zonewatch.config.settings import Settings
+from zonewatch.config.settings import Settings, weak_secret_key_reason
 from zonewatch.crawlers.runner import create_run, settings_environment
 from zonewatch.demo.mailsink import MailSink
 from zonewatch.models import (
@@ -80,6 +82,7 @@ def run_demo(settings: Settings, say: Say) -> int:
                     "crawl_delay_scale": 0.0,
                     "smtp_url": sink.url,
                     "public_url": "http://127.0.0.1:8080",
+                    "secret_key": settings.secret_key or SecretStr(demo_secret_key(data_dir)),
                 }
             )
         )
@@ -117,6 +120,26 @@ def run_demo(settings: Settings, say: Say) -> int:
             return 0 if all(numbers) and sink.received else 1
         finally:
             app.dispose()
+
+
+def demo_secret_key(data_dir: Path) -> str:
+    """The demo's own random signing key, kept (owner-only) in its data directory.
+
+    The demo must run without any set-up, yet a fixed demo key would be a public one again:
+    so each data directory gets a fresh key, reused by ``--keep`` runs of the same directory.
+    """
+    path = data_dir / "secret_key"
+    if path.exists():
+        key = path.read_text(encoding="ascii").strip()
+        if not weak_secret_key_reason(key):
+            return key
+        path.unlink()
+    key = secrets.token_urlsafe(32)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="ascii") as out:
+        out.write(key + "\n")
+    return key
 
 
 def _start_worker(app: App, queue: str) -> Worker:

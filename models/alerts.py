@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,7 +11,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from zonewatch.models.base import Base, Timestamped, utcnow
 
 
+def _token_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Subscriber(Timestamped, Base):
+    """Someone who gets alerts.
+
+    ``token_key`` is random and made with the row: unsubscribe tokens name it as well as the
+    id, because SQLite reuses a deleted row's id and an old link must not reach the new row.
+    """
+
     __tablename__ = "subscribers"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,6 +31,7 @@ class Subscriber(Timestamped, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")
     status: Mapped[str] = mapped_column(String(16), default="active")
     hard_failures: Mapped[int] = mapped_column(default=0)
+    token_key: Mapped[str] = mapped_column(String(64), default=_token_key)
 
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan", order_by="Subscription.id"

@@ -40,3 +40,14 @@ def test_beat_runs_once_and_services_have_health_checks() -> None:
     assert "--appendonly" in services["redis"]["command"]
     for name in ("postgres", "redis"):
         assert "healthcheck" in services[name], name
+
+
+def test_the_secret_key_has_no_default_and_must_be_set() -> None:
+    """``${VAR:?message}`` makes ``docker compose up`` stop with the message when it is unset;
+    ``${VAR:-default}`` would start every service with a published key."""
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    environment = compose["x-zonewatch"]["environment"]
+    assert (
+        environment["ZONEWATCH_SECRET_KEY"] == "${ZONEWATCH_SECRET_KEY:?set ZONEWATCH_SECRET_KEY}"
+    )
+    assert "change-me" not in (ROOT / "docker-compose.yml").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ import datetime as dt
 from email import message_from_bytes
 from email import policy as email_policy
 from email.message import EmailMessage
+from email.utils import getaddresses
 
 import pytest
 
@@ -14,6 +15,7 @@ from zonewatch.alerts.email import (
     alert_message,
     diff_segments,
     digest_message,
+    safe_display_name,
     safe_header_text,
 )
 from zonewatch.models import Subscriber
@@ -319,3 +321,47 @@ def test_diff_segments() -> None:
         (" d", None),
     ]
     assert diff_segments("") == []
+
+
+HOSTILE_NAMES = [
+    "A very long display name that goes on and on " * 2 + '"attacker@evil.example, x"',
+    "A very long display name that goes on and on " * 2 + "attacker@evil.example, x",
+    "Long name " * 8 + '"attacker@evil.example, x" <attacker@evil.example>, y',
+    "Kim ＜attacker＠evil.example＞， x " * 4,
+    "=?utf-8?q?attacker=40evil.example=2C_x?= " * 3,
+    "Kim; attacker@evil.example: group;" * 3,
+]
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_a_hostile_display_name_gives_exactly_one_recipient(name: str) -> None:
+    """CPython folds a long quoted display name without its quotes; a client then reads
+    ``attacker@evil.example`` as a second recipient. The name keeps no address syntax."""
+    message = alert(sub=subscriber(name=name))
+    raw = message.as_bytes()
+
+    to_header = unfolded_header(raw, "To")
+    for value in (to_header, str(reparse(message)["To"])):
+        assert [address for _, address in getaddresses([value])] == ["kim@example.com"], value
+    assert "evil.example" not in to_header
+
+
+def unfolded_header(raw: bytes, name: str) -> str:
+    """A header exactly as a receiving client sees it: the wire bytes, unfolded."""
+    head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii").replace("\r\n ", " ")
+    [line] = [line for line in head.split("\r\n") if line.startswith(f"{name}:")]
+    return line.split(":", 1)[1].strip()
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("김민수", "김민수"),
+        ('Kim "the boss" <kim@x.example>', "Kim the boss kim x example"),
+        ("O'Brien, Dr.", "O Brien Dr"),
+        ("ａｂｃ\u200b\r\nBcc: v@example.com", "abc Bcc v example com"),
+        ("x" * 100, "x" * 63 + "…"),
+    ],
+)
+def test_display_names_keep_only_safe_characters(name: str, shown: str) -> None:
+    assert safe_display_name(name) == shown

@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from sqlalchemy import select, text
 
 from tests.testkit import factories, smtp
+from tests.testkit.keys import TEST_SECRET_KEY
 from tests.testkit.smtp import SmtpServer
 from zonewatch.alerts import sender
 from zonewatch.alerts.channels import ChannelError, pinned_connections, send_apprise
@@ -38,7 +39,7 @@ from zonewatch.alerts.sender import (
     smtp_connection,
 )
 from zonewatch.alerts.services import message_id
-from zonewatch.alerts.tokens import unsubscribe_url
+from zonewatch.alerts.tokens import read_token
 from zonewatch.app import App, configure
 from zonewatch.config.settings import load_settings
 from zonewatch.crawlers.safety import UrlGuard
@@ -47,7 +48,7 @@ from zonewatch.models.base import utcnow
 
 smtp_server = smtp.smtp_server
 
-SECRET = "test-secret-key"
+SECRET = TEST_SECRET_KEY
 PUBLIC_URL = "https://zonewatch.example.org"
 MAIL_FROM = "zonewatch <alerts@zonewatch.example.org>"
 
@@ -170,7 +171,14 @@ def test_an_immediate_alert_arrives_once_with_its_headers(
     assert received.mail_from == "alerts@zonewatch.example.org"
     mail = received.message
     assert mail["Message-ID"] == delivery.message_id
-    assert mail["List-Unsubscribe"] == f"<{unsubscribe_url(PUBLIC_URL, SECRET, subscriber_id)}>"
+    link = str(mail["List-Unsubscribe"])
+    assert link.startswith(f"<{PUBLIC_URL}/unsubscribe?token=")
+    assert link.endswith(">")
+    claim = read_token(SECRET, unquote(link[1:-1].split("token=", 1)[1]), max_age_days=1)
+    with app.session() as session:
+        person = session.get(Subscriber, subscriber_id)
+        assert person is not None
+        assert (claim.subscriber_id, claim.token_key) == (subscriber_id, person.token_key)
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert "송도 바이오 클러스터 <조성> 계획" in str(mail["Subject"])
     plain = mail.get_body(("plain",))
@@ -332,7 +340,7 @@ from zonewatch.alerts.sender import send_due
 
 app = configure(
     data_dir=sys.argv[1], database_url=sys.argv[2], smtp_url=sys.argv[3], broker_url="memory://",
-    public_url="https://zonewatch.example.org", secret_key="test-secret-key",
+    public_url="https://zonewatch.example.org", secret_key=sys.argv[4],
 )
 send_due(app)
 raise SystemExit("the sender was meant to be killed before it finished")
@@ -354,6 +362,7 @@ def test_a_sender_killed_after_the_server_took_the_mail_is_repaired_with_the_sam
             str(tmp_path / "sender"),
             app.settings.effective_database_url,
             smtp_server.url,
+            SECRET,
         ],
         env=env,
     )

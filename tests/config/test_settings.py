@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.testkit.keys import PLACEHOLDER_KEY, TEST_SECRET_KEY
 from zonewatch.config.settings import load_settings
 from zonewatch.errors import ConfigError
 
@@ -42,6 +43,9 @@ def test_environment_prefix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         ("ZONEWATCH_SMTP_URL", "http://mail", "ZONEWATCH_SMTP_URL"),
         ("ZONEWATCH_ALLOWED_PRIVATE_HOSTS", "10.0.0.0/99", "ZONEWATCH_ALLOWED_PRIVATE_HOSTS"),
         ("ZONEWATCH_SECRET_KEY", "short", "ZONEWATCH_SECRET_KEY"),
+        ("ZONEWATCH_WEB_TIMEOUT_SECONDS", "0", "ZONEWATCH_WEB_TIMEOUT_SECONDS"),
+        ("ZONEWATCH_WEB_MAX_CONNECTIONS", "0", "ZONEWATCH_WEB_MAX_CONNECTIONS"),
+        ("ZONEWATCH_UNSUBSCRIBE_MAX_AGE_DAYS", "0", "ZONEWATCH_UNSUBSCRIBE_MAX_AGE_DAYS"),
     ],
 )
 def test_invalid_setting_names_the_variable(
@@ -50,3 +54,61 @@ def test_invalid_setting_names_the_variable(
     monkeypatch.setenv(variable, value)
     with pytest.raises(ConfigError, match=message):
         load_settings()
+
+
+def test_there_is_no_default_secret_key_and_asking_for_it_says_how_to_make_one(
+    tmp_path: Path,
+) -> None:
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.secret_key is None
+    with pytest.raises(ConfigError) as caught:
+        _ = settings.signing_key
+    message = str(caught.value)
+    assert "ZONEWATCH_SECRET_KEY is not set" in message
+    assert 'python -c "import secrets; print(secrets.token_urlsafe(32))"' in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        (PLACEHOLDER_KEY, "published placeholder"),
+        (f"  {PLACEHOLDER_KEY.upper()} ", "published placeholder"),
+        ("test-secret-key", "published placeholder"),
+        ("s3cr3t-but-only-24-chars", "shorter than 32"),
+        ("a" * 64, "too repetitive"),
+        ("abababababababababababababababab", "too repetitive"),
+    ],
+)
+def test_weak_secret_keys_are_refused_with_the_way_to_make_one(
+    monkeypatch: pytest.MonkeyPatch, key: str, why: str
+) -> None:
+    monkeypatch.setenv("ZONEWATCH_SECRET_KEY", key)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    message = str(caught.value)
+    assert message.startswith("invalid setting ZONEWATCH_SECRET_KEY: ")
+    assert why in message
+    assert "secrets.token_urlsafe(32)" in message
+    assert key.strip() not in message, "the refused key is not echoed"
+
+
+def test_a_strong_key_is_kept_secret_in_reprs(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZONEWATCH_SECRET_KEY", TEST_SECRET_KEY)
+    settings = load_settings()
+    assert settings.signing_key == TEST_SECRET_KEY
+    assert TEST_SECRET_KEY not in repr(settings)
+
+
+def test_endpoint_and_token_limits_have_safe_defaults(tmp_path: Path) -> None:
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.unsubscribe_max_age_days == 400
+    assert settings.web_timeout_seconds == 10
+    assert settings.web_max_connections == 64
+
+
+def test_child_processes_get_the_key_itself_not_asterisks(tmp_path: Path) -> None:
+    from zonewatch.crawlers.runner import settings_environment
+
+    env = settings_environment(load_settings(data_dir=tmp_path, secret_key=TEST_SECRET_KEY))
+    assert env["ZONEWATCH_SECRET_KEY"] == TEST_SECRET_KEY

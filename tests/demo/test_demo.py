@@ -50,3 +50,17 @@ def test_the_demo_runs_the_main_job_and_every_number_is_above_zero(tmp_path: Pat
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         subjects.append(str(message["Subject"]))
     assert any("digest" in s.lower() or "요약" in s for s in subjects), subjects
+
+
+def test_each_demo_data_directory_gets_its_own_private_random_key(tmp_path: Path) -> None:
+    from zonewatch.config.settings import weak_secret_key_reason
+    from zonewatch.demo.run import demo_secret_key
+
+    first = demo_secret_key(tmp_path / "one")
+    assert weak_secret_key_reason(first) is None
+    assert demo_secret_key(tmp_path / "one") == first, "--keep runs reuse the key"
+    assert ((tmp_path / "one" / "secret_key").stat().st_mode & 0o777) == 0o600
+    assert demo_secret_key(tmp_path / "two") != first
+
+    (tmp_path / "two" / "secret_key").write_text("change-me-in-production\n")
+    assert demo_secret_key(tmp_path / "two") != "change-me-in-production"

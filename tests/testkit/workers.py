@@ -24,6 +24,7 @@ from typing import TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from tests.testkit.keys import TEST_SECRET_KEY
 from zonewatch.app import App
 from zonewatch.models import (
     AlertDelivery,
@@ -53,6 +54,7 @@ def zonewatch_env(
     env["ZONEWATCH_DATA_DIR"] = str(data_dir)
     env["ZONEWATCH_CRAWL_DELAY_SCALE"] = "0"
     env["ZONEWATCH_ALLOWED_PRIVATE_HOSTS"] = "127.0.0.1"
+    env["ZONEWATCH_SECRET_KEY"] = TEST_SECRET_KEY  # workers send mail: they need a key
     if replay_url:
         env["ZONEWATCH_REPLAY_URL"] = replay_url
     if database_url:

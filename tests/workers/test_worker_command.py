@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.testkit.keys import TEST_SECRET_KEY
 from tests.testkit.servers import RedisServer
 from zonewatch.app import configure
 
@@ -20,6 +21,7 @@ ZONEWATCH = str(Path(sys.executable).with_name("zonewatch"))
 def start_worker(tmp_path: Path, broker_url: str | None) -> tuple[subprocess.Popen[str], Path]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEWATCH_")}
     env["ZONEWATCH_DATA_DIR"] = str(tmp_path / "data")
+    env["ZONEWATCH_SECRET_KEY"] = TEST_SECRET_KEY
     if broker_url:
         env["ZONEWATCH_BROKER_URL"] = broker_url
     log = tmp_path / "worker.log"
