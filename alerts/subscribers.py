@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from zonewatch.alerts.matching import DELIVERY_MODES
 from zonewatch.changes.queries import CHANGE_KINDS
+from zonewatch.config.loading import UniqueKeyLoader
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import AlertDelivery, Entity, Source, Subscriber, Subscription, Topic
 
@@ -706,7 +707,7 @@ def _yaml_entries(path: Path, text: str) -> list[ImportEntry]:
 
 def _yaml_document(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     """The data and its node tree, whose marks give each entry's line."""
-    loader = yaml.SafeLoader(text)
+    loader = UniqueKeyLoader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None

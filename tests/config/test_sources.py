@@ -76,3 +76,10 @@ def test_board_without_parser_is_rejected(tmp_path: Path) -> None:
     text = VALID.split("    parser:")[0]
     with pytest.raises(ConfigError, match="needs a 'parser' block"):
         load_sources(write(tmp_path, text), known_entities={"ifez"})
+
+
+def test_a_duplicate_key_names_file_line_and_key(tmp_path: Path) -> None:
+    text = VALID.replace("    kind: board\n", "    kind: board\n    language: en\n")
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=rf"^{path}: line 8: duplicate key 'language'"):
+        load_sources(path, known_entities={"ifez"})
