@@ -150,7 +150,7 @@ def _number(value: object, what: str) -> float:
         raise InputError(f"{what} must be a number, not {value!r}")
     try:
         number = float(value)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise InputError(f"{what} must be a number, not {value!r}") from exc
     if not math.isfinite(number):
         raise InputError(f"{what} must be a number, not {value!r}")
@@ -544,6 +544,8 @@ def import_file(session: Session, path: Path) -> ImportReport:
         raise InputError(f"{path}: file not found") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
     if suffix in (".yaml", ".yml"):
         entries = _yaml_entries(path, text)
     elif suffix == ".csv":
@@ -659,7 +661,7 @@ def _csv_entries(path: Path, text: str) -> list[ImportEntry]:
             raise InputError("the first line must name the columns, email among them")
         _unknown([name.strip() for name in reader.fieldnames], CSV_COLUMNS)
     merger = _Merger(path)
-    for raw in reader:
+    for raw in _csv_rows(path, reader):
         line = reader.line_num
         row = {key.strip(): value for key, value in raw.items() if key is not None}
         if None in raw:
@@ -669,6 +671,20 @@ def _csv_entries(path: Path, text: str) -> list[ImportEntry]:
         if any((value or "").strip() for value in wanted.values()):
             merger.subscription(entry, line, wanted)
     return list(merger.entries.values())
+
+
+def _csv_rows(path: Path, reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any]]:
+    """The rows of ``reader``; a row the csv module refuses (a cell over its 128 KiB field
+    limit, a stray NUL) is an input error naming the line, not a crash."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The reader counts a line once it has parsed it: the bad one is the next.
+            raise InputError(f"{path}: line {reader.line_num + 1}: {exc}") from exc
+        yield row
 
 
 def _yaml_entries(path: Path, text: str) -> list[ImportEntry]:

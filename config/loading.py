@@ -75,6 +75,8 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: file not found") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
     try:
         return yaml.load(text, Loader=_PlainLoader)
     except yaml.MarkedYAMLError as exc:

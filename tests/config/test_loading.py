@@ -75,3 +75,8 @@ def test_each_configuration_file_refuses_duplicate_keys(
     path = write(tmp_path, text)
     with pytest.raises(ConfigError, match=rf"^{path}: line {line}: duplicate key '{key}'"):
         load(path)
+
+
+def test_a_path_that_cannot_be_read_is_a_config_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=rf"^{tmp_path}: cannot be read \(Is a directory\)$"):
+        read_yaml(tmp_path)
