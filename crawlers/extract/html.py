@@ -27,7 +27,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import LxmlHTMLTranslator  # type: ignore[import-untyped,unused-ignore]
 
 from zonewatch.crawlers.extract.text import normalize_text
-from zonewatch.errors import ConfigError
+from zonewatch.errors import ConfigError, InputError
 
 __all__ = ["extract_body", "html_to_text", "normalize_text", "repair_hwp_html", "select_text"]
 
@@ -154,6 +154,13 @@ _LAYOUT_CELL_CHARS = 400
 
 _ROW_SEPARATOR = " | "
 
+# How deep elements may nest. libxml2 stops at 256 levels by default (2048 with huge_tree) and
+# drops everything deeper without an error, which silently emptied bodies; real pages nest a
+# few dozen levels. The renderer recurses once per level, so the bound also keeps it well
+# inside Python's recursion limit.
+MAX_DEPTH = 512
+_TOO_DEEP = "boolean(/*" + "/*" * MAX_DEPTH + ")"
+
 
 def repair_hwp_html(html: str) -> str:
     """Join inline runs that HWP export split, so numbers and words come out whole.
@@ -186,20 +193,23 @@ def extract_body(html: str, *, selector: str | None = None, base_url: str | None
     trafilatura, which uses it to resolve and filter the page.
     """
     if selector is not None:
-        return select_text(html, selector) or ""
+        return select_text(html, selector, page=base_url) or ""
     if not html.strip():
         return ""
-    root = _parse(html)
+    root = _parse(html, base_url)
     _repair_tree(root)
     body = _body(root)
     _strip_boilerplate(body)
-    text = _trafilatura_text(lxml_html.tostring(root, encoding="unicode"), base_url)
+    # trafilatura gets the tree itself: parsing a serialised copy again would cost memory and
+    # cut the page at libxml2's default depth of 256 levels.
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    text = _trafilatura_text(root, base_url)
     if text:
         return text
     return normalize_text(_render(_largest_block(body)))
 
 
-def select_text(html: str, selector: str) -> str | None:
+def select_text(html: str, selector: str, *, page: str | None = None) -> str | None:
     """Text of the elements matching a CSS ``selector``; None when nothing matches.
 
     The selector is matched before the HWP repair (which unwraps ``span`` elements a selector
@@ -209,7 +219,7 @@ def select_text(html: str, selector: str) -> str | None:
     xpath = _selector_xpath(selector)
     if not html.strip():
         return None
-    matches = _parse(html).xpath(xpath)
+    matches = _parse(html, page).xpath(xpath)
     if not matches:
         return None
     chosen = set(matches)
@@ -240,13 +250,28 @@ def html_to_text(fragment: str) -> str:
 # --- parsing and repair ---------------------------------------------------------------------
 
 
-def _parse(html: str) -> Element:
-    """An lxml HTML document for any string (fragment or page); never raises on odd input."""
+def _parse(html: str, page: str | None = None) -> Element:
+    """An lxml HTML document for any string (fragment or page).
+
+    Odd markup gives an empty document; markup nested deeper than :data:`MAX_DEPTH` raises
+    :class:`InputError` naming ``page``, since a parse would silently lose what lies deeper.
+    """
     cleaned = _BAD_XML_CHARS.sub("", _XML_DECLARATION.sub("", html, count=1))
     try:
-        return lxml_html.document_fromstring(cleaned)
+        root = lxml_html.document_fromstring(cleaned, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return lxml_html.document_fromstring("<html><body></body></html>")
+    _check_depth(root, page)
+    return root
+
+
+def _check_depth(root: Element, page: str | None) -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH` (an XPath probe: linear, and in C)."""
+    if root.xpath(_TOO_DEEP):
+        raise InputError(
+            f"{page or 'page'}: HTML nested deeper than {MAX_DEPTH} elements; "
+            "not extracted, as its deeper text would be lost"
+        )
 
 
 def _body(root: Element) -> Element:
@@ -289,10 +314,10 @@ def _repair_tree(root: Element) -> None:
 # --- trafilatura and the fallback -----------------------------------------------------------
 
 
-def _trafilatura_text(html: str, base_url: str | None) -> str:
+def _trafilatura_text(root: Element, base_url: str | None) -> str:
     try:
         xml = trafilatura.extract(
-            html,
+            root,
             url=base_url,
             output_format="xml",
             favor_recall=True,
@@ -309,10 +334,11 @@ def _trafilatura_text(html: str, base_url: str | None) -> str:
         return ""
     if not xml:
         return ""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
     tree = etree.fromstring(xml.encode("utf-8"), parser=parser)
     if tree is None:
         return ""
+    _check_depth(tree, base_url)
     for element in tree.iter():
         if isinstance(element.tag, str):
             element.tag = _TRAFILATURA_TAGS.get(element.tag, element.tag)
