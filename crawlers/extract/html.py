@@ -15,6 +15,7 @@ or a newline between inline elements would otherwise turn amounts into two numbe
 from __future__ import annotations
 
 import html as html_lib
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -152,6 +153,11 @@ _BOILERPLATE_MAX_CHARS = 500
 _MIN_SCORED_CHARS = 25
 _LAYOUT_CELL_CHARS = 400
 
+# Rows kept of one table. A release's tables have tens of rows; a 19 MB statistics page has
+# hundreds of thousands, and trafilatura copies the whole tree several times over (about 1 GB
+# for such a page). Past this many rows a table keeps a visible note instead of the rest.
+MAX_TABLE_ROWS = 2000
+
 _ROW_SEPARATOR = " | "
 
 # How deep elements may nest. libxml2 stops at 256 levels by default (2048 with huge_tree) and
@@ -197,6 +203,7 @@ def extract_body(html: str, *, selector: str | None = None, base_url: str | None
     if not html.strip():
         return ""
     root = _parse(html, base_url)
+    _cap_tables(root)
     _repair_tree(root)
     body = _body(root)
     _strip_boilerplate(body)
@@ -219,7 +226,9 @@ def select_text(html: str, selector: str, *, page: str | None = None) -> str | N
     xpath = _selector_xpath(selector)
     if not html.strip():
         return None
-    matches = _parse(html, page).xpath(xpath)
+    root = _parse(html, page)
+    _cap_tables(root)
+    matches = root.xpath(xpath)
     if not matches:
         return None
     chosen = set(matches)
@@ -352,12 +361,34 @@ def _strip_boilerplate(body: Element) -> None:
     for very short pages (a release whose text is one line and an attachment), where menus and
     footers would otherwise become the body.
     """
-    for element in list(body.iter()):
-        if element is body or element.getparent() is None:
-            continue
-        tag = _tag(element)
-        if tag in _SKIP or _is_boilerplate(element, tag):
-            element.drop_tree()
+    # Only the few elements to drop are listed: a list of every element of a large page would
+    # hold a Python proxy per element.
+    doomed = [
+        element
+        for element in body.iter()
+        if element is not body
+        and (_tag(element) in _SKIP or _is_boilerplate(element, _tag(element)))
+    ]
+    for element in doomed:  # document order: an ancestor goes first, its subtree with it
+        element.drop_tree()
+
+
+def _cap_tables(root: Element) -> None:
+    """Cut every table to :data:`MAX_TABLE_ROWS` rows, saying in a last row how many were cut.
+
+    The note is text of the body, so a diff shows it and nobody mistakes the cut table for the
+    whole one.
+    """
+    for table in list(root.iter("table")):
+        rows = _rows(table)
+        kept = list(itertools.islice(rows, MAX_TABLE_ROWS))
+        cut = 0
+        for row in list(rows):
+            row.getparent().remove(row)
+            cut += 1
+        if cut:
+            note = etree.SubElement(kept[-1].getparent(), "tr")
+            etree.SubElement(note, "td").text = f"[{cut} more rows of this table not extracted]"
 
 
 def _largest_block(body: Element) -> Element:
