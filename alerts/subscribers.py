@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, selectinload
 from zonewatch.alerts.channels import ChannelError, check_channel
 from zonewatch.alerts.matching import DELIVERY_MODES
 from zonewatch.changes.queries import CHANGE_KINDS
+from zonewatch.config.loading import UniqueKeyLoader
 from zonewatch.csvcells import SafeDictWriter, restore_cell
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import AlertDelivery, Entity, Source, Subscriber, Subscription, Topic
@@ -194,7 +195,7 @@ def _number(value: object, what: str) -> float:
         raise InputError(f"{what} must be a number, not {value!r}")
     try:
         number = float(value)
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise InputError(f"{what} must be a number, not {value!r}") from exc
     if not math.isfinite(number):
         raise InputError(f"{what} must be a number, not {value!r}")
@@ -598,6 +599,8 @@ def import_file(session: Session, path: Path, allowed_hosts: Iterable[str] = ())
         raise InputError(f"{path}: file not found") from exc
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror})") from exc
     if suffix in (".yaml", ".yml"):
         entries = _yaml_entries(path, text)
     elif suffix == ".csv":
@@ -714,7 +717,7 @@ def _csv_entries(path: Path, text: str) -> list[ImportEntry]:
             raise InputError("the first line must name the columns, email among them")
         _unknown([name.strip() for name in reader.fieldnames], CSV_COLUMNS)
     merger = _Merger(path)
-    for raw in reader:
+    for raw in _csv_rows(path, reader):
         line = reader.line_num
         row = {key.strip(): _cell(value) for key, value in raw.items() if key is not None}
         if None in raw:
@@ -729,6 +732,20 @@ def _csv_entries(path: Path, text: str) -> list[ImportEntry]:
 def _cell(value: str | None) -> str | None:
     """A cell as exported: the apostrophe that kept it from being a formula is removed."""
     return restore_cell(value) if isinstance(value, str) else value
+
+
+def _csv_rows(path: Path, reader: csv.DictReader[str]) -> Iterator[dict[str | Any, str | Any]]:
+    """The rows of ``reader``; a row the csv module refuses (a cell over its 128 KiB field
+    limit, a stray NUL) is an input error naming the line, not a crash."""
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            # The reader counts a line once it has parsed it: the bad one is the next.
+            raise InputError(f"{path}: line {reader.line_num + 1}: {exc}") from exc
+        yield row
 
 
 def _yaml_entries(path: Path, text: str) -> list[ImportEntry]:
@@ -767,7 +784,7 @@ def _yaml_entries(path: Path, text: str) -> list[ImportEntry]:
 
 def _yaml_document(path: Path, text: str) -> tuple[Any, yaml.Node | None]:
     """The data and its node tree, whose marks give each entry's line."""
-    loader = yaml.SafeLoader(text)
+    loader = UniqueKeyLoader(text)
     try:
         root = loader.get_single_node()
         data = loader.construct_document(root) if root is not None else None

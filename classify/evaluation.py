@@ -157,7 +157,11 @@ def _gold_document(path: Path, number: int, line: str) -> GoldDocument:
 def read_catalogue(path: Path) -> dict[str, str]:
     """Entity id -> kind from a catalogue TSV (``id``, ``kind``, ... with a header line)."""
     kinds: dict[str, str] = {}
-    with path.open(encoding="utf-8") as handle:
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as error:
+        raise InputError(f"cannot read catalogue {path}: {error.strerror}") from error
+    with handle:
         for number, line in enumerate(handle):
             parts = line.rstrip("\n").split("\t")
             if number == 0 or len(parts) < 2 or not parts[0]:

@@ -29,6 +29,7 @@ from zonewatch.changes.queries import (
     timeline,
 )
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
 from zonewatch.csvcells import SafeWriter
 
 TITLE_WIDTH = 80
@@ -91,11 +92,11 @@ def _shorten(text: str, width: int = TITLE_WIDTH) -> str:
 @click.option("--kind", "kinds", multiple=True, type=click.Choice(CHANGE_KINDS), help="Repeatable.")
 @click.option("--since", type=DATE, help="Occurred on or after this day (KST).")
 @click.option("--until", type=DATE, help="Occurred on or before this day (KST).")
-@click.option("--min-significance", type=float, help="Only changes scoring at least this.")
+@click.option("--min-significance", type=SIGNIFICANCE, help="Only changes scoring at least this.")
 @click.option(
     "--status", "statuses", multiple=True, type=click.Choice(REVIEW_STATUSES), help="Repeatable."
 )
-@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--limit", type=LIMIT, default=50, show_default=True)
 @click.option(
     "--format",
     "output",
@@ -198,8 +199,8 @@ def _print_table(cli_ctx: CliContext, rows: list[dict[str, Any]], tz: dt.tzinfo)
 
 
 @changes.command("show")
-@click.argument("change_id", type=int)
-@click.option("--width", type=click.IntRange(min=20), help="Columns (default: the terminal's).")
+@click.argument("change_id", type=ROW_ID)
+@click.option("--width", type=click.IntRange(20, 1000), help="Columns (default: the terminal's).")
 @click.option("--no-color", is_flag=True, help="No colours, even on a terminal.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_cli
@@ -434,7 +435,7 @@ def _replaced_label(item: Any) -> str:
 
 
 @changes.command("review")
-@click.argument("change_id", type=int)
+@click.argument("change_id", type=ROW_ID)
 @click.option("--status", required=True, type=click.Choice(VERDICTS), help="The verdict.")
 @click.option("--note", help="Why, for the next analyst.")
 @click.option("--by", help="Who decided (default: $USER, else 'analyst').")
@@ -464,7 +465,7 @@ def _user() -> str:
 
 @click.command("timeline")
 @click.argument("entity_id")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--limit", type=LIMIT, default=100, show_default=True)
 @click.option(
     "--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True
 )

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.params import PORT
 from zonewatch.cli.progress import ProgressLine
 from zonewatch.config.sources import SourceSpec
 from zonewatch.errors import NotFoundError
@@ -76,7 +77,7 @@ def parse_page_command(cli_ctx: CliContext, source_id: str, location: str) -> No
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8765, show_default=True, type=int)
+@click.option("--port", default=8765, show_default=True, type=PORT)
 @click.option("--state", default=0, show_default=True, type=int, help="Timeline state to start in.")
 @click.option(
     "--corpus",

@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> None:
     except (OperationalError, ProgrammingError) as exc:
         click.echo(f"error: {database_problem(exc)}", err=True)
         sys.exit(1)
+    except OSError as exc:
+        message, code = file_problem(exc)
+        click.echo(f"error: {message}", err=True)
+        sys.exit(code)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
@@ -104,3 +108,13 @@ def database_problem(exc: OperationalError | ProgrammingError) -> str:
     if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
         return "the database is not initialised: run `zonewatch init` first"
     return f"database unavailable: {reason}"
+
+
+def file_problem(exc: OSError) -> tuple[str, int]:
+    """A file the user named that cannot be read or written (a directory, a path through a
+    regular file, no permission, a full disk) is their input to fix: its path and the reason,
+    exit 2. An OSError without a path is not about their input and stays unexpected."""
+    if exc.filename is None:
+        reason = (str(exc).strip().splitlines() or [""])[0]
+        return f"unexpected {type(exc).__name__}: {reason}", 1
+    return f"{exc.filename}: {exc.strerror or type(exc).__name__}", 2

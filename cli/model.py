@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.params import ROW_ID
 from zonewatch.models import EntityChange
 from zonewatch.models.services import describe_entry_diff
 
@@ -85,7 +86,7 @@ def _user() -> str:
 
 
 @model.command("accept")
-@click.argument("proposal_id", type=int)
+@click.argument("proposal_id", type=ROW_ID)
 @click.option("--by", help="Who decides (default: the login name).")
 @pass_cli
 def accept_command(cli_ctx: CliContext, proposal_id: int, by: str | None) -> None:
@@ -94,7 +95,7 @@ def accept_command(cli_ctx: CliContext, proposal_id: int, by: str | None) -> Non
 
 
 @model.command("reject")
-@click.argument("proposal_id", type=int)
+@click.argument("proposal_id", type=ROW_ID)
 @click.option("--by", help="Who decides (default: the login name).")
 @pass_cli
 def reject_command(cli_ctx: CliContext, proposal_id: int, by: str | None) -> None:

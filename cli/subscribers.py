@@ -28,6 +28,7 @@ from zonewatch.alerts.subscribers import (
 )
 from zonewatch.changes.queries import CHANGE_KINDS
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.params import ROW_ID
 
 
 @click.group()
@@ -207,7 +208,7 @@ def list_subscriptions_command(cli_ctx: CliContext, subscriber: str | None, as_j
 
 
 @subscriptions.command("remove")
-@click.argument("subscription_id", type=int)
+@click.argument("subscription_id", type=ROW_ID)
 @pass_cli
 def remove_subscription_command(cli_ctx: CliContext, subscription_id: int) -> None:
     """Delete one subscription by its ID."""

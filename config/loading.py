@@ -19,11 +19,46 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 _SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class _PlainLoader(_SafeBase):  # type: ignore[valid-type,misc]
-    """Safe loader (libyaml when present) that leaves dates as text, so the schema validates
-    them with the entry named."""
+class UniqueKeyLoader(_SafeBase):  # type: ignore[valid-type,misc]
+    """Safe loader (libyaml when present) that refuses a mapping giving one key twice.
+
+    YAML itself keeps the last value without a word, so a pasted block that repeats ``id`` or
+    ``rows`` would silently replace what the line above says. Merge keys (``<<``) may still be
+    overridden: that is what they are for.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            _check_unique_keys(self, node)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
+def _check_unique_keys(loader: yaml.constructor.BaseConstructor, node: yaml.MappingNode) -> None:
+    """Raise a marked YAML error at the second occurrence of a key of ``node``."""
+    first_nodes: dict[Any, yaml.Node] = {}
+    for key_node, _ in node.value:
+        if key_node.tag == _MERGE_TAG:
+            continue
+        key = loader.construct_object(key_node, deep=True)
+        try:
+            first = first_nodes.setdefault(key, key_node)
+        except TypeError:
+            continue  # an unhashable key: the constructor itself refuses it with its own error
+        if first is not key_node:
+            raise yaml.constructor.ConstructorError(
+                None,
+                None,
+                f"duplicate key {key!r} (first given on line {first.start_mark.line + 1})",
+                key_node.start_mark,
+            )
+
+
+class _PlainLoader(UniqueKeyLoader):
+    """The configuration loader: duplicate keys refused, and dates left as text, so the schema
+    validates them with the entry named."""
 
 
 _PlainLoader.yaml_implicit_resolvers = {
@@ -40,6 +75,8 @@ def read_yaml(path: Path) -> Any:
         raise ConfigError(f"{path}: file not found") from exc
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from exc
     try:
         return yaml.load(text, Loader=_PlainLoader)
     except yaml.MarkedYAMLError as exc:

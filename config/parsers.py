@@ -6,9 +6,14 @@ out of ``href``/``onclick`` attributes such as ``javascript:article.view('171830
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal
 
+from cssselect import SelectorError
+from lxml import etree
+from lxml.cssselect import LxmlHTMLTranslator
+from parsel import Selector
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
@@ -16,15 +21,55 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _check_regex(value: str | None) -> str | None:
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _check_regex(value: str | None, *, groups: int = 1, flags: int = 0) -> str | None:
+    """Compile a pattern as the spider will, so a typo fails at load and not mid-crawl."""
     if value is not None:
         try:
-            compiled = re.compile(value)
+            compiled = re.compile(value, flags)
         except re.error as exc:
-            raise ValueError(f"not a valid regular expression: {exc}") from exc
-        if compiled.groups < 1:
+            raise ValueError(f"not a valid regular expression: {_one_line(exc)}") from exc
+        if compiled.groups < groups:
             raise ValueError("the regular expression needs one capturing group")
     return value
+
+
+@functools.cache
+def _empty_page() -> Selector:
+    return Selector(text="<html><body></body></html>")
+
+
+def check_css(value: str | None) -> str | None:
+    """A selector as parsel runs it in the spiders (``::text`` and ``::attr()`` allowed).
+
+    It is run once on an empty page: that translates it to XPath and evaluates the XPath, the
+    two steps that would otherwise fail on the first page of every crawl.
+    """
+    if value is not None:
+        try:
+            _empty_page().css(value)
+        except (SelectorError, ValueError) as exc:
+            raise ValueError(f"not a valid CSS selector: {_one_line(exc)}") from exc
+    return value
+
+
+def check_body_css(value: str | None) -> str | None:
+    """A body container selector: the extractor matches it with lxml's translator, which knows
+    no pseudo-elements, so ``div::text`` is refused here rather than on every article."""
+    if value is not None:
+        try:
+            etree.XPath(LxmlHTMLTranslator().css_to_xpath(value))
+        except (SelectorError, etree.XPathError) as exc:
+            raise ValueError(f"not a valid CSS selector for a body: {_one_line(exc)}") from exc
+    return value
+
+
+def meta_selector(meta_property: str) -> str:
+    """The selector that reads a ``<meta property=...>`` value, as the board spider uses it."""
+    return f'meta[property="{meta_property}"]::attr(content)'
 
 
 class BoardParser(_Strict):
@@ -70,10 +115,47 @@ class BoardParser(_Strict):
     )
     hwp_html: bool = Field(default=False, description="Bodies are HWP exports: repair them.")
 
+    @field_validator(
+        "rows",
+        "link",
+        "list_title",
+        "list_date",
+        "list_department",
+        "list_summary",
+        "title",
+        "date",
+        "department",
+        "subtitle",
+        "attachments",
+        "attachment_name",
+        "attachment_link",
+    )
+    @classmethod
+    def _selectors(cls, value: str | None) -> str | None:
+        return check_css(value)
+
+    @field_validator("body")
+    @classmethod
+    def _body_selector(cls, value: str | None) -> str | None:
+        return check_body_css(value)
+
+    @field_validator("date_meta")
+    @classmethod
+    def _meta_property(cls, value: str | None) -> str | None:
+        if value is not None:
+            check_css(meta_selector(value))
+        return value
+
     @field_validator("id_pattern", "attachment_url_pattern")
     @classmethod
     def _regexes(cls, value: str | None) -> str | None:
         return _check_regex(value)
+
+    @field_validator("attachment_skip")
+    @classmethod
+    def _skip_regex(cls, value: str) -> str:
+        _check_regex(value, groups=0, flags=re.IGNORECASE)
+        return value
 
 
 class FeedParser(_Strict):
@@ -84,6 +166,16 @@ class FeedParser(_Strict):
     strip_title_prefix: str | None = Field(
         default=r"^\[[^\]]{1,20}\]\s*", description="Regex removed from titles ('[부처] ')."
     )
+
+    @field_validator("body")
+    @classmethod
+    def _body_selector(cls, value: str | None) -> str | None:
+        return check_body_css(value)
+
+    @field_validator("strip_title_prefix")
+    @classmethod
+    def _prefix_regex(cls, value: str | None) -> str | None:
+        return _check_regex(value, groups=0)
 
 
 class ApiParser(_Strict):

@@ -14,6 +14,7 @@ from tests.testkit.servers import (
     PostgresServer,
     RedisServer,
     ServerUnavailableError,
+    server_unavailable,
     start_postgres,
     start_redis,
 )
@@ -40,7 +41,7 @@ def postgres_server() -> Iterator[PostgresServer]:
     try:
         server = start_postgres()
     except ServerUnavailableError as exc:
-        pytest.skip(f"PostgreSQL unavailable: {exc}")
+        server_unavailable("PostgreSQL", exc)
     yield server
     server.stop()
 
@@ -50,7 +51,7 @@ def redis_server() -> Iterator[RedisServer]:
     try:
         server = start_redis()
     except ServerUnavailableError as exc:
-        pytest.skip(f"Redis unavailable: {exc}")
+        server_unavailable("Redis", exc)
     yield server
     server.cleanup()
 

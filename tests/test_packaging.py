@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -75,3 +76,16 @@ def test_every_python_folder_is_a_listed_package() -> None:
             assert package in listed, (
                 f"{package} ({init.parent}) is missing from pyproject packages"
             )
+
+
+def test_the_html_cleaner_trafilatura_needs_is_installed() -> None:
+    """Every crawl fails if trafilatura cannot import, and it needs lxml's split-off cleaner,
+    which old pips (such as the 23.2 of `python3 -m venv`) skip unless it is declared."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    declared = [
+        re.split(r"[<>=!~ ;]", dep, maxsplit=1)[0] for dep in config["project"]["dependencies"]
+    ]
+    assert {"lxml_html_clean", "lxml[html_clean]"} & set(declared)
+    _python("import lxml.html.clean, trafilatura; print(trafilatura.extract)", cwd=ROOT)

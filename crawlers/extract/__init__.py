@@ -18,7 +18,7 @@ from zonewatch.crawlers.extract.html import (
 from zonewatch.crawlers.extract.language import detect_language
 from zonewatch.crawlers.extract.text import normalize_text
 
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 __all__ = [
     "EXTRACTOR_VERSION",

@@ -15,6 +15,7 @@ or a newline between inline elements would otherwise turn amounts into two numbe
 from __future__ import annotations
 
 import html as html_lib
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from lxml import html as lxml_html
 from lxml.cssselect import LxmlHTMLTranslator  # type: ignore[import-untyped,unused-ignore]
 
 from zonewatch.crawlers.extract.text import normalize_text
-from zonewatch.errors import ConfigError
+from zonewatch.errors import ConfigError, InputError
 
 __all__ = ["extract_body", "html_to_text", "normalize_text", "repair_hwp_html", "select_text"]
 
@@ -152,7 +153,19 @@ _BOILERPLATE_MAX_CHARS = 500
 _MIN_SCORED_CHARS = 25
 _LAYOUT_CELL_CHARS = 400
 
+# Rows kept of one table. A release's tables have tens of rows; a 19 MB statistics page has
+# hundreds of thousands, and trafilatura copies the whole tree several times over (about 1 GB
+# for such a page). Past this many rows a table keeps a visible note instead of the rest.
+MAX_TABLE_ROWS = 2000
+
 _ROW_SEPARATOR = " | "
+
+# How deep elements may nest. libxml2 stops at 256 levels by default (2048 with huge_tree) and
+# drops everything deeper without an error, which silently emptied bodies; real pages nest a
+# few dozen levels. The renderer recurses once per level, so the bound also keeps it well
+# inside Python's recursion limit.
+MAX_DEPTH = 512
+_TOO_DEEP = "boolean(/*" + "/*" * MAX_DEPTH + ")"
 
 
 def repair_hwp_html(html: str) -> str:
@@ -186,20 +199,24 @@ def extract_body(html: str, *, selector: str | None = None, base_url: str | None
     trafilatura, which uses it to resolve and filter the page.
     """
     if selector is not None:
-        return select_text(html, selector) or ""
+        return select_text(html, selector, page=base_url) or ""
     if not html.strip():
         return ""
-    root = _parse(html)
+    root = _parse(html, base_url)
+    _cap_tables(root)
     _repair_tree(root)
     body = _body(root)
     _strip_boilerplate(body)
-    text = _trafilatura_text(lxml_html.tostring(root, encoding="unicode"), base_url)
+    # trafilatura gets the tree itself: parsing a serialised copy again would cost memory and
+    # cut the page at libxml2's default depth of 256 levels.
+    etree.strip_elements(root, etree.Comment, etree.ProcessingInstruction, with_tail=False)
+    text = _trafilatura_text(root, base_url)
     if text:
         return text
     return normalize_text(_render(_largest_block(body)))
 
 
-def select_text(html: str, selector: str) -> str | None:
+def select_text(html: str, selector: str, *, page: str | None = None) -> str | None:
     """Text of the elements matching a CSS ``selector``; None when nothing matches.
 
     The selector is matched before the HWP repair (which unwraps ``span`` elements a selector
@@ -209,7 +226,9 @@ def select_text(html: str, selector: str) -> str | None:
     xpath = _selector_xpath(selector)
     if not html.strip():
         return None
-    matches = _parse(html).xpath(xpath)
+    root = _parse(html, page)
+    _cap_tables(root)
+    matches = root.xpath(xpath)
     if not matches:
         return None
     chosen = set(matches)
@@ -240,13 +259,28 @@ def html_to_text(fragment: str) -> str:
 # --- parsing and repair ---------------------------------------------------------------------
 
 
-def _parse(html: str) -> Element:
-    """An lxml HTML document for any string (fragment or page); never raises on odd input."""
+def _parse(html: str, page: str | None = None) -> Element:
+    """An lxml HTML document for any string (fragment or page).
+
+    Odd markup gives an empty document; markup nested deeper than :data:`MAX_DEPTH` raises
+    :class:`InputError` naming ``page``, since a parse would silently lose what lies deeper.
+    """
     cleaned = _BAD_XML_CHARS.sub("", _XML_DECLARATION.sub("", html, count=1))
     try:
-        return lxml_html.document_fromstring(cleaned)
+        root = lxml_html.document_fromstring(cleaned, parser=lxml_html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError):
         return lxml_html.document_fromstring("<html><body></body></html>")
+    _check_depth(root, page)
+    return root
+
+
+def _check_depth(root: Element, page: str | None) -> None:
+    """Refuse a tree deeper than :data:`MAX_DEPTH` (an XPath probe: linear, and in C)."""
+    if root.xpath(_TOO_DEEP):
+        raise InputError(
+            f"{page or 'page'}: HTML nested deeper than {MAX_DEPTH} elements; "
+            "not extracted, as its deeper text would be lost"
+        )
 
 
 def _body(root: Element) -> Element:
@@ -289,10 +323,10 @@ def _repair_tree(root: Element) -> None:
 # --- trafilatura and the fallback -----------------------------------------------------------
 
 
-def _trafilatura_text(html: str, base_url: str | None) -> str:
+def _trafilatura_text(root: Element, base_url: str | None) -> str:
     try:
         xml = trafilatura.extract(
-            html,
+            root,
             url=base_url,
             output_format="xml",
             favor_recall=True,
@@ -309,10 +343,11 @@ def _trafilatura_text(html: str, base_url: str | None) -> str:
         return ""
     if not xml:
         return ""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
     tree = etree.fromstring(xml.encode("utf-8"), parser=parser)
     if tree is None:
         return ""
+    _check_depth(tree, base_url)
     for element in tree.iter():
         if isinstance(element.tag, str):
             element.tag = _TRAFILATURA_TAGS.get(element.tag, element.tag)
@@ -326,12 +361,34 @@ def _strip_boilerplate(body: Element) -> None:
     for very short pages (a release whose text is one line and an attachment), where menus and
     footers would otherwise become the body.
     """
-    for element in list(body.iter()):
-        if element is body or element.getparent() is None:
-            continue
-        tag = _tag(element)
-        if tag in _SKIP or _is_boilerplate(element, tag):
-            element.drop_tree()
+    # Only the few elements to drop are listed: a list of every element of a large page would
+    # hold a Python proxy per element.
+    doomed = [
+        element
+        for element in body.iter()
+        if element is not body
+        and (_tag(element) in _SKIP or _is_boilerplate(element, _tag(element)))
+    ]
+    for element in doomed:  # document order: an ancestor goes first, its subtree with it
+        element.drop_tree()
+
+
+def _cap_tables(root: Element) -> None:
+    """Cut every table to :data:`MAX_TABLE_ROWS` rows, saying in a last row how many were cut.
+
+    The note is text of the body, so a diff shows it and nobody mistakes the cut table for the
+    whole one.
+    """
+    for table in list(root.iter("table")):
+        rows = _rows(table)
+        kept = list(itertools.islice(rows, MAX_TABLE_ROWS))
+        cut = 0
+        for row in list(rows):
+            row.getparent().remove(row)
+            cut += 1
+        if cut:
+            note = etree.SubElement(kept[-1].getparent(), "tr")
+            etree.SubElement(note, "td").text = f"[{cut} more rows of this table not extracted]"
 
 
 def _largest_block(body: Element) -> Element:

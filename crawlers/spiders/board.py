@@ -18,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import FormRequest, Request, Response
 
-from zonewatch.config.parsers import BoardParser
+from zonewatch.config.parsers import BoardParser, meta_selector
 from zonewatch.crawlers.extract import extract_body, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.crawlers.recheck import KnownItem, fetch_reason
@@ -281,7 +281,7 @@ def published(
 ) -> dt.datetime | None:
     candidates = []
     if parser.date_meta:
-        candidates.append(page.css(f'meta[property="{parser.date_meta}"]::attr(content)').get())
+        candidates.append(page.css(meta_selector(parser.date_meta)).get())
     if parser.date:
         candidates.append(text_of(page.css(parser.date)))
     candidates.append(info["date"])

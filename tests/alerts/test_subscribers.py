@@ -354,6 +354,10 @@ def test_csv_problems_are_named(session: Session, tmp_path: Path, text: str, mes
         ("subscribers:\n  - email: a@example.org\n    colour: red\n", "line 2: unknown field"),
         ("subscribers:\n  - just-text\n", "line 2: a subscriber must be a mapping"),
         ("- email: a@example.org\n  subscriptions:\n    - hour: yes\n", "line 3: hour must be"),
+        (
+            "subscribers:\n  - email: a@example.org\n    email: b@example.org\n",
+            r"people\.yaml: line 3: duplicate key 'email' \(first given on line 2\)",
+        ),
     ],
 )
 def test_yaml_problems_are_named(session: Session, tmp_path: Path, text: str, message: str) -> None:

@@ -85,3 +85,80 @@ def test_board_without_parser_is_rejected(tmp_path: Path) -> None:
     text = VALID.split("    parser:")[0]
     with pytest.raises(ConfigError, match="needs a 'parser' block"):
         load_sources(write(tmp_path, text), known_entities={"ifez"})
+
+
+def test_a_duplicate_key_names_file_line_and_key(tmp_path: Path) -> None:
+    text = VALID.replace("    kind: board\n", "    kind: board\n    language: en\n")
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError, match=rf"^{path}: line 8: duplicate key 'language'"):
+        load_sources(path, known_entities={"ifez"})
+
+
+FEED = """\
+version: 1
+sources:
+  - id: mss-rss
+    name: MSS feed
+    owner: mss
+    language: ko
+    kind: feed
+    url: https://www.mss.go.kr/rss.xml
+    parser:
+      body: div.view_cont
+"""
+
+
+@pytest.mark.parametrize(
+    ("edit", "field", "reason"),
+    [
+        (('rows: "#real_contents table tbody tr"', "rows: 'table tr['"), "rows", "Expected"),
+        (("link: td.subject a", "link: 'td.subject a:shiny'"), "link", "pseudo-class :shiny"),
+        (("link: td.subject a", "link: td a\n      title: 'h3::colour'"), "title", "::colour"),
+        (("link: td.subject a", "link: td a\n      body: 'div::text'"), "body", "Pseudo-elements"),
+        (("link: td.subject a", "link: td a\n      attachments: ''"), "attachments", "Expected"),
+        (("link: td.subject a", "link: td a\n      date_meta: 'a\"b'"), "date_meta", "Expected"),
+        (("id_param: pst_sn", "id_pattern: 'id=(\\d+'"), "id_pattern", "missing )"),
+        (("link: td.subject a", "link: td a\n      attachment_skip: '[x'"), "attachment_skip", ""),
+        (
+            ("link: td.subject a", "link: td a\n      attachment_url_pattern: '(?P<'"),
+            "attachment_url_pattern",
+            "",
+        ),
+    ],
+)
+def test_bad_selectors_and_regexes_are_refused_at_load(
+    tmp_path: Path, edit: tuple[str, str], field: str, reason: str
+) -> None:
+    text = VALID.replace(*edit)
+    assert text != VALID
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_sources(path, known_entities={"ifez"})
+    message = str(caught.value)
+    assert message.startswith(f"{path}: entry 1 (id 'ifez-press'): field 'parser': {field}: not a")
+    assert reason in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [
+        (("div.view_cont", "'div.view_cont >'"), "body"),
+        (("      body:", "      strip_title_prefix: '(['\n      body:"), "strip_title_prefix"),
+    ],
+)
+def test_a_feed_parser_checks_its_selector_and_regex(
+    tmp_path: Path, edit: tuple[str, str], field: str
+) -> None:
+    path = write(tmp_path, FEED.replace(*edit))
+    with pytest.raises(ConfigError, match=rf"\(id 'mss-rss'\): field 'parser': {field}: not a"):
+        load_sources(path, known_entities={"mss"})
+
+
+def test_selectors_the_spiders_use_are_accepted(tmp_path: Path) -> None:
+    text = VALID.replace(
+        "link: td.subject a",
+        "link: td.subject a\n      title: 'h3.title::text'\n      date: 'td:nth-child(3)'\n"
+        "      attachments: 'ul.files li:has(a)'\n      date_meta: article:published_time",
+    )
+    assert load_sources(write(tmp_path, text), known_entities={"ifez"}).sources

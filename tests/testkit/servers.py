@@ -1,7 +1,9 @@
 """Start real PostgreSQL and Redis servers on loopback for integration tests.
 
 The Debian packages are installed when missing and we run as root (as in CI); otherwise the
-tests that need a server are skipped with the reason.
+tests that need a server are skipped with the reason, except where servers are required (CI,
+or ZONEWATCH_TEST_REQUIRE_SERVERS=1): there a server that cannot start fails the run, so that
+a green CI always includes the PostgreSQL and Redis tests.
 """
 
 from __future__ import annotations
@@ -14,15 +16,37 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
+
+import pytest
 
 START_TIMEOUT = 60.0
 
 
 class ServerUnavailableError(RuntimeError):
-    """A server cannot be started here; the caller turns this into a skip."""
+    """A server cannot be started here; see :func:`server_unavailable` for what follows."""
+
+
+def servers_required(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether a server that cannot start must fail the run instead of skipping its tests.
+
+    CI runs ``bash .ci/run`` with CI=true; a skip there would let the run pass without ever
+    touching PostgreSQL or Redis. ZONEWATCH_TEST_REQUIRE_SERVERS=1 asks the same elsewhere.
+    """
+    return environ.get("CI") == "true" or environ.get("ZONEWATCH_TEST_REQUIRE_SERVERS") == "1"
+
+
+def server_unavailable(
+    what: str, exc: ServerUnavailableError, environ: Mapping[str, str] = os.environ
+) -> NoReturn:
+    """Skip the tests that need ``what``, or fail them where servers are required."""
+    reason = f"{what} unavailable: {exc}"
+    if servers_required(environ):
+        pytest.fail(f"{reason} (servers are required: CI=true or ZONEWATCH_TEST_REQUIRE_SERVERS=1)")
+    pytest.skip(reason)
 
 
 def free_port() -> int:

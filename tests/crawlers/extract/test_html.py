@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 import trafilatura
 
@@ -9,7 +11,7 @@ from zonewatch.crawlers.extract import (
     repair_hwp_html,
     select_text,
 )
-from zonewatch.errors import ConfigError
+from zonewatch.errors import ConfigError, InputError
 
 PARAGRAPH = (
     "인천경제자유구역청은 이번 사업을 통해 외국인 투자 유치를 확대하고 바이오 클러스터를 "
@@ -206,3 +208,30 @@ def test_plain_text_snippets_keep_their_lines() -> None:
 
 def test_pre_keeps_its_line_breaks() -> None:
     assert html_to_text("<pre>line 1\nline 2</pre><p>after</p>") == "line 1\nline 2\n\nafter"
+
+
+def nested_page(depth: int) -> str:
+    """A page whose release text sits ``depth`` divs deep (a broken CMS template, or hostile)."""
+    text = "<p>해제 대상 구역은 송도 11공구이며 면적은 1,234㎡이다. The district is lifted.</p>"
+    return (
+        f"<html><body><h1>경제자유구역 일부 해제</h1>{'<div>' * depth}{text}"
+        f"{'</div>' * depth}</body></html>"
+    )
+
+
+def test_a_page_nested_300_deep_keeps_its_body() -> None:
+    page = nested_page(300)
+    assert "송도 11공구" in extract_body(page)
+    assert "송도 11공구" in extract_body(page, selector="p")
+    assert "송도 11공구" in (select_text(page, "div p") or "")
+
+
+@pytest.mark.parametrize("depth", [600, 5000])
+def test_a_page_nested_too_deep_is_refused_by_name(depth: int) -> None:
+    page = nested_page(depth)
+    url = "https://example.go.kr/view?id=7"
+    for selector in (None, "p"):
+        with pytest.raises(InputError, match=rf"^{re.escape(url)}: HTML nested deeper than 512"):
+            extract_body(page, selector=selector, base_url=url)
+    with pytest.raises(InputError, match="HTML nested deeper than 512"):
+        html_to_text(page)
