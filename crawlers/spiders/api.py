@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -86,7 +87,7 @@ class ApiSpider(SourceSpider):
         items = root.findall(".//NewsItem")
         self.count("list_pages")
         for node in items:
-            item = self.news_item(node)
+            item = self.readable(partial(self.news_item, node), response.url)
             if item is not None and self.followable(item.url, "press release"):
                 item.attachments = await self.download_attachments(
                     self.attachment_links(node), item.url

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import unquote
 
 import scrapy
@@ -26,6 +27,7 @@ from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, RawSnapshot
 from zonewatch.crawlers.recheck import KnownItem, fetch_reason
 from zonewatch.crawlers.safety import has_fetchable_scheme
 from zonewatch.crawlers.snapshots import store_snapshot
+from zonewatch.errors import InputError
 
 ERRORS_STAT = "zonewatch/errors"
 BLOCKED_LINKS_STAT = "blocked_links"
@@ -42,6 +44,7 @@ _UNITS = {
 }
 HANDLED_STATUSES = [304, 404, 410]
 ATTACHMENT_RETRIES = 2
+T = TypeVar("T")
 
 
 def header(response: Response, name: str) -> str:
@@ -123,6 +126,16 @@ class SourceSpider(scrapy.Spider):
         self.count(BLOCKED_LINKS_STAT)
         self.record_error("blocked", f"{what} link is not http(s), not followed", url[:300])
         return False
+
+    def readable(self, read: Callable[[], T], url: str) -> T | None:
+        """``read()``, or None when the page cannot be read faithfully (markup nested too deep
+        for a parse that keeps it whole): recorded as an error naming the page, nothing stored
+        from it, and the rest of the crawl goes on."""
+        try:
+            return read()
+        except InputError as exc:
+            self.record_error("page", str(exc), url)
+            return None
 
     # -- decisions -------------------------------------------------------------------------
 

@@ -208,7 +208,11 @@ class BoardSpider(SourceSpider):
             return
         self.count("article_pages")
         html, encoding, page = self.decode(response)
-        item = read_article(self.parser, page, html, response.url, list_info)
+        item = self.readable(
+            lambda: read_article(self.parser, page, html, response.url, list_info), response.url
+        )
+        if item is None:
+            return
         item.source_id, item.external_id = self.source.id, external_id
         item.list_fingerprint, item.fetch_reason = list_fp, reason
         item.raw = self.keep_raw(response, encoding)

@@ -127,7 +127,9 @@ class FeedSpider(SourceSpider):
                 yield finished
 
     def entry_item(self, entry: Any, response: Response, raw: Any) -> FetchedItem | None:
-        item = entry_to_item(entry, self.parser, self.source.id, response.url)
+        item = self.readable(
+            lambda: entry_to_item(entry, self.parser, self.source.id, response.url), response.url
+        )
         if item is None or item.external_id in self.seen:
             return None
         if not self.followable(item.url, "feed entry"):
@@ -145,9 +147,13 @@ class FeedSpider(SourceSpider):
             yield status_item
             return
         html, encoding, _ = self.decode(response)
-        item.text = (
-            extract_body(html, selector=self.parser.body, base_url=response.url) or item.text
+        body = self.readable(
+            lambda: extract_body(html, selector=self.parser.body, base_url=response.url),
+            response.url,
         )
+        if body is None:
+            return
+        item.text = body or item.text
         item.raw = self.keep_raw(response, encoding)
         yield self.finish_item(item, response)
 

@@ -248,3 +248,28 @@ def test_parse_commands_refuse_file_urls(tmp_path: Path, hostile: Hostile) -> No
     assert "refused: scheme 'file'" in result.stderr
     assert hostile.marker not in result.stdout
     assert hostile.marker not in result.stderr
+
+
+def test_a_page_nested_too_deep_is_an_error_naming_it_and_the_crawl_goes_on(
+    hostile_app: App, hostile: Hostile
+) -> None:
+    """lxml silently drops what lies past its depth limit: such a page must be refused by
+    name, store nothing, and leave the other articles of the run untouched."""
+    deep = "<div>" * 5000 + "deep text" + "</div>" * 5000
+    hostile.server.route(
+        "/article?id=deep",
+        f"<html><body><h1>Deep</h1><div class='body'>{deep}</div></body></html>".encode(),
+    )
+    hostile.server.route(
+        "/board?page=1",
+        b"<html><body><ul class='list'><li><a href='/article?id=good'>good</a></li>"
+        b"<li><a href='/article?id=deep'>deep</a></li></ul></body></html>",
+    )
+    record = crawl_now(hostile_app, "hostile-board")
+    _, errors = run_stats(hostile_app, record["run"])
+    [page_error] = [error for error in errors if error["kind"] == "page"]
+    assert str(page_error["url"]).endswith("/article?id=deep")
+    assert "nested deeper" in str(page_error["message"])
+    with hostile_app.session() as session:
+        urls = [doc.url for doc in session.scalars(select(Document))]
+    assert [url.rsplit("=", 1)[1] for url in urls] == ["good"]
