@@ -24,9 +24,49 @@ class MissingApiKeyError(Exception):
     """The API needs a key the operator has not set."""
 
 
+EMPTY_WINDOW_CODES = frozenset({"3", "03"})
+"""resultCode 3 (NODATA) answers a window without releases: a quiet day, not an error."""
+API_ERRORS = {
+    "THREE_DAYS_OVER_ERROR": "the date window is longer than the API's 3 days",
+    "NO_MANDATORY_REQUEST_PARAMETERS_ERROR": "a mandatory request parameter is missing",
+    "SERVICE_KEY_IS_NOT_REGISTERED_ERROR": "the API key (ZONEWATCH_KOREA_API_KEY) is not "
+    "registered for this service",
+}
+
+
 def field(node: Any, name: str) -> str:
     found = node.find(name)
     return (found.text or "").strip() if found is not None else ""
+
+
+def api_error(root: Any) -> tuple[str, str] | None:
+    """(code, message) of an error answer, None for a normal one.
+
+    The gateway in front of the API answers key problems in its own envelope
+    (``returnAuthMsg``/``returnReasonCode``) rather than in ``header/resultMsg``.
+    """
+    code = (root.findtext(".//resultCode") or root.findtext(".//returnReasonCode") or "").strip()
+    message = (
+        root.findtext(".//resultMsg")
+        or root.findtext(".//returnAuthMsg")
+        or root.findtext(".//errMsg")
+        or ""
+    ).strip()
+    if code in ("0", "00"):
+        return None
+    return code or "?", message or "no resultMsg"
+
+
+def attachment_pairs(node: Any) -> list[tuple[str, str]]:
+    """(name, URL) per attachment: repeated ``FileName``/``FileUrl`` siblings, one pair per
+    file; a single '|'-joined pair (an older answer form) is split the same way."""
+    names = [(element.text or "").strip() for element in node.findall("FileName")]
+    urls = [(element.text or "").strip() for element in node.findall("FileUrl")]
+    if len(names) == 1 and len(urls) == 1:
+        names, urls = names[0].split("|"), urls[0].split("|")
+    if len(names) != len(urls):
+        raise ValueError(f"{len(names)} FileName but {len(urls)} FileUrl elements")
+    return [(name.strip(), url.strip()) for name, url in zip(names, urls, strict=True) if url]
 
 
 class ApiSpider(SourceSpider):
@@ -79,10 +119,19 @@ class ApiSpider(SourceSpider):
         except etree.XMLSyntaxError as exc:
             self.record_error("api", f"not XML: {exc}", response.url)
             return
-        code = root.findtext(".//resultCode") or ""
-        if code.strip() not in ("0", "00"):
-            message = (root.findtext(".//resultMsg") or "").strip()
-            self.record_error("api", f"API error {code}: {message}", response.url.split("?")[0])
+        error = api_error(root)
+        if error is not None and error[0] in EMPTY_WINDOW_CODES:
+            self.count("empty_windows")
+            return
+        if error is not None:
+            code, message = error
+            meaning = API_ERRORS.get(message)
+            self.record_error(
+                "api",
+                f"{self.source.id}: API error {code} {message}"
+                + (f": {meaning}" if meaning else ""),
+                response.url.split("?")[0],
+            )
             return
         items = root.findall(".//NewsItem")
         self.count("list_pages")
@@ -90,7 +139,7 @@ class ApiSpider(SourceSpider):
             item = self.readable(partial(self.news_item, node), response.url)
             if item is not None and self.followable(item.url, "press release"):
                 item.attachments = await self.download_attachments(
-                    self.attachment_links(node), item.url
+                    self.attachment_links(node, item.url), item.url
                 )
                 yield self.finish_item(item, response)
         total = int(root.findtext(".//totalCount") or 0)
@@ -120,7 +169,9 @@ class ApiSpider(SourceSpider):
             fetch_reason="api",
         )
 
-    def attachment_links(self, node: Any) -> list[tuple[str, str]]:
-        names = [name for name in field(node, "FileName").split("|") if name.strip()]
-        urls = [url for url in field(node, "FileUrl").split("|") if url.strip()]
-        return list(zip(names, urls, strict=False))
+    def attachment_links(self, node: Any, item_url: str) -> list[tuple[str, str]]:
+        try:
+            return attachment_pairs(node)
+        except ValueError as exc:
+            self.record_error("attachment", f"{self.source.id}: attachments: {exc}", item_url)
+            return []
