@@ -62,17 +62,36 @@ def parse_feed_command(cli_ctx: CliContext, location: str) -> None:
 @click.argument("source_id")
 @click.argument("location")
 @pass_cli
-def parse_page_command(cli_ctx: CliContext, source_id: str, location: str) -> None:
-    """Print what SOURCE's spider would extract from a page (a file or a URL), as JSON."""
-    from zonewatch.config.sources import load_sources
+def parse_page_command(cli_ctx: CliContext, source_id: str, location: str) -> int:
+    """Print what SOURCE's spider would extract from a page (a file or a URL), as JSON.
+
+    Exits 3 when the page does not fit the source's configuration (its errors are listed
+    in the JSON and on stderr): the spider would store nothing from it.
+    """
+    from zonewatch.crawlers.boardpage import site_names_for
     from zonewatch.crawlers.inspect import parse_page, read_input
 
-    sources = load_sources(cli_ctx.settings.sources_file).by_id()
-    spec: SourceSpec | None = sources.get(source_id)
+    spec = find_source(cli_ctx, source_id)
+    body, content_type, url = read_input(location, cli_ctx.settings)
+    names = site_names_for(spec, cli_ctx.settings.zones_file)
+    result = parse_page(spec, body, content_type, url, names)
+    print_json(result)
+    for error in result["errors"]:
+        click.echo(f"error: {error}", err=True)
+    return PAGE_DOES_NOT_FIT if result["errors"] else 0
+
+
+PAGE_DOES_NOT_FIT = 3
+"""Exit status of parse-page and sources check for a page the configuration does not fit."""
+
+
+def find_source(cli_ctx: CliContext, source_id: str) -> SourceSpec:
+    from zonewatch.config.sources import load_sources
+
+    spec = load_sources(cli_ctx.settings.sources_file).by_id().get(source_id)
     if spec is None:
         raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
-    body, content_type, url = read_input(location, cli_ctx.settings)
-    print_json(parse_page(spec, body, content_type, url))
+    return spec
 
 
 @click.command()

@@ -14,7 +14,7 @@ from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import LxmlHTMLTranslator
 from parsel import Selector
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class _Strict(BaseModel):
@@ -72,19 +72,36 @@ def meta_selector(meta_property: str) -> str:
     return f'meta[property="{meta_property}"]::attr(content)'
 
 
+_ID_SOURCE = re.compile(r"^(row|link)@[A-Za-z_:][-A-Za-z0-9_:.]*$")
+_TEMPLATE_GROUP = re.compile(r"\{(\d+)\}")
+
+
 class BoardParser(_Strict):
-    """A press-release board: list pages of rows, each leading to an article page."""
+    """A press-release board: list pages of rows, each leading to an article page.
+
+    Every value the spider extracts comes from a selector named here; the only fallbacks are
+    the ones a source names itself (``title_fallback``, ``body_fallback``), because a fallback
+    that fills a broken selector with the site's name or an empty body hides a broken source.
+    """
 
     list_url: str = Field(description="List page URL with {page}, e.g. '...?pageIndex={page}'.")
     first_page: int = 1
     max_pages: int = Field(default=3, ge=1, le=200)
-    rows: str = Field(description="One element per item on the list page.")
+    rows: str = Field(description="One element per item on the list page (scope it here).")
+    pinned: str | None = Field(
+        default=None,
+        description="A row is pinned (repeated on every page) when this matches it or inside it.",
+    )
     link: str | None = Field(
         default=None,
         description="Inside a row: the element whose href/onclick leads on (default: the row).",
     )
+    id_from: tuple[str, ...] = Field(
+        default=("link@href", "link@onclick"),
+        description="Where the id is read, in order: 'row@ATTR' or 'link@ATTR'.",
+    )
     id_pattern: str | None = Field(
-        default=None, description="Regex over href and onclick; group 1 is the site's id."
+        default=None, description="Regex over the id_from values; group 1 is the site's id."
     )
     id_param: str | None = Field(default=None, description="Query parameter holding the id.")
     article_url: str | None = Field(
@@ -98,14 +115,53 @@ class BoardParser(_Strict):
     list_date: str | None = None
     list_department: str | None = None
     list_summary: str | None = None
+    list_fields: str | None = Field(
+        default=None,
+        description="Inside a row: label elements whose next sibling element holds the value.",
+    )
+    list_date_label: str | None = None
+    list_department_label: str | None = None
     title: str | None = None
+    title_fallback: Literal["og:title", "list"] | None = Field(
+        default=None,
+        description="Where the title is read when the title selector finds none: the page's "
+        "og:title, or the title its list row showed.",
+    )
+    title_strip: str | None = Field(default=None, description="Regex removed from titles.")
+    site_names: tuple[str, ...] = Field(
+        default=(), description="Names of the site a title must never be (besides the owner's)."
+    )
     date: str | None = None
     date_meta: str | None = Field(default=None, description="<meta property> holding the date.")
     department: str | None = None
     subtitle: str | None = None
-    body: str | None = Field(default=None, description="Body container; default: main content.")
+    fields: str | None = Field(
+        default=None,
+        description="Article label elements whose next sibling element holds the value.",
+    )
+    date_label: str | None = None
+    department_label: str | None = None
+    subtitle_label: str | None = None
+    body: str | None = Field(default=None, description="Body container.")
+    body_escaped: bool = Field(
+        default=False,
+        description="The body element (a textarea) holds HTML-escaped HTML: unescape, then read.",
+    )
+    body_required: bool = Field(
+        default=True,
+        description="A missing or empty body is an error; false for sources whose text is "
+        "often only in attachments (then a missing body is a warning).",
+    )
+    body_fallback: Literal["main_text"] | None = Field(
+        default=None, description="Read the page's main text when the body selector finds none."
+    )
     attachments: str | None = None
-    attachment_url_pattern: str | None = None
+    attachment_url_pattern: str | None = Field(
+        default=None,
+        description="Regex over the link's href and onclick; group 1 is the URL unless "
+        "attachment_url_template builds it from the groups ({1}, {2}, ...).",
+    )
+    attachment_url_template: str | None = None
     attachment_skip: str = Field(default="미리보기|바로보기|viewer|preview")
     attachment_name: str | None = Field(
         default=None, description="Inside an attachment element: where its name is."
@@ -113,19 +169,28 @@ class BoardParser(_Strict):
     attachment_link: str | None = Field(
         default=None, description="Inside an attachment element: the download link."
     )
+    attachments_fetch: bool = Field(
+        default=True, description="False: record name and link only, never download."
+    )
+    attachments_unavailable: str | None = Field(
+        default=None, description="Why attachments are not fetched (required with fetch off)."
+    )
     hwp_html: bool = Field(default=False, description="Bodies are HWP exports: repair them.")
 
     @field_validator(
         "rows",
+        "pinned",
         "link",
         "list_title",
         "list_date",
         "list_department",
         "list_summary",
+        "list_fields",
         "title",
         "date",
         "department",
         "subtitle",
+        "fields",
         "attachments",
         "attachment_name",
         "attachment_link",
@@ -151,17 +216,61 @@ class BoardParser(_Strict):
     def _regexes(cls, value: str | None) -> str | None:
         return _check_regex(value)
 
-    @field_validator("attachment_skip")
+    @field_validator("attachment_skip", "title_strip")
     @classmethod
-    def _skip_regex(cls, value: str) -> str:
-        _check_regex(value, groups=0, flags=re.IGNORECASE)
+    def _plain_regex(cls, value: str | None) -> str | None:
+        return _check_regex(value, groups=0, flags=re.IGNORECASE)
+
+    @field_validator("id_from")
+    @classmethod
+    def _id_sources(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not value:
+            raise ValueError("name at least one place, e.g. 'link@href'")
+        for entry in value:
+            if not _ID_SOURCE.match(entry):
+                raise ValueError(f"not 'row@ATTRIBUTE' or 'link@ATTRIBUTE': {entry!r}")
         return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> BoardParser:
+        """Settings that only work together are checked together, at load."""
+        if self.title is None and self.title_fallback is None:
+            raise ValueError("give 'title' (a selector) or 'title_fallback'")
+        if self.body is None and self.body_fallback is None and self.body_required:
+            raise ValueError("give 'body' (a selector), 'body_fallback' or 'body_required: false'")
+        if self.body_escaped and self.body is None:
+            raise ValueError("'body_escaped' needs 'body'")
+        for label in ("date_label", "department_label", "subtitle_label"):
+            if getattr(self, label) is not None and self.fields is None:
+                raise ValueError(f"'{label}' needs 'fields' (the label elements)")
+        for label in ("list_date_label", "list_department_label"):
+            if getattr(self, label) is not None and self.list_fields is None:
+                raise ValueError(f"'{label}' needs 'list_fields' (the label elements)")
+        if not self.attachments_fetch and not self.attachments_unavailable:
+            raise ValueError("'attachments_fetch: false' needs 'attachments_unavailable' (why)")
+        self._check_template()
+        return self
+
+    def _check_template(self) -> None:
+        if self.attachment_url_template is None:
+            return
+        if self.attachment_url_pattern is None:
+            raise ValueError("'attachment_url_template' needs 'attachment_url_pattern'")
+        groups = re.compile(self.attachment_url_pattern).groups
+        for number in _TEMPLATE_GROUP.findall(self.attachment_url_template):
+            if not 1 <= int(number) <= groups:
+                raise ValueError(
+                    f"attachment_url_template: {{{number}}} is not a group of the pattern"
+                )
 
 
 class FeedParser(_Strict):
     """An RSS/Atom feed; article pages are fetched only when ``body`` is set."""
 
     body: str | None = Field(default=None, description="Body container on the linked page.")
+    body_escaped: bool = Field(
+        default=False, description="The body element holds HTML-escaped HTML (see BoardParser)."
+    )
     id_param: str | None = Field(default=None, description="Query parameter of the link as id.")
     strip_title_prefix: str | None = Field(
         default=r"^\[[^\]]{1,20}\]\s*", description="Regex removed from titles ('[부처] ')."

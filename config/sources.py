@@ -122,6 +122,11 @@ class SourceSpec(_Strict):
         description="Selectors and options for the generic spider of this kind.",
     )
     notes: str | None = None
+    verified: bool = Field(
+        default=False,
+        description="Whether the parser was checked against the real pages; failures of an "
+        "unverified source are expected and said to be so.",
+    )
 
     @field_validator("parser")
     @classmethod
@@ -135,7 +140,8 @@ class SourceSpec(_Strict):
             first = exc.errors()[0]
             where = ".".join(str(part) for part in first["loc"])
             message = "unknown field" if first["type"] == "extra_forbidden" else first["msg"]
-            raise ValueError(f"{where}: {message.removeprefix('Value error, ')}") from exc
+            message = message.removeprefix("Value error, ")
+            raise ValueError(f"{where}: {message}" if where else message) from exc
         if kind == SourceKind.BOARD and isinstance(info.data.get("url"), str):
             _check_board_urls(info.data["url"], BoardParser.model_validate(value))
         return value

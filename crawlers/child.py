@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from zonewatch.app import App, configure
 from zonewatch.config.sources import SourceKind, SourceSpec
+from zonewatch.crawlers.boardpage import site_names_for
 from zonewatch.crawlers.clock import crawl_time
 from zonewatch.crawlers.lifeline import EXIT_SKIPPED, Heartbeat
 from zonewatch.crawlers.recheck import KnownItem
@@ -107,6 +108,7 @@ def _crawl(app: App, run_id: int) -> int:
         "data_dir": app.settings.data_dir,
         "now": crawl_time(app.settings),
         "state": previous_state(app, spec.id, run_id),
+        "site_names": site_names_for(spec, app.settings.zones_file),
     }
     if spec.kind is SourceKind.API:
         key = getattr(app.settings, spec.api_parser().key_setting, None)

@@ -47,7 +47,7 @@ def run_status(run: CrawlRun) -> str:
     kinds = {error.get("kind") for error in run.errors}
     if "abandoned" in kinds:
         return "failed"  # nobody knows what the lost process did not get to
-    if run.error_count == 0 or kinds <= {"feed_warning", "attachment"}:
+    if run.error_count == 0 or kinds <= {"feed_warning", "attachment", "notice"}:
         return "ok"
     found_something = run.items_found > 0 or run.items_new or run.items_unchanged
     return "partial" if found_something else "failed"

@@ -6,16 +6,25 @@ Backs ``zonewatch parse-feed`` and ``zonewatch parse-page``: bad input raises
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from parsel import Selector
 
 from zonewatch.config.parsers import FeedParser
 from zonewatch.config.settings import Settings
 from zonewatch.config.sources import SourceKind, SourceSpec
+from zonewatch.crawlers.boardpage import (
+    ArticlePage,
+    ListRow,
+    Problem,
+    read_article,
+    read_list,
+)
 from zonewatch.crawlers.extract import (
     EXTRACTOR_VERSION,
+    Decoded,
     decode_html,
     detect_language,
     normalize_text,
@@ -24,7 +33,6 @@ from zonewatch.crawlers.handler import replay_url_for
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.crawlers.pinned import FetchError, fetch_checked
 from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
-from zonewatch.crawlers.spiders.board import attachment_links, read_article
 from zonewatch.crawlers.spiders.feed import entry_to_item, parse_feed_bytes
 from zonewatch.errors import InputError
 
@@ -116,9 +124,86 @@ def parse_feed(body: bytes, content_type: str | None, url: str) -> dict[str, Any
     }
 
 
+PageKind = Literal["list", "article"]
+
+
 def parse_page(
-    source: SourceSpec, body: bytes, content_type: str | None, url: str
+    source: SourceSpec,
+    body: bytes,
+    content_type: str | None,
+    url: str,
+    site_names: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
+    """What the spider would extract from the page, plus the page's ``errors`` (a page with
+    errors is one the spider stores nothing from)."""
+    decoded, page = _html_page(source, body, content_type, url)
+    base, where = _base_url(source, url), url
+    if _detect_kind(source, page, None) == "list":
+        listing = read_list(source, page, base, where)
+        return {
+            "kind": "list",
+            "encoding": decoded.encoding,
+            "rows": len(listing.rows),
+            "items": [_row_json(row) for row in listing.rows],
+            "errors": _messages(listing.problems, fatal=True),
+        }
+    article = read_article(source, page, decoded.text, base, site_names, where=where)
+    result = _finished(_article_item(article, url))
+    result.update(
+        kind="article",
+        encoding=decoded.encoding,
+        encoding_confident=decoded.confident,
+        attachments=[{"name": link.name, "url": link.url} for link in article.attachments],
+        errors=_messages(article.problems, fatal=True),
+    )
+    return result
+
+
+def check_page(
+    source: SourceSpec,
+    body: bytes,
+    content_type: str | None,
+    location: str,
+    url: str,
+    site_names: frozenset[str] = frozenset(),
+    kind: PageKind | None = None,
+) -> dict[str, Any]:
+    """How one page fits the source's configuration: every configured selector with its
+    match count, the values read, and the errors that would make the crawl store nothing."""
+    decoded, page = _html_page(source, body, content_type, url)
+    kind = _detect_kind(source, page, kind)
+    base = _base_url(source, url)
+    result: dict[str, Any] = {"location": location, "kind": kind}
+    if kind == "list":
+        listing = read_list(source, page, base, location)
+        problems, probes = listing.problems, listing.probes
+        result["rows"] = [_row_json(row) for row in listing.rows]
+    else:
+        article = read_article(source, page, decoded.text, base, site_names, where=location)
+        problems, probes = article.problems, article.probes
+        result["item"] = {
+            "title": article.title,
+            "published_at": _iso(article.published_at),
+            "department": article.department,
+            "subtitle": article.subtitle,
+            "text": article.text,
+            "attachments": [{"name": link.name, "url": link.url} for link in article.attachments],
+        }
+    result.update(
+        ok=not any(problem.fatal for problem in problems),
+        errors=_messages(problems, fatal=True),
+        warnings=_messages(problems, fatal=False),
+        selectors=[
+            {"setting": probe.setting, "selector": probe.selector, "matches": probe.matches}
+            for probe in probes
+        ],
+    )
+    return result
+
+
+def _html_page(
+    source: SourceSpec, body: bytes, content_type: str | None, url: str
+) -> tuple[Decoded, Selector]:
     if source.kind is not SourceKind.BOARD:
         raise InputError(
             f"source {source.id!r} is a {source.kind.value}, not a board: use parse-feed"
@@ -129,43 +214,54 @@ def parse_page(
     if content_type and "charset=" in content_type:
         charset = content_type.split("charset=", 1)[1].split(";")[0].strip()
     decoded = decode_html(body, charset)
-    page = Selector(text=decoded.text, base_url=url)
-    parser = source.board_parser()
-    rows = page.css(parser.rows)
-    if rows:
-        return {
-            "kind": "list",
-            "encoding": decoded.encoding,
-            "rows": len(rows),
-            "items": [_row(row, parser) for row in rows],
-        }
-    item = read_article(parser, page, decoded.text, url)
-    if not item.title and not item.text:
-        raise InputError(
-            "nothing extracted: neither list rows nor an article title or body matched"
-        )
-    result = _finished(item)
-    result.update(
-        kind="article",
-        encoding=decoded.encoding,
-        encoding_confident=decoded.confident,
-        attachments=[
-            {"name": name, "url": link} for name, link in attachment_links(parser, page, url)
-        ],
-    )
-    return result
+    return decoded, Selector(text=decoded.text, base_url=url)
 
 
-def _row(row: Selector, parser: Any) -> dict[str, Any]:
-    from zonewatch.crawlers.spiders.board import text_of
+def _base_url(source: SourceSpec, url: str) -> str:
+    """Links on a saved page resolve against the site (as they would when crawled), not
+    against the file's own location."""
+    return source.url if url.startswith("file:") else url
 
-    link = row.css(parser.link) if parser.link else row
+
+def _detect_kind(source: SourceSpec, page: Selector, kind: PageKind | None) -> PageKind:
+    """A page whose rows selector matches is a list page; any other is taken for an article."""
+    if kind is not None:
+        return kind
+    return "list" if page.css(source.board_parser().rows) else "article"
+
+
+def _messages(problems: list[Problem], *, fatal: bool) -> list[str]:
+    return [problem.message for problem in problems if problem.fatal is fatal]
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _row_json(row: ListRow) -> dict[str, Any]:
     return {
-        "title": text_of(row.css(parser.list_title)) if parser.list_title else text_of(link),
-        "date": text_of(row.css(parser.list_date)) if parser.list_date else None,
-        "href": link.attrib.get("href") if link else None,
-        "onclick": link.attrib.get("onclick") if link else None,
+        "id": row.external_id,
+        "url": row.url,
+        "title": row.title,
+        "published_at": _iso(row.published_at),
+        "date": row.date,
+        "department": row.department,
+        "pinned": row.pinned,
     }
+
+
+def _article_item(article: ArticlePage, url: str) -> FetchedItem:
+    return FetchedItem(
+        source_id="",
+        external_id="",
+        url=url,
+        outcome="fetched",
+        title=article.title,
+        subtitle=article.subtitle,
+        text=article.text,
+        published_at=article.published_at,
+        department=article.department,
+    )
 
 
 def _finished(item: FetchedItem) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from zonewatch.config.sources import SourceSpec
+from zonewatch.crawlers.boardpage import split_size_hint
 from zonewatch.crawlers.extract import (
     EXTRACTOR_VERSION,
     decode_html,
@@ -31,17 +32,6 @@ from zonewatch.errors import InputError
 
 ERRORS_STAT = "zonewatch/errors"
 BLOCKED_LINKS_STAT = "blocked_links"
-_SIZE_HINT = re.compile(r"\s*[\[(]\s*([\d.,]+)\s*(bytes|[KMG]B?)\s*[\])]\s*$", re.IGNORECASE)
-_UNITS = {
-    "bytes": 1,
-    "b": 1,
-    "k": 1024,
-    "kb": 1024,
-    "m": 1024**2,
-    "mb": 1024**2,
-    "g": 1024**3,
-    "gb": 1024**3,
-}
 HANDLED_STATUSES = [304, 404, 410]
 ATTACHMENT_RETRIES = 2
 T = TypeVar("T")
@@ -59,15 +49,6 @@ def charset_of(response: Response) -> str | None:
     return match.group(1) if match else None
 
 
-def split_size_hint(name: str) -> tuple[str, int | None]:
-    """'보도자료.pdf [47.9 KB]' -> ('보도자료.pdf', 49049)."""
-    match = _SIZE_HINT.search(name)
-    if not match:
-        return name.strip(), None
-    number = float(match.group(1).replace(",", ""))
-    return name[: match.start()].strip(), int(number * _UNITS[match.group(2).lower()])
-
-
 class SourceSpider(scrapy.Spider):
     """Base spider: one instance crawls one source for one crawl run."""
 
@@ -80,6 +61,7 @@ class SourceSpider(scrapy.Spider):
         data_dir: Path,
         now: dt.datetime,
         state: dict[str, Any] | None = None,
+        site_names: frozenset[str] = frozenset(),
         **kwargs: Any,
     ) -> None:
         super().__init__(name=f"zonewatch-{source.id}", **kwargs)
@@ -89,6 +71,8 @@ class SourceSpider(scrapy.Spider):
         self.now = now
         self.state_in = state or {}
         self.seen: set[str] = set()
+        self.site_names = site_names
+        """The owner's names: an article title equal to one is the site's name, an error."""
 
     # -- errors and stats -------------------------------------------------------------------
 

@@ -14,7 +14,8 @@ import feedparser
 from scrapy.http import Request, Response
 
 from zonewatch.config.parsers import FeedParser
-from zonewatch.crawlers.extract import decode_text, extract_body, html_to_text, parse_published
+from zonewatch.crawlers.boardpage import body_text
+from zonewatch.crawlers.extract import decode_text, html_to_text, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider, header
 
@@ -146,12 +147,24 @@ class FeedSpider(SourceSpider):
         if status_item is not None:
             yield status_item
             return
-        html, encoding, _ = self.decode(response)
-        body = self.readable(
-            lambda: extract_body(html, selector=self.parser.body, base_url=response.url),
+        html, encoding, page = self.decode(response)
+        body_css = self.parser.body or ""
+        read = self.readable(
+            lambda: (
+                body_text(page, html, body_css, escaped=self.parser.body_escaped, url=response.url),
+            ),
             response.url,
         )
+        if read is None:
+            return  # recorded by readable()
+        body = read[0]
         if body is None:
+            # The feed's own summary would hide a selector that no longer matches.
+            self.record_error(
+                "selector",
+                f"{self.source.id}: body selector {body_css!r} matched nothing on {response.url}",
+                response.url,
+            )
             return
         item.text = body or item.text
         item.raw = self.keep_raw(response, encoding)

@@ -24,6 +24,8 @@ sources:
       rows: "#real_contents table tbody tr"
       link: td.subject a
       id_param: pst_sn
+      title: h3.title
+      body: div.view-content
 """
 
 
@@ -113,8 +115,8 @@ sources:
     [
         (('rows: "#real_contents table tbody tr"', "rows: 'table tr['"), "rows", "Expected"),
         (("link: td.subject a", "link: 'td.subject a:shiny'"), "link", "pseudo-class :shiny"),
-        (("link: td.subject a", "link: td a\n      title: 'h3::colour'"), "title", "::colour"),
-        (("link: td.subject a", "link: td a\n      body: 'div::text'"), "body", "Pseudo-elements"),
+        (("title: h3.title", "title: 'h3::colour'"), "title", "::colour"),
+        (("body: div.view-content", "body: 'div::text'"), "body", "Pseudo-elements"),
         (("link: td.subject a", "link: td a\n      attachments: ''"), "attachments", "Expected"),
         (("link: td.subject a", "link: td a\n      date_meta: 'a\"b'"), "date_meta", "Expected"),
         (("id_param: pst_sn", "id_pattern: 'id=(\\d+'"), "id_pattern", "missing )"),
@@ -157,8 +159,8 @@ def test_a_feed_parser_checks_its_selector_and_regex(
 
 def test_selectors_the_spiders_use_are_accepted(tmp_path: Path) -> None:
     text = VALID.replace(
-        "link: td.subject a",
-        "link: td.subject a\n      title: 'h3.title::text'\n      date: 'td:nth-child(3)'\n"
+        "title: h3.title",
+        "title: 'h3.title::text'\n      date: 'td:nth-child(3)'\n"
         "      attachments: 'ul.files li:has(a)'\n      date_meta: article:published_time",
     )
     assert load_sources(write(tmp_path, text), known_entities={"ifez"}).sources

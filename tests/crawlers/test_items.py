@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from zonewatch.crawlers.boardpage import split_size_hint
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, RawSnapshot
-from zonewatch.crawlers.spiders.base import split_size_hint
 
 
 def test_payload_round_trip() -> None:
