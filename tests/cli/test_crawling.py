@@ -90,7 +90,6 @@ def test_parse_page_reads_a_list(tmp_path: Path, replay_server: ReplayServer) ->
     [
         (["ifez-press"], b"", "empty input"),
         (["ifez-press"], b"%PDF-1.7\x00\x00binary", "binary data"),
-        (["ifez-press"], b"<html><body><div>unrelated <b>broken", "nothing extracted"),
         (["atlantis"], b"<html></html>", "unknown source 'atlantis'"),
         (["mss-rss"], b"<html></html>", "not a board"),
     ],
