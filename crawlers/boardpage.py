@@ -161,9 +161,7 @@ def site_names_for(source: SourceSpec, zones_file: Path | None) -> frozenset[str
 # -- list pages ----------------------------------------------------------------------------
 
 
-def read_list(
-    source: SourceSpec, page: Selector, url: str, where: str | None = None
-) -> ListPage:
+def read_list(source: SourceSpec, page: Selector, url: str, where: str | None = None) -> ListPage:
     """The rows of a list page, each with its id and article URL, as configured.
 
     ``url`` resolves relative links; ``where`` names the page in messages (default: url).
