@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from zonewatch.config.sources import load_sources, parse_duration
+from zonewatch.config.loading import read_yaml
+from zonewatch.config.sources import default_sources_path, load_sources, parse_duration
 from zonewatch.config.zones import load_zone_model
 from zonewatch.errors import ConfigError
 
@@ -164,3 +165,38 @@ def test_selectors_the_spiders_use_are_accepted(tmp_path: Path) -> None:
         "      attachments: 'ul.files li:has(a)'\n      date_meta: article:published_time",
     )
     assert load_sources(write(tmp_path, text), known_entities={"ifez"}).sources
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("date_label: 등록일", "'date_label' needs 'fields'"),
+        ("list_date_label: 제공일자", "'list_date_label' needs 'list_fields'"),
+        ("attachments_fetch: false", "needs 'attachments_unavailable'"),
+        ("attachment_url_template: /f?{1}", "needs 'attachment_url_pattern'"),
+        (
+            "attachment_url_pattern: \"f\\\\('([^']*)'\"\n"
+            "      attachment_url_template: /f?a={1}&b={2}",
+            "\\{2\\} is not a group",
+        ),
+        ("id_from: [row]", "not 'row@ATTRIBUTE'"),
+        ("body_escaped: true\n      body_fallback: main_text", "'body_escaped' needs 'body'"),
+        ("title_fallback: site", "title_fallback"),
+    ],
+)
+def test_settings_that_only_work_together(tmp_path: Path, extra: str, expected: str) -> None:
+    text = VALID.replace("      body: div.view-content\n", "") if "body_escaped" in extra else VALID
+    text = text.replace("      title: h3.title\n", f"      title: h3.title\n      {extra}\n")
+    with pytest.raises(ConfigError, match=expected):
+        load_sources(write(tmp_path, text), known_entities={"ifez"})
+
+
+def test_every_board_says_whether_its_markup_is_verified() -> None:
+    raw = read_yaml(default_sources_path())
+    assert all("verified" in entry for entry in raw["sources"])
+    sources = load_sources().by_id()
+    assert sources["motir-press"].verified
+    assert not sources["dgfez-press"].verified
+    assert sources["kicox-news"].board_parser().list_url.startswith("/boardList/1103")
+    assert "bpage={page}" in sources["daegu-press"].board_parser().list_url
+    assert sources["daegu-press"].url.startswith("https://")
