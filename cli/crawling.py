@@ -71,7 +71,10 @@ def parse_page_command(cli_ctx: CliContext, source_id: str, location: str) -> No
     spec: SourceSpec | None = sources.get(source_id)
     if spec is None:
         raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
-    body, content_type, url = read_input(location, cli_ctx.settings)
+    # The page is fetched as the source's crawls fetch it: some sites answer only one client.
+    settings = cli_ctx.settings
+    settings = settings.model_copy(update={"user_agent": settings.user_agent_for(spec)})
+    body, content_type, url = read_input(location, settings)
     print_json(parse_page(spec, body, content_type, url))
 
 

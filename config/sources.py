@@ -26,6 +26,7 @@ from pydantic import (
 from zonewatch.config.cron import next_cron_time
 from zonewatch.config.loading import parse_entries, read_yaml
 from zonewatch.config.parsers import PARSERS, ApiParser, BoardParser, FeedParser
+from zonewatch.config.settings import check_user_agent
 from zonewatch.errors import ConfigError
 
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -116,12 +117,21 @@ class SourceSpec(_Strict):
     )
     schedule: Schedule = Schedule(every="6h")
     politeness: Politeness = Politeness()
+    user_agent: str | None = Field(
+        default=None,
+        description="User-Agent for this source only; default: ZONEWATCH_USER_AGENT.",
+    )
     enabled: bool = True
     parser: dict[str, Any] = Field(
         default_factory=dict,
         description="Selectors and options for the generic spider of this kind.",
     )
     notes: str | None = None
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, value: str | None) -> str | None:
+        return check_user_agent(value) if value is not None else None
 
     @field_validator("parser")
     @classmethod

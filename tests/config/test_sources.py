@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from zonewatch.config.settings import Settings
 from zonewatch.config.sources import load_sources, parse_duration
 from zonewatch.config.zones import load_zone_model
 from zonewatch.errors import ConfigError
@@ -72,6 +73,11 @@ def test_schedule_helpers(tmp_path: Path) -> None:
             "field 'parser': article_url: must be an http\\(s\\) URL",
         ),
         (("url: https://www.ifez.go.kr", "url: file://www.ifez.go.kr"), "field 'url'"),
+        (("language: ko", "language: ko\n    user_agent: ''"), "field 'user_agent': must not be"),
+        (
+            ("language: ko", 'language: ko\n    user_agent: "bot\\r\\nX-Evil: 1"'),
+            "field 'user_agent': must be printable ASCII",
+        ),
     ],
 )
 def test_mistakes_are_named(tmp_path: Path, edit: tuple[str, str], expected: str) -> None:
@@ -162,3 +168,13 @@ def test_selectors_the_spiders_use_are_accepted(tmp_path: Path) -> None:
         "      attachments: 'ul.files li:has(a)'\n      date_meta: article:published_time",
     )
     assert load_sources(write(tmp_path, text), known_entities={"ifez"}).sources
+
+
+def test_a_source_may_set_its_own_user_agent(tmp_path: Path) -> None:
+    text = VALID.replace("language: ko", 'language: ko\n    user_agent: "Mozilla/5.0 (own)"')
+    [source] = load_sources(write(tmp_path, text), known_entities={"ifez"}).sources
+    assert source.user_agent == "Mozilla/5.0 (own)"
+    settings = Settings(user_agent="Mozilla/5.0 (deployment)")
+    assert settings.user_agent_for(source) == "Mozilla/5.0 (own)"
+    [plain] = load_sources(write(tmp_path, VALID), known_entities={"ifez"}).sources
+    assert settings.user_agent_for(plain) == settings.user_agent_for(None) == settings.user_agent
