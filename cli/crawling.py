@@ -27,7 +27,7 @@ def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None, queue: bo
     from zonewatch.crawlers.service import crawl_now
 
     if replay_url:
-        cli_ctx.override(replay_url=replay_url, allowed_private_hosts=_replay_host(replay_url))
+        cli_ctx.override(replay_url=replay_url, allowed_private_hosts=replay_host(replay_url))
     if queue:
         run_id = create_run(cli_ctx.app, source_id, trigger="manual")
         cli_ctx.app.celery.send_task("zonewatch.crawl_source", args=[run_id])
@@ -41,7 +41,8 @@ def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None, queue: bo
     print_json(record)
 
 
-def _replay_host(replay_url: str) -> str:
+def replay_host(replay_url: str) -> str:
+    """The replay server's host, which crawls and captures must be allowed to reach."""
     from urllib.parse import urlsplit
 
     return urlsplit(replay_url).hostname or "127.0.0.1"
