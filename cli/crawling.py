@@ -27,7 +27,7 @@ def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None, queue: bo
     from zonewatch.crawlers.service import crawl_now
 
     if replay_url:
-        cli_ctx.override(replay_url=replay_url, allowed_private_hosts=_replay_host(replay_url))
+        cli_ctx.override(replay_url=replay_url, allowed_private_hosts=replay_host(replay_url))
     if queue:
         run_id = create_run(cli_ctx.app, source_id, trigger="manual")
         cli_ctx.app.celery.send_task("zonewatch.crawl_source", args=[run_id])
@@ -41,7 +41,8 @@ def crawl(cli_ctx: CliContext, source_id: str, replay_url: str | None, queue: bo
     print_json(record)
 
 
-def _replay_host(replay_url: str) -> str:
+def replay_host(replay_url: str) -> str:
+    """The replay server's host, which crawls and captures must be allowed to reach."""
     from urllib.parse import urlsplit
 
     return urlsplit(replay_url).hostname or "127.0.0.1"
@@ -72,7 +73,10 @@ def parse_page_command(cli_ctx: CliContext, source_id: str, location: str) -> in
     from zonewatch.crawlers.inspect import parse_page, read_input
 
     spec = find_source(cli_ctx, source_id)
-    body, content_type, url = read_input(location, cli_ctx.settings)
+    # The page is fetched as the source's crawls fetch it: some sites answer only one client.
+    settings = cli_ctx.settings
+    settings = settings.model_copy(update={"user_agent": settings.user_agent_for(spec)})
+    body, content_type, url = read_input(location, settings)
     names = site_names_for(spec, cli_ctx.settings.zones_file)
     result = parse_page(spec, body, content_type, url, names)
     print_json(result)

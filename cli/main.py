@@ -10,6 +10,7 @@ import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from zonewatch import __version__
+from zonewatch.cli.capture import capture
 from zonewatch.cli.changes import changes, timeline_command
 from zonewatch.cli.classify import eval_command, reclassify
 from zonewatch.cli.context import CliContext
@@ -60,6 +61,7 @@ cli.add_command(crawl)
 cli.add_command(parse_feed_command)
 cli.add_command(parse_page_command)
 cli.add_command(replay)
+cli.add_command(capture)
 cli.add_command(beat)
 cli.add_command(eval_command)
 cli.add_command(reclassify)

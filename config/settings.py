@@ -8,20 +8,30 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from zonewatch import __version__
 from zonewatch.errors import ConfigError
+
+if TYPE_CHECKING:
+    from zonewatch.config.sources import SourceSpec
 
 DEFAULT_DATA_DIR = Path("data")
 SUPPORTED_DATABASES = ("sqlite", "postgresql")
 SUPPORTED_BROKERS = ("sqla+sqlite", "sqla+postgresql", "redis", "rediss", "memory", "filesystem")
 MIN_SECRET_KEY_LENGTH = 32
 MIN_SECRET_KEY_DISTINCT = 10
+PROJECT_URL = "https://github.com/zonewatch/zonewatch"
+# KICOX answers HTTP 400 and korea.kr's firewall resets the connection unless the client looks
+# like a browser; the "compatible" form is what working 2026 clients send, and it still names
+# zonewatch and where to read about it.
+DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; zonewatch/{__version__}; +{PROJECT_URL})"
+MAX_USER_AGENT_LENGTH = 512
 MAKE_SECRET_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 # Values published in this repository's history or typical of copy-pasted examples: anyone can
 # sign unsubscribe tokens with them, so they are refused whatever their length.
@@ -96,7 +106,9 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(default="Asia/Seoul")
     user_agent: str = Field(
-        default="zonewatch/0.1 (+https://github.com/zonewatch/zonewatch; policy change tracker)"
+        default=DEFAULT_USER_AGENT,
+        description="User-Agent of every request (crawls, attachments, robots.txt, the API, "
+        "parse-page/parse-feed, capture); a source's `user_agent` overrides it.",
     )
     korea_api_key: str | None = Field(
         default=None, description="Personal key for the korea.kr open press-release API."
@@ -151,6 +163,11 @@ class Settings(BaseSettings):
             elif not host or any(ch in host for ch in " :@"):
                 raise ValueError(f"not a host name or IP network: {host!r}")
         return value
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, value: str) -> str:
+        return check_user_agent(value)
 
     @field_validator("secret_key")
     @classmethod
@@ -221,6 +238,13 @@ class Settings(BaseSettings):
             )
         return self.secret_key.get_secret_value()
 
+    def user_agent_for(self, source: SourceSpec | None) -> str:
+        """The User-Agent for requests to ``source``: its own when it sets one (a site that
+        only answers a particular client), else the deployment's."""
+        if source is not None and source.user_agent:
+            return source.user_agent
+        return self.user_agent
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -236,6 +260,20 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.effective_database_url.startswith("sqlite")
+
+
+def check_user_agent(value: str) -> str:
+    """A User-Agent goes into a request header as it is: a CR or LF would let it add headers
+    of its own, other control or non-ASCII characters make HTTP libraries fail or send
+    mojibake, and an empty one is what some firewalls reset."""
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > MAX_USER_AGENT_LENGTH:
+        raise ValueError(f"longer than {MAX_USER_AGENT_LENGTH} characters")
+    if any(not " " <= char <= "~" for char in value):
+        raise ValueError("must be printable ASCII on one line (no CR/LF or control characters)")
+    return value
 
 
 def weak_secret_key_reason(key: str) -> str | None:

@@ -26,6 +26,7 @@ from pydantic import (
 from zonewatch.config.cron import next_cron_time
 from zonewatch.config.loading import parse_entries, read_yaml
 from zonewatch.config.parsers import PARSERS, ApiParser, BoardParser, FeedParser
+from zonewatch.config.settings import check_user_agent
 from zonewatch.errors import ConfigError
 
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -116,6 +117,10 @@ class SourceSpec(_Strict):
     )
     schedule: Schedule = Schedule(every="6h")
     politeness: Politeness = Politeness()
+    user_agent: str | None = Field(
+        default=None,
+        description="User-Agent for this source only; default: ZONEWATCH_USER_AGENT.",
+    )
     enabled: bool = True
     parser: dict[str, Any] = Field(
         default_factory=dict,
@@ -127,6 +132,11 @@ class SourceSpec(_Strict):
         description="Whether the parser was checked against the real pages; failures of an "
         "unverified source are expected and said to be so.",
     )
+
+    @field_validator("user_agent")
+    @classmethod
+    def _check_user_agent(cls, value: str | None) -> str | None:
+        return check_user_agent(value) if value is not None else None
 
     @field_validator("parser")
     @classmethod

@@ -23,7 +23,14 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 
 class FetchError(Exception):
-    """The URL could not be fetched (network, HTTP status or too many redirects)."""
+    """The URL could not be fetched (network, HTTP status or too many redirects).
+
+    ``status`` is the HTTP status when the site answered one, so that a caller can tell a
+    refusal (4xx) from a failure worth retrying (5xx, 429, a reset)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True)
@@ -31,6 +38,8 @@ class Fetched:
     body: bytes
     content_type: str | None
     url: str
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def connect_pinned(addresses: list[IPAddress], port: int, timeout: float) -> socket.socket:
@@ -78,6 +87,7 @@ class _Answer:
     location: str | None
     content_type: str | None
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def _get_once(
@@ -92,7 +102,13 @@ def _get_once(
         response = connection.getresponse()
         location = response.getheader("Location")
         body = b"" if response.status in REDIRECT_STATUSES else response.read(limit + 1)
-        return _Answer(response.status, location, response.getheader("Content-Type"), body)
+        return _Answer(
+            response.status,
+            location,
+            response.getheader("Content-Type"),
+            body,
+            tuple(response.getheaders()),
+        )
     finally:
         connection.close()
 
@@ -123,6 +139,6 @@ def fetch_checked(
             current = urljoin(current, answer.location.strip())
             continue
         if answer.status >= 400:
-            raise FetchError(f"HTTP {answer.status}")
-        return Fetched(answer.body, answer.content_type, current)
+            raise FetchError(f"HTTP {answer.status}", answer.status)
+        return Fetched(answer.body, answer.content_type, current, answer.status, answer.headers)
     raise FetchError(f"more than {MAX_REDIRECTS} redirects")

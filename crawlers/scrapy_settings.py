@@ -26,7 +26,7 @@ def scrapy_settings(settings: Settings, source: SourceSpec, run_id: int) -> dict
     delay = politeness.delay_seconds * settings.crawl_delay_scale
     return {
         "BOT_NAME": "zonewatch",
-        "USER_AGENT": settings.user_agent,
+        "USER_AGENT": settings.user_agent_for(source),
         "ROBOTSTXT_OBEY": True,
         "CONCURRENT_REQUESTS": politeness.concurrency,
         "CONCURRENT_REQUESTS_PER_DOMAIN": politeness.concurrency,

@@ -55,6 +55,15 @@ CASES: list[tuple[Callable[[Path], list[str]], str]] = [
         lambda d: ["eval", "--gold", str(d / "gold.jsonl"), "--predictions", str(d / "no" / "p")],
         "No such file or directory",
     ),
+    (lambda d: ["capture", "nope", "--out", str(d / "cap")], "unknown source 'nope'"),
+    (
+        lambda d: ["capture", "ifez-press", "--out", str(d / "plain.csv" / "cap")],
+        "Not a directory",
+    ),
+    (
+        lambda d: ["capture", "ifez-press", "--out", str(d / "cap"), "--articles", "-1"],
+        "--articles must be from 0 to 100",
+    ),
 ]
 
 

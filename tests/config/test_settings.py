@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from tests.testkit.keys import PLACEHOLDER_KEY, TEST_SECRET_KEY
-from zonewatch.config.settings import load_settings
+from zonewatch import __version__
+from zonewatch.config.settings import PROJECT_URL, load_settings
 from zonewatch.errors import ConfigError
 
 
@@ -46,6 +47,11 @@ def test_environment_prefix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> 
         ("ZONEWATCH_WEB_TIMEOUT_SECONDS", "0", "ZONEWATCH_WEB_TIMEOUT_SECONDS"),
         ("ZONEWATCH_WEB_MAX_CONNECTIONS", "0", "ZONEWATCH_WEB_MAX_CONNECTIONS"),
         ("ZONEWATCH_UNSUBSCRIBE_MAX_AGE_DAYS", "0", "ZONEWATCH_UNSUBSCRIBE_MAX_AGE_DAYS"),
+        ("ZONEWATCH_USER_AGENT", "  ", "ZONEWATCH_USER_AGENT: must not be empty"),
+        ("ZONEWATCH_USER_AGENT", "bot\r\nX-Injected: 1", "ZONEWATCH_USER_AGENT: must be printable"),
+        ("ZONEWATCH_USER_AGENT", "bot\x07", "ZONEWATCH_USER_AGENT: must be printable"),
+        ("ZONEWATCH_USER_AGENT", "봇/1.0", "ZONEWATCH_USER_AGENT: must be printable"),
+        ("ZONEWATCH_USER_AGENT", "b" * 513, "ZONEWATCH_USER_AGENT: longer than 512"),
     ],
 )
 def test_invalid_setting_names_the_variable(
@@ -112,3 +118,14 @@ def test_child_processes_get_the_key_itself_not_asterisks(tmp_path: Path) -> Non
 
     env = settings_environment(load_settings(data_dir=tmp_path, secret_key=TEST_SECRET_KEY))
     assert env["ZONEWATCH_SECRET_KEY"] == TEST_SECRET_KEY
+
+
+def test_the_user_agent_is_browser_compatible_and_can_be_set(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """KICOX answers 400 and korea.kr resets the connection for a bare bot name."""
+    assert load_settings().user_agent == (
+        f"Mozilla/5.0 (compatible; zonewatch/{__version__}; +{PROJECT_URL})"
+    )
+    monkeypatch.setenv("ZONEWATCH_USER_AGENT", "  Mozilla/5.0 (compatible; ops/1; +https://x.kr) ")
+    assert load_settings().user_agent == "Mozilla/5.0 (compatible; ops/1; +https://x.kr)"

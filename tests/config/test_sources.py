@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from zonewatch.config.loading import read_yaml
+from zonewatch.config.settings import Settings
 from zonewatch.config.sources import default_sources_path, load_sources, parse_duration
 from zonewatch.config.zones import load_zone_model
 from zonewatch.errors import ConfigError
@@ -75,6 +76,11 @@ def test_schedule_helpers(tmp_path: Path) -> None:
             "field 'parser': article_url: must be an http\\(s\\) URL",
         ),
         (("url: https://www.ifez.go.kr", "url: file://www.ifez.go.kr"), "field 'url'"),
+        (("language: ko", "language: ko\n    user_agent: ''"), "field 'user_agent': must not be"),
+        (
+            ("language: ko", 'language: ko\n    user_agent: "bot\\r\\nX-Evil: 1"'),
+            "field 'user_agent': must be printable ASCII",
+        ),
     ],
 )
 def test_mistakes_are_named(tmp_path: Path, edit: tuple[str, str], expected: str) -> None:
@@ -200,3 +206,13 @@ def test_every_board_says_whether_its_markup_is_verified() -> None:
     assert sources["kicox-news"].board_parser().list_url.startswith("/boardList/1103")
     assert "bpage={page}" in sources["daegu-press"].board_parser().list_url
     assert sources["daegu-press"].url.startswith("https://")
+
+
+def test_a_source_may_set_its_own_user_agent(tmp_path: Path) -> None:
+    text = VALID.replace("language: ko", 'language: ko\n    user_agent: "Mozilla/5.0 (own)"')
+    [source] = load_sources(write(tmp_path, text), known_entities={"ifez"}).sources
+    assert source.user_agent == "Mozilla/5.0 (own)"
+    settings = Settings(user_agent="Mozilla/5.0 (deployment)")
+    assert settings.user_agent_for(source) == "Mozilla/5.0 (own)"
+    [plain] = load_sources(write(tmp_path, VALID), known_entities={"ifez"}).sources
+    assert settings.user_agent_for(plain) == settings.user_agent_for(None) == settings.user_agent

@@ -2,7 +2,8 @@
 
 ``with StaticServer("127.0.0.2") as server: server.route("/a", body=b"...")`` answers GET /a;
 ``server.redirect("/r", "http://...")`` answers with a 302. Every request path is recorded in
-``server.hits`` so that tests can say what was (not) fetched.
+``server.hits`` so that tests can say what was (not) fetched, and its headers in
+``server.headers`` (same order) so that they can say how it was asked for.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ class StaticServer:
     host: str = "127.0.0.1"
     routes: dict[str, Answer] = field(default_factory=dict)
     hits: list[str] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
 
     @property
@@ -47,6 +49,7 @@ class StaticServer:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                server.headers.append(dict(self.headers.items()))
                 server.hits.append(self.path)
                 answer = server.routes.get(self.path) or Answer(404, {}, b"not found")
                 self.send_response(answer.status)
