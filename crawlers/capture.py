@@ -33,7 +33,6 @@ from zonewatch.crawlers.handler import replay_url_for
 from zonewatch.crawlers.inspect import parse_page
 from zonewatch.crawlers.pinned import Fetched, FetchError, fetch_checked
 from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard, has_fetchable_scheme
-from zonewatch.crawlers.spiders.board import BoardSpider
 from zonewatch.crawlers.spiders.feed import entry_id, parse_feed_bytes
 from zonewatch.errors import InputError, ZonewatchError
 
@@ -184,20 +183,19 @@ def list_article_urls(
 ) -> list[tuple[str, str]]:
     """(item id, article URL) of each row of a board's list page, in page order.
 
-    This is the board spider's own logic, not a copy: rows and links as ``parse-page`` finds
-    them, ids and article URLs by :class:`BoardSpider`'s methods. It is the one place that
-    depends on how the spider finds ids; keep it in step with ``crawlers/spiders/board.py``.
+    This is the board spider's own reading of the page (``parse-page`` and the spider share
+    :mod:`zonewatch.crawlers.boardpage`), not a copy; a page the configuration does not fit
+    is refused with the reasons, as the spider would store nothing from it.
     """
     page = parse_page(source, body, content_type, url)
-    if page["kind"] != "list":
-        raise InputError(f"list selector {source.board_parser().rows!r} matched nothing")
-    spider = BoardSpider(source=source, known={}, data_dir=Path(), now=dt.datetime.now(dt.UTC))
+    if page["kind"] != "list" or page["errors"]:
+        reasons = (
+            "; ".join(page["errors"]) or f"rows {source.board_parser().rows!r} matched nothing"
+        )
+        raise InputError(f"not a list page of {source.id}: {reasons}")
     found: dict[str, str] = {}
     for row in page["items"]:
-        href, onclick = row["href"] or "", row["onclick"] or ""
-        external_id = spider.item_id(href, onclick, url)
-        if external_id is not None and external_id not in found:
-            found[external_id] = spider.article_url(external_id, href, url)
+        found.setdefault(row["id"], row["url"])
     return list(found.items())
 
 
