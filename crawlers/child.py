@@ -28,7 +28,7 @@ from zonewatch.crawlers.spiders.api import ApiSpider, MissingApiKeyError
 from zonewatch.crawlers.spiders.base import ERRORS_STAT, SourceSpider
 from zonewatch.crawlers.spiders.board import BoardSpider
 from zonewatch.crawlers.spiders.feed import FeedSpider
-from zonewatch.models import CrawlRun, Document, Source
+from zonewatch.models import CrawlRun, Document, DocumentVersion, Source
 from zonewatch.models.base import utcnow
 
 SPIDERS: dict[SourceKind, type[SourceSpider]] = {
@@ -40,6 +40,13 @@ SPIDERS: dict[SourceKind, type[SourceSpider]] = {
 
 def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
     with app.session() as session:
+        titles = dict(
+            session.execute(
+                select(Document.id, DocumentVersion.title)
+                .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
+                .where(Document.source_id == source_id)
+            ).tuples()
+        )
         return {
             doc.external_id: KnownItem(
                 external_id=doc.external_id,
@@ -51,6 +58,7 @@ def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
                 last_checked_at=doc.last_checked_at,
                 status=doc.status,
                 url=doc.url,
+                title=titles.get(doc.id),
             )
             for doc in session.scalars(select(Document).where(Document.source_id == source_id))
         }

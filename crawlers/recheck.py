@@ -31,6 +31,7 @@ class KnownItem:
     last_checked_at: dt.datetime | None
     status: str
     url: str | None = None
+    title: str | None = None
 
 
 def fetch_reason(

@@ -143,7 +143,7 @@ class BoardSpider(SourceSpider):
             self.article_request(
                 known.external_id,
                 known.url or "",
-                None,
+                last_listed(known),
                 known.list_fingerprint,
                 "vanished",
             )
@@ -219,6 +219,22 @@ class BoardSpider(SourceSpider):
 
 
 VANISHED_LIMIT = 20
+
+
+def last_listed(known: KnownItem) -> ListRow | None:
+    """What the list showed for an item that is no longer listed: its stored title, so that a
+    source whose article pages carry no title (``title_fallback: list``) can still re-check it."""
+    if not known.title or not known.url:
+        return None
+    return ListRow(
+        external_id=known.external_id,
+        url=known.url,
+        title=known.title,
+        date=None,
+        published_at=known.published_at,
+        department=None,
+        summary=None,
+    )
 
 
 def vanished_items(
