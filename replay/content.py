@@ -94,6 +94,7 @@ class ItemSpec(_Strict):
     body_in_attachment: bool = False
     views: int = 0
     hot: bool = False
+    pinned: bool = False
     added: int = Field(default=0, ge=STATES[0], le=STATES[-1])
     withdrawn: int | None = Field(default=None, ge=STATES[0], le=STATES[-1])
     revisions: dict[int, ItemRevision] = {}
@@ -170,6 +171,7 @@ class Item:
     tags: tuple[str, ...]
     corrects: str | None
     modified: datetime
+    pinned: bool = False
 
     @property
     def day(self) -> date:
@@ -232,6 +234,7 @@ def _resolve(host: str, board: str, spec: ItemSpec, state: int) -> Item:
         tags=tuple(spec.tags),
         corrects=spec.corrects,
         modified=modified,
+        pinned=spec.pinned,
     )
 
 

@@ -45,6 +45,7 @@ class Request:
     target: str = "/"
     if_none_match: str | None = None
     if_modified_since: str | None = None
+    user_agent: str = ""
 
     @classmethod
     def build(
@@ -55,6 +56,7 @@ class Request:
         body: bytes = b"",
         if_none_match: str | None = None,
         if_modified_since: str | None = None,
+        user_agent: str = "",
     ) -> Request:
         """Parse a site path; ``;jsessionid=…`` path parameters are dropped like a servlet would."""
         parts = urlsplit(target)
@@ -71,7 +73,13 @@ class Request:
             target=target,
             if_none_match=if_none_match,
             if_modified_since=if_modified_since,
+            user_agent=user_agent,
         )
+
+    @property
+    def from_browser(self) -> bool:
+        """What KICOX's and korea.kr's firewalls check: a browser-like User-Agent."""
+        return self.user_agent.startswith("Mozilla/5.0")
 
     def arg(self, name: str, default: str = "") -> str:
         return self.query.get(name, default)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from string import Template
-from typing import ClassVar, Literal
+from typing import Literal
 from urllib.parse import urlencode
 
 from zonewatch.replay.clock import today
@@ -129,15 +129,18 @@ def split_numbers(text: str) -> list[str]:
     return [piece for piece in pieces if piece]
 
 
-def hwp_export_html(paragraphs: tuple[str, ...]) -> str:
-    """Paragraphs the way an HWP document exported to HTML looks (numbers split across spans)."""
+def hwp_export_html(paragraphs: tuple[str, ...], style: str | None = "HStyle0") -> str:
+    """Paragraphs the way an HWP document exported to HTML looks (numbers split across spans).
+
+    ``style`` is the paragraph class the export writes (MOTIR's pages carry none).
+    """
     out = []
     for text in paragraphs:
         spans = "".join(
             f'<span style="{_HWP_SPAN_STYLES[index % 2]}">{esc(piece)}</span>'
             for index, piece in enumerate(split_numbers(text))
         )
-        out.append(f'<p class="HStyle0">{spans}</p>')
+        out.append(f'<p class="{style}">{spans}</p>' if style else f"<p>{spans}</p>")
     return "\n".join(out)
 
 
@@ -149,17 +152,25 @@ def size_label(size: int) -> str:
 
 
 class Site:
-    """One real site: its host, chrome and routes. Subclasses implement :meth:`handle`."""
+    """One real site: its host, chrome and routes. Subclasses implement :meth:`handle`.
 
-    host: ClassVar[str]
-    chrome: ClassVar[Chrome]
-    charset: ClassVar[Charset] = UTF8
-    scheme: ClassVar[str] = "https"
-    token_style: ClassVar[TokenStyle] = "jsessionid"
-    robots_disallow: ClassVar[tuple[str, ...]] = ()
-    crawl_delay: ClassVar[float | None] = None
-    entry_paths: ClassVar[tuple[str, ...]] = ()
-    page_size: ClassVar[int] = 10
+    Board sites are :class:`zonewatch.replay.board.BoardSite` descriptions; only the open
+    API is a direct subclass.
+    """
+
+    host: str
+    chrome: Chrome
+    charset: Charset = UTF8
+    scheme: str = "https"
+    token_style: TokenStyle = "jsessionid"
+    robots: Literal["allow", "missing", "deny-all"] = "allow"
+    robots_disallow: tuple[str, ...] = ()
+    crawl_delay: float | None = None
+    entry_paths: tuple[str, ...] = ()
+    page_size: int = 10
+    browser_only: Literal["400", "reset"] | None = None
+    """Refuse clients whose User-Agent does not start with ``Mozilla/5.0``: an HTTP 400
+    (KICOX's WAF) or a dropped connection (korea.kr's firewall)."""
 
     def handle(self, request: Request, ctx: Ctx) -> Response:
         raise NotImplementedError

@@ -12,7 +12,8 @@ from zonewatch.replay.server import DEFAULT_PORT, serve
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m zonewatch.replay [--host H] [--port P] [--corpus FILE] [--state N]``."""
+    """``python -m zonewatch.replay [--host H] [--port P] [--corpus FILE] [--state N]
+    [--lenient]``."""
     parser = argparse.ArgumentParser(
         prog="python -m zonewatch.replay", description="Serve local copies of the press rooms."
     )
@@ -20,9 +21,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT)
     parser.add_argument("--corpus", type=Path, help="a press-releases.jsonl.gz for korea.kr")
     parser.add_argument("--state", type=int, default=0, choices=STATES)
+    parser.add_argument(
+        "--lenient",
+        action="store_true",
+        help="let non-browser User-Agents into KICOX and korea.kr, and MOTIR files through",
+    )
     args = parser.parse_args(argv)
     try:
-        serve(args.host, args.port, args.corpus, args.state)
+        serve(args.host, args.port, args.corpus, args.state, strict=not args.lenient)
     except (OSError, ZonewatchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -119,9 +119,12 @@ class ReplayServer:
         corpus: Path | None = None,
         *,
         state: int = 0,
+        strict: bool = True,
     ) -> None:
+        """``strict=False`` lets non-browser clients in and MOTIR's downloads through."""
         self._releases = CorpusReleases(corpus) if corpus is not None else None
-        self.sites: dict[str, Site] = build_sites(load_catalog(), self._releases)
+        self.strict = strict
+        self.sites: dict[str, Site] = build_sites(load_catalog(), self._releases, strict=strict)
         self.faults = FaultTable()
         self._state = check_state(state)
         self._delays = {name: site.crawl_delay for name, site in self.sites.items()}
@@ -240,6 +243,8 @@ class ReplayServer:
         """The answer to one site request, faults included (``RESET`` means: reset)."""
         site = self.sites[request.host]
         state = self._state
+        if self.strict and site.browser_only and not request.from_browser:
+            return RESET if site.browser_only == "reset" else _error_page(400)
         firings = {
             firing.kind: firing for firing in self.faults.firing(request.host, request.target)
         }
@@ -290,7 +295,10 @@ class ReplayServer:
 
     def _render(self, site: Site, request: Request, ctx: Ctx) -> Response:
         if request.path == "/robots.txt":
-            return plain_text(robots_txt(site, self._delays.get(site.host)), kind="robots")
+            robots = robots_txt(site, self._delays.get(site.host))
+            if robots is None:
+                return plain_text("Not Found\n", status=404, kind="robots")
+            return plain_text(robots, kind="robots")
         return site.handle(request, ctx)
 
     def _etag_at(self, site: Site, request: Request, state: int) -> str:
@@ -443,6 +451,7 @@ class _Handler(BaseHTTPRequestHandler):
             body,
             if_none_match=self.headers.get("If-None-Match"),
             if_modified_since=self.headers.get("If-Modified-Since"),
+            user_agent=self.headers.get("User-Agent") or "",
         )
         try:
             response = replay.respond(request)
@@ -503,9 +512,10 @@ def serve(
     *,
     echo: Callable[[str], None] = print,
     stop: threading.Event | None = None,
+    strict: bool = True,
 ) -> None:
     """Serve until Ctrl-C (or until ``stop`` is set); prints where every site is."""
-    server = ReplayServer(host, port, corpus, state=state).start()
+    server = ReplayServer(host, port, corpus, state=state, strict=strict).start()
     try:
         echo(f"replay server on {server.url} in state {server.state} (Ctrl-C stops it)")
         for name in sorted(server.sites):

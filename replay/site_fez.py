@@ -1,51 +1,77 @@
 """www.fez.go.kr — KFEZ PR Center (경제자유구역 홍보센터) news, Korean and English; UTF-8.
 
-The real markup is not recorded publicly; this is what an eGovFrame board of this kind
-looks like, and the spiders keep its selectors configurable.
+``sources.md`` (2nd edition): no public record of its URLs or markup was found, so all of
+this is **unverified** (the previous eGovFrame-like shape); the spiders keep it configured
+and loud when it fails.
 
 URLs ({lang} is ``ko`` or ``en``)
   list      /portal/{lang}/bbs/news/list.do?page=N
   article   /portal/{lang}/bbs/news/view.do?nttId=N
   file      /portal/cmm/fms/FileDown.do?atchFileId=FILE_{15 digits}&fileSn=K
 
-List markup (``ul.news-list li a``); article links carry ``;jsessionid=`` (noise, changes
-every state; drop it to get the identity URL)::
-
-  <ul class="news-list">
-  <li><a href="/portal/ko/bbs/news/view.do;jsessionid=TOKEN?nttId=1281">
-    <strong class="tit">TITLE</strong><span class="date">2026.08.04</span></a></li>
-
-Article markup (English: ``Registered`` / ``Views`` instead of 등록일 / 조회수)::
-
-  <div class="bbs-view"><h4 class="tit">TITLE</h4>
-    <dl class="info"><dt>등록일</dt><dd>2026-08-04</dd><dt>조회수</dt><dd>N</dd></dl>
-    <div class="cont"><p>…</p></div>
-    <ul class="attach"><li>
-      <a href="/portal/cmm/fms/FileDown.do?atchFileId=FILE_…&amp;fileSn=0">NAME.pdf</a>
-    </li></ul></div>
+List ``ul.news-list li a`` (with ``;jsessionid=``), ``strong.tit``, ``span.date``
+(``YYYY.MM.DD``); article ``div.bbs-view h4.tit``, ``dl.info`` (``dt``/``dd``: 등록일 and
+조회수, in English Registered and Views), ``div.cont``, ``ul.attach li a``.
 """
 
 from __future__ import annotations
 
-import re
-from typing import ClassVar
+from collections.abc import Iterable, Mapping
 
-from zonewatch.replay.content import Catalog, Item, digest, number_from
-from zonewatch.replay.messages import Request, Response
-from zonewatch.replay.pages import BANNERS_EN, Chrome, Ctx, Site, esc, paragraphs_html
+from zonewatch.replay.board import (
+    BoardSite,
+    BoardSource,
+    Description,
+    Files,
+    Markup,
+    Route,
+    Source,
+)
+from zonewatch.replay.content import Attachment, Catalog, Item, Page, digest, number_from
+from zonewatch.replay.messages import Request
+from zonewatch.replay.pages import BANNERS_EN, Chrome, Ctx
 
-FILE = "/portal/cmm/fms/FileDown.do"
-_ROUTE = re.compile(r"/portal/(ko|en)/bbs/news/(list|view)\.do")
+LIST_PAGE = """<div class="sub-cont">
+<h3 class="sub-tit">$heading</h3>
+<ul class="news-list$renewal">
+$rows
+</ul>
+$pager
+</div>"""
 
+ROW = """<li><a href="$href_token"><strong class="tit">$title</strong>
+<span class="date">$date</span></a></li>"""
 
-def atch_file_id(host: str, board: str, item_id: str) -> str:
-    return f"FILE_{number_from(digest(host, board, item_id), 15)}"
+ARTICLE = """<div class="sub-cont">
+<div class="bbs-view">
+<h4 class="tit">$title</h4>
+<dl class="info"><dt>$registered</dt><dd>$iso</dd><dt>$views_label</dt><dd>$views</dd></dl>
+<div class="cont">
+$body
+</div>
+<ul class="attach">
+$files
+</ul>
+</div>
+</div>"""
 
+CHROME_EN = Chrome(
+    name="KFEZ PR Center",
+    nav=(
+        ("News", "/portal/en/bbs/news/list.do"),
+        ("About KFEZ", "/portal/en/contents/intro.do"),
+        ("한국어", "/portal/ko/bbs/news/list.do"),
+    ),
+    address="402 Hannuri-daero, Sejong 30118, Republic of Korea",
+    lang="en",
+    banners=BANNERS_EN,
+    today_label="Today",
+    skip="Skip to content",
+)
 
-class Fez(Site):
-    host = "www.fez.go.kr"
-    entry_paths = ("/portal/ko/bbs/news/list.do?page=1", "/portal/en/bbs/news/list.do?page=1")
-    chrome = Chrome(
+DESCRIPTION = Description(
+    host="www.fez.go.kr",
+    chrome=Chrome(
         name="경제자유구역 홍보센터",
         nav=(
             ("뉴스", "/portal/ko/bbs/news/list.do"),
@@ -53,98 +79,68 @@ class Fez(Site):
             ("English", "/portal/en/bbs/news/list.do"),
         ),
         address="(30118) 세종특별자치시 한누리대로 402 산업통상부 경제자유구역기획단",
-    )
-    chrome_en: ClassVar[Chrome] = Chrome(
-        name="KFEZ PR Center",
-        nav=(
-            ("News", "/portal/en/bbs/news/list.do"),
-            ("About KFEZ", "/portal/en/contents/intro.do"),
-            ("한국어", "/portal/ko/bbs/news/list.do"),
-        ),
-        address="402 Hannuri-daero, Sejong 30118, Republic of Korea",
-        lang="en",
-        banners=BANNERS_EN,
-        today_label="Today",
-        skip="Skip to content",
-    )
+    ),
+    markup=Markup(list_page=LIST_PAGE, row=ROW, article=ARTICLE),
+    list_route=Route("/portal/{board}/bbs/news/list.do?page={page}"),
+    article_route=Route("/portal/{board}/bbs/news/view.do?nttId={id}"),
+    files=Files(
+        download=Route("/portal/cmm/fms/FileDown.do?atchFileId={afid}&fileSn={sn}"),
+        values=lambda item, att: {
+            "afid": f"FILE_{number_from(digest(item.host, item.board, item.id), 15)}",
+            "sn": str(att.sn),
+        },
+    ),
+    token_style="jsessionid",
+    date_format="%Y.%m.%d",
+    heading="뉴스",
+    extra_entry_paths=("/portal/en/bbs/news/list.do?page=1",),
+)
+LABELS = {
+    "ko": {"registered": "등록일", "views_label": "조회수", "heading": "뉴스"},
+    "en": {"registered": "Registered", "views_label": "Views", "heading": "News"},
+}
+
+
+class _Both:
+    """Both language boards, for the download route (which does not name the language)."""
+
+    def __init__(self, sources: Mapping[str, BoardSource]) -> None:
+        self.sources = sources
+
+    def page(self, state: int, number: int, size: int, request: Request) -> Page:
+        return self.sources["ko"].page(state, number, size, request)
+
+    def item(self, state: int, item_id: str) -> Item | None:
+        return self.sources["ko"].item(state, item_id)
+
+    def pairs(self, state: int) -> Iterable[tuple[Item, Attachment]]:
+        for source in self.sources.values():
+            yield from source.pairs(state)
+
+
+class Fez(BoardSite):
+    """Two boards (ko, en) behind one description: the language picks board and chrome."""
 
     def __init__(self, catalog: Catalog) -> None:
-        self.boards = {lang: catalog.board(self.host, lang) for lang in ("ko", "en")}
+        self.boards = {lang: BoardSource(catalog.board(DESCRIPTION.host, lang)) for lang in LABELS}
+        super().__init__(DESCRIPTION, _Both(self.boards))
+        self.entry_paths = tuple(f"/portal/{lang}/bbs/news/list.do?page=1" for lang in LABELS)
 
-    def article_url(self, item: Item) -> str:
-        return f"{self.origin}/portal/{item.board}/bbs/news/view.do?nttId={item.id}"
+    def source_for(self, captured: Mapping[str, str]) -> Source | None:
+        board = captured.get("board")
+        return self.source if board is None else self.boards.get(board)
 
-    def handle(self, request: Request, ctx: Ctx) -> Response:
-        if match := _ROUTE.fullmatch(request.path):
-            lang, action = match.groups()
-            if action == "list":
-                return self.list_page(request, ctx, lang)
-            return self.article(ctx, lang, request.arg("nttId"))
-        if request.path == FILE:
-            wanted = (request.arg("atchFileId"), request.arg("fileSn", "0"))
-            for board in self.boards.values():
-                found = board.find_attachment(
-                    ctx.state,
-                    lambda item, att: (
-                        (atch_file_id(self.host, item.board, item.id), str(att.sn)) == wanted
-                    ),
-                )
-                if found is not None:
-                    return self.file(*found)
-            return self.not_found(ctx)
-        if request.path == "/":
-            return self.home(ctx)
-        return self.not_found(ctx)
+    def chrome_for(self, captured: Mapping[str, str]) -> Chrome:
+        return CHROME_EN if captured.get("board") == "en" else self.chrome
 
-    def list_page(self, request: Request, ctx: Ctx, lang: str) -> Response:
-        board = self.boards[lang]
-        page = board.page(ctx.state, request.page_number("page"), self.page_size)
-        base = f"/portal/{lang}/bbs/news"
-        rows = "\n".join(
-            f'<li><a href="{esc(self.link(f"{base}/view.do?nttId={item.id}", ctx))}">'
-            f'<strong class="tit">{esc(item.title)}</strong>'
-            f'<span class="date">{item.day.strftime("%Y.%m.%d")}</span></a></li>'
-            for item in (() if ctx.empty_list else page.items)
-        )
-        heading = "News" if lang == "en" else "뉴스"
-        content = f"""<div class="sub-cont">
-<h3 class="sub-tit">{heading}</h3>
-<ul class="{ctx.cls("news-list")}">
-{rows}
-</ul>
-{self.pagination(ctx, f"{base}/list.do", {}, "page", page)}
-</div>"""
-        return self.render(
-            ctx, heading, content, kind="list", noisy=True, chrome=self.chrome_for(lang)
-        )
+    def item_values(self, item: Item, ctx: Ctx) -> dict[str, str]:
+        return {**super().item_values(item, ctx), **LABELS[item.board]}
 
-    def article(self, ctx: Ctx, lang: str, item_id: str) -> Response:
-        item = self.boards[lang].item(ctx.state, item_id)
-        if item is None:
-            return self.not_found(ctx)
-        registered, views = ("Registered", "Views") if lang == "en" else ("등록일", "조회수")
-        file_id = atch_file_id(self.host, lang, item.id)
-        files = "\n".join(
-            f'<li><a href="{FILE}?atchFileId={file_id}&amp;fileSn={att.sn}">'
-            f"{esc(att.name)}</a></li>"
-            for att in item.attachments
-        )
-        content = f"""<div class="sub-cont">
-<div class="bbs-view">
-<h4 class="tit">{esc(item.title)}</h4>
-<dl class="info"><dt>{registered}</dt><dd>{item.day.isoformat()}</dd>
-<dt>{views}</dt><dd>{item.page_views}</dd></dl>
-<div class="cont">
-{paragraphs_html(item.paragraphs)}
-</div>
-<ul class="attach">
-{files}
-</ul>
-</div>
-</div>"""
-        return self.render(
-            ctx, item.title, content, kind="article", modified=item, chrome=self.chrome_for(lang)
-        )
+    def list_values(
+        self, request: Request, ctx: Ctx, captured: Mapping[str, str]
+    ) -> dict[str, str]:
+        return {"heading": LABELS.get(captured.get("board", ""), LABELS["ko"])["heading"]}
 
-    def chrome_for(self, lang: str) -> Chrome:
-        return self.chrome_en if lang == "en" else self.chrome
+
+def build(catalog: Catalog) -> BoardSite:
+    return Fez(catalog)

@@ -68,7 +68,7 @@ def test_article_and_attachment(corpus_server: ReplayServer, corpus_file: Path) 
     body = tree.cssselect(".article_body .view_cont")[0].text_content()
     first_words = " ".join(str(row["text"]).split()[:3])
     assert first_words in " ".join(body.split())
-    link = tree.cssselect("div.file_down a")[0].get("href")
+    link = tree.cssselect("div.filedown dl dd p a")[0].get("href")
     assert re.fullmatch(rf"/common/download\.do\?fileId={row['id']}1&tblKey=GMN", link)
     download = fetch(corpus_server, "www.korea.kr", link)
     assert download.status == 200
@@ -79,7 +79,7 @@ def test_date_window_and_api(corpus_server: ReplayServer) -> None:
     path = "/briefing/pressReleaseList.do?startDate=2024-06-20&endDate=2024-06-21"
     items = fetch(corpus_server, "www.korea.kr", path).html().cssselect("div.list_type li")
     days = {item.cssselect("span.source span")[0].text_content() for item in items}
-    assert days <= {"2024-06-20", "2024-06-21"}
+    assert days <= {"2024.06.20", "2024.06.21"}
     api = fetch(
         corpus_server,
         "apis.data.go.kr",

@@ -7,9 +7,11 @@ import re
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 from urllib.parse import quote
 
 import olefile
+import pytest
 from pdfminer.high_level import extract_text
 
 from tests.testkit.replay import fetch
@@ -45,7 +47,21 @@ def hwp_paragraphs(data: bytes) -> list[str]:
     return texts
 
 
-def test_pdf_has_extractable_korean_text(replay_server: ReplayServer) -> None:
+@pytest.fixture
+def lenient_server() -> Iterator[ReplayServer]:
+    """MOTIR's downloads fail on the real site (and in the default replay): let them through."""
+    with ReplayServer(strict=False) as server:
+        yield server
+
+
+def test_motir_downloads_fail_like_the_real_site(replay_server: ReplayServer) -> None:
+    href, _ = _motir_file(replay_server, "171830")
+    response = fetch(replay_server, "www.motir.go.kr", href)
+    assert (response.status, response.header("Location")) == (302, "/error/500")
+
+
+def test_pdf_has_extractable_korean_text(lenient_server: ReplayServer) -> None:
+    replay_server = lenient_server
     href, name = _motir_file(replay_server, "171830")
     response = fetch(replay_server, "www.motir.go.kr", href)
     assert response.status == 200
@@ -70,7 +86,7 @@ def test_busan_pdf_carries_the_whole_release(replay_server: ReplayServer) -> Non
 
 def test_hwpx_is_an_owpml_package(replay_server: ReplayServer) -> None:
     view = fetch(replay_server, "www.ifez.go.kr", "/main/pst/view.do?pst_id=noti03&pst_sn=669391")
-    href = re.search(r'href="(/cmm/fms/FileDown\.do[^"]+)"', view.text("cp949"))
+    href = re.search(r'href="(/other/attach/process\.file\.do[^"]+)"', view.text("cp949"))
     assert href is not None
     response = fetch(replay_server, "www.ifez.go.kr", href.group(1).replace("&amp;", "&"))
     assert response.header("Content-Type") == "application/hwp+zip"
@@ -88,7 +104,8 @@ def test_hwpx_is_an_owpml_package(replay_server: ReplayServer) -> None:
     assert any("597억 원" in text for text in texts)
 
 
-def test_hwp_is_an_ole_file_with_para_text_records(replay_server: ReplayServer) -> None:
+def test_hwp_is_an_ole_file_with_para_text_records(lenient_server: ReplayServer) -> None:
+    replay_server = lenient_server
     href, name = _motir_file(replay_server, "171839")
     assert name.endswith(".hwp")
     response = fetch(replay_server, "www.motir.go.kr", href)
@@ -108,7 +125,7 @@ def test_compound_file_with_large_and_small_streams() -> None:
 
 
 def test_withdrawn_and_unknown_files_are_404(replay_server: ReplayServer) -> None:
-    assert fetch(replay_server, "www.motir.go.kr", "/attach/down/0/0/0").status == 404
+    assert fetch(replay_server, "www.motir.go.kr", f"/attach/down/{'0' * 32}/0/0").status == 404
     assert (
         fetch(replay_server, "www.korea.kr", "/common/download.do?fileId=1&tblKey=GMN").status
         == 404

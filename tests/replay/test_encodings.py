@@ -31,14 +31,15 @@ def test_bjfez_header_lies_and_the_meta_tag_tells_the_truth(replay_server: Repla
     assert "두동지구" not in page.body.decode("iso-8859-1")
 
 
-def test_daegu_is_plain_euc_kr(replay_server: ReplayServer) -> None:
+def test_daegu_is_utf8(replay_server: ReplayServer) -> None:
+    """Working 2026 crawlers read info.daegu.go.kr as UTF-8 (2nd edition of sources.md)."""
     page = fetch(
         replay_server,
         "info.daegu.go.kr",
         "/newshome/mtnmain.php?mtnkey=articleview&mkey=scatelist&mkey2=26&aid=12340",
     )
-    assert page.header("Content-Type") == "text/html; charset=EUC-KR"
-    assert "국가로봇테스트필드" in page.body.decode("euc_kr")
+    assert page.header("Content-Type") == "text/html; charset=UTF-8"
+    assert "국가로봇테스트필드" in page.body.decode("utf-8")
 
 
 def test_other_sites_are_utf8(replay_server: ReplayServer) -> None:

@@ -19,8 +19,8 @@ def test_every_board_loads_with_enough_items() -> None:
     assert sum(size > 10 for size in sizes.values()) >= 4  # several lists span two pages
 
 
-def test_daegu_text_is_strict_euc_kr_and_ifez_is_not() -> None:
-    """Served as CP949 bytes: Daegu's decode as strict EUC-KR, IFEZ's (똠) do not."""
+def test_ifez_text_is_not_strict_euc_kr() -> None:
+    """Served as CP949 bytes labelled EUC-KR: IFEZ's (똠) do not decode as strict EUC-KR."""
     catalog = load_catalog()
 
     def served(host: str) -> bytes:
@@ -29,7 +29,7 @@ def test_daegu_text_is_strict_euc_kr_and_ifez_is_not() -> None:
             "cp949"
         )
 
-    served("info.daegu.go.kr").decode("euc_kr")
+    served("www.bjfez.go.kr").decode("euc_kr")
     with pytest.raises(UnicodeDecodeError):
         served("www.ifez.go.kr").decode("euc_kr")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.testkit.replay import fetch
+from tests.testkit.replay import BROWSER, fetch
 from zonewatch.replay import ReplayServer, serve
 from zonewatch.replay.server import LoggedRequest
 
@@ -43,7 +43,7 @@ def test_unknown_host_is_a_short_404(replay_server: ReplayServer) -> None:
 
 def test_site_root_without_trailing_slash(replay_server: ReplayServer) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", replay_server.port, timeout=5)
-    connection.request("GET", "/www.korea.kr")
+    connection.request("GET", "/www.korea.kr", headers={"User-Agent": BROWSER})
     assert connection.getresponse().status == 200
     connection.close()
 
@@ -64,15 +64,18 @@ def test_robots(replay_server: ReplayServer) -> None:
     assert parsed("www.bjfez.go.kr").crawl_delay("zonewatch") is None
     kicox = parsed("www.kicox.or.kr")
     assert kicox.can_fetch("zonewatch", "https://www.kicox.or.kr/anything")
+    gsfez = parsed("www.gsfez.go.kr")
+    assert not gsfez.can_fetch("zonewatch", "https://www.gsfez.go.kr/board/notice")
+    assert fetch(replay_server, "www.dgfez.go.kr", "/robots.txt").status == 404
 
 
 def test_request_log(replay_server: ReplayServer) -> None:
     fetch(replay_server, "www.motir.go.kr", MOTIR_LIST)
-    fetch(replay_server, "www.dgfez.go.kr", "/bbs/boardView.do")
+    fetch(replay_server, "www.dgfez.go.kr", "/page.php?mnu_uid=319&mode=view")
     fetch(replay_server, "www.nowhere.kr", "/x")
     assert replay_server.request_log == [
         LoggedRequest("GET", "www.motir.go.kr", MOTIR_LIST, 200),
-        LoggedRequest("GET", "www.dgfez.go.kr", "/bbs/boardView.do", 405),
+        LoggedRequest("GET", "www.dgfez.go.kr", "/page.php?mnu_uid=319&mode=view", 405),
         LoggedRequest("GET", "www.nowhere.kr", "/x", 404),
     ]
     times = [stamp for stamp, _ in replay_server.request_times]
@@ -115,7 +118,7 @@ def test_control_api(replay_server: ReplayServer) -> None:
     status, body = _control(replay_server, "POST", "faults", rule)
     assert status == 201
     assert body["faults"][0]["options"]["status"] == 500
-    assert fetch(replay_server, "www.kicox.or.kr", "/boardList/1016").status == 500
+    assert fetch(replay_server, "www.kicox.or.kr", "/boardList/1103").status == 500
     nested = {"host": "www.gfez.go.kr", "fault": "slow", "options": {"seconds": 0.01}}
     assert _control(replay_server, "POST", "faults", [nested])[0] == 201
     assert len(_control(replay_server, "GET", "faults")[1]["faults"]) == 2
@@ -123,7 +126,7 @@ def test_control_api(replay_server: ReplayServer) -> None:
         "host"
     ] == ("www.gfez.go.kr")
     assert _control(replay_server, "DELETE", "faults") == (200, {"faults": []})
-    assert fetch(replay_server, "www.kicox.or.kr", "/boardList/1016").status == 200
+    assert fetch(replay_server, "www.kicox.or.kr", "/boardList/1103").status == 200
     assert (
         _control(replay_server, "POST", "faults", {"host": "www.kicox.or.kr", "fault": "nope"})[0]
         == 400
@@ -137,11 +140,11 @@ def test_control_api(replay_server: ReplayServer) -> None:
     assert replay_server.crawl_delay("www.bjfez.go.kr") == 2.0
 
     log = _control(replay_server, "GET", "log")[1]["requests"]
-    assert log[0] == ["GET", "www.kicox.or.kr", "/boardList/1016", 500]
+    assert log[0] == ["GET", "www.kicox.or.kr", "/boardList/1103", 500]
     assert _control(replay_server, "DELETE", "log") == (200, {"requests": []})
 
     sites = _control(replay_server, "GET", "sites")[1]["sites"]
-    assert len(sites) == 14
+    assert len(sites) == 15  # 14 press rooms and GSFEZ, whose robots.txt refuses all
     assert sites["www.korea.net"] == [f"{replay_server.url}/www.korea.net/koreanet/rss/news/2"]
     changes = _control(replay_server, "GET", "timeline/2")[1]["changes"]
     assert {change["kind"] for change in changes} >= {"withdrawn", "attachment_replaced"}

@@ -95,7 +95,13 @@ def test_withdrawn_release_leaves_list_feed_and_files(replay_server: ReplayServe
     assert fetch(replay_server, "www.mss.go.kr", file_path).status == 404
 
 
-def test_attachment_replaced_under_the_same_name(replay_server: ReplayServer) -> None:
+def test_attachment_replaced_under_the_same_name() -> None:
+    """Same name and URL, new bytes (read through a lenient server: MOTIR's files 302)."""
+    with ReplayServer(strict=False) as replay_server:
+        _replaced_under_the_same_name(replay_server)
+
+
+def _replaced_under_the_same_name(replay_server: ReplayServer) -> None:
     page = fetch(replay_server, "www.motir.go.kr", "/kor/article/ATCL3f49a5a8c/171830/view").text()
     href = re.search(r"location\.href='([^']+)'", page)
     assert href is not None
@@ -136,7 +142,7 @@ def test_correction_names_the_corrected_release(replay_server: ReplayServer) -> 
     replay_server.set_state(2)
     correction = next(c for c in expected_changes(2) if "correction" in c.tags)
     original = _get(replay_server, correction.corrects or "").html()
-    original_title = original.cssselect("h3.title")[0].text_content()
+    original_title = original.cssselect("div.detail-tit span")[0].text_content()
     assert correction.title.startswith("[정정]")
     assert f"「{original_title}」" in correction.title
     assert "(2026.8.5.)" in correction.title
@@ -180,8 +186,12 @@ def test_counters_move_on_lists_and_hot_articles_only(replay_server: ReplayServe
     for state in (2, 3):
         replay_server.set_state(state)
         page = fetch(replay_server, "www.motir.go.kr", "/kor/article/ATCL3f49a5a8c?rowPageC=20")
+        rows = page.html().cssselect("div.board-list tbody tr")
         hits.append(
-            dict(re.findall(r"article\.view\('(\d+)'\).*?<td class=\"hit\">(\d+)<", page.text()))
+            {
+                row.cssselect("div.board-link a")[0].get("href"): row.cssselect("td")[4].text
+                for row in rows
+            }
         )
     assert hits[0].keys() == hits[1].keys()
     assert len(hits[0]) == 15

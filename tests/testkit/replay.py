@@ -6,7 +6,9 @@ Use it from any test package's ``conftest.py``::
 
 then take ``replay_server`` as an argument: a started :class:`ReplayServer` in state 0, with
 no faults, stopped after the test. ``fetch(server, host, path)`` requests a site path through
-the path prefix and returns status, headers and body without following redirects.
+the path prefix and returns status, headers and body without following redirects. It
+sends a browser-like User-Agent (:data:`BROWSER`), as KICOX and korea.kr demand; pass
+``headers={"User-Agent": …}`` to be someone else.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import Any
 import pytest
 
 from zonewatch.replay.server import ReplayServer
+
+BROWSER = "Mozilla/5.0 (compatible; zonewatch-tests/1.0; +https://example.invalid/)"
 
 
 @pytest.fixture
@@ -63,7 +67,7 @@ def fetch(
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
     try:
         target = path if via_host_header else f"/{host}{path}"
-        sent = dict(headers or {})
+        sent = {"User-Agent": BROWSER, **(headers or {})}
         if via_host_header:
             sent["Host"] = host
         connection.request(method, target, body=body, headers=sent)
