@@ -76,8 +76,9 @@ def start_crawl(app: App, server: ReplayServer) -> subprocess.Popen[bytes]:
     )
 
 
-def crawl_children(run_id: int) -> list[int]:
-    """Live crawl processes of ``run_id`` (a zombie's cmdline is empty: it is not counted)."""
+def crawl_children(run_id: int, parent: int) -> list[int]:
+    """Live crawl processes of ``run_id`` started by ``parent`` (a zombie's cmdline is empty:
+    it is not counted; other test runs on the machine have runs numbered 1 too)."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -86,7 +87,10 @@ def crawl_children(run_id: int) -> list[int]:
             argv = (entry / "cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"zonewatch.crawlers.child" in argv and str(run_id).encode() in argv:
+        if b"zonewatch.crawlers.child" in argv and argv[-3:-1] == [
+            str(run_id).encode(),
+            str(parent).encode(),
+        ]:
             found.append(int(entry.name))
     return found
 
@@ -109,7 +113,7 @@ def mid_crawl(app: App, command: subprocess.Popen[bytes]) -> tuple[int, int]:
             ).first()
         if row is None:
             return None
-        children = crawl_children(row.run_id)
+        children = crawl_children(row.run_id, command.pid)
         return (row.run_id, children[0]) if children else None
 
     return wait_until(staged, 120, lambda: f"runs: {the_run(app).status}", "edited item staged")
@@ -136,9 +140,9 @@ def test_kill_9_of_zonewatch_crawl_leaves_no_orphan_and_no_run_running(
     command.wait()
 
     wait_until(
-        lambda: not crawl_children(run_id),
+        lambda: not crawl_children(run_id, command.pid),
         10,
-        lambda: f"crawl processes left: {crawl_children(run_id)}",
+        lambda: f"crawl processes left: {crawl_children(run_id, command.pid)}",
         "the crawl process died with its parent",
     )
     assert the_run(app).status == "running"  # nobody was left to record anything
@@ -229,7 +233,7 @@ def test_sigterm_to_zonewatch_crawl_kills_its_crawl_process_and_says_why(
     command.send_signal(signal.SIGTERM)
     assert command.wait(timeout=60) == 128 + signal.SIGTERM
 
-    assert not crawl_children(run_id)
+    assert not crawl_children(run_id, command.pid)
     run = the_run(app)
     assert run.status != "running"
     assert run.finished_at is not None
