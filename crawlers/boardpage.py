@@ -394,15 +394,17 @@ def _field(
     css: str | None,
     label: str | None,
 ) -> str | None:
-    """An optional field: when configured and absent, a warning (the item is still kept)."""
-    value = None
+    """An optional field: when its element or label is absent, a warning (the item is still
+    kept); when present but empty, just empty (many releases have no subtitle)."""
+    found: str | None = None
     if css:
-        value = text_of(reader.select(page, setting, css)) or None
+        matches = reader.select(page, setting, css)
+        found = text_of(matches) if matches else None
     elif label and labels is not None:
-        value = labelled_value(labels, label) or None
-    if value is None and (css or label):
+        found = labelled_value(labels, label)
+    if found is None and (css or label):
         reader.problem(f"{setting} {css or 'label ' + repr(label)} found nothing", fatal=False)
-    return value
+    return found or None
 
 
 # -- attachments ---------------------------------------------------------------------------

@@ -40,13 +40,12 @@ SPIDERS: dict[SourceKind, type[SourceSpider]] = {
 
 def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
     with app.session() as session:
-        titles = dict(
-            session.execute(
-                select(Document.id, DocumentVersion.title)
-                .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
-                .where(Document.source_id == source_id)
-            ).tuples()
-        )
+        rows = session.execute(
+            select(Document.id, DocumentVersion.title)
+            .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
+            .where(Document.source_id == source_id)
+        ).tuples()
+        titles = dict(rows.all())  # a Result has keys(): dict() must get the rows
         return {
             doc.external_id: KnownItem(
                 external_id=doc.external_id,

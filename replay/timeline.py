@@ -26,9 +26,10 @@ State 1 — 2026-08-11 09:00 KST:
 State 2 — 2026-08-12 09:00 KST:
   withdrawn            www.mss.go.kr 1070018    부산 블록체인 규제자유특구 실증 성과 공유회:
                                                 gone from list and feed; page and file 404
-  attachment_replaced  www.motir.go.kr 171830   산업단지 대개조 2차 지역 선정 결과: same PDF
-                                                name and URL, new content (국비 1,800억 →
-                                                1,950억 원, 총 5,400억 → 5,850억 원)
+  attachment_replaced  www.mss.go.kr 1070012     글로벌 혁신특구 2차 후보 특구 3곳 선정: same
+                                                PDF name and URL, new content (해외 실증 예산
+                                                120억 → 150억 원; MOTIR's files cannot be
+                                                downloaded by script, so the story is at MSS)
   attachment_renamed   www.korea.kr 156737804   국가첨단산업단지 추진현황_붙임.hwpx →
                                                 …_붙임(수정).hwpx (new fileId; the API's
                                                 FileName/FileUrl change too)

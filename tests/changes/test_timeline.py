@@ -82,7 +82,7 @@ def test_the_timeline_gives_exactly_the_right_records(
     replay_server.set_state(2)
     state2 = run_state(app)
     assert ("removed_document", "mss-press", "1070018") in state2
-    assert ("attachment_replaced", "motir-press", "171830") in state2
+    assert ("attachment_replaced", "mss-press", "1070012") in state2
     assert ("attachment_replaced", "korea-kr-press", "156737804") in state2
     (renamed,) = records(app, "attachment_replaced", "156737804")
     assert renamed.diff["attachments"]["renamed"] is True

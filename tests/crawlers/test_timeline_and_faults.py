@@ -19,7 +19,7 @@ from zonewatch.replay.server import ReplayServer
 def test_edits_are_new_versions_and_noise_is_not(
     crawl_app: App, replay_server: ReplayServer
 ) -> None:
-    for source_id in ("ifez-press", "motir-press"):
+    for source_id in ("ifez-press", "motir-press", "mss-press"):
         crawl(crawl_app, source_id)
     ifez_before = version_count(crawl_app, "ifez-press")
 
@@ -33,15 +33,17 @@ def test_edits_are_new_versions_and_noise_is_not(
     assert "300개사" in edited.text
     assert version_count(crawl_app, "ifez-press") == ifez_before + 2
 
-    replay_server.set_state(2)  # MOTIR 171830's PDF replaced; correction 171850 published
-    crawl(crawl_app, "motir-press")
-    motir = current_versions(crawl_app, "motir-press")
-    replaced = motir["171830"]
+    replay_server.set_state(2)  # MSS 1070012's PDF replaced; MOTIR correction 171850 published
+    crawl(crawl_app, "mss-press")
+    replaced = current_versions(crawl_app, "mss-press")["1070012"]
     assert replaced.number == 2
-    assert any("1,950억" in (a.text or "") for a in replaced.attachments)
-    assert motir["171850"].title.startswith("[정정]")
+    assert any("150억 원" in (a.text or "") for a in replaced.attachments)
+    crawl(crawl_app, "motir-press")
+    assert current_versions(crawl_app, "motir-press")["171850"].title.startswith("[정정]")
 
-    counts = {sid: version_count(crawl_app, sid) for sid in ("ifez-press", "motir-press")}
+    counts = {
+        sid: version_count(crawl_app, sid) for sid in ("ifez-press", "motir-press", "mss-press")
+    }
     replay_server.set_state(3)  # noise only: counters, footer dates, session tokens, banners
     for source_id in counts:
         record = crawl(crawl_app, source_id)
@@ -61,18 +63,15 @@ def test_failure_on_a_later_page_keeps_the_earlier_pages(
 
 
 @pytest.mark.slow
-def test_resets_and_error_redirects_are_retried(
+def test_resets_are_retried_and_unfetchable_files_never_asked_for(
     crawl_app: App, replay_server: ReplayServer
 ) -> None:
-    replay_server.set_fault("www.motir.go.kr", "quirks")  # resets; attachments -> /error/500
+    replay_server.set_fault("www.motir.go.kr", "quirks")  # resets half the connections
     record = crawl(crawl_app, "motir-press")
     assert record["status"] == "ok", record["errors"]
     assert record["new"] == 13
     assert any(entry.status == 0 for entry in replay_server.request_log)  # resets happened
-    assert any(entry.path == "/error/500" for entry in replay_server.request_log)
-    for version in current_versions(crawl_app, "motir-press").values():
-        for attachment in version.attachments:
-            assert attachment.text, attachment.name  # the real file, asked for again
+    assert not [e for e in replay_server.request_log if "/attach/down/" in e.path]
 
 
 @pytest.mark.slow

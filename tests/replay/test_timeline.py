@@ -30,8 +30,8 @@ EXPECTED = {
     2: [
         ("attachment_renamed", "www.korea.kr", "156737804", ()),
         ("added", "www.korea.kr", "156740301", ("designation",)),
-        ("attachment_replaced", "www.motir.go.kr", "171830", ()),
         ("added", "www.motir.go.kr", "171850", ("correction",)),
+        ("attachment_replaced", "www.mss.go.kr", "1070012", ()),
         ("withdrawn", "www.mss.go.kr", "1070018", ()),
     ],
     3: [],
@@ -95,24 +95,21 @@ def test_withdrawn_release_leaves_list_feed_and_files(replay_server: ReplayServe
     assert fetch(replay_server, "www.mss.go.kr", file_path).status == 404
 
 
-def test_attachment_replaced_under_the_same_name() -> None:
-    """Same name and URL, new bytes (read through a lenient server: MOTIR's files 302)."""
-    with ReplayServer(strict=False) as replay_server:
-        _replaced_under_the_same_name(replay_server)
-
-
-def _replaced_under_the_same_name(replay_server: ReplayServer) -> None:
-    page = fetch(replay_server, "www.motir.go.kr", "/kor/article/ATCL3f49a5a8c/171830/view").text()
-    href = re.search(r"location\.href='([^']+)'", page)
+def test_attachment_replaced_under_the_same_name(replay_server: ReplayServer) -> None:
+    """Same name and URL, new bytes (at MSS: MOTIR's scripted downloads never work)."""
+    view = "/site/smba/ex/bbs/View.do?cbIdx=86&bcIdx=1070012"
+    page = fetch(replay_server, "www.mss.go.kr", view).text()
+    href = re.search(r'href="(/common/board/Download\.do[^"]+\.pdf)"', page)
     assert href is not None
-    old = fetch(replay_server, "www.motir.go.kr", href.group(1))
+    link = href.group(1).replace("&amp;", "&")
+    old = fetch(replay_server, "www.mss.go.kr", link)
     replay_server.set_state(2)
-    page2 = fetch(replay_server, "www.motir.go.kr", "/kor/article/ATCL3f49a5a8c/171830/view").text()
+    page2 = fetch(replay_server, "www.mss.go.kr", view).text()
     assert href.group(1) in page2
-    new = fetch(replay_server, "www.motir.go.kr", href.group(1))
+    new = fetch(replay_server, "www.mss.go.kr", link)
     assert old.header("Content-Disposition") == new.header("Content-Disposition")
     assert old.header("ETag") != new.header("ETag")
-    assert "국비 1,950억 원" in extract_text(io.BytesIO(new.body))
+    assert "150억 원" in extract_text(io.BytesIO(new.body))
 
 
 def test_attachment_renamed_on_portal_and_api(replay_server: ReplayServer) -> None:
