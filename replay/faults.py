@@ -22,6 +22,9 @@ counted per rule, so tests can predict exactly which request fails):
 ``empty_list``     list pages keep their chrome but lose every row, and their list
                    classes get renamed (``board-list`` → ``board-list_renewal``), as
                    after a site redesign
+``redesign``       every ``class`` and ``id`` of an HTML page gets a new name
+                   (``detail-tit`` → ``detail-tit_renewal``): what a site redesign does
+                   to the selectors of a list or an article page (use ``path_regex``)
 ``quirks``         the site's own known misbehaviour; MOTIR: every second request is
                    reset, and one attachment in four is 302 → ``/error/500`` the first
                    time it is asked for
@@ -52,6 +55,7 @@ class FaultKind(StrEnum):
     GZIP_BOMB = "gzip_bomb"
     REDIRECT_PRIVATE = "redirect_private"
     EMPTY_LIST = "empty_list"
+    REDESIGN = "redesign"
     QUIRKS = "quirks"
 
 
@@ -66,6 +70,7 @@ DEFAULTS: dict[FaultKind, dict[str, Any]] = {
     FaultKind.GZIP_BOMB: {"mb": 256},
     FaultKind.REDIRECT_PRIVATE: {"target": "http://169.254.169.254/latest/meta-data/"},
     FaultKind.EMPTY_LIST: {},
+    FaultKind.REDESIGN: {},
     FaultKind.QUIRKS: {},
 }
 

@@ -56,8 +56,15 @@ from zonewatch.replay.releases import CorpusReleases
 from zonewatch.replay.sites import build_sites, robots_txt
 
 _CONTENT_FAULTS = frozenset(
-    {FaultKind.TRUNCATE, FaultKind.MALFORMED_FEED, FaultKind.WRONG_CHARSET, FaultKind.EMPTY_LIST}
+    {
+        FaultKind.TRUNCATE,
+        FaultKind.MALFORMED_FEED,
+        FaultKind.WRONG_CHARSET,
+        FaultKind.EMPTY_LIST,
+        FaultKind.REDESIGN,
+    }
 )
+_NAMED = re.compile(r'\b(class|id)="([^"]*)"')
 _ETAG_CACHE_SIZE = 20_000
 _MAX_BODY = 1 << 20
 DEFAULT_PORT = 8765
@@ -95,6 +102,19 @@ def _malformed(response: Response) -> Response:
     """A feed cut in the middle of an item, with an unescaped ampersand: not XML any more."""
     cut = response.body[: max(1, len(response.body) * 2 // 3)]
     return replace(response, body=cut + "<item><title>R&D 특구 <b>".encode())
+
+
+def _redesigned(response: Response) -> Response:
+    """The page with every class and id renamed, as after a site redesign."""
+    if response.text is None or response.kind in ("feed", "api", "file", "robots"):
+        return response
+    text = _NAMED.sub(
+        lambda m: f'{m.group(1)}="{" ".join(f"{n}_renewal" for n in m.group(2).split())}"',
+        response.text,
+    )
+    declared = response.content_type.partition("charset=")[2].strip().lower() or "utf-8"
+    codec = "cp949" if declared in ("euc-kr", "cp949", "ks_c_5601-1987") else declared
+    return replace(response, body=text.encode(codec, "xmlcharrefreplace"), text=text)
 
 
 def _wrong_charset(response: Response) -> Response:
@@ -279,6 +299,8 @@ class ReplayServer:
         cacheable = request.method in ("GET", "HEAD") and response.kind != "robots"
         if response.status == 200 and cacheable and not _CONTENT_FAULTS & firings.keys():
             response = self._validate(site, request, response, state)
+        if FaultKind.REDESIGN in firings:
+            response = _redesigned(response)
         if FaultKind.WRONG_CHARSET in firings:
             response = _wrong_charset(response)
         if FaultKind.MALFORMED_FEED in firings and response.kind in ("feed", "api"):

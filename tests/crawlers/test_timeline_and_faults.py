@@ -211,3 +211,44 @@ def test_crawl_on_postgresql(
         assert all(version.language == "en" for version in versions.values())
     finally:
         app.dispose()
+
+
+REDESIGNS = [
+    ("motir-press", "www.motir.go.kr", r"pageIndex=", r"/\d+/view"),
+    ("mss-press", "www.mss.go.kr", r"List\.do", r"View\.do"),
+    ("daegu-press", "info.daegu.go.kr", r"mtnkey=scatelist", r"mtnkey=articleview"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", ["list", "article"])
+@pytest.mark.parametrize(("source_id", "host", "list_path", "article_path"), REDESIGNS)
+def test_a_redesigned_page_stores_nothing_and_marks_the_source_broken(
+    crawl_app: App,
+    replay_server: ReplayServer,
+    source_id: str,
+    host: str,
+    list_path: str,
+    article_path: str,
+    page: str,
+) -> None:
+    """Renamed classes must never become plausible wrong values (the site's name as the title,
+    an empty body): the page is refused by the selector it broke, and operators see why."""
+    replay_server.set_fault(
+        host, "redesign", path_regex=list_path if page == "list" else article_path
+    )
+    record = crawl(crawl_app, source_id)
+    assert record["new"] == 0, record
+    assert current_versions(crawl_app, source_id) == {}
+    selector_errors = [e for e in record["errors"] if e["kind"] == "selector"]
+    assert selector_errors, record["errors"]
+    assert any(
+        "selector" in str(e["message"]) and "matched nothing" in str(e["message"])
+        for e in selector_errors
+    ), selector_errors
+    with crawl_app.session() as session:
+        source = session.get(Source, source_id)
+        assert source is not None
+        assert source.health == "broken"
+        assert f"{source_id}: " in (source.health_reason or "")
+        assert "selector" in (source.health_reason or "")
