@@ -190,3 +190,18 @@ def test_bad_fault_rules_are_refused(replay_server: ReplayServer) -> None:
         replay_server.set_fault("www.example.com", "reset")
     with pytest.raises(ValueError, match="path_regex"):
         replay_server.set_fault("www.motir.go.kr", "reset", "(")
+
+
+def test_redesign_renames_every_class_and_id_and_keeps_the_text(
+    replay_server: ReplayServer,
+) -> None:
+    article = "/kor/article/ATCL3f49a5a8c/171830/view"
+    before = fetch(replay_server, "www.motir.go.kr", article).text()
+    replay_server.set_fault("www.motir.go.kr", "redesign", r"/view$")
+    after = fetch(replay_server, "www.motir.go.kr", article).text()
+    assert 'class="detail-tit"' in before
+    assert 'class="detail-tit_renewal"' in after
+    assert 'class="detail-tit"' not in after
+    assert 'class="board-detail"' not in after
+    assert "산업단지 대개조 2차 지역 선정 결과" in after
+    assert fetch(replay_server, "www.motir.go.kr", MOTIR_LIST).text().count("_renewal") == 0
