@@ -35,7 +35,13 @@ class BareSpider(scrapy.Spider):
 def main(path: str) -> None:
     urls = json.loads(Path(path).read_text(encoding="utf-8"))
     process = CrawlerProcess(
-        settings={"LOG_LEVEL": "ERROR", "CONCURRENT_REQUESTS": 1, "TELNETCONSOLE_ENABLED": False}
+        settings={
+            "LOG_LEVEL": "ERROR",
+            "CONCURRENT_REQUESTS": 1,
+            "TELNETCONSOLE_ENABLED": False,
+            # korea.kr (and so its replay copy) drops clients that do not look like browsers
+            "USER_AGENT": "Mozilla/5.0 (compatible; zonewatch-bench)",
+        }
     )
     crawler = process.create_crawler(BareSpider)
     start = time.perf_counter()
