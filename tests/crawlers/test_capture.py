@@ -149,6 +149,8 @@ sources:
       rows: ul.list li
       link: a
       id_param: id
+      title: h1
+      body_required: false
 """
 
 
