@@ -7,7 +7,14 @@ import re
 
 import pytest
 
-from zonewatch.changes.diffing import DiffOp, TextDiff, diff_text, render_plain, render_terminal
+from zonewatch.changes.diffing import (
+    DiffOp,
+    TextDiff,
+    diff_text,
+    normalise,
+    render_plain,
+    render_terminal,
+)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -379,6 +386,11 @@ def test_a_long_unbroken_text_past_the_limit_is_one_coarse_replace() -> None:
         ("2024–2026년 사업", "2024-2026년 사업"),
         ("Smart City plan", "smart city plan"),
         ("투자 규모는 30％", "투자 규모는 30%"),
+        ("The “free zone” opens", 'The "free zone" opens'),
+        ("a state‐of‐the‐art  cluster", "a state-of-the-art cluster"),
+        ("Ｚｏｎｅ ｏｆｆｉｃｅ", "Zone office"),
+        ("Firms may e-mail the office.", "Firms may email the office."),
+        ("Seoul · Busan route", "Seoul • Busan route"),
     ],
 )
 def test_unicode_punctuation_width_and_case_variants_are_minor(old: str, new: str) -> None:
@@ -388,6 +400,11 @@ def test_unicode_punctuation_width_and_case_variants_are_minor(old: str, new: st
     assert diff.changed
     assert diff.minor
     assert_rebuilds(diff, old, new)
+
+
+def test_normalise_writes_each_punctuation_kind_one_way() -> None:
+    text = "산업ㆍ물류•연구‧개발・ＡＩ  “Zone”–‘1’"
+    assert normalise(text) == "산업·물류·연구·개발·ai \"zone\"-'1'"
 
 
 def test_a_hangul_interpunct_is_split_from_the_words_it_joins() -> None:
