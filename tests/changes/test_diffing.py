@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -469,3 +472,52 @@ def test_meaning_bearing_particles_words_and_figures_are_never_minor(old: str, n
     diff = diff_text(old, new)
     assert diff.changed
     assert not diff.minor
+
+
+CORPUS_TEXTS = 120
+_CASE_PARTICLE = re.compile(r"(?<=[\uac00-\ud7a3])(은|는|이|가|을|를)(?=\s)")
+_SWAP = {"은": "는", "는": "은", "이": "가", "가": "이", "을": "를", "를": "을"}
+
+
+@pytest.fixture(scope="module")
+def corpus_texts(shared_dir: Path) -> list[str]:
+    path = shared_dir / "corpus" / "press-releases.jsonl.gz"
+    if not path.exists():
+        pytest.skip("no press-release corpus in ../shared")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        texts = (json.loads(line).get("text") or "" for line in handle)
+        return list(itertools.islice((text for text in texts if len(text) > 200), CORPUS_TEXTS))
+
+
+def test_real_releases_keep_interpunct_swaps_minor(corpus_texts: list[str]) -> None:
+    swapped = [(text, text.replace("·", "\u318d")) for text in corpus_texts if "·" in text] + [
+        (text, text.replace("\u318d", "·")) for text in corpus_texts if "\u318d" in text
+    ]
+    assert swapped
+    assert all(diff_text(old, new).minor for old, new in swapped)
+
+
+def test_real_releases_keep_a_particle_swap_beside_a_spacing_fix_minor(
+    corpus_texts: list[str],
+) -> None:
+    edited = []
+    for text in corpus_texts:
+        found = list(_CASE_PARTICLE.finditer(text))
+        if not found:
+            continue
+        match = found[len(found) // 2]
+        new = text[: match.start()] + _SWAP[match.group()] + text[match.end() :]
+        space = new.find(" ", match.end() + 1)
+        edited.append((text, new[:space] + new[space + 1 :] if space > 0 else new))
+    assert edited
+    assert all(diff_text(old, new).minor for old, new in edited)
+
+
+def test_real_releases_until_to_from_is_never_minor(corpus_texts: list[str]) -> None:
+    edited = [
+        (text, text[: match.start()] + "부터" + text[match.end() :])
+        for text in corpus_texts
+        if (match := re.search(r"(?<=[\uac00-\ud7a3])까지(?=\s)", text)) is not None
+    ]
+    assert edited
+    assert not any(diff_text(old, new).minor for old, new in edited)
