@@ -79,7 +79,6 @@ _TOKEN = re.compile(
 _WORD = re.compile(r"(?:\d+(?:[.,]\d+)*|[^\W\d_]+)+")
 _WORDISH = re.compile(r"\w+")
 _NUMBER_JOINT = re.compile(r"\d[.,](?=\d)")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d)")
 _UNIT_END = re.compile(r"[\n.!?。](?:(?<=\n)[\r\n]*|[ \t\u3000]+)")
 _PIECE = re.compile(r"\r?\n|[^\S\n]+|[^\s]+")
