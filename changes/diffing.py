@@ -6,8 +6,11 @@ op boundary cuts a word: ``597억 원`` → ``650억 원`` reads ``597억`` → 
 ``650`` inside a word nor the whole sentence. When the changed regions are too large for a word
 diff, or the time budget runs out, the unit-level result is returned and marked ``coarse``.
 
-An edit is *minor* when it only touches spacing, punctuation or a Korean particle at a word end
-(``인천경제청은`` → ``인천경제청이``); a number change is never minor.
+An edit is *minor* when, on normalised text (width, case, punctuation kinds), it only touches
+spacing, punctuation or a case particle at a word end (``인천경제청은`` → ``인천경제청이``). Each
+difference inside an op is judged on its own, so a particle fix next to a spacing fix stays
+minor. A figure, a unit or currency mark, or a particle that changes what is said (``까지`` →
+``부터``, ``만``, ``도``) is never minor.
 """
 
 from __future__ import annotations
@@ -34,20 +37,40 @@ SLIDE_LIMIT = 64
 """How far (in tokens) an insertion or deletion may move to a better place; keeps it linear."""
 
 _PARTICLE_LIST = """
-    은 는 이 가 을 를 에 에서 으로 로 와 과 의 도 만 까지 부터 에게 께 께서 보다 처럼 마다
-    이나 나 이며 며 이랑 랑 뿐 조차 마저 에는 에서는 에서도 에서의 에서만 에서부터 에도 에만
-    에의 으로는 로는 으로도 로도 으로서 로서 으로써 로써 으로의 로의 으로부터 로부터 과의 와의
-    과는 와는 과도 와도 까지의 까지는 부터는 에게는 에게서 만의 만이 만을
-    들 들이 들은 들의 들을 들과 들도 들에
+    은 는 이 가 을 를 에 에서 으로 로 와 과 의 에게 께 께서 이며 며 이랑 랑
+    에는 에서는 에서의 에의 으로는 로는 으로서 로서 으로써 로써 으로의 로의 과의 와의
+    과는 와는 에게는
+    들 들이 들은 들의 들을 들과 들에
 """
 PARTICLES = frozenset(_PARTICLE_LIST.split())
-"""Endings that may change at a word end without changing what the word names."""
+"""Endings that may change at a word end without changing what the sentence says: case and
+topic markers. Particles that limit, extend, compare or choose (까지, 부터, 만, 도, 뿐, 보다,
+이나, 마다 …) say something, so they are left out and an edit to them is never minor."""
 _ENDINGS = PARTICLES | {""}
 _LONGEST_ENDING = max(len(particle) for particle in PARTICLES)
+MINOR_REGION_LIMIT = 4_000
+"""Characters of one changed word region past which it is not judged minor: a region that
+large is a rewrite, and aligning it character by character would cost too much."""
+
+INTERPUNCTS = "\u00b7\u0387\u119e\u2022\u2027\u2219\u22c5\u30fb\u318d\uff65"
+"""Middle dots that separate listed words: ``·``, ``ㆍ`` (a Hangul letter that HWP documents
+use as one), ``•``, ``‧``, ``・`` and their relatives. All read as ``·``."""
+_PUNCTUATION_CLASSES = {
+    **dict.fromkeys(INTERPUNCTS, "·"),
+    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u00b4\u0060", "'"),
+    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb", '"'),
+    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63", "-"),
+    **dict.fromkeys("\u223c\u301c", "~"),
+}
+_PUNCTUATION_TABLE = str.maketrans(_PUNCTUATION_CLASSES)
+_SPACES = re.compile(r"\s+")
+_MARKS = frozenset("%‰‱℃℉°<>≤≥≦≧±")
+"""Symbols that carry meaning next to a figure (a share, a unit, a bound); currency signs too."""
+_FIGURE = re.compile(r"(?:(?<![\w.])[-+±△▲▽▼])?\d+(?:\.\d+)*")
 
 _TOKEN = re.compile(
-    r"\d+(?:[.,]\d+)*"
-    r"|[\uac00-\ud7a3\u1100-\u11ff\u3131-\u318e]+"
+    r"(?:(?<![\w.])[-+±\u2212\u2013△▲▽▼])?\d+(?:[.,]\d+)*"
+    r"|[\uac00-\ud7a3\u1100-\u119d\u119f-\u11ff\u3131-\u318c\u318e]+"
     r"|[A-Za-z\u00c0-\u024f]+"
     r"|\s+"
     r"|.",
@@ -56,7 +79,6 @@ _TOKEN = re.compile(
 _WORD = re.compile(r"(?:\d+(?:[.,]\d+)*|[^\W\d_]+)+")
 _WORDISH = re.compile(r"\w+")
 _NUMBER_JOINT = re.compile(r"\d[.,](?=\d)")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d)")
 _UNIT_END = re.compile(r"[\n.!?。](?:(?<=\n)[\r\n]*|[ \t\u3000]+)")
 _PIECE = re.compile(r"\r?\n|[^\S\n]+|[^\s]+")
@@ -202,7 +224,12 @@ def _edge(tokens: Sequence[str], index: int) -> bool:
     """A cut before ``tokens[index]`` does not split a word (letters or digits on both sides)."""
     if index in (0, len(tokens)):
         return True
-    return not (tokens[index - 1][0].isalnum() and tokens[index][0].isalnum())
+    return not (_word_char(tokens[index - 1][0]) and _word_char(tokens[index][0]))
+
+
+def _word_char(char: str) -> bool:
+    """Letters and digits, but not ``ㆍ``: Unicode calls it a letter, writers use it as ``·``."""
+    return char.isalnum() and char not in INTERPUNCTS
 
 
 def _words(text: str) -> list[str]:
@@ -575,37 +602,89 @@ def _merge_equal(ops: Sequence[DiffOp]) -> list[DiffOp]:
     return merged
 
 
+def normalise(text: str) -> str:
+    """``text`` as a reader compares it: compatibility forms folded (full-width letters and
+    digits, ``･``), each kind of punctuation written one way (middle dots, quotes, dashes,
+    tildes), spacing runs made one space, case folded."""
+    folded = unicodedata.normalize("NFKC", text).translate(_PUNCTUATION_TABLE)
+    return _SPACES.sub(" ", folded).casefold()
+
+
 def _is_minor(op: DiffOp) -> bool:
-    """Spacing, punctuation, thousands separators or a particle at a word end; never a number."""
-    old, new = _THOUSANDS.sub("", op.old), _THOUSANDS.sub("", op.new)
-    if _NUMBER.findall(old) != _NUMBER.findall(new):
+    """Spacing, punctuation, width, thousands separators or case particles, each difference
+    judged alone; never a figure, a unit or currency mark, or a word that says something."""
+    old, new = _THOUSANDS.sub("", normalise(op.old)), _THOUSANDS.sub("", normalise(op.new))
+    if _figures(old) != _figures(new) or _marks(old) != _marks(new):
         return False
     old_words, new_words = _words(old), _words(new)
-    if "".join(old_words) == "".join(new_words):
-        return True
-    if len(old_words) == len(new_words) and all(
-        _same_stem(o, n) for o, n in zip(old_words, new_words, strict=True)
-    ):
-        return True
-    return _same_stem("".join(old_words), "".join(new_words))
+    codes, _ = _opcodes(old_words, new_words)
+    return all(
+        _particles_only(old_words[i1:i2], new_words[j1:j2])
+        for tag, i1, i2, j1, j2 in codes
+        if tag != "equal"
+    )
 
 
-def _same_stem(old: str, new: str) -> bool:
-    """The words differ only in the particles after a common Hangul stem (``서울에서``/
-    ``서울에``, ``청은``/``청이``)."""
-    if old == new:
-        return True
-    common = 0
-    while common < min(len(old), len(new)) and old[common] == new[common]:
-        common += 1
-    for cut in range(common, max(common - _LONGEST_ENDING, 0), -1):
-        if (
-            old[cut:] in _ENDINGS
-            and new[cut:] in _ENDINGS
-            and _HANGUL.match(old[cut - 1]) is not None
+def _figures(text: str) -> list[str]:
+    """The numbers of normalised ``text``, with their sign (``-3.2%``, ``△3.2%``)."""
+    return _FIGURE.findall(text)
+
+
+def _marks(text: str) -> list[str]:
+    return [char for char in text if char in _MARKS or unicodedata.category(char) == "Sc"]
+
+
+def _particles_only(old_words: Sequence[str], new_words: Sequence[str]) -> bool:
+    """The words of both sides, spaces aside, differ only by case particles at word ends.
+    They are aligned letter by letter, so ``기업이 들어설수`` → ``기업은 들어설 수`` is a
+    particle swap and a spacing fix, not one rewrite."""
+    old, new = "".join(old_words), "".join(new_words)
+    if len(old) + len(new) > MINOR_REGION_LIMIT:
+        return False
+    old_bounds, new_bounds = _bounds(old_words), _bounds(new_words)
+    codes = SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(codes):
+        if tag == "equal":
+            continue
+        room_left = _equal_size(codes, index - 1)
+        room_right = _equal_size(codes, index + 1)
+        shifts = itertools.product(
+            range(min(room_left, _LONGEST_ENDING) + 1), range(min(room_right, _LONGEST_ENDING) + 1)
+        )
+        if not any(
+            _ending_swap(old, (i1 - back, i2 + ahead), old_bounds)
+            and _ending_swap(new, (j1 - back, j2 + ahead), new_bounds)
+            for back, ahead in shifts
         ):
-            return True
-    return False
+            return False
+    return True
+
+
+Bounds = tuple[frozenset[int], frozenset[int]]
+"""Where words start and where they end in the joined words."""
+
+
+def _bounds(words: Sequence[str]) -> Bounds:
+    ends = list(itertools.accumulate(len(word) for word in words))
+    return frozenset([0, *ends[:-1]]), frozenset(ends)
+
+
+def _equal_size(codes: Sequence[Opcode], index: int) -> int:
+    if 0 <= index < len(codes) and codes[index][0] == "equal":
+        return codes[index][2] - codes[index][1]
+    return 0
+
+
+def _ending_swap(joined: str, span: tuple[int, int], bounds: Bounds) -> bool:
+    """``joined[start:end]`` is a case particle (or nothing) that ends a word and hangs on a
+    Hangul stem of the same word, not a word of its own (``이 사업`` is not ``사업이``)."""
+    start, end = span
+    starts, ends = bounds
+    if joined[start:end] not in _ENDINGS or end not in ends or start == 0:
+        return False
+    if _HANGUL.match(joined[start - 1]) is None:
+        return False
+    return start == end or start not in starts
 
 
 # Storage

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import gzip
+import itertools
 import json
 import re
+from pathlib import Path
 
 import pytest
 
-from zonewatch.changes.diffing import DiffOp, TextDiff, diff_text, render_plain, render_terminal
+from zonewatch.changes.diffing import (
+    DiffOp,
+    TextDiff,
+    diff_text,
+    normalise,
+    render_plain,
+    render_terminal,
+)
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -90,7 +100,7 @@ def test_changes_apart_by_one_space_read_as_one() -> None:
     [
         ("인천경제청은 발표했다", "인천경제청이 발표했다"),
         ("서울에서 열린 회의", "서울에 열린 회의"),
-        ("기업 유치를 추진한다", "기업 유치도 추진한다"),
+        ("기업 유치를 추진한다", "기업 유치는 추진한다"),
         ("경제 자유구역", "경제자유구역"),
         ("경제자유구역 지정", "경제  자유 구역 지정"),
         ("발표했다.", "발표했다"),
@@ -117,6 +127,7 @@ def test_spacing_punctuation_and_particle_edits_are_minor(old: str, new: str) ->
         ("기업 12곳", "기업 12곳과 대학"),
         ("송도 지구", "청라 지구"),
         ("The plan was approved.", "The plan was rejected."),
+        ("기업 유치를 추진한다", "기업 유치도 추진한다"),
     ],
 )
 def test_number_and_word_edits_are_not_minor(old: str, new: str) -> None:
@@ -363,3 +374,150 @@ def test_a_long_unbroken_text_past_the_limit_is_one_coarse_replace() -> None:
     assert diff.coarse
     assert changes(diff) == [DiffOp("replace", old, new)]
     assert diff_text(old, new).ops[1] == DiffOp("insert", "", "extra ")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("중앙·지방 협력", "중앙ㆍ지방 협력"),
+        ("산업ㆍ물류 거점", "산업•물류 거점"),
+        ("연구‧개발 지원", "연구・개발 지원"),
+        ("연구·개발 지원", "연구, 개발 지원"),
+        ("１２개 기업", "12개 기업"),
+        ("ＡＩ 기업 유치", "AI 기업 유치"),
+        ("“스마트시티” 조성", '"스마트시티" 조성'),
+        ("2024–2026년 사업", "2024-2026년 사업"),
+        ("Smart City plan", "smart city plan"),
+        ("투자 규모는 30％", "투자 규모는 30%"),
+        ("The “free zone” opens", 'The "free zone" opens'),
+        ("a state‐of‐the‐art  cluster", "a state-of-the-art cluster"),
+        ("Ｚｏｎｅ ｏｆｆｉｃｅ", "Zone office"),
+        ("Firms may e-mail the office.", "Firms may email the office."),
+        ("Seoul · Busan route", "Seoul • Busan route"),
+    ],
+)
+def test_unicode_punctuation_width_and_case_variants_are_minor(old: str, new: str) -> None:
+    """HWP documents write ``ㆍ`` (a Hangul letter) where web pages write ``·``; full-width
+    forms, curly quotes and dash kinds are the same text to a reader."""
+    diff = diff_text(old, new)
+    assert diff.changed
+    assert diff.minor
+    assert_rebuilds(diff, old, new)
+
+
+def test_normalise_writes_each_punctuation_kind_one_way() -> None:
+    text = "산업ㆍ물류•연구‧개발・ＡＩ  “Zone”–‘1’"
+    assert normalise(text) == "산업·물류·연구·개발·ai \"zone\"-'1'"
+
+
+def test_a_hangul_interpunct_is_split_from_the_words_it_joins() -> None:
+    diff = diff_text("중앙ㆍ지방 협력", "중앙·지방 협력")
+    assert changes(diff) == [DiffOp("replace", "ㆍ", "·")]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("기업이 들어설수 있다", "기업은 들어설 수 있다"),
+        ("인천경제청은 송도에서 발표했다", "인천경제청이 송도에 발표했다"),
+        ("경제 자유구역은 서울로 이전한다", "경제자유구역이 서울으로 이전한다"),
+        ("중앙ㆍ지방 정부가 협력한다", "중앙·지방정부는 협력한다"),
+    ],
+)
+def test_adjacent_minor_edits_are_judged_one_by_one(old: str, new: str) -> None:
+    """A particle fix next to a spacing fix is one op on screen; each part is minor alone."""
+    diff = diff_text(old, new)
+    assert diff.changed
+    assert diff.minor
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("30일까지 신청", "30일부터 신청"),
+        ("30일까지 신청", "30일 신청"),
+        ("기업에 지원", "기업에만 지원"),
+        ("기업이 지원", "기업도 지원"),
+        ("중소기업은 지원한다", "중소기업만 지원한다"),
+        ("중소기업까지 지원", "중소기업까지만 지원"),
+        ("서울과 부산", "서울이나 부산"),
+        ("100억 원 이상", "100억 원 이하"),
+        ("100억 원 이상", "100억 원 초과"),
+        ("100억 원 미만", "100억 원 이내"),
+        ("100억 원", "100억 원 이상"),
+        ("지정된다", "지정되지 않는다"),
+        ("지정할 수 있다", "지정할 수 없다"),
+        ("허가 대상", "불허가 대상"),
+        ("지정 지역", "미지정 지역"),
+        ("이 사업은 지원", "사업은 지원"),
+        ("기업이 들어설수 있다", "기업도 들어설 수 있다"),
+        ("30%", "30"),
+        ("USD 30", "KRW 30"),
+        ("$30", "₩30"),
+        ("증감률 -3.2%", "증감률 3.2%"),
+        ("규모 1,950억", "규모 1.950억"),
+        ("１２개 기업", "13개 기업"),
+        ("Applications open until May.", "Applications open from May."),
+        ("Applications open before May.", "Applications open after May."),
+        ("The zone is approved.", "The zone is not approved."),
+        ("No firms qualify.", "Firms qualify."),
+        ("Only firms qualify.", "Firms qualify."),
+        ("over 30 firms", "under 30 firms"),
+        ("at least 30 firms", "at most 30 firms"),
+    ],
+)
+def test_meaning_bearing_particles_words_and_figures_are_never_minor(old: str, new: str) -> None:
+    """Until/from, only, also, or, comparisons, negations and any figure change what a
+    sentence says, however short the edit."""
+    diff = diff_text(old, new)
+    assert diff.changed
+    assert not diff.minor
+
+
+CORPUS_TEXTS = 120
+_CASE_PARTICLE = re.compile(r"(?<=[\uac00-\ud7a3])(은|는|이|가|을|를)(?=\s)")
+_SWAP = {"은": "는", "는": "은", "이": "가", "가": "이", "을": "를", "를": "을"}
+
+
+@pytest.fixture(scope="module")
+def corpus_texts(shared_dir: Path) -> list[str]:
+    path = shared_dir / "corpus" / "press-releases.jsonl.gz"
+    if not path.exists():
+        pytest.skip("no press-release corpus in ../shared")
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        texts = (json.loads(line).get("text") or "" for line in handle)
+        return list(itertools.islice((text for text in texts if len(text) > 200), CORPUS_TEXTS))
+
+
+def test_real_releases_keep_interpunct_swaps_minor(corpus_texts: list[str]) -> None:
+    swapped = [(text, text.replace("·", "\u318d")) for text in corpus_texts if "·" in text] + [
+        (text, text.replace("\u318d", "·")) for text in corpus_texts if "\u318d" in text
+    ]
+    assert swapped
+    assert all(diff_text(old, new).minor for old, new in swapped)
+
+
+def test_real_releases_keep_a_particle_swap_beside_a_spacing_fix_minor(
+    corpus_texts: list[str],
+) -> None:
+    edited = []
+    for text in corpus_texts:
+        found = list(_CASE_PARTICLE.finditer(text))
+        if not found:
+            continue
+        match = found[len(found) // 2]
+        new = text[: match.start()] + _SWAP[match.group()] + text[match.end() :]
+        space = new.find(" ", match.end() + 1)
+        edited.append((text, new[:space] + new[space + 1 :] if space > 0 else new))
+    assert edited
+    assert all(diff_text(old, new).minor for old, new in edited)
+
+
+def test_real_releases_until_to_from_is_never_minor(corpus_texts: list[str]) -> None:
+    edited = [
+        (text, text[: match.start()] + "부터" + text[match.end() :])
+        for text in corpus_texts
+        if (match := re.search(r"(?<=[\uac00-\ud7a3])까지(?=\s)", text)) is not None
+    ]
+    assert edited
+    assert not any(diff_text(old, new).minor for old, new in edited)

@@ -49,6 +49,25 @@ def test_a_particle_only_edit_is_recorded_as_minor(app: App) -> None:
     assert record.significance == MINOR_SCORE
 
 
+def test_an_interpunct_particle_and_spacing_edit_is_recorded_as_minor(app: App) -> None:
+    """The HWP interpunct, a particle fix and a spacing fix side by side are each minor."""
+    version(app, "인천경제청은 산업·물류 기업이 들어설수 있도록 송도에 부지를 마련한다고 밝혔다.")
+    (record,) = version(
+        app, "인천경제청은 산업ㆍ물류 기업은 들어설 수 있도록 송도에 부지를 마련한다고 밝혔다."
+    )
+    assert record.kind == "changed_document"
+    assert record.minor
+    assert record.significance == MINOR_SCORE
+
+
+def test_an_until_to_from_edit_is_not_minor(app: App) -> None:
+    version(app, "인천경제청은 송도 입주 기업 신청을 이달 30일까지 받는다고 밝혔다.")
+    records = version(app, "인천경제청은 송도 입주 기업 신청을 이달 30일부터 받는다고 밝혔다.")
+    kinds = {r.kind: r for r in records}
+    assert not kinds["changed_document"].minor
+    assert kinds["changed_document"].significance > MINOR_SCORE
+
+
 def test_a_number_edit_is_not_minor_and_gives_a_fact_change(app: App) -> None:
     version(app, "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.")
     records = version(app, "인천경제청은 송도에 바이오 기업 300개사를 유치한다고 밝혔다.")
