@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from sqlalchemy import select
 
 from tests.testkit import factories
@@ -16,6 +17,7 @@ from zonewatch.bootstrap import initialize
 from zonewatch.changes.proposals import decide, list_proposals, proposal_action
 from zonewatch.changes.services import record_version_changes
 from zonewatch.classify.services import classify_version
+from zonewatch.config.zones import default_zones_path
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import ChangeRecord, Entity, Source
@@ -230,3 +232,27 @@ def test_decisions_keep_their_notes_and_survive_init(app: App) -> None:
         (kept,) = list_proposals(session, "accepted")
         assert (kept.id, kept.note) == (proposal_id, "gazette checked")
         assert kept.decided_by == "analyst-1"
+
+
+def test_an_accepted_date_survives_an_edit_of_the_entry_in_zones_yaml(
+    app: App, tmp_path: Path
+) -> None:
+    """zones.yaml re-applied after an edit of the same entry keeps the analyst's date, where
+    the file states none of its own."""
+    release(app, LIFT_TITLE, LIFT_TEXT)
+    with app.session() as session:
+        (proposal,) = [p for p in list_proposals(session) if p.entity_id == "odz-busan"]
+        decide(session, proposal.id, accept=True, by="analyst-1")
+        valid_to = session.get(Entity, "odz-busan").valid_to  # type: ignore[union-attr]
+        assert valid_to is not None
+    data = yaml.safe_load(default_zones_path().read_text(encoding="utf-8"))
+    entry = next(e for e in data["entities"] if e["id"] == "odz-busan")
+    entry["notes"] = "edited by a test"
+    edited = tmp_path / "zones.yaml"
+    edited.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = initialize(app, zones=edited)
+    assert "odz-busan" in report.entities.updated
+    with app.session() as session:
+        entity = session.get(Entity, "odz-busan")
+        assert entity is not None
+        assert (entity.valid_to, entity.notes) == (valid_to, "edited by a test")
