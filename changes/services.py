@@ -251,9 +251,10 @@ class _Builder:
     ) -> None:
         """A fact change found between versions (``previous``) is the edit itself; one found
         against another release is derived, and as minor as the edit that brought it."""
+        key = change.record_key()
         self.add(
             "fact_change",
-            change.record_key(),
+            key if previous is None else self._repeat_key(key),
             minor=previous is None and self.minor,
             old_version_id=change.old.version_id,
             title=f"{self.version.title} — {change.metric}: {change.headline()}",
@@ -262,6 +263,22 @@ class _Builder:
             facts_touched=1,
             signals={"across_documents": change.old_document_id != change.new_document_id},
         )
+
+    def _repeat_key(self, key: str) -> str:
+        """A change between two versions is an edit: when the same figures moved the same
+        way before (changed back, then again), it is recorded again under a numbered key.
+        Only this version's own record of it keeps the plain key's place."""
+        earlier = list(
+            self.session.scalars(
+                select(ChangeRecord).where(
+                    (ChangeRecord.dedupe_key == key) | ChangeRecord.dedupe_key.like(f"{key}:%")
+                )
+            )
+        )
+        if not earlier:
+            return key
+        mine = [r.dedupe_key for r in earlier if r.new_version_id == self.version.id]
+        return mine[0] if mine else f"{key}:{len(earlier) + 1}"
 
     def facts_across(self) -> None:
         for change in fact_changes.across_documents(self.session, self.version):

@@ -95,3 +95,14 @@ def test_a_derived_record_first_seen_on_a_minor_edit_is_minor(app: App) -> None:
     facts = [r for r in fixed if r.kind == "fact_change"]
     assert facts
     assert all(r.minor for r in facts)
+
+
+def test_a_figure_changed_back_and_again_is_recorded_each_time(app: App) -> None:
+    """Content keys make a repeat idempotent, not a real edit that happens to repeat."""
+    texts = [f"인천경제청은 송도에 바이오 기업 {n}개사를 유치한다고 밝혔다." for n in (250, 300)]
+    version(app, texts[0])
+    moves = []
+    for text in (texts[1], texts[0], texts[1]):
+        (fact,) = [r for r in version(app, text) if r.kind == "fact_change"]
+        moves.append((fact.diff["facts"][0]["old"], fact.diff["facts"][0]["new"]))
+    assert moves == [(250, 300), (300, 250), (250, 300)]
