@@ -3,6 +3,7 @@ documents ("597억 → 650억 원", "목표 입주기업 250 → 300개사"), wi
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,6 +44,29 @@ class FactChange:
 
     def headline(self) -> str:
         return f"{self.old.raw} → {self.new.raw}"
+
+    def record_key(self) -> str:
+        """The record's key: the document it is found in plus what changed (the fact's
+        identity, the other document and both values), never the version. A later version
+        of the same release stating the same figures finds the same key and raises nothing
+        new."""
+        content = "|".join(
+            (
+                str(self.old_document_id),
+                self.entity_id or "",
+                self.metric,
+                self.unit,
+                _canonical(self.old.value),
+                _canonical(self.new.value),
+            )
+        )
+        digest = hashlib.sha256(content.encode("utf-8")).hexdigest()[:32]
+        return f"fact:{self.new_document_id}:{digest}"
+
+
+def _canonical(value: Decimal) -> str:
+    """One spelling per number, whatever scale the database gave back (650 = 650.00)."""
+    return format(Decimal(value).normalize(), "f")
 
 
 def _plain(value: Decimal) -> float:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeEntity, ChangeRecord, DocumentVersion, Entity, EntityChange
 from zonewatch.models.base import utcnow
+from zonewatch.models.services import apply_validity
 
 ZONE_KINDS = {"zone_type", "special_zone", "fez", "fez_district", "industrial_complex", "cluster"}
 ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -28,22 +30,57 @@ ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("designate", re.compile(r"지정|선정|신규\s*조성|designat", re.IGNORECASE)),
 )
 REFORM = re.compile(r"개편|개정|제도\s*개선|reform|overhaul", re.IGNORECASE)
+TENTATIVE = re.compile(
+    r"신청|계획|후보|예정|추진|검토|공모|건의|요청|착수|예비|희망|"
+    r"appl(?:y|ication)|plan|candidate|propos|prospective|seek",
+    re.IGNORECASE,
+)
+"""Words that make a reported action something asked for, planned or shortlisted, not done."""
+NEAR_BEFORE, NEAR_AFTER = 6, 10
+"""How close (characters) a tentative word must be to the action word to qualify it."""
+ROUND = re.compile(
+    r"(?:제\s*)?(\d+)\s*(?:차|번째)\s*(?:추가\s*)?(?:지정|선정|해제)|round\s*(\d+)",
+    re.IGNORECASE,
+)
+"""A numbered round of a programme: an event of the programme, not its own designation."""
+KST = ZoneInfo("Asia/Seoul")
 LEAD = 600
 
 
 def proposal_action(title: str, lead: str, topics: set[str], kind: str) -> str | None:
-    """What the release reports for a zone (or a programme), from its title and lead."""
+    """What the release reports for a zone (or a programme), from its title and lead.
+
+    The title decides when it names an action: an application, plan or shortlist there
+    ("확대 지정 신청", "지정 계획", "후보지 선정") proposes nothing, whatever the lead says.
+    """
     if kind == "programme":
         return "reform" if "reform" in topics and REFORM.search(title) else None
     if "designation" not in topics:
         return None
-    for action, pattern in ACTIONS:
-        if pattern.search(title):
-            return action
-    for action, pattern in ACTIONS:
-        if pattern.search(lead):
-            return action
+    for text in (title, lead):
+        for action, pattern in ACTIONS:
+            match = pattern.search(text)
+            if match:
+                return None if _tentative(text, match) else action
     return None
+
+
+def _tentative(text: str, match: re.Match[str]) -> bool:
+    window = text[max(0, match.start() - NEAR_BEFORE) : match.end() + NEAR_AFTER]
+    return TENTATIVE.search(window) is not None
+
+
+def event_round(title: str) -> int | None:
+    """The round a release reports ("3차 지정" → 3), if it names one."""
+    match = ROUND.search(title)
+    return int(match.group(1) or match.group(2)) if match else None
+
+
+def effective_day(moment: dt.datetime) -> dt.date:
+    """The day of an event as Korea counts it: 08:30 KST is 23:30 UTC the day before."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(KST).date()
 
 
 def entity_entry(entity: Entity) -> dict[str, Any]:
@@ -58,23 +95,48 @@ def entity_entry(entity: Entity) -> dict[str, Any]:
     }
 
 
-def proposed_entry(before: dict[str, Any], action: str, effective: dt.date) -> dict[str, Any]:
+def proposed_entry(
+    before: dict[str, Any], action: str, effective: dt.date, kind: str, round_: int | None
+) -> dict[str, Any]:
+    """The entry after the change. A round of a programme, or any event reported of a zone
+    type (a zone of that type was designated), is an event of the entity: recorded, with the
+    validity the entity already has."""
     after = dict(before)
+    event: dict[str, Any] = {"action": action, "on": effective.isoformat()}
+    if round_ is not None:
+        event["round"] = round_
+    after["event"] = event
+    if round_ is not None or kind == "zone_type":
+        return after
     if action == "lift":
         after["valid_to"] = effective.isoformat()
     elif action == "designate" and not before.get("valid_from"):
         after["valid_from"] = effective.isoformat()
-    after["last_event"] = {"action": action, "on": effective.isoformat()}
     return after
 
 
+def proposal_key(document_id: int, entity_id: str, action: str) -> str:
+    """One proposal per release, entity and action: later versions of the release (a
+    spacing fix, a re-save) propose nothing new."""
+    return f"proposal:{document_id}:{entity_id}:{action}"
+
+
 def propose_from_version(
-    session: Session, version: DocumentVersion, topics: set[str], source_id: str | None
+    session: Session,
+    version: DocumentVersion,
+    topics: set[str],
+    source_id: str | None,
+    minor: bool = False,
 ) -> list[ChangeRecord]:
-    """Proposals (and their model_change records) for the zones the version reports on."""
+    """Proposals (and their model_change records) for the zones the version reports on.
+
+    ``minor`` is the status of the edit that made this version: a proposal first found on a
+    minor edit is recorded as minor too, and alerts nobody.
+    """
     records = []
     lead = version.text[:LEAD]
-    effective = (version.published_at or version.created_at).date()
+    effective = effective_day(version.published_at or version.created_at)
+    round_ = event_round(version.title)
     evidence_by_entity = _evidence(session, version.id)
     for entity in _mentioned(session, version.id):
         if entity.kind not in ZONE_KINDS | {"programme"}:
@@ -82,8 +144,8 @@ def propose_from_version(
         action = proposal_action(version.title, lead, topics, entity.kind)
         if action is None:
             continue
-        key = f"proposal:{version.id}:{entity.id}:{action}"
-        if session.scalars(select(ChangeRecord.id).where(ChangeRecord.dedupe_key == key)).first():
+        key = proposal_key(version.document_id, entity.id, action)
+        if _proposed(session, key, version.document_id, entity.id, action):
             continue
         before = entity_entry(entity)
         proposal = EntityChange(
@@ -92,7 +154,7 @@ def propose_from_version(
             status="proposed",
             origin="document",
             before=before,
-            after=proposed_entry(before, action, effective),
+            after=proposed_entry(before, action, effective, entity.kind, round_),
             effective_on=effective,
             version_id=version.id,
             evidence=[{"title": version.title}, *evidence_by_entity.get(entity.id, [])[:3]],
@@ -102,6 +164,7 @@ def propose_from_version(
         record = ChangeRecord(
             kind="model_change",
             dedupe_key=key,
+            minor=minor,
             document_id=version.document_id,
             source_id=source_id,
             new_version_id=version.id,
@@ -115,6 +178,24 @@ def propose_from_version(
         session.add(ChangeEntity(change_id=record.id, entity_id=entity.id))
         records.append(record)
     return records
+
+
+def _proposed(session: Session, key: str, document_id: int, entity_id: str, action: str) -> bool:
+    """Already proposed from this release: by key, or by an earlier proposal row (records
+    made before keys named the release rather than the version)."""
+    if session.scalars(select(ChangeRecord.id).where(ChangeRecord.dedupe_key == key)).first():
+        return True
+    earlier = session.scalars(
+        select(EntityChange.id)
+        .join(DocumentVersion, DocumentVersion.id == EntityChange.version_id)
+        .where(
+            EntityChange.origin == "document",
+            EntityChange.entity_id == entity_id,
+            EntityChange.action == action,
+            DocumentVersion.document_id == document_id,
+        )
+    ).first()
+    return earlier is not None
 
 
 def _mentioned(session: Session, version_id: int) -> list[Entity]:
@@ -146,8 +227,14 @@ def list_proposals(session: Session, status: str | None = "proposed") -> list[En
     return list(session.scalars(query.order_by(EntityChange.id)))
 
 
-def decide(session: Session, proposal_id: int, accept: bool, by: str) -> EntityChange:
-    """Accept (apply to the model with its validity date, recorded) or reject a proposal."""
+def decide(
+    session: Session, proposal_id: int, accept: bool, by: str, note: str | None = None
+) -> EntityChange:
+    """Accept (apply to the model with its validity date, recorded) or reject a proposal.
+
+    The decision and its note stay on the proposal row: `zonewatch init` re-applies
+    accepted decisions after loading zones.yaml (see models.services.reapply_decisions).
+    """
     proposal = session.get(EntityChange, proposal_id)
     if proposal is None or proposal.origin != "document":
         raise NotFoundError(
@@ -157,6 +244,7 @@ def decide(session: Session, proposal_id: int, accept: bool, by: str) -> EntityC
         raise InputError(f"proposal {proposal_id} was already {proposal.status}")
     proposal.status = "accepted" if accept else "rejected"
     proposal.decided_by, proposal.decided_at = by, utcnow()
+    proposal.note = note
     if accept:
         _apply(session, proposal)
     session.flush()
@@ -164,22 +252,24 @@ def decide(session: Session, proposal_id: int, accept: bool, by: str) -> EntityC
 
 
 def _apply(session: Session, proposal: EntityChange) -> None:
+    """Apply the validity the proposal changes, and record the event.
+
+    The entity's ``spec`` stays the zones.yaml entry, so that `zonewatch init` does not
+    take the decision for an edit of the file."""
     entity = session.get(Entity, proposal.entity_id)
     if entity is None:
         raise NotFoundError(f"entity {proposal.entity_id!r} no longer exists")
-    after = proposal.after or {}
-    if after.get("valid_to"):
-        entity.valid_to = dt.date.fromisoformat(after["valid_to"])
-    if after.get("valid_from"):
-        entity.valid_from = dt.date.fromisoformat(after["valid_from"])
-    entity.spec = {**entity.spec, "last_event": after.get("last_event")}
+    apply_validity(entity, proposal.before, proposal.after)
+    event = (proposal.after or {}).get("event") or {}
+    round_ = f" round {event['round']}" if event.get("round") is not None else ""
     record = ChangeRecord(
         kind="model_change",
         dedupe_key=f"accepted:{proposal.id}",
         entity_change_id=proposal.id,
         new_version_id=proposal.version_id,
-        title=f"Zone model: {entity.id} {proposal.action} (accepted)",
-        summary=f"accepted by {proposal.decided_by}; effective {proposal.effective_on}",
+        title=f"Zone model: {entity.id} {proposal.action}{round_} (accepted)",
+        summary=f"accepted by {proposal.decided_by}; effective {proposal.effective_on}"
+        + (f"; note: {proposal.note}" if proposal.note else ""),
         significance=0.7,
         signals={"model_change": proposal.action, "origin": "document", "decided": "accepted"},
         diff={"before": proposal.before, "after": proposal.after},

@@ -72,6 +72,9 @@ class _Builder:
         self.document = document
         self.version = version
         self.ids: list[int] = []
+        self.minor = False
+        """Whether the edit that made this version is minor (or noise): what is derived from
+        it (fact changes against other releases, proposals) inherits it."""
         self.topics = set(
             session.scalars(
                 select(VersionTopic.topic_id).where(VersionTopic.version_id == version.id)
@@ -144,6 +147,7 @@ class _Builder:
         if earlier is None:
             self.add("new_document", self.key("version"))
             return
+        self.minor = True
         first = corrections.latest_record_of(self.session, earlier.id)
         self.add(
             "new_document",
@@ -160,6 +164,7 @@ class _Builder:
         facts = fact_changes.within_document(self.session, previous, self.version)
         minor = (title.minor or not title.changed) and (body.minor or not body.changed)
         noise = self._noise_only(title, body)
+        self.minor = (minor or noise) and not facts
         before = len(self.ids)
         self.attachments(previous)
         for change in facts:
@@ -171,7 +176,7 @@ class _Builder:
             self.key("version"),
             old_version_id=previous.id,
             diff={"title": title.to_json(), "body": body.to_json()},
-            minor=(minor or noise) and not facts,
+            minor=self.minor,
             changed_share=max(title.changed_share, body.changed_share),
             facts_touched=len(facts),
             summary=_summary(title, body, facts),
@@ -244,10 +249,13 @@ class _Builder:
     def fact_change(
         self, change: fact_changes.FactChange, previous: DocumentVersion | None
     ) -> None:
-        key = f"fact:{self.version.id}:{change.entity_id}:{change.metric}:{change.new.id}"
+        """A fact change found between versions (``previous``) is the edit itself; one found
+        against another release is derived, and as minor as the edit that brought it."""
+        key = change.record_key()
         self.add(
             "fact_change",
-            key,
+            key if previous is None else self._repeat_key(key),
+            minor=previous is None and self.minor,
             old_version_id=change.old.version_id,
             title=f"{self.version.title} — {change.metric}: {change.headline()}",
             summary=change.headline(),
@@ -256,19 +264,36 @@ class _Builder:
             signals={"across_documents": change.old_document_id != change.new_document_id},
         )
 
+    def _repeat_key(self, key: str) -> str:
+        """A change between two versions is an edit: when the same figures moved the same
+        way before (changed back, then again), it is recorded again under a numbered key.
+        Only this version's own record of it keeps the plain key's place."""
+        earlier = list(
+            self.session.scalars(
+                select(ChangeRecord).where(
+                    (ChangeRecord.dedupe_key == key) | ChangeRecord.dedupe_key.like(f"{key}:%")
+                )
+            )
+        )
+        if not earlier:
+            return key
+        mine = [r.dedupe_key for r in earlier if r.new_version_id == self.version.id]
+        return mine[0] if mine else f"{key}:{len(earlier) + 1}"
+
     def facts_across(self) -> None:
         for change in fact_changes.across_documents(self.session, self.version):
             self.fact_change(change, None)
 
     def proposals(self) -> None:
         for record in proposals.propose_from_version(
-            self.session, self.version, self.topics, self.document.source_id
+            self.session, self.version, self.topics, self.document.source_id, minor=self.minor
         ):
             record.significance, record.signals = significance(
                 "model_change",
                 topics=self.topics,
                 source_tier=source_tier(self.document.source_id),
                 entities=len(self.entities),
+                minor=self.minor,
             )
             record.signals = {**record.signals, "proposal": True}
             record.occurred_at = self.version.created_at

@@ -31,6 +31,7 @@ def _row(proposal: EntityChange) -> dict[str, Any]:
         "change": describe_entry_diff(proposal.before, proposal.after),
         "evidence": proposal.evidence,
         "decided_by": proposal.decided_by,
+        "note": proposal.note,
     }
 
 
@@ -68,11 +69,13 @@ def proposals_command(cli_ctx: CliContext, status: str, as_json: bool) -> None:
     cli_ctx.console.print(f"{len(rows)} proposals")
 
 
-def _decide(cli_ctx: CliContext, proposal_id: int, accept: bool, by: str | None) -> None:
+def _decide(
+    cli_ctx: CliContext, proposal_id: int, accept: bool, by: str | None, note: str | None
+) -> None:
     from zonewatch.changes.proposals import decide
 
     with cli_ctx.app.session() as session:
-        proposal = decide(session, proposal_id, accept, by or _user())
+        proposal = decide(session, proposal_id, accept, by or _user(), note)
         click.echo(
             f"proposal {proposal.id} ({proposal.entity_id} {proposal.action}) {proposal.status}"
         )
@@ -88,16 +91,18 @@ def _user() -> str:
 @model.command("accept")
 @click.argument("proposal_id", type=ROW_ID)
 @click.option("--by", help="Who decides (default: the login name).")
+@click.option("--note", help="Why: kept with the decision (and across `zonewatch init`).")
 @pass_cli
-def accept_command(cli_ctx: CliContext, proposal_id: int, by: str | None) -> None:
+def accept_command(cli_ctx: CliContext, proposal_id: int, by: str | None, note: str | None) -> None:
     """Apply a proposal to the model, with its validity date, and record the change."""
-    _decide(cli_ctx, proposal_id, True, by)
+    _decide(cli_ctx, proposal_id, True, by, note)
 
 
 @model.command("reject")
 @click.argument("proposal_id", type=ROW_ID)
 @click.option("--by", help="Who decides (default: the login name).")
+@click.option("--note", help="Why: kept with the decision (and across `zonewatch init`).")
 @pass_cli
-def reject_command(cli_ctx: CliContext, proposal_id: int, by: str | None) -> None:
+def reject_command(cli_ctx: CliContext, proposal_id: int, by: str | None, note: str | None) -> None:
     """Keep the model as it is; the proposal stays on record as rejected."""
-    _decide(cli_ctx, proposal_id, False, by)
+    _decide(cli_ctx, proposal_id, False, by, note)

@@ -34,6 +34,9 @@ class EntityChange(Base):
     evidence: Mapped[list[Any]] = mapped_column(default=list)
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decided_at: Mapped[dt.datetime | None]
+    note: Mapped[str | None] = mapped_column(
+        Text, doc="Why an analyst accepted or rejected a proposal, kept with the decision."
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

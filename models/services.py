@@ -8,6 +8,7 @@ it is the baseline, not news.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable
@@ -182,6 +183,36 @@ def _record_change(
         session.add(ChangeEntity(change_id=record.id, entity_id=entity_id))
 
 
+def apply_validity(
+    entity: Entity, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
+    """Set the validity dates a proposal changes (and only those) on the entity."""
+    before, after = before or {}, after or {}
+    for name in ("valid_from", "valid_to"):
+        value = after.get(name)
+        if value and value != before.get(name):
+            setattr(entity, name, dt.date.fromisoformat(value))
+
+
+def reapply_decisions(session: Session, entity: Entity) -> None:
+    """Accepted proposals are analysts' decisions that zones.yaml does not hold: after the
+    file's entry is applied again, they are re-applied where the file states no date of its
+    own (a date written in the file wins)."""
+    stated = {"valid_from": entity.valid_from, "valid_to": entity.valid_to}
+    decisions = session.scalars(
+        select(EntityChange)
+        .where(
+            EntityChange.entity_id == entity.id,
+            EntityChange.origin == "document",
+            EntityChange.status == "accepted",
+        )
+        .order_by(EntityChange.id)
+    )
+    for decision in decisions:
+        after = {k: v for k, v in (decision.after or {}).items() if stated.get(k) is None}
+        apply_validity(entity, decision.before, after)
+
+
 def describe_entry_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
     """A one-line human summary of which fields changed and how."""
     if before is None:
@@ -226,6 +257,7 @@ def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport
         elif entity.spec != after or entity.retired:
             before = None if entity.retired else dict(entity.spec)
             _apply_spec(entity, spec)
+            reapply_decisions(session, entity)
             session.flush()
             _record_change(session, spec.id, before, after, baseline=False)
             report.updated.append(spec.id)

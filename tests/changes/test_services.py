@@ -75,3 +75,53 @@ def test_a_number_edit_is_not_minor_and_gives_a_fact_change(app: App) -> None:
     assert not kinds["changed_document"].minor
     fact = kinds["fact_change"].diff["facts"][0]
     assert (fact["old"], fact["new"], fact["unit"]) == (250, 300, "companies")
+
+
+def other_release(app: App, external_id: str, text: str) -> list[ChangeRecord]:
+    with app.session() as session:
+        source = session.get(Source, "ifez-press")
+        assert source is not None
+        row = factories.fetched(
+            session, factories.crawl_run(session, source), external_id, text=text
+        )
+        version_id = ingest_fetched_item(session, row.id).version_id
+        assert version_id is not None
+        classify_version(session, version_id, app.classifier)
+        ids = record_version_changes(session, version_id)
+        records = [r for r in session.query(ChangeRecord) if r.id in ids]
+        session.expunge_all()
+        return records
+
+
+BUDGET = "인천경제청은 송도 바이오 클러스터 사업비 {}억 원을 확정했다고 밝혔다."
+
+
+def test_a_cross_release_fact_change_is_not_raised_again_by_a_punctuation_fix(app: App) -> None:
+    other_release(app, "1", BUDGET.format(597))
+    first = other_release(app, "2", BUDGET.format(650))
+    assert [r.kind for r in first if r.kind == "fact_change"] == ["fact_change"]
+    fixed = other_release(app, "2", BUDGET.format(650).replace("확정했다고", "확정 했다고"))
+    assert [r for r in fixed if r.kind == "fact_change"] == []
+    assert [r for r in fixed if not r.minor and r.review_status != "noise"] == []
+
+
+def test_a_derived_record_first_seen_on_a_minor_edit_is_minor(app: App) -> None:
+    """The other release appeared between two versions: the fact change it makes visible is
+    found on a spacing fix, and inherits it."""
+    other_release(app, "2", BUDGET.format(650))
+    other_release(app, "1", BUDGET.format(597))
+    fixed = other_release(app, "2", BUDGET.format(650).replace("확정했다고", "확정 했다고"))
+    facts = [r for r in fixed if r.kind == "fact_change"]
+    assert facts
+    assert all(r.minor for r in facts)
+
+
+def test_a_figure_changed_back_and_again_is_recorded_each_time(app: App) -> None:
+    """Content keys make a repeat idempotent, not a real edit that happens to repeat."""
+    texts = [f"인천경제청은 송도에 바이오 기업 {n}개사를 유치한다고 밝혔다." for n in (250, 300)]
+    version(app, texts[0])
+    moves = []
+    for text in (texts[1], texts[0], texts[1]):
+        (fact,) = [r for r in version(app, text) if r.kind == "fact_change"]
+        moves.append((fact.diff["facts"][0]["old"], fact.diff["facts"][0]["new"]))
+    assert moves == [(250, 300), (300, 250), (250, 300)]

@@ -71,3 +71,44 @@ def test_broken_zones_file_gives_one_line_naming_the_entry(zonewatch: Run, tmp_p
     assert "id 'ifez-songdo'" in lines[0]
     assert "'mood': unknown field" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_an_analysts_decision_survives_init(
+    zonewatch: Run, fresh_database_url: str, tmp_path: Path
+) -> None:
+    """Re-loading zones.yaml keeps accepted proposals applied, with their notes."""
+    from tests.testkit import factories
+    from zonewatch.app import configure
+    from zonewatch.changes.services import record_version_changes
+    from zonewatch.classify.services import classify_version
+    from zonewatch.ingest.services import ingest_fetched_item
+    from zonewatch.models import Source
+
+    zonewatch("init")
+    app = configure(database_url=fresh_database_url, data_dir=tmp_path / "data")
+    try:
+        with app.session() as session:
+            source = session.get(Source, "korea-kr-press")
+            assert source is not None
+            row = factories.fetched(
+                session,
+                factories.crawl_run(session, source),
+                title="부산 기회발전특구 지정 해제",
+                text="지방시대위원회는 부산 기회발전특구의 지정을 해제한다고 밝혔다.",
+            )
+            version_id = ingest_fetched_item(session, row.id).version_id
+            assert version_id is not None
+            classify_version(session, version_id, app.classifier)
+            record_version_changes(session, version_id)
+    finally:
+        app.dispose()
+    proposals = json.loads(zonewatch("model", "proposals", "--json").stdout)
+    (lift,) = [p for p in proposals if p["entity"] == "odz-busan"]
+    zonewatch("model", "accept", str(lift["id"]), "--by", "analyst-1", "--note", "gazette")
+    shown = json.loads(zonewatch("entities", "show", "odz-busan", "--json").stdout)
+    zonewatch("init")
+    assert json.loads(zonewatch("entities", "show", "odz-busan", "--json").stdout) == shown
+    accepted = json.loads(zonewatch("model", "proposals", "--status", "accepted", "--json").stdout)
+    assert [(p["id"], p["note"], p["decided_by"]) for p in accepted] == [
+        (lift["id"], "gazette", "analyst-1")
+    ]
