@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from zonewatch.config.loading import read_yaml, validation_message
 from zonewatch.errors import ConfigError
 from zonewatch.replay.clock import KST, STATES, state_time
-from zonewatch.replay.documents import render_document
+from zonewatch.replay.documents import render_document, resaved
 
 DocumentKind = Literal["pdf", "hwpx", "hwp"]
 
@@ -133,6 +133,8 @@ class Attachment:
     title: str
     paragraphs: tuple[str, ...]
     modified: datetime
+    saves: int = 0
+    """How often the file was saved again since it was first published (same text)."""
 
     @property
     def kind(self) -> DocumentKind:
@@ -142,7 +144,9 @@ class Attachment:
     @property
     def data(self) -> bytes:
         """The file's bytes, generated on first use and cached by content."""
-        return render_document(self.kind, self.title, self.paragraphs)
+        return resaved(
+            self.kind, render_document(self.kind, self.title, self.paragraphs), self.saves
+        )
 
 
 @dataclass(frozen=True)

@@ -163,6 +163,24 @@ def hwpx_document(title: str, paragraphs: tuple[str, ...]) -> bytes:
     return buffer.getvalue()
 
 
+def resaved(kind: str, data: bytes, saves: int) -> bytes:
+    """``data`` saved again ``saves`` times: other bytes, the same text (as an editor does).
+
+    HWPX and PDF readers ignore a zip comment and a trailing PDF comment, so only the hash
+    changes; an HWP 5 file has no such free room, so it cannot be re-saved here.
+    """
+    if saves == 0:
+        return data
+    if kind == "hwpx":
+        buffer = io.BytesIO(data)
+        with zipfile.ZipFile(buffer, "a") as archive:
+            archive.comment = f"saved {saves}".encode("ascii")
+        return buffer.getvalue()
+    if kind == "pdf":
+        return data + f"%saved {saves}\n".encode("ascii")
+    raise ValueError(f"a {kind} file cannot be re-saved with the same text")
+
+
 HWPTAG_DOCUMENT_PROPERTIES = 16
 HWPTAG_PARA_HEADER = 66
 HWPTAG_PARA_TEXT = 67

@@ -6,7 +6,9 @@ they share one :class:`ReleaseSource`. In corpus mode that source is a file in t
 url, text, attachment_count, lang). It is read once, on first use (or in the background
 from :meth:`CorpusReleases.warm`), into a compact index: metadata plus zlib-compressed text,
 so thousands of releases cost a few megabytes and one request decompresses only its page.
-The corpus never changes with the state (only the list pages' noise does).
+The corpus never changes with the state (only the list pages' noise does), unless edits are
+given: a :class:`ReleaseEdit` overlay per release and state, so that measurements can crawl
+a real release before and after a known edit (``bench/bench_edits.py``).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import gzip
 import json
 import threading
 import zlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Protocol
@@ -76,6 +79,26 @@ class _Entry:
     text: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class ReleaseEdit:
+    """A corpus release as it stands from one state on; ``None`` keeps the corpus's value.
+
+    ``attachment_text`` replaces the files' text in place (same names, same links);
+    ``attachment_saves`` re-saves them (new bytes, same text); ``withdrawn`` takes the
+    release off the list and its page and files answer 404.
+    """
+
+    text: str | None = None
+    title: str | None = None
+    attachment_text: str | None = None
+    attachment_saves: int = 0
+    withdrawn: bool = False
+
+
+ReleaseEdits = Mapping[str, Mapping[int, ReleaseEdit]]
+"""Release id → {first state → the edit that holds from that state until the next one}."""
+
+
 def corpus_path(corpus: Path) -> Path:
     """Accept the corpus file itself or the folder holding it."""
     return corpus / CORPUS_FILE if corpus.is_dir() else corpus
@@ -90,8 +113,9 @@ def _paragraphs(text: str) -> tuple[str, ...]:
 class CorpusReleases:
     """Real releases from a corpus file, newest first, served through the korea.kr shapes."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, edits: ReleaseEdits | None = None) -> None:
         self.path = corpus_path(path)
+        self.edits: ReleaseEdits = edits or {}
         if not self.path.is_file():
             raise InputError(f"corpus file not found: {self.path}")
         self._lock = threading.Lock()
@@ -133,21 +157,37 @@ class CorpusReleases:
             self._entries = entries
             return entries
 
-    def _item(self, entry: _Entry) -> Item:
-        paragraphs = _paragraphs(zlib.decompress(entry.text).decode("utf-8"))
+    def _edit(self, state: int, release_id: str) -> ReleaseEdit | None:
+        """The edit in force in ``state`` (the latest one given for that state or before)."""
+        edits = self.edits.get(release_id, {})
+        starts = [start for start in edits if start <= state]
+        return edits[max(starts)] if starts else None
+
+    def _visible(self, state: int, entry: _Entry) -> bool:
+        edit = self._edit(state, entry.id)
+        return edit is None or not edit.withdrawn
+
+    def _item(self, entry: _Entry, state: int) -> Item:
+        edit = self._edit(state, entry.id) or ReleaseEdit()
+        text = zlib.decompress(entry.text).decode("utf-8") if edit.text is None else edit.text
+        paragraphs = _paragraphs(text)
+        files = paragraphs if edit.attachment_text is None else _paragraphs(edit.attachment_text)
         when = entry.published.astimezone(KST)
+        # Names and titles stay those of the corpus: an edit never renames or relinks a file.
         attachments = tuple(
             Attachment(
                 key=f"{entry.id}:{number}",
                 sn=number,
                 name=f"{entry.title[:60]}{f'_붙임{number}' if number > 1 else ''}.hwpx",
                 title=entry.title,
-                paragraphs=paragraphs,
+                paragraphs=files,
                 modified=when,
+                saves=edit.attachment_saves,
             )
             for number in range(1, min(entry.attachment_count, 9) + 1)
         )
         summary = entry.subtitle.splitlines()[0] if entry.subtitle.strip() else ""
+        entry = entry if edit.title is None else replace(entry, title=edit.title)
         if not summary and paragraphs:
             summary = paragraphs[0][:88] + ("…" if len(paragraphs[0]) > 88 else "")
         return Item(
@@ -184,11 +224,14 @@ class CorpusReleases:
             len(entries) if start is None else bisect.bisect_right(self._keys, -start.toordinal())
         )
         high = max(low, high)
-        first = low + (number - 1) * size
-        chosen = entries[first : min(first + size, high)] if first < high else []
+        window: list[_Entry] = entries[low:high]
+        if any(self._edit(state, release_id) for release_id in self.edits):
+            window = [entry for entry in window if self._visible(state, entry)]
+        first = (number - 1) * size
+        chosen = window[first : first + size]
         return Page(
-            items=tuple(self._item(entry) for entry in chosen),
-            total=high - low,
+            items=tuple(self._item(entry, state) for entry in chosen),
+            total=len(window),
             number=number,
             size=size,
         )
@@ -196,7 +239,9 @@ class CorpusReleases:
     def get(self, state: int, news_id: str) -> Item | None:
         entries = self._index()
         index = self._by_id.get(news_id)
-        return None if index is None else self._item(entries[index])
+        if index is None or not self._visible(state, entries[index]):
+            return None
+        return self._item(entries[index], state)
 
     def attachment(self, state: int, file_id: int) -> tuple[Item, Attachment] | None:
         item = self.get(state, str(file_id // 10))

@@ -52,7 +52,7 @@ from zonewatch.replay.faults import (
 )
 from zonewatch.replay.messages import RESET, Request, Response, html_page, plain_text, redirect
 from zonewatch.replay.pages import Ctx, Site
-from zonewatch.replay.releases import CorpusReleases
+from zonewatch.replay.releases import CorpusReleases, ReleaseEdits
 from zonewatch.replay.sites import build_sites, robots_txt
 
 _CONTENT_FAULTS = frozenset(
@@ -140,9 +140,13 @@ class ReplayServer:
         *,
         state: int = 0,
         strict: bool = True,
+        edits: ReleaseEdits | None = None,
     ) -> None:
-        """``strict=False`` lets non-browser clients in and MOTIR's downloads through."""
-        self._releases = CorpusReleases(corpus) if corpus is not None else None
+        """``strict=False`` lets non-browser clients in and MOTIR's downloads through;
+        ``edits`` (corpus mode only) serve chosen releases edited from a given state on."""
+        if edits and corpus is None:
+            raise ValueError("release edits apply to a corpus")
+        self._releases = CorpusReleases(corpus, edits) if corpus is not None else None
         self.strict = strict
         self.sites: dict[str, Site] = build_sites(load_catalog(), self._releases, strict=strict)
         self.faults = FaultTable()

@@ -94,3 +94,28 @@ def test_other_sites_still_serve_samples(corpus_server: ReplayServer) -> None:
     page = fetch(corpus_server, "www.motir.go.kr", "/kor/article/ATCL3f49a5a8c?pageIndex=1")
     assert page.status == 200
     assert "산업단지 대개조" in page.text()
+
+
+def test_release_edits_hold_from_their_state(corpus_file: Path) -> None:
+    """The edit overlay: a state-1 edit leaves state 0 alone, re-saves keep the file's text
+    while changing its bytes, and a withdrawal takes the release off the list and page."""
+    from zonewatch.replay.releases import ReleaseEdit
+
+    row = _first_with_attachment(corpus_file)
+    news_id = str(row["id"])
+    edits = {news_id: {1: ReleaseEdit(text="고친 본문 500억 원", attachment_saves=1)}}
+    view = f"/briefing/pressReleaseView.do?newsId={news_id}"
+    file = f"/common/download.do?fileId={news_id}1&tblKey=GMN"
+    with ReplayServer(corpus=corpus_file, edits=edits) as server:
+        before, before_file = (
+            fetch(server, "www.korea.kr", view),
+            fetch(server, "www.korea.kr", file),
+        )
+        server.set_state(1)
+        after, after_file = fetch(server, "www.korea.kr", view), fetch(server, "www.korea.kr", file)
+    assert "고친 본문" not in before.text()
+    assert "고친 본문 500억 원" in after.text()
+    assert before_file.body != after_file.body
+    withdrawn = {news_id: {1: ReleaseEdit(withdrawn=True)}}
+    with ReplayServer(corpus=corpus_file, edits=withdrawn, state=1) as server:
+        assert fetch(server, "www.korea.kr", view).status == 404
