@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zonewatch.changes.significance import significance
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeEntity, ChangeRecord, DocumentVersion, Entity, EntityChange
 from zonewatch.models.base import utcnow
@@ -180,7 +181,7 @@ def _apply(session: Session, proposal: EntityChange) -> None:
         new_version_id=proposal.version_id,
         title=f"Zone model: {entity.id} {proposal.action} (accepted)",
         summary=f"accepted by {proposal.decided_by}; effective {proposal.effective_on}",
-        significance=0.7,
+        significance=significance("model_change")[0],
         signals={"model_change": proposal.action, "origin": "document", "decided": "accepted"},
         diff={"before": proposal.before, "after": proposal.after},
     )

@@ -99,7 +99,7 @@ class _Builder:
             return None
         score_fields = {
             name: fields.pop(name)
-            for name in ("changed_share", "facts_touched", "correction", "minor")
+            for name in ("changed_share", "facts_touched", "correction", "minor", "event")
             if name in fields
         }
         score, signals = significance(
@@ -142,7 +142,7 @@ class _Builder:
             return
         earlier = announcements.earlier_appearance(self.session, self.document)
         if earlier is None:
-            self.add("new_document", self.key("version"))
+            self.add("new_document", self.key("version"), event=self.zone_event())
             return
         first = corrections.latest_record_of(self.session, earlier.id)
         self.add(
@@ -153,6 +153,14 @@ class _Builder:
             summary=f"another appearance of a release first seen at {earlier.source_id}",
             signals={"appearance_of": earlier.id},
         )
+
+    def zone_event(self) -> str | None:
+        """The zone event a new release reports (designate, lift, ...), which puts it in the
+        designation band; applications, plans and candidates report none."""
+        if "designation" not in self.topics:
+            return None
+        lead = self.version.text[: proposals.LEAD]
+        return proposals.proposal_action(self.version.title, lead, self.topics, "zone_type")
 
     def new_version(self, previous: DocumentVersion) -> None:
         title = diff_text(previous.title, self.version.title)
