@@ -12,8 +12,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zonewatch.changes import corrections, fact_changes, proposals
+from zonewatch.changes import corrections, fact_changes, noise, proposals
 from zonewatch.changes.diffing import TextDiff, diff_text
+from zonewatch.changes.noise import NoisePattern
 from zonewatch.changes.significance import significance, source_tier
 from zonewatch.ingest import announcements
 from zonewatch.models import (
@@ -189,15 +190,16 @@ class _Builder:
             record.review_status = "noise"
 
     def _noise_only(self, title: TextDiff, body: TextDiff) -> bool:
-        fragments = [f for f in (*title.fragments(), *body.fragments()) if len(f) >= 2]
-        if not fragments:
-            return False
-        known = set(
-            self.session.scalars(
-                select(NoiseRule.fragment).where(NoiseRule.source_id == self.document.source_id)
+        """True when every changed piece is noise an analyst already named for this source:
+        a raw fragment, or a kind of token (another phone number, a view counter)."""
+        rules = self.session.execute(
+            select(NoiseRule.fragment, NoiseRule.kind, NoiseRule.context).where(
+                NoiseRule.source_id == self.document.source_id
             )
-        )
-        return all(fragment in known for fragment in fragments)
+        ).all()
+        patterns = {NoisePattern(kind, context or "") for _, kind, context in rules if kind}
+        fragments = {fragment for fragment, kind, _ in rules if not kind}
+        return noise.only_noise((title, body), patterns, fragments)
 
     def attachments(self, previous: DocumentVersion) -> None:
         old = {a.name: a for a in previous.attachments}

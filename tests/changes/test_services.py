@@ -56,3 +56,20 @@ def test_a_number_edit_is_not_minor_and_gives_a_fact_change(app: App) -> None:
     assert not kinds["changed_document"].minor
     fact = kinds["fact_change"].diff["facts"][0]
     assert (fact["old"], fact["new"], fact["unit"]) == (250, 300, "companies")
+
+
+def test_a_phone_noise_verdict_covers_the_next_phone_number(app: App) -> None:
+    from zonewatch.changes.queries import review_change
+
+    lead = "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.\n문의: 032-453-"
+    version(app, lead + "7000")
+    (first,) = version(app, lead + "7155")
+    assert not first.minor
+    with app.session() as session:
+        review_change(session, first.id, "noise", None, "kim")
+    (second,) = version(app, lead + "7299")
+    assert second.minor
+    assert second.review_status == "noise"
+    news = version(app, lead.replace("250", "300") + "7300")
+    assert news
+    assert not any(record.minor for record in news), "a figure edit is news"
