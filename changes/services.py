@@ -24,6 +24,7 @@ from zonewatch.models import (
     ChangeTopic,
     Document,
     DocumentVersion,
+    EntityChange,
     Mention,
     NoiseRule,
     VersionTopic,
@@ -274,8 +275,10 @@ class _Builder:
         for record in proposals.propose_from_version(
             self.session, self.version, self.topics, self.document.source_id
         ):
+            proposal = self.session.get(EntityChange, record.entity_change_id)
             record.significance, record.signals = significance(
                 "model_change",
+                event=proposal.action if proposal is not None else None,
                 topics=self.topics,
                 source_tier=source_tier(self.document.source_id),
                 entities=len(self.entities),

@@ -8,10 +8,19 @@ figure change, so a subscription threshold picks whole kinds of change.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.testkit import factories
+from zonewatch.app import App, configure
+from zonewatch.bootstrap import initialize
+from zonewatch.changes.services import record_version_changes
 from zonewatch.changes.significance import BANDS, MINOR_SCORE, THRESHOLDS, band_of, significance
+from zonewatch.classify.services import classify_version
+from zonewatch.ingest.services import ingest_fetched_item
+from zonewatch.models import ChangeRecord, Source
 
 TIERS = (None, "news", "city", "fez", "agency", "ministry")
 TOPIC_SETS = ((), ("governance",), ("investment", "incentive"), ("designation", "plan", "reform"))
@@ -130,3 +139,62 @@ def test_thresholds_select_whole_bands() -> None:
     assert THRESHOLDS == {"minor": 0.05, "routine": 0.2, "figure": 0.5, "designation": 0.8}
     for (_, (_, high)), (_, (low, _)) in itertools.pairwise(BANDS.items()):
         assert low - high >= 0.1
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[App]:
+    built = configure(data_dir=tmp_path / "data")
+    initialize(built)
+    yield built
+    built.dispose()
+
+
+def records(app: App, external_id: str, title: str, text: str) -> dict[str, float]:
+    """The kinds and scores of the records one crawled version gives, through ingest,
+    the classifier and the change builder."""
+    with app.session() as session:
+        source = session.get(Source, "ifez-press")
+        assert source is not None
+        run = factories.crawl_run(session, source)
+        row = factories.fetched(session, run, external_id, title=title, text=text)
+        version_id = ingest_fetched_item(session, row.id).version_id
+        assert version_id is not None
+        classify_version(session, version_id, app.classifier)
+        ids = record_version_changes(session, version_id)
+        rows = session.query(ChangeRecord).filter(ChangeRecord.id.in_(ids))
+        return {row.kind: row.significance for row in rows}
+
+
+FESTIVAL = (
+    "인천경제청, 송도 달빛축제 개최 안내",
+    "인천경제청은 10월 5일 송도 센트럴파크에서 달빛축제를 연다고 밝혔다.",
+)
+INVESTMENT = (
+    "인천경제청, 송도에 바이오 기업 2,000억 원 투자 유치",
+    "인천경제청은 송도국제도시에 바이오 기업이 2,000억 원을 투자해 공장을 짓는다고 밝혔다.",
+)
+DESIGNATION = (
+    "송도 바이오 특화단지 지정",
+    "산업통상부는 인천 송도를 바이오 특화단지로 지정했다고 밝혔다.",
+)
+LIFTING = (
+    "영종 경제자유구역 일부 지정 해제",
+    "인천경제청은 영종 경제자유구역 일부 지구의 지정을 해제한다고 밝혔다.",
+)
+
+
+def test_records_built_by_the_pipeline_land_in_separate_bands(app: App) -> None:
+    festival = records(app, "1", *FESTIVAL)["new_document"]
+    investment = records(app, "2", *INVESTMENT)["new_document"]
+    designation = records(app, "3", *DESIGNATION)["new_document"]
+    lifting = records(app, "4", *LIFTING)["new_document"]
+    spacing = records(app, "1", FESTIVAL[0], FESTIVAL[1].replace("연다고", "연다고 "))
+    figure = records(app, "2", INVESTMENT[0], INVESTMENT[1].replace("2,000억", "2,500억"))
+    assert spacing == {"changed_document": MINOR_SCORE}
+    assert 0.2 <= festival <= 0.35
+    assert 0.5 <= investment <= 0.7
+    assert 0.5 <= figure["fact_change"] <= 0.7
+    assert designation >= 0.8
+    assert lifting >= 0.8
+    assert investment - festival >= 0.15, "a festival and an investment are clearly apart"
+    assert designation - figure["fact_change"] >= 0.1
