@@ -198,6 +198,8 @@ class _Builder:
                 NoiseRule.source_id == self.document.source_id
             )
         ).all()
+        if not rules:
+            return False
         patterns = {NoisePattern(kind, context or "") for _, kind, context in rules if kind}
         fragments = {fragment for fragment, kind, _ in rules if not kind}
         return noise.only_noise((title, body), patterns, fragments)
