@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zonewatch.changes.significance import significance
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeEntity, ChangeRecord, DocumentVersion, Entity, EntityChange
 from zonewatch.models.base import utcnow
@@ -270,7 +271,7 @@ def _apply(session: Session, proposal: EntityChange) -> None:
         title=f"Zone model: {entity.id} {proposal.action}{round_} (accepted)",
         summary=f"accepted by {proposal.decided_by}; effective {proposal.effective_on}"
         + (f"; note: {proposal.note}" if proposal.note else ""),
-        significance=0.7,
+        significance=significance("model_change")[0],
         signals={"model_change": proposal.action, "origin": "document", "decided": "accepted"},
         diff={"before": proposal.before, "after": proposal.after},
     )

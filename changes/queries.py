@@ -37,6 +37,9 @@ from zonewatch.models.services import PAST_TENSE, describe_entry_diff
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
+    from zonewatch.changes.diffing import TextDiff
+    from zonewatch.changes.noise import NoisePattern
+
 SEOUL = ZoneInfo("Asia/Seoul")
 CHANGE_KINDS = (
     "new_document",
@@ -326,36 +329,70 @@ def change_details(session: Session, change_id: int) -> dict[str, Any]:
     return details
 
 
-def noise_fragments(record: ChangeRecord) -> list[str]:
-    """The changed text of a record that a noise verdict turns into rules for its source."""
+def _record_diffs(record: ChangeRecord) -> list[TextDiff]:
     from zonewatch.changes.diffing import TextDiff
 
-    found: list[str] = []
-    for part in ("title", "body"):
-        data = record.diff.get(part) if isinstance(record.diff, dict) else None
-        if isinstance(data, dict):
-            found.extend(TextDiff.from_json(data).fragments())
+    parts = (
+        (record.diff.get(part) for part in ("title", "body"))
+        if isinstance(record.diff, dict)
+        else ()
+    )
+    return [TextDiff.from_json(data) for data in parts if isinstance(data, dict)]
+
+
+def noise_fragments(record: ChangeRecord) -> list[str]:
+    """The changed text of a record that a noise verdict turns into raw rules for its source:
+    only the pieces that lie in no known kind of token (those become patterns)."""
+    from zonewatch.changes.noise import changed_pieces
+
+    found = [
+        fragment
+        for diff in _record_diffs(record)
+        for piece in changed_pieces(diff)
+        if piece.pattern is None
+        for fragment in piece.fragments
+    ]
     low, high = NOISE_FRAGMENT_LENGTH
     stripped = (fragment.strip() for fragment in found)
     return list(dict.fromkeys(text for text in stripped if low <= len(text) <= high))
 
 
+def noise_patterns(record: ChangeRecord) -> list[NoisePattern]:
+    """The kinds of token (a phone, a view counter, ...) a record's edit touched: a noise
+    verdict stores these, so the next edit of another phone number is the same noise."""
+    from zonewatch.changes.noise import changed_pieces
+
+    pieces = (piece for diff in _record_diffs(record) for piece in changed_pieces(diff))
+    return sorted({piece.pattern for piece in pieces if piece.pattern is not None})
+
+
 def _store_noise_rules(session: Session, record: ChangeRecord, by: str) -> None:
     if record.kind != "changed_document" or record.source_id is None:
         return
-    fragments = noise_fragments(record)
-    if not fragments:
+    rules: dict[str, tuple[str | None, str | None]]
+    rules = dict.fromkeys(noise_fragments(record), (None, None))
+    rules.update(
+        {pattern.key: (pattern.kind, pattern.context) for pattern in noise_patterns(record)}
+    )
+    if not rules:
         return
     known = set(
         session.scalars(
             select(NoiseRule.fragment).where(
-                NoiseRule.source_id == record.source_id, NoiseRule.fragment.in_(fragments)
+                NoiseRule.source_id == record.source_id, NoiseRule.fragment.in_(list(rules))
             )
         )
     )
     session.add_all(
-        NoiseRule(source_id=record.source_id, fragment=text, change_id=record.id, created_by=by)
-        for text in fragments
+        NoiseRule(
+            source_id=record.source_id,
+            fragment=text,
+            kind=kind,
+            context=context,
+            change_id=record.id,
+            created_by=by,
+        )
+        for text, (kind, context) in rules.items()
         if text not in known
     )
 

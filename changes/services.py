@@ -12,8 +12,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zonewatch.changes import corrections, fact_changes, proposals
+from zonewatch.changes import corrections, fact_changes, noise, proposals
 from zonewatch.changes.diffing import TextDiff, diff_text
+from zonewatch.changes.noise import NoisePattern
 from zonewatch.changes.significance import significance, source_tier
 from zonewatch.ingest import announcements
 from zonewatch.models import (
@@ -23,6 +24,7 @@ from zonewatch.models import (
     ChangeTopic,
     Document,
     DocumentVersion,
+    EntityChange,
     Mention,
     NoiseRule,
     VersionTopic,
@@ -102,7 +104,7 @@ class _Builder:
             return None
         score_fields = {
             name: fields.pop(name)
-            for name in ("changed_share", "facts_touched", "correction", "minor")
+            for name in ("changed_share", "facts_touched", "correction", "minor", "event")
             if name in fields
         }
         score, signals = significance(
@@ -145,7 +147,7 @@ class _Builder:
             return
         earlier = announcements.earlier_appearance(self.session, self.document)
         if earlier is None:
-            self.add("new_document", self.key("version"))
+            self.add("new_document", self.key("version"), event=self.zone_event())
             return
         self.minor = True
         first = corrections.latest_record_of(self.session, earlier.id)
@@ -157,6 +159,14 @@ class _Builder:
             summary=f"another appearance of a release first seen at {earlier.source_id}",
             signals={"appearance_of": earlier.id},
         )
+
+    def zone_event(self) -> str | None:
+        """The zone event a new release reports (designate, lift, ...), which puts it in the
+        designation band; applications, plans and candidates report none."""
+        if "designation" not in self.topics:
+            return None
+        lead = self.version.text[: proposals.LEAD]
+        return proposals.proposal_action(self.version.title, lead, self.topics, "zone_type")
 
     def new_version(self, previous: DocumentVersion) -> None:
         title = diff_text(previous.title, self.version.title)
@@ -186,15 +196,18 @@ class _Builder:
             record.review_status = "noise"
 
     def _noise_only(self, title: TextDiff, body: TextDiff) -> bool:
-        fragments = [f for f in (*title.fragments(), *body.fragments()) if len(f) >= 2]
-        if not fragments:
-            return False
-        known = set(
-            self.session.scalars(
-                select(NoiseRule.fragment).where(NoiseRule.source_id == self.document.source_id)
+        """True when every changed piece is noise an analyst already named for this source:
+        a raw fragment, or a kind of token (another phone number, a view counter)."""
+        rules = self.session.execute(
+            select(NoiseRule.fragment, NoiseRule.kind, NoiseRule.context).where(
+                NoiseRule.source_id == self.document.source_id
             )
-        )
-        return all(fragment in known for fragment in fragments)
+        ).all()
+        if not rules:
+            return False
+        patterns = {NoisePattern(kind, context or "") for _, kind, context in rules if kind}
+        fragments = {fragment for fragment, kind, _ in rules if not kind}
+        return noise.only_noise((title, body), patterns, fragments)
 
     def attachments(self, previous: DocumentVersion) -> None:
         old = {a.name: a for a in previous.attachments}
@@ -288,8 +301,10 @@ class _Builder:
         for record in proposals.propose_from_version(
             self.session, self.version, self.topics, self.document.source_id, minor=self.minor
         ):
+            proposal = self.session.get(EntityChange, record.entity_change_id)
             record.significance, record.signals = significance(
                 "model_change",
+                event=proposal.action if proposal is not None else None,
                 topics=self.topics,
                 source_tier=source_tier(self.document.source_id),
                 entities=len(self.entities),

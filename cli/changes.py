@@ -445,17 +445,20 @@ def review_command(
 ) -> None:
     """Mark a change reviewed, noise or important.
 
-    Noise on a changed document also stores its changed fragments as noise rules for the
-    source, so that the same edit is recorded as minor next time.
+    Noise on a changed document also stores noise rules for the source: the kind of token the
+    edit touched (a phone number, a view counter, ...) or else its changed fragments, so that
+    the next such edit is recorded as minor.
     """
     reviewer = by or _user()
     with cli_ctx.app.session() as session:
         record = review_change(session, change_id, status, note, reviewer)
-        rules = len(noise_rules_of(session, record.id)) if status == "noise" else 0
+        learned = noise_rules_of(session, record.id) if status == "noise" else []
+        kinds = sorted({rule.fragment for rule in learned if rule.kind})
         source_id = record.source_id
     message = f"#{change_id}: {status} (by {reviewer})"
-    if status == "noise" and rules:
-        message += f"; {rules} noise rule{'s' if rules != 1 else ''} for {source_id}"
+    if learned:
+        message += f"; {len(learned)} noise rule{'s' if len(learned) != 1 else ''} for {source_id}"
+        message += f" ({', '.join(kinds)})" if kinds else ""
     click.echo(message)
 
 

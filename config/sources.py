@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+from cssselect import GenericTranslator, SelectorError
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -103,6 +104,45 @@ class Politeness(_Strict):
     max_response_mb: float = Field(default=20.0, gt=0, le=500)
 
 
+class IgnoreRules(_Strict):
+    """Page furniture an operator names for one source, so that it never makes a version.
+
+    ``selectors`` (CSS) are removed from every page before anything is extracted: a view
+    counter box, a "last updated" line, a session-bound share link. ``patterns`` (regular
+    expressions, multi-line mode) are removed from the extracted text before it is
+    fingerprinted and diffed: furniture that sits inside the body, such as "조회수 : 1,234".
+    Both are checked when the file is loaded, so a typo fails ``zonewatch init``, not a crawl.
+    """
+
+    patterns: tuple[str, ...] = ()
+    selectors: tuple[str, ...] = ()
+
+    @field_validator("patterns")
+    @classmethod
+    def _check_patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for index, pattern in enumerate(value):
+            try:
+                compiled = re.compile(pattern, re.MULTILINE)
+            except re.error as exc:
+                raise ValueError(f"item {index + 1}: not a regular expression: {exc}") from exc
+            if compiled.fullmatch(""):
+                raise ValueError(f"item {index + 1}: {pattern!r} matches empty text")
+        return value
+
+    @field_validator("selectors")
+    @classmethod
+    def _check_selectors(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for index, css in enumerate(value):
+            try:
+                GenericTranslator().css_to_xpath(css)
+            except SelectorError as exc:
+                raise ValueError(f"item {index + 1}: not a CSS selector: {css!r}") from exc
+        return value
+
+    def compiled(self) -> list[re.Pattern[str]]:
+        return [re.compile(pattern, re.MULTILINE) for pattern in self.patterns]
+
+
 class SourceSpec(_Strict):
     """One watched source as written in ``sources.yaml``."""
 
@@ -125,6 +165,10 @@ class SourceSpec(_Strict):
     parser: dict[str, Any] = Field(
         default_factory=dict,
         description="Selectors and options for the generic spider of this kind.",
+    )
+    ignore: IgnoreRules | None = Field(
+        default=None,
+        description="Page furniture to leave out: CSS selectors and text patterns.",
     )
     notes: str | None = None
     verified: bool = Field(

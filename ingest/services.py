@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.ingest.announcements import link_announcement
-from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot
+from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
 
@@ -107,6 +108,7 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
         document.last_checked_at = now
         document.status = "withdrawn"
     else:
+        item.text = strip_ignored(item.text, ignore_patterns(session, item.source_id))
         result, version_id = _store_version(session, document, item, now)
     row.status = "ingested"
     row.result = result
@@ -114,6 +116,25 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     row.ingested_at = utcnow()
     session.flush()
     return IngestResult(row.id, document.id, result, version_id)
+
+
+def ignore_patterns(session: Session, source_id: str) -> list[re.Pattern[str]]:
+    """The text patterns an operator wrote under ``ignore.patterns`` for the source (checked
+    when sources.yaml was loaded)."""
+    source = session.get(Source, source_id)
+    ignore = (source.spec or {}).get("ignore") if source is not None else None
+    patterns = ignore.get("patterns", []) if isinstance(ignore, dict) else []
+    return [re.compile(pattern, re.MULTILINE) for pattern in patterns]
+
+
+def strip_ignored(text: str | None, patterns: list[re.Pattern[str]]) -> str | None:
+    """``text`` without the furniture the patterns match, removed before fingerprinting so a
+    changed view counter inside the body never makes a version nor a diff."""
+    if not text or not patterns:
+        return text
+    for pattern in patterns:
+        text = pattern.sub("", text)
+    return text
 
 
 def is_stale(document: Document, outcome: str, fetched_at: dt.datetime) -> bool:

@@ -117,8 +117,14 @@ class ChangeTopic(Base):
 
 
 class NoiseRule(Base):
-    """A fragment an analyst marked as noise for one source: edits that only touch such
-    fragments are recorded as minor and alert nobody."""
+    """What an analyst marked as noise for one source: edits that only touch such text are
+    recorded as minor and alert nobody.
+
+    A rule is either a raw ``fragment``, or a pattern: the ``kind`` of token the edit touched
+    (phone, email, url, session, date, count) and, for dates and counts, the label before it
+    (``context``); ``fragment`` then holds the pattern's readable key, e.g. ``<phone>``, so the
+    next edit of another phone number is the same noise.
+    """
 
     __tablename__ = "noise_rules"
     __table_args__ = (UniqueConstraint("source_id", "fragment"),)
@@ -126,6 +132,8 @@ class NoiseRule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     fragment: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str | None] = mapped_column(String(20), doc="Token kind of a pattern rule.")
+    context: Mapped[str | None] = mapped_column(String(100), doc="Label before a date or count.")
     change_id: Mapped[int | None] = mapped_column(
         ForeignKey("change_records.id", ondelete="SET NULL"), doc="The verdict it came from."
     )

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zonewatch.changes.significance import band_score
 from zonewatch.config.sources import SourceSpec
 from zonewatch.config.topics import TopicSpec
 from zonewatch.config.zones import EntitySpec
@@ -173,7 +174,7 @@ def _record_change(
         entity_change_id=change.id,
         title=title,
         summary=describe_entry_diff(before, after),
-        significance=0.6 if action in ("create", "retire", "rename", "lift", "designate") else 0.3,
+        significance=_model_significance(action),
         signals={"model_change": action, "origin": CONFIG_ORIGIN},
         diff={"before": before, "after": after},
     )
@@ -211,6 +212,13 @@ def reapply_decisions(session: Session, entity: Entity) -> None:
     for decision in decisions:
         after = {k: v for k, v in (decision.after or {}).items() if stated.get(k) is None}
         apply_validity(entity, decision.before, after)
+
+
+def _model_significance(action: str) -> float:
+    """Zones created, lifted or renamed change the map (designation band); other edits of an
+    entry (a description, an alias) are routine."""
+    mapping = action in ("create", "retire", "rename", "lift", "designate")
+    return band_score("designation" if mapping else "routine")
 
 
 def describe_entry_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:

@@ -10,6 +10,7 @@ from zonewatch.crawlers.extract.attachments import AttachmentText, extract_attac
 from zonewatch.crawlers.extract.dates import KST, parse_published
 from zonewatch.crawlers.extract.encoding import Decoded, decode_html, decode_text
 from zonewatch.crawlers.extract.html import (
+    drop_furniture,
     extract_body,
     html_to_text,
     repair_hwp_html,
@@ -28,6 +29,7 @@ __all__ = [
     "decode_html",
     "decode_text",
     "detect_language",
+    "drop_furniture",
     "extract_attachment_text",
     "extract_body",
     "html_to_text",

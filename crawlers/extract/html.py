@@ -18,7 +18,7 @@ import html as html_lib
 import itertools
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +26,7 @@ import trafilatura
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from lxml import html as lxml_html
 from lxml.cssselect import LxmlHTMLTranslator  # type: ignore[import-untyped,unused-ignore]
+from parsel import Selector, SelectorList
 
 from zonewatch.crawlers.extract.text import normalize_text
 from zonewatch.errors import ConfigError, InputError
@@ -214,6 +215,20 @@ def extract_body(html: str, *, selector: str | None = None, base_url: str | None
     if text:
         return text
     return normalize_text(_render(_largest_block(body)))
+
+
+def drop_furniture(html: str, selectors: Sequence[str]) -> str:
+    """``html`` without the elements an operator named as page furniture (a view counter, a
+    "last updated" line): removed before anything is extracted, they never make a version.
+    The page is returned as it came when nothing matched."""
+    if not selectors:
+        return html
+    page = Selector(text=html)
+    found = [element for css in selectors for element in page.css(css)]
+    if not found:
+        return html
+    SelectorList(found).drop()
+    return str(page.get())
 
 
 def select_text(html: str, selector: str, *, page: str | None = None) -> str | None:

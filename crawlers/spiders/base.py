@@ -21,6 +21,7 @@ from zonewatch.crawlers.extract import (
     EXTRACTOR_VERSION,
     decode_html,
     detect_language,
+    drop_furniture,
     extract_attachment_text,
     normalize_text,
 )
@@ -149,9 +150,12 @@ class SourceSpider(scrapy.Spider):
     # -- pages -----------------------------------------------------------------------------
 
     def decode(self, response: Response) -> tuple[str, str, Selector]:
-        """Decode bytes ourselves: EUC-KR as CP949, and pages whose header lies."""
+        """Decode bytes ourselves: EUC-KR as CP949, and pages whose header lies; the page
+        furniture the source's ``ignore.selectors`` names is gone before anything is read."""
         decoded = decode_html(response.body, charset_of(response))
-        return decoded.text, decoded.encoding, Selector(text=decoded.text, base_url=response.url)
+        selectors = self.source.ignore.selectors if self.source.ignore else ()
+        text = drop_furniture(decoded.text, selectors)
+        return text, decoded.encoding, Selector(text=text, base_url=response.url)
 
     def keep_raw(self, response: Response, encoding: str | None) -> RawSnapshot:
         digest, path = store_snapshot(self.data_dir, response.body)

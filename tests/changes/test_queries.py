@@ -242,11 +242,27 @@ def test_noise_on_a_changed_document_teaches_its_source(zones: Session) -> None:
     change = record(zones, "changed_document", source_id="board-a", diff=diff)
     review_change(zones, change.id, "noise", None, "kim")
     learned = fragments(zones, "board-a")
-    assert learned, "the changed counter becomes a rule"
-    assert all(2 <= len(text) <= 200 and text == text.strip() for text in learned)
-    assert any("98765" in text for text in learned)
-    assert {rule.fragment for rule in noise_rules_of(zones, change.id)} == learned
-    assert all(rule.created_by == "kim" for rule in noise_rules_of(zones, change.id))
+    assert learned == {"<count> after 조회수"}, "the changed counter becomes a pattern"
+    (rule,) = noise_rules_of(zones, change.id)
+    assert (rule.kind, rule.context, rule.created_by) == ("count", "조회수", "kim")
+
+
+def test_noise_on_an_edit_of_news_text_keeps_its_raw_fragments(zones: Session) -> None:
+    factories.source(zones, "board-a")
+    diff = body_diff("담당 부서는 투자유치과 입니다.", "담당 부서는 투자전략과 입니다.")
+    change = record(zones, "changed_document", source_id="board-a", diff=diff)
+    review_change(zones, change.id, "noise", None, "kim")
+    learned = fragments(zones, "board-a")
+    assert learned == {"투자유치과", "투자전략과"}
+    assert all(rule.kind is None for rule in noise_rules_of(zones, change.id))
+
+
+def test_noise_on_a_phone_edit_stores_the_kind_not_the_numbers(zones: Session) -> None:
+    factories.source(zones, "board-a")
+    diff = body_diff("문의: 032-453-7000 (투자유치과)", "문의: 032-453-7155 (투자유치과)")
+    change = record(zones, "changed_document", source_id="board-a", diff=diff)
+    review_change(zones, change.id, "noise", None, "kim")
+    assert fragments(zones, "board-a") == {"<phone>"}
 
 
 def test_noise_rules_skip_tiny_huge_and_known_fragments(zones: Session) -> None:

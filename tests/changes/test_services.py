@@ -125,3 +125,20 @@ def test_a_figure_changed_back_and_again_is_recorded_each_time(app: App) -> None
         (fact,) = [r for r in version(app, text) if r.kind == "fact_change"]
         moves.append((fact.diff["facts"][0]["old"], fact.diff["facts"][0]["new"]))
     assert moves == [(250, 300), (300, 250), (250, 300)]
+
+
+def test_a_phone_noise_verdict_covers_the_next_phone_number(app: App) -> None:
+    from zonewatch.changes.queries import review_change
+
+    lead = "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.\n문의: 032-453-"
+    version(app, lead + "7000")
+    (first,) = version(app, lead + "7155")
+    assert not first.minor
+    with app.session() as session:
+        review_change(session, first.id, "noise", None, "kim")
+    (second,) = version(app, lead + "7299")
+    assert second.minor
+    assert second.review_status == "noise"
+    news = version(app, lead.replace("250", "300") + "7300")
+    assert news
+    assert not any(record.minor for record in news), "a figure edit is news"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -216,3 +217,36 @@ def test_a_source_may_set_its_own_user_agent(tmp_path: Path) -> None:
     assert settings.user_agent_for(source) == "Mozilla/5.0 (own)"
     [plain] = load_sources(write(tmp_path, VALID), known_entities={"ifez"}).sources
     assert settings.user_agent_for(plain) == settings.user_agent_for(None) == settings.user_agent
+
+
+def test_a_source_may_name_its_page_furniture(tmp_path: Path) -> None:
+    text = VALID + (
+        "    ignore:\n"
+        "      patterns: ['조회수\\s*:?\\s*[\\d,]+']\n"
+        "      selectors: [div.hit-count, 'p.updated']\n"
+    )
+    (source,) = load_sources(write(tmp_path, text)).sources
+    assert source.ignore is not None
+    assert source.ignore.selectors == ("div.hit-count", "p.updated")
+    assert source.ignore.compiled()[0].sub("", "조회수 : 1,234 끝") == " 끝"
+
+
+@pytest.mark.parametrize(
+    ("block", "field", "message"),
+    [
+        ("patterns: ['조회수 (']", "ignore.patterns", "item 1: not a regular expression"),
+        ("patterns: ['x', '\\s*']", "ignore.patterns", "item 2: .* matches empty text"),
+        ("selectors: ['div[']", "ignore.selectors", "item 1: not a CSS selector"),
+        ("pattern: ['x']", "ignore.pattern", "unknown field"),
+    ],
+)
+def test_bad_ignore_rules_name_file_source_and_field(
+    tmp_path: Path, block: str, field: str, message: str
+) -> None:
+    path = write(tmp_path, VALID + f"    ignore:\n      {block}\n")
+    with pytest.raises(ConfigError) as caught:
+        load_sources(path)
+    said = str(caught.value)
+    assert "\n" not in said
+    assert said.startswith(f"{path}: entry 1 (id 'ifez-press'): field '{field}")
+    assert re.search(message, said), said

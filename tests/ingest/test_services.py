@@ -184,3 +184,14 @@ def test_items_of_one_crawl_time_are_not_stale_to_each_other(db_session: Session
     run = factories.crawl_run(db_session, factories.source(db_session))
     assert ingest_at(db_session, run, DAY_1, text=OLD_TEXT) == "new"
     assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "changed"
+
+
+def test_furniture_named_in_ignore_patterns_never_makes_a_version(db_session: Session) -> None:
+    spec = {"ignore": {"patterns": [r"^조회수\s*:?\s*[\d,]+\n?"]}}
+    run = factories.crawl_run(db_session, factories.source(db_session, spec=spec))
+    body = "목표 입주기업 250개사.\n"
+    assert ingest(db_session, run, text="조회수 : 1,204\n" + body) == "new"
+    assert ingest(db_session, run, text="조회수 : 1,377\n" + body) == "unchanged"
+    assert ingest(db_session, run, text="조회수 : 1,377\n목표 입주기업 300개사.\n") == "changed"
+    texts = db_session.scalars(select(DocumentVersion.text).order_by(DocumentVersion.number))
+    assert [text.startswith("조회수") for text in texts] == [False, False]

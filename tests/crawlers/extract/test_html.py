@@ -6,6 +6,7 @@ import pytest
 import trafilatura
 
 from zonewatch.crawlers.extract import (
+    drop_furniture,
     extract_body,
     html_to_text,
     repair_hwp_html,
@@ -235,3 +236,20 @@ def test_a_page_nested_too_deep_is_refused_by_name(depth: int) -> None:
             extract_body(page, selector=selector, base_url=url)
     with pytest.raises(InputError, match="HTML nested deeper than 512"):
         html_to_text(page)
+
+
+def test_furniture_selectors_are_dropped_before_extraction() -> None:
+    page = (
+        "<html><body><div class='view'><p class='hit'>조회수 1,204</p>"
+        "<p>목표 입주기업 250개사.</p><p>최종수정 <span class='stamp'>2026-05-01 10:02</span>"
+        " 담당</p></div></body></html>"
+    )
+    cleaned = drop_furniture(page, ["p.hit", "span.stamp"])
+    text = select_text(cleaned, "div.view")
+    assert text is not None
+    assert "조회수" not in text
+    assert "2026-05-01" not in text
+    assert "250개사" in text
+    assert "담당" in text, "the tail text after a dropped element stays"
+    assert drop_furniture(page, []) is page
+    assert drop_furniture(page, ["div.nothing"]) is page

@@ -1,0 +1,80 @@
+"""Noise patterns: an edit is described by the kind of token it touched, not its strings."""
+
+from __future__ import annotations
+
+import pytest
+
+from zonewatch.changes.diffing import diff_text
+from zonewatch.changes.noise import NoisePattern, only_noise, patterns_of
+
+BODY = "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.\n"
+
+
+def patterns(old: str, new: str) -> list[NoisePattern] | None:
+    return patterns_of([diff_text(BODY + old, BODY + new)])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("문의: 032-453-7000", "문의: 032-453-7155", NoisePattern("phone")),
+        ("담당 (02)2110-5120", "담당 (02)2110-5311", NoisePattern("phone")),
+        ("kim@ifez.go.kr 로 문의", "lee@ifez.go.kr 로 문의", NoisePattern("email")),
+        (
+            "원문 https://www.korea.kr/news/1?sid=ab12",
+            "원문 https://www.korea.kr/news/1?sid=cd34",
+            NoisePattern("url"),
+        ),
+        (
+            "jsessionid=A1B2C3D4E5F6 보기",
+            "jsessionid=F9E8D7C6B5A4 보기",
+            NoisePattern("session"),
+        ),
+        ("등록일 2024.05.01", "등록일 2024.05.03", NoisePattern("date", "등록일")),
+        ("조회수 : 1,234", "조회수 : 1,301", NoisePattern("count", "조회수")),
+    ],
+)
+def test_an_edit_inside_a_known_kind_of_token_is_described_by_that_kind(
+    old: str, new: str, expected: NoisePattern
+) -> None:
+    assert patterns(old, new) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("기업 250개사 유치", "기업 300개사 유치"),  # a figure of the release
+        ("2024년 5월 30일까지 접수", "2024년 5월 30일부터 접수"),  # until → from
+        ("문의: 032-453-7000 송도 지정", "문의: 032-453-7155 송도 해제"),  # phone and news
+        ("2024년 5월 30일 접수", "2024년 5월 31일 접수"),  # a date in a sentence
+    ],
+)
+def test_an_edit_that_touches_anything_else_has_no_pattern(old: str, new: str) -> None:
+    assert patterns(old, new) is None
+
+
+def test_a_date_or_number_without_a_label_never_becomes_a_pattern() -> None:
+    assert patterns("\n1234\n", "\n1301\n") is None
+    assert patterns("\n2024.05.01\n", "\n2024.05.03\n") is None
+
+
+def test_a_phone_verdict_covers_the_next_phone_edit_but_not_news() -> None:
+    learned = {NoisePattern("phone")}
+    next_phone = diff_text(BODY + "문의: 032-453-7155", BODY + "문의: 032-453-7999")
+    news = diff_text(BODY + "문의: 032-453-7155", BODY + "문의: 032-453-7155 해제")
+    assert only_noise([next_phone], learned, set())
+    assert not only_noise([news], learned, set())
+
+
+def test_a_counter_verdict_is_bound_to_its_label() -> None:
+    learned = {NoisePattern("count", "조회수")}
+    views = diff_text("조회수 1,301\n" + BODY, "조회수 1,377\n" + BODY)
+    companies = diff_text(BODY, BODY.replace("250", "300"))
+    assert only_noise([views], learned, set())
+    assert not only_noise([companies], learned, set())
+
+
+def test_raw_fragments_still_work_and_tiny_edits_alone_are_not_noise() -> None:
+    edit = diff_text(BODY + "보도자료 배포", BODY + "보도참고자료 배포")
+    assert only_noise([edit], set(), {"보도자료", "보도참고자료"})
+    assert not only_noise([diff_text(BODY + "a", BODY + "b")], set(), set())
