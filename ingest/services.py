@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.ingest.announcements import link_announcement
+from zonewatch.ingest.identity import attachment_identity
 from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
@@ -55,10 +56,11 @@ class IngestResult:
 
 
 def attachment_fingerprint(attachment: FetchedAttachment) -> dict[str, str | None]:
-    text_hash = (
-        hashlib.sha256((attachment.text or "").encode()).hexdigest() if attachment.text else None
-    )
-    return {"name": attachment.name, "content": text_hash or attachment.sha256}
+    """Name and identity (see :mod:`zonewatch.ingest.identity`) of one attachment."""
+    return {
+        "name": attachment.name,
+        "content": attachment_identity(attachment.text, attachment.sha256),
+    }
 
 
 def content_hash(item: FetchedItem) -> str:
