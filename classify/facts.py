@@ -321,14 +321,15 @@ _CHANGE_WORDS = re.compile(r"증가|감소|늘|줄|growth|increase|decrease|rose
 _ORDINAL = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
 _ORDINAL |= {"fourth": "4", "4th": "4"}
 _PERIOD_RE = re.compile(
-    r"(?P<half>(?P<ko_half>상|하)반기|(?P<en_half>first|second|1st|2nd) half|\bH(?P<h>[12])\b)"
+    r"(?P<half>(?P<ko_half>상|하)반기|\b(?P<en_half>first|second|1st|2nd) half\b|\bH(?P<h>[12])\b)"
     r"|(?P<quarter>(?P<q>[1-4])\s?(?:/\s?4\s?)?분기"
-    r"|(?P<en_q>first|second|third|fourth|1st|2nd|3rd|4th) quarter|\bQ(?P<qq>[1-4])\b)"
+    r"|\b(?P<en_q>first|second|third|fourth|1st|2nd|3rd|4th) quarter\b|\bQ(?P<qq>[1-4])\b)"
     r"|(?P<month>(?<![\d.])(?P<m>1[0-2]|[1-9])\s?월(?!\s?\d{1,2}\s?일)(?![가-힣]))"
-    r"|(?P<cumulative>누적|누계|cumulative|to date|so far)"
-    r"|(?P<annual>연간|연평균|매년|해마다|annual|yearly|a year|per year|full[- ]year)"
-    r"|(?P<target>목표|target|aims? to|goal)"
-    r"|(?P<plan>계획|예정|추진할|투입할|투자할|plans? to|planned|will)",
+    r"|(?P<cumulative>누적|누계|\b(?:cumulative(?:ly)?|to date|so far)\b)"
+    r"|(?P<annual>연간|연평균|매년|해마다"
+    r"|\b(?:annual(?:ly)?|yearly|a year|per year|full[- ]year)\b)"
+    r"|(?P<target>목표|\b(?:targets?|targeted|aims? to|aiming to|goals?)\b)"
+    r"|(?P<plan>계획|예정|추진할|투입할|투자할|\b(?:plans? to|planned|planning to|will)\b)",
     re.I,
 )
 _UNTIL_RE = re.compile(

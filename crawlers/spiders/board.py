@@ -78,11 +78,7 @@ class BoardSpider(SourceSpider):
         if not self.followable(row.url, "article"):
             return None
         reason = self.reason_to_fetch(row.external_id, list_fp)
-        if (
-            reason is None
-            and self.parser.attachments_fetch
-            and self.attachments_due(row.external_id)
-        ):
+        if reason is None and self.attachments_to_revalidate(row.external_id):
             reason = "attachments"  # the page is asked for conditionally, then its files
         if reason is None:
             return self.listed_item(row.external_id, row.url, list_fp)

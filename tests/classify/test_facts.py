@@ -390,3 +390,7 @@ def test_the_period_comes_from_the_figures_own_sentence() -> None:
 def test_the_nearest_period_word_wins() -> None:
     facts = extract_facts("상반기 수출은 19억 달러, 이 가운데 2분기 수출은 10억 달러였다.")
     assert [(fact.period, fact.scope) for fact in facts] == [("half", "H1"), ("quarter", "Q2")]
+
+
+def test_english_period_words_are_whole_words() -> None:
+    assert only("The goodwill fund holds USD 3 billion.").period == "unknown"
