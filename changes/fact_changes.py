@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
 from zonewatch.models import Document, DocumentVersion, Fact
@@ -135,8 +135,24 @@ def _pairs(old: list[Fact], new: list[Fact]) -> list[tuple[Fact, Fact]]:
     return []
 
 
+def comparable(old: Fact, new: Fact) -> bool:
+    """Two figures say the same thing at two times: same entity, metric, unit and period kind,
+    and, when both name one, the same period (a first half is not a second quarter, nor the
+    other half). A figure whose period is unknown compares only with another such figure."""
+    return (old.entity_id, old.metric, old.unit, old.period) == (
+        new.entity_id,
+        new.metric,
+        new.unit,
+        new.period,
+    ) and (old.scope is None or new.scope is None or old.scope == new.scope)
+
+
 def across_documents(session: Session, version: DocumentVersion) -> list[FactChange]:
-    """A specific metric of an entity that another release stated differently before."""
+    """A specific metric of an entity that another release stated differently before.
+
+    Only the latest *comparable* figure (see :func:`comparable`) is the old value; a figure no
+    earlier release stated comparably is new information, not a change.
+    """
     changes = []
     for fact in _facts(session, version.id):
         if fact.entity_id is None or not fact.metric.startswith(CROSS_DOCUMENT_METRICS):
@@ -149,13 +165,17 @@ def across_documents(session: Session, version: DocumentVersion) -> list[FactCha
                 Fact.entity_id == fact.entity_id,
                 Fact.metric == fact.metric,
                 Fact.unit == fact.unit,
+                Fact.period == fact.period,
+                or_(Fact.scope.is_(None), Fact.scope == fact.scope)
+                if fact.scope is not None
+                else true(),
                 DocumentVersion.document_id != version.document_id,
                 DocumentVersion.created_at <= version.created_at,
             )
             .order_by(DocumentVersion.created_at.desc(), Fact.id.desc())
             .limit(1)
         ).first()
-        if previous is not None and previous.value != fact.value:
+        if previous is not None and comparable(previous, fact) and previous.value != fact.value:
             old_version = session.get(DocumentVersion, previous.version_id)
             assert old_version is not None
             changes.append(

@@ -17,6 +17,7 @@ from zonewatch.changes.diffing import TextDiff, diff_text
 from zonewatch.changes.noise import NoisePattern
 from zonewatch.changes.significance import significance, source_tier
 from zonewatch.ingest import announcements
+from zonewatch.ingest.identity import attachment_identity
 from zonewatch.models import (
     Attachment,
     ChangeEntity,
@@ -315,8 +316,10 @@ class _Builder:
             self.ids.append(record.id)
 
 
-def _content(attachment: Attachment) -> tuple[str | None, str | None]:
-    return attachment.sha256, attachment.text
+def _content(attachment: Attachment) -> str | None:
+    """The attachment's identity: its extracted text, not its bytes (a re-saved file is the
+    same file); the same notion ingest fingerprints with."""
+    return attachment_identity(attachment.text, attachment.sha256)
 
 
 def _describe(attachment: Attachment | None) -> dict[str, object] | None:

@@ -30,6 +30,20 @@ UNITS: tuple[str, ...] = (
     "count",
 )
 
+PERIOD_KINDS: tuple[str, ...] = (
+    "annual",
+    "half",
+    "quarter",
+    "month",
+    "cumulative",
+    "target",
+    "plan",
+    "unknown",
+)
+"""A first-half total and a second-quarter figure are different facts, however alike their
+metric and unit; comparing them reads a rise as a fall. Two figures compare only when their
+period kinds agree."""
+
 
 @dataclass(frozen=True)
 class FoundFact:
@@ -42,6 +56,10 @@ class FoundFact:
     start: int
     end: int
     rule: str
+    period: str = "unknown"
+    """What span of time the figure covers (see :data:`PERIOD_KINDS`)."""
+    scope: str | None = None
+    """Which one of them, when the text says: ``H1``, ``Q2``, ``M3``, ``until 2030``."""
 
 
 class _Reading(NamedTuple):
@@ -294,6 +312,95 @@ _METRIC_RE = re.compile(
 _PLAIN_METRIC = {"people": "people", "km2": "area", "count": "count"}
 _TARGET_WORDS = re.compile(r"목표|유치|계획|예정|target|attract|aim|plan")
 _CHANGE_WORDS = re.compile(r"증가|감소|늘|줄|growth|increase|decrease|rose|fell|up|down")
+
+
+# --- periods -----------------------------------------------------------------------------------
+
+# Each alternative names its period kind; a scope is read from the named groups. English half
+# and quarter ordinals come first or second; Korean ones are digits (``2분기``, ``2/4분기``).
+_ORDINAL = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
+_ORDINAL |= {"fourth": "4", "4th": "4"}
+_PERIOD_RE = re.compile(
+    r"(?P<half>(?P<ko_half>상|하)반기|\b(?P<en_half>first|second|1st|2nd) half\b|\bH(?P<h>[12])\b)"
+    r"|(?P<quarter>(?P<q>[1-4])\s?(?:/\s?4\s?)?분기"
+    r"|\b(?P<en_q>first|second|third|fourth|1st|2nd|3rd|4th) quarter\b|\bQ(?P<qq>[1-4])\b)"
+    r"|(?P<month>(?<![\d.])(?P<m>1[0-2]|[1-9])\s?월(?!\s?\d{1,2}\s?일)(?![가-힣]))"
+    r"|(?P<cumulative>누적|누계|\b(?:cumulative(?:ly)?|to date|so far)\b)"
+    r"|(?P<annual>연간|연평균|매년|해마다"
+    r"|\b(?:annual(?:ly)?|yearly|a year|per year|full[- ]year)\b)"
+    r"|(?P<target>목표|\b(?:targets?|targeted|aims? to|aiming to|goals?)\b)"
+    r"|(?P<plan>계획|예정|추진할|투입할|투자할|\b(?:plans? to|planned|planning to|will)\b)",
+    re.I,
+)
+_UNTIL_RE = re.compile(
+    r"(?P<year>(?:19|20)\d\d)\s?년?\s?까지|(?:by|until|through) (?P<en>(?:19|20)\d\d)"
+)
+_SENTENCE_END = re.compile(r"[.!?。]\s|\n")
+_PERIOD_BEFORE = 60
+_PERIOD_AFTER = 40
+# A target or a plan names what the figure is, whatever span it covers; then how long.
+_PERIOD_PRIORITY = ("target", "plan", "cumulative", "half", "quarter", "month", "annual")
+_SPAN_KINDS = _PERIOD_PRIORITY[2:]
+
+
+def _sentence_window(text: str, start: int, end: int) -> tuple[int, int]:
+    """The figure's own sentence, at most a few words either side of it."""
+    left = max(0, start - _PERIOD_BEFORE)
+    for stop in _SENTENCE_END.finditer(text, left, start):
+        left = stop.end()
+    right = min(len(text), end + _PERIOD_AFTER)
+    after = _SENTENCE_END.search(text, end, right)
+    return left, after.start() if after else right
+
+
+def period_of(text: str, start: int, end: int) -> tuple[str, str | None]:
+    """Period kind and scope of the figure at ``text[start:end]`` from the words of its sentence.
+
+    Of several period words the one nearest the figure speaks for it (``상반기 19억 달러, 이 중
+    2분기 10억 달러``); a target or plan word anywhere in the sentence makes the kind target or
+    plan and the span word, if any, stays as the scope. ``YYYY년까지`` / ``by YYYY`` gives the
+    scope ``until YYYY`` and, alone, the kind ``plan``.
+    """
+    left, right = _sentence_window(text, start, end)
+    nearest: dict[str, tuple[int, re.Match[str]]] = {}
+    for match in _PERIOD_RE.finditer(text, left, right):
+        if match.start() < end and match.end() > start:
+            continue  # a word inside the figure (``3월`` of a table cell) is not about it
+        kind = _kind_of(match)
+        distance = start - match.end() if match.end() <= start else match.start() - end
+        if kind not in nearest or distance < nearest[kind][0]:
+            nearest[kind] = (distance, match)
+    until = _UNTIL_RE.search(text, left, right)
+    until_scope = f"until {until.group('year') or until.group('en')}" if until else None
+    spans = [(nearest[name][0], name) for name in _SPAN_KINDS if name in nearest]
+    span = min(spans)[1] if spans else None
+    scope = _scope(nearest[span][1]) if span is not None else None
+    for kind in ("target", "plan"):
+        if kind in nearest:
+            return kind, scope or until_scope
+    if span is not None:
+        return span, scope or until_scope
+    return ("plan", until_scope) if until_scope else ("unknown", None)
+
+
+def _kind_of(match: re.Match[str]) -> str:
+    for kind in _PERIOD_PRIORITY:
+        if match.group(kind):
+            return kind
+    return "unknown"
+
+
+def _scope(match: re.Match[str]) -> str | None:
+    """``H1``/``H2``, ``Q1``..``Q4``, ``M1``..``M12``; None for kinds without instances."""
+    if match.group("half"):
+        half = match.group("ko_half") or match.group("en_half") or match.group("h")
+        return "H1" if half.lower() in ("상", "first", "1st", "1") else "H2"
+    if match.group("quarter"):
+        en = match.group("en_q")
+        return f"Q{_ORDINAL[en.lower()] if en else match.group('q') or match.group('qq')}"
+    if match.group("month"):
+        return f"M{match.group('m')}"
+    return None
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -732,6 +839,9 @@ def extract_facts(text: str, language: str = "ko") -> list[FoundFact]:
             start=reading.start,
             end=reading.end,
             rule=reading.rule,
+            period=period,
+            scope=scope,
         )
         for reading in kept
+        for period, scope in [period_of(text, reading.start, reading.end)]
     ]

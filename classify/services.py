@@ -104,6 +104,8 @@ def _store(session: Session, version: DocumentVersion, result: Classification) -
             raw=linked.fact.raw[:300],
             start=linked.fact.start,
             end=linked.fact.end,
+            period=linked.fact.period,
+            scope=linked.fact.scope,
             evidence={"rule": linked.fact.rule, "where": linked.where},
         )
         for linked in result.facts
@@ -117,7 +119,8 @@ def _store(session: Session, version: DocumentVersion, result: Classification) -
     return True
 
 
-Signature = tuple[frozenset[str], frozenset[str], frozenset[tuple[str | None, str, str, str]]]
+FactKey = tuple[str | None, str, str, str, str, str | None]
+Signature = tuple[frozenset[str], frozenset[str], frozenset[FactKey]]
 
 
 def _signature(session: Session, version_id: int) -> Signature:
@@ -128,7 +131,7 @@ def _signature(session: Session, version_id: int) -> Signature:
         session.scalars(select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id))
     )
     facts = frozenset(
-        (fact.entity_id, fact.metric, _number(fact.value), fact.unit)
+        _fact_key(fact)
         for fact in session.scalars(select(Fact).where(Fact.version_id == version_id))
     )
     return entities, topics, facts
@@ -140,8 +143,13 @@ def _new_signature(
     return (
         frozenset(m.entity_id for m in mentions),
         frozenset(t.topic_id for t in topics),
-        frozenset((f.entity_id, f.metric, _number(f.value), f.unit) for f in facts),
+        frozenset(_fact_key(f) for f in facts),
     )
+
+
+def _fact_key(fact: Fact) -> FactKey:
+    """What a stored fact says; a new period reading counts as a new classification."""
+    return (fact.entity_id, fact.metric, _number(fact.value), fact.unit, fact.period, fact.scope)
 
 
 def _number(value: Decimal) -> str:

@@ -16,19 +16,21 @@ from typing import Any
 from scrapy import signals
 from scrapy.crawler import CrawlerProcess
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from zonewatch.app import App, configure
 from zonewatch.config.sources import SourceKind, SourceSpec
 from zonewatch.crawlers.boardpage import site_names_for
 from zonewatch.crawlers.clock import crawl_time
 from zonewatch.crawlers.lifeline import EXIT_SKIPPED, Heartbeat
-from zonewatch.crawlers.recheck import KnownItem
+from zonewatch.crawlers.recheck import KnownAttachment, KnownItem
 from zonewatch.crawlers.scrapy_settings import scrapy_settings
 from zonewatch.crawlers.spiders.api import ApiSpider, MissingApiKeyError
 from zonewatch.crawlers.spiders.base import ERRORS_STAT, SourceSpider
 from zonewatch.crawlers.spiders.board import BoardSpider
 from zonewatch.crawlers.spiders.feed import FeedSpider
-from zonewatch.models import CrawlRun, Document, DocumentVersion, Source
+from zonewatch.ingest.identity import attachment_identity
+from zonewatch.models import Attachment, CrawlRun, Document, DocumentVersion, Source
 from zonewatch.models.base import utcnow
 
 SPIDERS: dict[SourceKind, type[SourceSpider]] = {
@@ -46,6 +48,7 @@ def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
             .where(Document.source_id == source_id)
         ).tuples()
         titles = dict(rows.all())  # a Result has keys(): dict() must get the rows
+        files = known_attachments(session, source_id)
         return {
             doc.external_id: KnownItem(
                 external_id=doc.external_id,
@@ -58,9 +61,34 @@ def known_items(app: App, source_id: str) -> dict[str, KnownItem]:
                 status=doc.status,
                 url=doc.url,
                 title=titles.get(doc.id),
+                attachments=files.get(doc.id, ()),
+                attachments_checked_at=doc.attachments_checked_at,
             )
             for doc in session.scalars(select(Document).where(Document.source_id == source_id))
         }
+
+
+def known_attachments(session: Session, source_id: str) -> dict[int, tuple[KnownAttachment, ...]]:
+    """The files of each document's current version, by document id, in page order."""
+    rows = session.execute(
+        select(Document.id, Attachment)
+        .join(DocumentVersion, DocumentVersion.id == Document.current_version_id)
+        .join(Attachment, Attachment.version_id == DocumentVersion.id)
+        .where(Document.source_id == source_id)
+        .order_by(Document.id, Attachment.position)
+    ).tuples()
+    files: dict[int, list[KnownAttachment]] = {}
+    for document_id, attachment in rows:
+        files.setdefault(document_id, []).append(
+            KnownAttachment(
+                name=attachment.name,
+                url=attachment.url,
+                identity=attachment_identity(attachment.text, attachment.sha256),
+                etag=attachment.http_etag,
+                last_modified=attachment.http_last_modified,
+            )
+        )
+    return {document_id: tuple(known) for document_id, known in files.items()}
 
 
 def previous_state(app: App, source_id: str, run_id: int) -> dict[str, Any]:

@@ -23,6 +23,8 @@ class FetchedAttachment:
     sha256: str | None = None
     text: str | None = None
     error: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass
@@ -57,6 +59,8 @@ class FetchedItem:
     extractor_version: str | None = None
     fetch_reason: str | None = None
     fetched_at: dt.datetime | None = None
+    attachments_checked: bool = False
+    """True when the files were downloaded or revalidated with this fetch (a 304 page too)."""
 
     def payload(self) -> dict[str, Any]:
         data = asdict(self)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.ingest.announcements import link_announcement
+from zonewatch.ingest.identity import attachment_identity
 from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
@@ -56,10 +57,11 @@ class IngestResult:
 
 
 def attachment_fingerprint(attachment: FetchedAttachment) -> dict[str, str | None]:
-    text_hash = (
-        hashlib.sha256((attachment.text or "").encode()).hexdigest() if attachment.text else None
-    )
-    return {"name": attachment.name, "content": text_hash or attachment.sha256}
+    """Name and identity (see :mod:`zonewatch.ingest.identity`) of one attachment."""
+    return {
+        "name": attachment.name,
+        "content": attachment_identity(attachment.text, attachment.sha256),
+    }
 
 
 def content_hash(item: FetchedItem) -> str:
@@ -102,6 +104,8 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     elif item.outcome == "not_modified":
         result = "not_modified"
         document.last_checked_at = now
+        if item.attachments_checked:
+            document.attachments_checked_at = now
         document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
     elif item.outcome == "gone":
         result = "gone"
@@ -191,9 +195,12 @@ def _store_version(
     document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
     was_withdrawn = document.status != "active"
     document.status = "active"
+    if item.attachments_checked:
+        document.attachments_checked_at = now
     digest = content_hash(item)
     current = document.current_version
     if current is not None and current.content_hash == digest and not was_withdrawn:
+        _keep_validators(current, item)
         return "unchanged", None
     snapshot = _snapshot(session, document, item)
     technical = bool(
@@ -225,6 +232,8 @@ def _store_version(
                 sha256=a.sha256,
                 text=a.text,
                 extraction_error=a.error,
+                http_etag=a.etag,
+                http_last_modified=a.last_modified,
             )
             for index, a in enumerate(item.attachments)
         ],
@@ -238,6 +247,17 @@ def _store_version(
     if technical:
         return "technical", version.id
     return ("new" if current is None else "changed"), version.id
+
+
+def _keep_validators(current: DocumentVersion, item: FetchedItem) -> None:
+    """An unchanged version's files take the validators of their latest answer, so that the
+    next revalidation is conditional on what the server sends now."""
+    fetched = {(a.name, a.url): a for a in item.attachments if a.sha256}
+    for attachment in current.attachments:
+        answer = fetched.get((attachment.name, attachment.url))
+        if answer is not None:
+            attachment.http_etag = answer.etag
+            attachment.http_last_modified = answer.last_modified
 
 
 def _snapshot(session: Session, document: Document, item: FetchedItem) -> Snapshot | None:

@@ -75,4 +75,14 @@ class Fact(Base):
     raw: Mapped[str] = mapped_column(String(300), doc="The words as written, e.g. '597억 원'.")
     start: Mapped[int]
     end: Mapped[int]
+    period: Mapped[str] = mapped_column(
+        String(16),
+        default="unknown",
+        server_default="unknown",
+        doc="Period kind (annual, half, quarter, month, cumulative, target, plan, unknown): "
+        "figures compare across releases only within one kind.",
+    )
+    scope: Mapped[str | None] = mapped_column(
+        String(40), doc="Which period, when the text says: 'H1', 'Q2', 'M3', 'until 2030'."
+    )
     evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)

@@ -46,6 +46,10 @@ class Document(Base):
     )
     http_etag: Mapped[str | None] = mapped_column(String(300))
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    attachments_checked_at: Mapped[dt.datetime | None] = mapped_column(
+        doc="When the files were last downloaded or revalidated: they are re-asked for on "
+        "their own, slower schedule, since a 304 article page says nothing about its files."
+    )
     list_fingerprint: Mapped[str | None] = mapped_column(
         String(64), doc="Hash of what the list page shows for the item (title, date)."
     )
@@ -140,6 +144,10 @@ class Attachment(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str | None] = mapped_column(Text)
     extraction_error: Mapped[str | None] = mapped_column(String(500))
+    http_etag: Mapped[str | None] = mapped_column(
+        String(300), doc="Validators of the file's answer, for conditional re-requests."
+    )
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     version: Mapped[DocumentVersion] = relationship(back_populates="attachments")

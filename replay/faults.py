@@ -25,6 +25,9 @@ counted per rule, so tests can predict exactly which request fails):
 ``redesign``       every ``class`` and ``id`` of an HTML page gets a new name
                    (``detail-tit`` → ``detail-tit_renewal``): what a site redesign does
                    to the selectors of a list or an article page (use ``path_regex``)
+``frozen``         the page is served as it was in state ``state`` (default 0), validators
+                   included: a CMS that replaces a file in place (same name, same link)
+                   without touching the article page, which keeps answering 304
 ``quirks``         the site's own known misbehaviour; MOTIR: every second request is
                    reset, and one attachment in four is 302 → ``/error/500`` the first
                    time it is asked for
@@ -56,6 +59,7 @@ class FaultKind(StrEnum):
     REDIRECT_PRIVATE = "redirect_private"
     EMPTY_LIST = "empty_list"
     REDESIGN = "redesign"
+    FROZEN = "frozen"
     QUIRKS = "quirks"
 
 
@@ -71,6 +75,7 @@ DEFAULTS: dict[FaultKind, dict[str, Any]] = {
     FaultKind.REDIRECT_PRIVATE: {"target": "http://169.254.169.254/latest/meta-data/"},
     FaultKind.EMPTY_LIST: {},
     FaultKind.REDESIGN: {},
+    FaultKind.FROZEN: {"state": 0},
     FaultKind.QUIRKS: {},
 }
 

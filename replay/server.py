@@ -298,6 +298,8 @@ class ReplayServer:
             quirk = site.quirk(request, quirks.number)
             if quirk is not None:
                 return quirk
+        if frozen := firings.get(FaultKind.FROZEN):
+            state = min(state, int(frozen.options["state"]))
         ctx = Ctx(state, empty_list=FaultKind.EMPTY_LIST in firings)
         response = self._render(site, request, ctx)
         cacheable = request.method in ("GET", "HEAD") and response.kind != "robots"

@@ -26,15 +26,17 @@ from zonewatch.crawlers.extract import (
     normalize_text,
 )
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, RawSnapshot
-from zonewatch.crawlers.recheck import KnownItem, fetch_reason
+from zonewatch.crawlers.recheck import KnownAttachment, KnownItem, attachments_due, fetch_reason
 from zonewatch.crawlers.safety import has_fetchable_scheme
 from zonewatch.crawlers.snapshots import store_snapshot
 from zonewatch.errors import InputError
+from zonewatch.ingest.identity import attachment_identity
 
 ERRORS_STAT = "zonewatch/errors"
 BLOCKED_LINKS_STAT = "blocked_links"
 HANDLED_STATUSES = [304, 404, 410]
 ATTACHMENT_RETRIES = 2
+NOT_MODIFIED = "not modified"
 T = TypeVar("T")
 
 
@@ -230,14 +232,28 @@ class SourceSpider(scrapy.Spider):
                 self.count("attachment_retries")
         self.record_error("attachment", attachment.error or "failed", attachment.url)
 
-    async def _try_attachment(self, attachment: FetchedAttachment, referer: str) -> str | None:
-        request = Request(attachment.url, headers={"Referer": referer}, dont_filter=True)
+    async def _try_attachment(
+        self, attachment: FetchedAttachment, referer: str, validators: dict[str, str] | None = None
+    ) -> str | None:
+        """Fetch and extract one file into ``attachment``; the problem, or None when read.
+
+        With ``validators`` the request is conditional and a 304 gives :data:`NOT_MODIFIED`.
+        """
+        headers = {"Referer": referer, **(validators or {})}
+        request = Request(
+            attachment.url,
+            headers=headers,
+            dont_filter=True,
+            meta={"handle_httpstatus_list": [304]} if validators else {},
+        )
         try:
             engine = self.crawler.engine
             assert engine is not None
             response = await engine.download_async(request)
         except Exception as exc:
             return f"download failed: {type(exc).__name__}: {exc}"[:500]
+        if response.status == 304 and validators:
+            return NOT_MODIFIED
         if response.status != 200:
             return f"HTTP {response.status}"
         media_type = header(response, "Content-Type").split(";")[0].strip() or None
@@ -250,7 +266,47 @@ class SourceSpider(scrapy.Spider):
         attachment.media_type = media_type
         attachment.text = extracted.text
         attachment.error = extracted.error
+        attachment.etag = header(response, "ETag") or None
+        attachment.last_modified = header(response, "Last-Modified") or None
         return None
+
+    def attachments_due(self, external_id: str) -> bool:
+        return attachments_due(self.known.get(external_id), self.now)
+
+    async def attachments_changed(self, external_id: str, referer: str) -> bool:
+        """Whether any known file of the item now says something else (see :mod:`.recheck`).
+
+        Each file is asked for conditionally; a 304 is unchanged, and so is a 200 whose text
+        identity is the stored one (a re-saved file). A file that cannot be fetched now is
+        not a change: the next revalidation asks again.
+        """
+        known = self.known.get(external_id)
+        for stored in known.attachments if known is not None else ():
+            if not self.followable(stored.url, "attachment"):
+                continue
+            self.count("attachment_revalidations")
+            fresh = FetchedAttachment(name=stored.name, url=stored.url)
+            problem = await self._try_attachment(fresh, referer, _validators(stored))
+            if problem == NOT_MODIFIED:
+                self.count("attachments_not_modified")
+                continue
+            if problem is not None:
+                self.record_error("attachment", f"revalidation: {problem}", stored.url)
+                continue
+            if attachment_identity(fresh.text, fresh.sha256) != stored.identity:
+                self.count("attachments_changed")
+                return True
+        return False
+
+
+def _validators(stored: KnownAttachment) -> dict[str, str]:
+    """Conditional-request headers for a file fetched before (none when it sent none)."""
+    headers = {}
+    if stored.etag:
+        headers["If-None-Match"] = stored.etag
+    if stored.last_modified:
+        headers["If-Modified-Since"] = stored.last_modified
+    return headers
 
 
 def _filename_from_disposition(response: Response) -> str | None:

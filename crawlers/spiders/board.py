@@ -64,7 +64,7 @@ class BoardSpider(SourceSpider):
             result = self.follow_row(row)
             if result is None:
                 continue
-            if isinstance(result, Request) and result.cb_kwargs["reason"] != "recheck":
+            if isinstance(result, Request) and result.cb_kwargs["reason"] not in REVALIDATIONS:
                 fresh += 0 if row.pinned else 1
             yield result
         if fresh and page - self.parser.first_page + 1 < self.parser.max_pages:
@@ -78,6 +78,8 @@ class BoardSpider(SourceSpider):
         if not self.followable(row.url, "article"):
             return None
         reason = self.reason_to_fetch(row.external_id, list_fp)
+        if reason is None and self.attachments_to_revalidate(row.external_id):
+            reason = "attachments"  # the page is asked for conditionally, then its files
         if reason is None:
             return self.listed_item(row.external_id, row.url, list_fp)
         return self.article_request(row.external_id, row.url, row, list_fp, reason)
@@ -89,7 +91,10 @@ class BoardSpider(SourceSpider):
         listed: ListRow | None,
         list_fp: str | None,
         reason: str,
+        conditional: bool = True,
     ) -> Request:
+        """The article page's request; ``conditional=False`` asks for the whole page again
+        (its files changed although the page did not)."""
         meta = {"handle_httpstatus_list": HANDLED_STATUSES}
         kwargs = {
             "external_id": external_id,
@@ -97,7 +102,7 @@ class BoardSpider(SourceSpider):
             "list_fp": list_fp,
             "reason": reason,
         }
-        headers = self.conditional_headers(external_id)
+        headers = self.conditional_headers(external_id) if conditional else {}
         if self.parser.article_method == "POST":
             formdata = {
                 key: value.format(id=external_id) for key, value in self.parser.article_form.items()
@@ -119,6 +124,7 @@ class BoardSpider(SourceSpider):
             cb_kwargs=kwargs,
             callback=self.parse_article,
             errback=self.on_request_error,
+            dont_filter=not conditional,
         )
 
     @classmethod
@@ -163,9 +169,16 @@ class BoardSpider(SourceSpider):
         listed: ListRow | None,
         list_fp: str | None,
         reason: str,
-    ) -> AsyncIterator[FetchedItem]:
+    ) -> AsyncIterator[FetchedItem | Request]:
         status_item = self.status_item(response, external_id, list_fp)
         if status_item is not None:
+            if response.status == 304 and self.attachments_to_revalidate(external_id):
+                if await self.attachments_changed(external_id, response.url):
+                    yield self.article_request(
+                        external_id, response.url, listed, list_fp, "attachment changed", False
+                    )
+                    return
+                status_item.attachments_checked = True
             yield status_item
             return
         self.count("article_pages")
@@ -196,7 +209,12 @@ class BoardSpider(SourceSpider):
         )
         item.raw = self.keep_raw(response, encoding)
         item.attachments = await self.attachments_of(article, response.url)
+        item.attachments_checked = self.parser.attachments_fetch
         yield self.finish_item(item, response)
+
+    def attachments_to_revalidate(self, external_id: str) -> bool:
+        """Files are revalidated when the source lets them be downloaded and they are due."""
+        return self.parser.attachments_fetch and self.attachments_due(external_id)
 
     async def attachments_of(self, article: ArticlePage, referer: str) -> list[FetchedAttachment]:
         """Downloaded attachments, or, where the source says downloads cannot work, their
@@ -219,6 +237,8 @@ class BoardSpider(SourceSpider):
 
 
 VANISHED_LIMIT = 20
+REVALIDATIONS = frozenset({"recheck", "attachments"})
+"""Fetch reasons of known items: they do not make the crawl read one more list page."""
 
 
 def last_listed(known: KnownItem) -> ListRow | None:

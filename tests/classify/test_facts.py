@@ -344,3 +344,53 @@ def test_english_non_facts(sentence: str) -> None:
 def test_mixed_text_reads_both_languages() -> None:
     text = "산업부는 3.9 trillion won 규모로 34개 기업을 지원한다."
     assert pairs(text) == [(3.9e12, "KRW"), (34, "companies")]
+
+
+# --- period and scope --------------------------------------------------------------------------
+
+PERIOD_KINDS = ("annual", "half", "quarter", "month", "cumulative", "target", "plan", "unknown")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period", "scope"),
+    [
+        ("올해 상반기 수출은 19억 4천만 달러를 기록했다.", "half", "H1"),
+        ("하반기 투자액은 597억 원으로 늘었다.", "half", "H2"),
+        ("2분기 수출은 10억 2천만 달러로 11% 증가했다.", "quarter", "Q2"),
+        ("1/4분기 매출 300억 원", "quarter", "Q1"),
+        ("3월 수출은 500억 달러였다.", "month", "M3"),
+        ("연간 예산 1조 2천억 원이 편성됐다.", "annual", None),
+        ("누적 투자액은 2조 5,000억 원에 이른다.", "cumulative", None),
+        ("2024년까지 누적 투자 2조 원을 달성했다.", "cumulative", "until 2024"),
+        ("목표 입주기업 250개사를 유치한다.", "target", None),
+        ("2030년까지 5조 원을 투자할 계획이다.", "plan", "until 2030"),
+        ("투자 규모는 597억 원이다.", "unknown", None),
+        ("Exports reached USD 1.94 billion in the first half.", "half", "H1"),
+        ("Exports in the second quarter were $1.02 billion.", "quarter", "Q2"),
+        ("Cumulative investment reached $3 billion.", "cumulative", None),
+        ("The city aims to attract 300 companies by 2030.", "target", "until 2030"),
+        ("The annual budget is 12 billion won.", "annual", None),
+    ],
+)
+def test_a_fact_carries_its_period_and_scope(sentence: str, period: str, scope: str | None) -> None:
+    fact = extract_facts(sentence)[-1]
+    assert fact.period in PERIOD_KINDS
+    assert (fact.period, fact.scope) == (period, scope)
+
+
+def test_a_date_is_not_a_month_period() -> None:
+    assert only("3월 2일 발표에 따르면 투자액은 597억 원이다.").period == "unknown"
+
+
+def test_the_period_comes_from_the_figures_own_sentence() -> None:
+    facts = extract_facts("상반기 수출은 100억 달러였다. 투자 예산은 597억 원이다.")
+    assert [fact.period for fact in facts] == ["half", "unknown"]
+
+
+def test_the_nearest_period_word_wins() -> None:
+    facts = extract_facts("상반기 수출은 19억 달러, 이 가운데 2분기 수출은 10억 달러였다.")
+    assert [(fact.period, fact.scope) for fact in facts] == [("half", "H1"), ("quarter", "Q2")]
+
+
+def test_english_period_words_are_whole_words() -> None:
+    assert only("The goodwill fund holds USD 3 billion.").period == "unknown"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from zonewatch.crawlers.recheck import KnownItem, fetch_reason
+from zonewatch.crawlers.recheck import KnownAttachment, KnownItem, attachments_due, fetch_reason
 
 NOW = dt.datetime(2026, 11, 21, 12, tzinfo=dt.UTC)
 
@@ -67,3 +67,29 @@ def test_fresh_items_missing_from_the_list_are_asked_for_again() -> None:
     }
     found = vanished_items(items, seen={"listed"}, now=now)
     assert [item.external_id for item in found] == ["vanished"]
+
+
+def with_files(published_days_ago: float, files_checked_hours_ago: float | None) -> KnownItem:
+    item = known(published_days_ago, 0.01)
+    checked = (
+        None
+        if files_checked_hours_ago is None
+        else NOW - dt.timedelta(hours=files_checked_hours_ago)
+    )
+    files = (KnownAttachment(name="a.pdf", url="https://x.go.kr/f/1", identity="i", etag='"e"'),)
+    return KnownItem(**{**item.__dict__, "attachments": files, "attachments_checked_at": checked})
+
+
+def test_files_of_fresh_items_are_revalidated_every_crawl_then_daily_then_never() -> None:
+    assert attachments_due(with_files(1, 0.01), NOW)
+    assert not attachments_due(with_files(10, 7), NOW)  # the page is due (6 h), files are not
+    assert attachments_due(with_files(10, 25), NOW)
+    assert not attachments_due(with_files(90, 1000), NOW)
+    assert attachments_due(with_files(20, None), NOW)  # never checked: since first seen
+
+
+def test_no_files_or_an_inactive_item_means_nothing_to_revalidate() -> None:
+    assert not attachments_due(known(1, 0.01), NOW)
+    assert not attachments_due(None, NOW)
+    gone = KnownItem(**{**with_files(1, 30).__dict__, "status": "withdrawn"})
+    assert not attachments_due(gone, NOW)

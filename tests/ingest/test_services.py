@@ -195,3 +195,34 @@ def test_furniture_named_in_ignore_patterns_never_makes_a_version(db_session: Se
     assert ingest(db_session, run, text="조회수 : 1,377\n목표 입주기업 300개사.\n") == "changed"
     texts = db_session.scalars(select(DocumentVersion.text).order_by(DocumentVersion.number))
     assert [text.startswith("조회수") for text in texts] == [False, False]
+
+
+def test_files_keep_their_validators_and_their_revalidation_time(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    attachment = {
+        "name": "보도자료.pdf",
+        "url": "https://x/f?sid=1",
+        "sha256": "a" * 64,
+        "text": "첨부",
+        "etag": '"v1"',
+        "last_modified": "Mon, 10 Aug 2026 00:00:00 GMT",
+    }
+    assert ingest(db_session, run, attachments=[attachment], attachments_checked=True) == "new"
+    document = db_session.scalars(select(Document)).one()
+    first_check = document.attachments_checked_at
+    assert first_check is not None
+    assert document.current_version is not None
+    (stored,) = document.current_version.attachments
+    assert (stored.http_etag, stored.http_last_modified) == ('"v1"', attachment["last_modified"])
+    # Re-saved with the same text: no version, but the next request is conditional on the new tag.
+    resaved = {**attachment, "sha256": "b" * 64, "etag": '"v2"'}
+    assert ingest(db_session, run, attachments=[resaved], attachments_checked=True) == "unchanged"
+    assert stored.http_etag == '"v2"'
+    # A 304 page whose files were revalidated moves the revalidation time on.
+    assert ingest(db_session, run, outcome="not_modified", attachments_checked=True) == (
+        "not_modified"
+    )
+    assert document.attachments_checked_at is not None
+    assert document.attachments_checked_at > first_check
+    assert ingest(db_session, run, outcome="not_modified") == "not_modified"
+    assert versions(db_session) == 1

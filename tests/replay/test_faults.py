@@ -205,3 +205,17 @@ def test_redesign_renames_every_class_and_id_and_keeps_the_text(
     assert 'class="board-detail"' not in after
     assert "산업단지 대개조 2차 지역 선정 결과" in after
     assert fetch(replay_server, "www.motir.go.kr", MOTIR_LIST).text().count("_renewal") == 0
+
+
+def test_frozen_serves_a_page_as_it_was_with_its_validators(replay_server: ReplayServer) -> None:
+    article = "/site/smba/ex/bbs/View.do?cbIdx=86&bcIdx=1070012"
+    first = fetch(replay_server, "www.mss.go.kr", article)
+    replay_server.set_state(2)  # the PDF of 1070012 is replaced: its size on the page changes
+    assert fetch(replay_server, "www.mss.go.kr", article).body != first.body
+    replay_server.set_fault("www.mss.go.kr", "frozen", r"bcIdx=1070012$", state=0)
+    frozen = fetch(replay_server, "www.mss.go.kr", article)
+    assert frozen.body == first.body
+    etag = frozen.header("ETag")
+    assert etag == first.header("ETag")
+    again = fetch(replay_server, "www.mss.go.kr", article, headers={"If-None-Match": etag or ""})
+    assert again.status == 304
