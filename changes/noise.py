@@ -28,6 +28,7 @@ TOKEN_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:jsessionid|phpsessid|sessionid|session_id|sid|token|csrf[_-]?token)"
             r"\s*[=:]\s*[\w.-]+"
+            r"|(?:세션\s*(?:ID|아이디|번호)|session\s*id)\s*[=:]?\s*[0-9A-Fa-f-]{8,}"
             r"|\b(?=[A-Za-z0-9_-]*\d)(?=[A-Za-z0-9_-]*[A-Za-z])[A-Za-z0-9_-]{24,}\b",
             re.IGNORECASE,
         ),
@@ -51,6 +52,13 @@ TOKEN_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 LABELLED_KINDS = frozenset({"date", "count"})
 """Kinds that are noise only next to the label of a piece of page furniture."""
+VIEW_COUNT_LABELS = frozenset({"조회수", "조회", "추천수", "views", "view", "hits", "viewed"})
+UPDATE_STAMP_LABELS = frozenset(
+    {"최종수정일", "최종수정", "수정일", "수정일시", "오늘", "today", "updated", "modified"}
+)
+"""Labels of page furniture every press room has: a view counter and a "last changed" or
+"today" stamp. Edits that touch only these (or a session token) are noise before any analyst
+says so; the date a release was issued (등록일, 작성일) is not among them."""
 _LABEL = re.compile(r"([^\W\d_]+)[\s:：|()\[\]/-]*$")
 _LABEL_REACH = 24
 
@@ -145,3 +153,20 @@ def only_noise(diffs: Iterable[TextDiff], patterns: set[NoisePattern], fragments
         if len(fragment) >= 2
     ]
     return (any(covered) or bool(rest)) and all(fragment in fragments for fragment in rest)
+
+
+def is_furniture(pattern: NoisePattern) -> bool:
+    """Whether ``pattern`` is page furniture by itself: a session token, a view counter, or a
+    "last changed"/"today" stamp (see :data:`VIEW_COUNT_LABELS`, :data:`UPDATE_STAMP_LABELS`)."""
+    label = pattern.context.lower()
+    return (
+        pattern.kind == "session"
+        or (pattern.kind == "count" and label in VIEW_COUNT_LABELS)
+        or (pattern.kind == "date" and label in UPDATE_STAMP_LABELS)
+    )
+
+
+def only_furniture(diffs: Iterable[TextDiff]) -> bool:
+    """True when every changed piece of the edit is page furniture (:func:`is_furniture`)."""
+    found = patterns_of(diffs)
+    return found is not None and all(is_furniture(pattern) for pattern in found)

@@ -197,8 +197,11 @@ class _Builder:
             record.review_status = "noise"
 
     def _noise_only(self, title: TextDiff, body: TextDiff) -> bool:
-        """True when every changed piece is noise an analyst already named for this source:
-        a raw fragment, or a kind of token (another phone number, a view counter)."""
+        """True when every changed piece is page furniture (a view counter, a "last changed"
+        stamp, a session token) or noise an analyst already named for this source: a raw
+        fragment, or a kind of token (another phone number)."""
+        if noise.only_furniture((title, body)):
+            return True
         rules = self.session.execute(
             select(NoiseRule.fragment, NoiseRule.kind, NoiseRule.context).where(
                 NoiseRule.source_id == self.document.source_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zonewatch.changes.diffing import diff_text
-from zonewatch.changes.noise import NoisePattern, only_noise, patterns_of
+from zonewatch.changes.noise import NoisePattern, only_furniture, only_noise, patterns_of
 
 BODY = "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.\n"
 
@@ -78,3 +78,33 @@ def test_raw_fragments_still_work_and_tiny_edits_alone_are_not_noise() -> None:
     edit = diff_text(BODY + "보도자료 배포", BODY + "보도참고자료 배포")
     assert only_noise([edit], set(), {"보도자료", "보도참고자료"})
     assert not only_noise([diff_text(BODY + "a", BODY + "b")], set(), set())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("조회수 1,204", "조회수 1,377"),
+        ("Views: 88", "Views: 91"),
+        ("최종수정일 2026-08-03", "최종수정일 2026-08-11"),
+        ("Today: 2026-08-12", "Today: 2026-08-13"),
+        ("오늘 2026.08.12", "오늘 2026.08.13"),
+        ("세션 ID 0A1B2C3D4E5F6071", "세션 ID 9F8E7D6C5B4A3921"),
+        ("jsessionid=A1B2C3D4E5F6 보기", "jsessionid=F9E8D7C6B5A4 보기"),
+    ],
+)
+def test_page_furniture_is_noise_before_any_verdict(old: str, new: str) -> None:
+    assert only_furniture([diff_text(BODY + old, BODY + new)])
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("등록일 2026-08-03", "등록일 2026-08-04"),  # when a release was issued is news
+        ("신청 마감 2026-08-03", "신청 마감 2026-08-11"),
+        ("기업 250개사", "기업 300개사"),
+        ("조회수 1,204", "조회수 1,377 (마감 연장)"),
+        ("문의: 032-453-7000", "문의: 032-453-7155"),  # a phone is noise only by verdict
+    ],
+)
+def test_news_next_to_furniture_is_not_furniture(old: str, new: str) -> None:
+    assert not only_furniture([diff_text(BODY + old, BODY + new)])

@@ -142,3 +142,13 @@ def test_a_phone_noise_verdict_covers_the_next_phone_number(app: App) -> None:
     news = version(app, lead.replace("250", "300") + "7300")
     assert news
     assert not any(record.minor for record in news), "a figure edit is news"
+
+
+def test_an_edit_of_page_furniture_alone_alerts_nobody(app: App) -> None:
+    lead = "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.\n조회수 "
+    version(app, lead + "1,204")
+    (record,) = version(app, lead + "1,377")
+    assert record.minor
+    assert record.review_status == "noise"
+    news = [r for r in version(app, lead.replace("250", "300") + "1,400") if not r.minor]
+    assert {r.kind for r in news} >= {"fact_change"}, "a figure next to the counter is news"
