@@ -197,13 +197,30 @@ class TableLock:
         self.connection.close()
 
 
+def crawl_ended(app: App) -> bool:
+    """Whether a crawl process has ended with items still to ingest: ingest is queued when a
+    crawl ends, and a lock taken before that stops only the crawls' staging."""
+    with app.session() as session:
+        waiting = (
+            select(func.count())
+            .select_from(FetchedItem)
+            .join(CrawlRun, CrawlRun.id == FetchedItem.run_id)
+            .where(CrawlRun.finished_at.is_not(None), FetchedItem.status == "pending")
+        )
+        return bool(session.scalar(waiting))
+
+
 def blocked_sessions(app: App) -> int:
+    """Pipeline tasks waiting on the lock. Crawl processes staging items wait on it too (the
+    staged row refers to document_versions), but they are not pool processes: counting them
+    would make the kills land before any pipeline task stopped."""
     with app.engine.connect() as connection:
         return int(
             connection.execute(
                 text(
                     "SELECT count(*) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                    "WHERE datname = current_database() AND wait_event_type = 'Lock' "
+                    "AND query NOT ILIKE 'INSERT INTO fetched_items%'"
                 )
             ).scalar_one()
         )
@@ -274,7 +291,8 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
 
     def chaos(state: PipelineState) -> None:
         if stages and not lock:
-            if state.items > 0:
+            ingest_waits = stages[0] != "document_versions" or crawl_ended(app)
+            if state.items > 0 and ingest_waits:
                 lock.append(TableLock(app, stages.pop(0)))
             return
         if lock:
@@ -325,7 +343,8 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
             "zonewatch.build_changes",
         }
         assert ingest_stage & set(requeued), f"no ingest-stage task was requeued: {requeued}"
-        assert "zonewatch.match_change" in requeued, f"no match_change was requeued: {requeued}"
+        alert_stage = {"zonewatch.match_change", "zonewatch.send_deliveries"}
+        assert alert_stage & set(requeued), f"no alert-stage task was requeued: {requeued}"
         assert_consistent(state, runs=len(MORE_SOURCES))
         print(
             f"pool processes killed while blocked: {killed_while_blocked}, at random: "
