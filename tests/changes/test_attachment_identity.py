@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.testkit import factories
-from zonewatch.app import App, configure
-from zonewatch.bootstrap import initialize
+from zonewatch.app import App
 from zonewatch.changes.services import record_version_changes
 from zonewatch.classify.services import classify_version
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import ChangeRecord, Source
 
 PLAN = "후보 특구별 계획 요약\n\n목표 입주기업 250개사."
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    built = configure(data_dir=tmp_path / "data")
-    initialize(built)
-    yield built
-    built.dispose()
 
 
 def attachment(sha256: str, text: str | None) -> dict[str, Any]:

@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from tests.testkit import factories
-from zonewatch.app import App, configure
-from zonewatch.bootstrap import initialize
+from zonewatch.app import App
 from zonewatch.changes import fact_changes
 from zonewatch.classify.services import classify_version
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import DocumentVersion, Source
 
 ZONE = "인천경제자유구역"
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    built = configure(data_dir=tmp_path / "data")
-    initialize(built)
-    yield built
-    built.dispose()
 
 
 def across(app: App, *texts: str) -> list[tuple[str, str]]:

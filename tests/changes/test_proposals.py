@@ -4,7 +4,6 @@ rejected; the CLI around them."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ import yaml
 from sqlalchemy import select
 
 from tests.testkit import factories
-from zonewatch.app import App, configure
+from zonewatch.app import App
 from zonewatch.bootstrap import initialize
 from zonewatch.changes.proposals import decide, list_proposals, proposal_action
 from zonewatch.changes.services import record_version_changes
@@ -21,15 +20,6 @@ from zonewatch.config.zones import default_zones_path
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import ChangeRecord, Entity, Source
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    built = configure(data_dir=tmp_path / "data")
-    initialize(built)
-    yield built
-    built.dispose()
-
 
 LIFT_TITLE = "부산 기회발전특구 지정 해제"
 LIFT_TEXT = (

@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
 from tests.testkit import factories
-from zonewatch.app import App, configure
-from zonewatch.bootstrap import initialize
+from zonewatch.app import App
 from zonewatch.changes.services import record_version_changes
 from zonewatch.changes.significance import MINOR_SCORE
 from zonewatch.classify.services import classify_version
@@ -17,14 +11,6 @@ from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import ChangeRecord, Source
 
 TITLE = "인천경제청, 송도 바이오 클러스터 조성 계획 발표"
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    built = configure(data_dir=tmp_path / "data")
-    initialize(built)
-    yield built
-    built.dispose()
 
 
 def version(app: App, text: str) -> list[ChangeRecord]:

@@ -8,14 +8,11 @@ figure change, so a subscription threshold picks whole kinds of change.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.testkit import factories
-from zonewatch.app import App, configure
-from zonewatch.bootstrap import initialize
+from zonewatch.app import App
 from zonewatch.changes.services import record_version_changes
 from zonewatch.changes.significance import BANDS, MINOR_SCORE, THRESHOLDS, band_of, significance
 from zonewatch.classify.services import classify_version
@@ -139,14 +136,6 @@ def test_thresholds_select_whole_bands() -> None:
     assert THRESHOLDS == {"minor": 0.05, "routine": 0.2, "figure": 0.5, "designation": 0.8}
     for (_, (_, high)), (_, (low, _)) in itertools.pairwise(BANDS.items()):
         assert low - high >= 0.1
-
-
-@pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    built = configure(data_dir=tmp_path / "data")
-    initialize(built)
-    yield built
-    built.dispose()
 
 
 def records(app: App, external_id: str, title: str, text: str) -> dict[str, float]:
