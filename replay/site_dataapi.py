@@ -17,8 +17,10 @@ Answer (``text/xml``, UTF-8, HTTP 200 even for errors, as data.go.kr does)::
     <FileName>a.hwpx</FileName><FileUrl>…</FileUrl><FileName>b.pdf</FileName><FileUrl>…</FileUrl>
   </NewsItem>…<numOfRows/><pageNo/><totalCount/></body></response>
 
-One ``FileName``/``FileUrl`` sibling pair per attachment. Errors and "no data" have no
-``<body>``: no or empty serviceKey → ``30 SERVICE_KEY_IS_NOT_REGISTERED_ERROR``; a missing
+One ``FileName``/``FileUrl`` sibling pair per attachment. ``sources.md`` gives the three error
+messages and result code 3 for "no data"; the other codes, ``INVALID_REQUEST_PARAMETER_ERROR``,
+``NODATA_ERROR`` and the missing ``<body>`` below are **unverified** choices of this copy:
+no or empty serviceKey → ``30 SERVICE_KEY_IS_NOT_REGISTERED_ERROR``; a missing
 date → ``11 NO_MANDATORY_REQUEST_PARAMETERS_ERROR``; a malformed date or endDate before
 startDate → ``10 INVALID_REQUEST_PARAMETER_ERROR``; a window over 3 days →
 ``THREE_DAYS_OVER_ERROR`` (its code is **unverified**: ``THREE_DAYS_OVER`` below); a window

@@ -1,7 +1,8 @@
 """www.dgfez.go.kr — 대구경북경제자유구역청 (DGFEZ) press board; a PHP site; UTF-8.
 
-``sources.md`` (2nd edition) verifies only the board URL ``/page.php?mnu_uid=319`` (321 is
-another board), 10-11 rows a page, and that there is **no robots.txt** (404). The markup,
+``sources.md`` (2nd edition) reports boards at ``/page.php?mnu_uid=319`` and ``321`` without
+saying which holds press releases (319 is served here, **unverified**), 10-11 rows a page,
+and that there is **no robots.txt** (404). The markup,
 the paging parameter and the article form are **unverified**: the previous plausible shape
 (a JavaScript link that POSTs a form) is kept, in the templates and routes below.
 
@@ -66,7 +67,7 @@ DESCRIPTION = Description(
         name="대구경북경제자유구역청",
         nav=(
             ("보도자료", BOARD),
-            ("공지사항", "/page.php?mnu_uid=321"),
+            ("게시판", "/page.php?mnu_uid=321"),
             ("투자 안내", "/page.php?mnu_uid=200"),
         ),
         address="(42700) 대구광역시 달서구 성서공단로 11길 32 대구경북경제자유구역청",

@@ -15,7 +15,9 @@ List: ``div.list_type ul li a[href*="pressReleaseView.do?newsId="]`` with ``span
 ``div.list_type`` also holds a newsId link (scope to ``div.list_type``). Article inside
 ``div.article_wrap``; files in ``div.filedown dl dd p``: a download and a viewer link per
 file, the download repeated. Releases marked ``body_in_attachment`` have only a viewer
-iframe and a remark. ``article:published_time`` is unverified. A User-Agent that does not
+iframe and a remark. The article's title and body elements (``div.article_head h1.title``,
+``div.article_body div.view_cont``) are **unverified** choices of this copy, as is
+``article:published_time``. A User-Agent that does not
 start with ``Mozilla/5.0`` has its connection dropped, unless ``strict=False``. In corpus
 mode the same shapes serve the corpus (newsId = corpus id).
 """

@@ -126,7 +126,7 @@ DESCRIPTION = Description(
         article=ARTICLE,
         field="<li><em>$label</em><span>$value</span></li>",
         file=FILE,
-        list_file='<a href="$href"><img alt="$kind_alt"></a>',
+        list_file='<a href="/attach/down/$h1/$h2"><img alt="$kind_alt"></a>',  # 2 segments on lists
         head='<meta property="og:title" content="$og">',
         list_head='<meta property="og:title" content="산업통상부">',
         badge='<span class="badge-new"><i><img alt="새글"></i></span>',
