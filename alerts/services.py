@@ -68,6 +68,7 @@ def _write(session: Session, change_id: int, rule: Rule) -> AlertDelivery | None
         subscriber_id=rule.subscriber_id,
         change_id=change_id,
         subscription_id=rule.id,
+        event_key=f"change:{change_id}",
         channel=rule.channel,
         delivery=rule.delivery,
         message_id=message_id(change_id, rule.subscriber_id, rule.channel),

@@ -83,11 +83,15 @@ class Digest(Base):
 
 
 class AlertDelivery(Base):
-    """The outbox: one row per subscriber, change and channel, written with the match."""
+    """The outbox: one row per subscriber, document event and channel, written with the match.
+
+    ``change_id`` is the event's lead record; the mail shows every record of ``event_key``.
+    """
 
     __tablename__ = "alert_deliveries"
     __table_args__ = (
-        UniqueConstraint("subscriber_id", "change_id", "channel"),
+        UniqueConstraint("subscriber_id", "event_key", "channel"),
+        Index("ix_alert_deliveries_change", "change_id"),
         Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
     )
 
@@ -97,6 +101,7 @@ class AlertDelivery(Base):
     subscription_id: Mapped[int | None] = mapped_column(
         ForeignKey("subscriptions.id", ondelete="SET NULL")
     )
+    event_key: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(500))
     delivery: Mapped[str] = mapped_column(String(16))
     digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id", ondelete="SET NULL"))

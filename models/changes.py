@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base, utcnow
@@ -49,6 +49,8 @@ class ChangeRecord(Base):
         Index("ix_change_records_kind_created", "kind", "created_at"),
         Index("ix_change_records_document", "document_id"),
         Index("ix_change_records_review", "review_status", "created_at"),
+        Index("ix_change_records_event", "event_key"),
+        Index("ix_change_records_released", "released_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -79,6 +81,19 @@ class ChangeRecord(Base):
     signals: Mapped[dict[str, Any]] = mapped_column(default=dict)
     diff: Mapped[dict[str, Any]] = mapped_column(default=dict)
     minor: Mapped[bool] = mapped_column(default=False)
+    event_key: Mapped[str | None] = mapped_column(
+        String(200),
+        doc="The document event the record belongs to (one version, one withdrawal, one model "
+        "change): a subscriber gets one alert per event, however many records it made.",
+    )
+    baseline: Mapped[bool] = mapped_column(
+        default=False,
+        server_default=false(),
+        doc="Recorded by a source's first crawl: what was already published, news to nobody.",
+    )
+    released_at: Mapped[dt.datetime | None] = mapped_column(
+        doc="When the publisher released the document (its stated date), not when we saw it."
+    )
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     review_status: Mapped[str] = mapped_column(String(16), default="new")

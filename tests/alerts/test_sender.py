@@ -120,6 +120,7 @@ class Outbox:
             row = AlertDelivery(
                 subscriber_id=subscriber_id,
                 change_id=change_id,
+                event_key=f"change:{change_id}",
                 subscription_id=subscription.id if subscription else None,
                 channel=channel,
                 delivery=fields.pop("delivery", "immediate"),

@@ -194,6 +194,7 @@ def test_details_count_deliveries_per_subscription_and_status(session: Session) 
             AlertDelivery(
                 subscriber_id=kim.id,
                 change_id=change.id,
+                event_key=f"change:{change.id}",
                 subscription_id=zone.id,
                 channel="email",
                 delivery="immediate",

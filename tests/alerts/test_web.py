@@ -70,6 +70,7 @@ def subscriber_id(app: App) -> int:
                 AlertDelivery(
                     subscriber_id=row.id,
                     change_id=change.id,
+                    event_key=f"change:{change.id}",
                     channel="email",
                     delivery="immediate",
                     message_id=f"<{change.id}@test>",

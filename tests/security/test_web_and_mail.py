@@ -317,6 +317,7 @@ def test_a_hostile_display_name_reaches_exactly_one_recipient_over_smtp(
                 AlertDelivery(
                     subscriber_id=victim.id,
                     change_id=change.id,
+                    event_key=f"change:{change.id}",
                     channel="email",
                     delivery="immediate",
                     message_id=message_id(change.id, victim.id, "email"),
