@@ -15,7 +15,20 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit
 
-from zonewatch.alerts.content import AlertItem, kind_label
+from zonewatch.alerts.content import (
+    AlertItem,
+    Correction,
+    FigureChange,
+    release_line,
+    subject,
+)
+from zonewatch.alerts.links import clean_url
+from zonewatch.alerts.wording import (
+    ATTACHMENT_LABELS,
+    kind_label,
+    pick,
+    word,
+)
 from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
 
 _HTTP_STATUS = re.compile(r"error=(\d{3})")
@@ -140,15 +153,44 @@ def _temporary(message: str) -> bool:
 
 
 def channel_text(item: AlertItem) -> tuple[str, str]:
-    """Title and body of a short chat notification: the gist of the alert mail, and its link."""
+    """Title and body of a short chat notification: what the mail says on its first screen
+    (when and by whom it was released, what happened, the lede, what a correction
+    corrects, the figures that moved) and the link, in plain lines a chat app can show."""
     language = item.language
-    zone = item.zones[0][1] if item.zones else ""
-    title = " · ".join(part for part in (kind_label(item.kind, language), zone, item.title) if part)
-    lines = [item.headline]
-    if item.diff_excerpt:
-        lines.append(item.diff_excerpt)
-    lines.extend(item.fact_lines)
-    if item.url:
-        lines.append(item.url)
+    gist = "" if item.headline == kind_label(item.kind, language) else item.headline
+    lines = [release_line(item), gist]
+    lines.append(item.lede)
+    if item.correction is not None:
+        lines.extend(_correction_lines(item.correction, language))
+    lines.extend(item.model_changes)
+    lines.extend(edit.diff_excerpt for edit in item.edits[:1])
+    lines.extend(_figure_line(figure) for figure in item.figure_changes)
+    lines.extend(
+        f"{pick(ATTACHMENT_LABELS[change.action], language)}: {change.name}"
+        for change in item.attachments
+    )
+    url = clean_url(item.url)
+    if url:
+        lines.append(url)
     lines.append(f"({item.why})")
+    title = " · ".join(part for part in (subject(item), _zone(item)) if part)
     return title, "\n".join(line for line in lines if line)
+
+
+def _zone(item: AlertItem) -> str:
+    return item.zones[0][1] if item.zones else ""
+
+
+def _correction_lines(correction: Correction, language: str) -> list[str]:
+    if correction.original is None:
+        return [word("corrects_unknown", language)]
+    lines = [word("corrects", language, title=correction.original.text)]
+    lines.extend(_figure_line(figure) for figure in correction.figures)
+    original = clean_url(correction.original.url)
+    if original:
+        lines.append(original)
+    return lines
+
+
+def _figure_line(figure: FigureChange) -> str:
+    return f"{figure.label}: {figure.old} → {figure.new}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email import policy as email_policy
 from email.headerregistry import Address, BaseHeader, HeaderRegistry, UnstructuredHeader
@@ -17,24 +18,41 @@ from email.message import EmailMessage
 from email.policy import EmailPolicy, Policy
 from email.utils import format_datetime, parseaddr
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from zonewatch.alerts.content import (
-    LANGUAGES,
     AlertItem,
+    Correction,
+    Edit,
+    FactLine,
+    FigureChange,
+    Link,
     digest_summary,
     group_for_digest,
-    kind_label,
     language_of,
+    release_line,
+    subject,
+)
+from zonewatch.alerts.links import clean_url
+from zonewatch.alerts.wording import (
+    ATTACHMENT_LABELS,
+    LANGUAGES,
+    AttachmentAction,
+    Level,
+    kind_label,
+    level_word,
+    pick,
+    release_day,
+    timezone_of,
 )
 from zonewatch.models import Subscriber
+from zonewatch.timefmt import aware, local_minutes
 
 HEADER_LIMIT = 200
 DISPLAY_NAME_LIMIT = 64
 SUBJECT_PREFIX = "[zonewatch]"
-DEFAULT_TIMEZONE = "Asia/Seoul"
 
 # Written-out line breaks that a sloppy consumer (or a later decode step) could turn into
 # real ones: URL encoding, backslash escapes and HTML character references.
@@ -49,11 +67,27 @@ _URL_UNSAFE = re.compile(r"[^!#-;=?-\[\]-~]")  # printable ASCII except space, "
 
 _TEXT: dict[str, tuple[str, str]] = {
     "why": ("알림 이유", "Why you got this"),
-    "open_source": ("원문 보기", "Open the source page"),
+    "open_source": ("원문 보기", "Open the release"),
     "source": ("출처", "Source"),
+    "department": ("담당", "Department"),
+    "released": ("발표", "Released"),
+    "detected": ("zonewatch 감지", "zonewatch noticed it"),
     "topics": ("주제", "Topics"),
-    "changes": ("변경 내용", "What changed"),
-    "facts": ("수치", "Figures"),
+    "changes": ("수정된 부분", "What was edited"),
+    "facts": ("보도자료 속 수치", "Figures in the release"),
+    "more_facts": ("외 {n}건", "and {n} more"),
+    "figure_changes": ("바뀐 수치", "Figures changed"),
+    "was": ("이전 발표", "Before"),
+    "now": ("이번 발표", "Now"),
+    "attachments": ("첨부 파일", "Attachments"),
+    "corrects": ("정정 대상", "Corrects"),
+    "corrected_figures": ("정정된 수치", "Corrected figures"),
+    "original_unknown": (
+        "정정 대상 보도자료를 찾지 못했습니다.",
+        "The release this corrects could not be identified.",
+    ),
+    "model_changes": ("구역 변경", "Zone changes"),
+    "reported_in": ("근거 보도자료", "Reported in"),
     "significance": ("중요도", "Significance"),
     "summary": ("요약", "Summary"),
     "by_zone": ("구역·사업별", "By zone or programme"),
@@ -65,7 +99,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "You receive this because you subscribed to zonewatch economic-zone policy alerts.",
     ),
     "correction": ("정정", "Correction"),
-    "model_change": ("모델 변경", "Model change"),
+    "model_change": ("구역 변경", "Zone change"),
     "legend": ("[-삭제-] {+추가+}", "[-removed-] {+added+}"),
     "count": ("{n}건", "{n} changes"),
     "count_one": ("{n}건", "{n} change"),
@@ -76,6 +110,71 @@ _PERIODS: dict[str, tuple[str, str]] = {
     "weekly": ("주간 요약", "Weekly digest"),
 }
 _COLOURS = {"correction": "#c0392b", "model_change": "#6f42c1", "default": "#1f5fa8"}
+_BACKGROUNDS = {"correction": "#fdf3f2", "model_change": "#f6f2fd", "default": "#ffffff"}
+_LEVEL_COLOURS = {
+    Level.MAJOR: "#b42318",
+    Level.NOTABLE: "#b54708",
+    Level.ROUTINE: "#4b5563",
+    Level.MINOR: "#9ca3af",
+}
+_ATTACHMENT_MARKS = {
+    AttachmentAction.ADDED: "+",
+    AttachmentAction.REPLACED: "~",
+    AttachmentAction.REMOVED: "−",
+}
+
+
+@dataclass(frozen=True)
+class EditView:
+    headline: str
+    excerpt: str
+    segments: tuple[tuple[str, str | None], ...]
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    mark: str
+    label: str
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class CorrectionView:
+    original: Link | None
+    released: str
+    figures: tuple[FigureChange, ...]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """An item as the templates show it: every text final, every time local, every link
+    clean (and only http(s)), so templates decide layout and nothing else."""
+
+    kind_label: str
+    accent: str
+    background: str
+    is_correction: bool
+    is_model_change: bool
+    title: str
+    url: str | None
+    document_title: str | None
+    release_line: str
+    detected: str
+    level: str
+    level_colour: str
+    zones: tuple[str, ...]
+    topics: tuple[str, ...]
+    headline: str
+    lede: str
+    facts: tuple[FactLine, ...]
+    more_facts: int
+    edits: tuple[EditView, ...]
+    figure_changes: tuple[FigureChange, ...]
+    attachments: tuple[AttachmentView, ...]
+    correction: CorrectionView | None
+    model_changes: tuple[str, ...]
+    why: str
 
 
 class _VerbatimHeader(UnstructuredHeader, BaseHeader):
@@ -142,13 +241,9 @@ def alert_message(
 ) -> EmailMessage:
     """An immediate alert: what changed, where, why it was sent, the diff, the source link."""
     language = language_of(subscriber)
-    zone = item.zones[0][1] if item.zones else ""
-    subject = " · ".join(
-        part for part in (kind_label(item.kind, language), zone, item.title) if part
-    )
     context = {
         **_common(language, unsubscribe_url),
-        "subject": safe_header_text(f"{SUBJECT_PREFIX} {subject}"),
+        "subject": safe_header_text(f"{SUBJECT_PREFIX} {subject(item)}"),
         "item": _view(item, language, _timezone(subscriber)),
     }
     message = _envelope(context["subject"], subscriber, message_id, unsubscribe_url, mail_from)
@@ -246,36 +341,71 @@ def _attach_bodies(message: EmailMessage, name: str, context: Mapping[str, Any])
     message.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
 
 
-def _view(item: AlertItem, language: str, tz: ZoneInfo) -> dict[str, Any]:
-    """What the templates show of an item; only http(s) source links become links."""
-    url = item.url if item.url and item.url.startswith(("https://", "http://")) else None
-    return {
-        "kind": item.kind,
-        "kind_label": kind_label(item.kind, language),
-        "title": item.title,
-        "url": url,
-        "source_name": item.source_name or "",
-        "when": _local(item.occurred_at, tz),
-        "significance": f"{item.significance:.2f}",
-        "zones": [name for _, name in item.zones],
-        "topics": list(item.topics),
-        "headline": item.headline,
-        "diff_excerpt": item.diff_excerpt,
-        "diff_segments": diff_segments(item.diff_excerpt),
-        "fact_lines": list(item.fact_lines),
-        "why": item.why,
-        "is_correction": item.is_correction,
-        "is_model_change": item.is_model_change,
-        "accent": _accent(item),
-    }
+def _view(item: AlertItem, language: str, tz: ZoneInfo) -> ItemView:
+    """What the templates show of an item, in ``language`` and local time."""
+    label = kind_label(item.kind, language)
+    style = "correction" if item.is_correction else "default"
+    style = "model_change" if item.is_model_change else style
+    return ItemView(
+        kind_label=label,
+        accent=_COLOURS[style],
+        background=_BACKGROUNDS[style],
+        is_correction=item.is_correction,
+        is_model_change=item.is_model_change,
+        title=item.title,
+        url=clean_url(item.url),
+        document_title=item.document_title,
+        release_line=release_line(item),
+        detected=local_minutes(item.detected_at, tz),
+        level=level_word(item.level, language),
+        level_colour=_LEVEL_COLOURS[item.level],
+        zones=tuple(name for _, name in item.zones),
+        topics=item.topics,
+        headline="" if item.headline == label else item.headline,
+        lede=item.lede,
+        facts=item.facts,
+        more_facts=item.more_facts,
+        edits=tuple(_edit_view(edit, item.headline) for edit in item.edits),
+        figure_changes=tuple(_clean_figure(figure) for figure in item.figure_changes),
+        attachments=tuple(
+            AttachmentView(
+                _ATTACHMENT_MARKS[change.action],
+                pick(ATTACHMENT_LABELS[change.action], language),
+                change.name,
+                clean_url(change.url),
+            )
+            for change in item.attachments
+        ),
+        correction=_correction_view(item.correction, tz),
+        model_changes=item.model_changes,
+        why=item.why,
+    )
 
 
-def _accent(item: AlertItem) -> str:
-    if item.is_correction:
-        return _COLOURS["correction"]
-    if item.is_model_change:
-        return _COLOURS["model_change"]
-    return _COLOURS["default"]
+def _edit_view(edit: Edit, headline: str) -> EditView:
+    """An edit, its gist left out when the item's headline already says it."""
+    shown = "" if edit.headline == headline else edit.headline
+    return EditView(shown, edit.diff_excerpt, tuple(diff_segments(edit.diff_excerpt)))
+
+
+def _clean_link(link: Link | None) -> Link | None:
+    return Link(link.text, clean_url(link.url)) if link is not None else None
+
+
+def _clean_figure(figure: FigureChange) -> FigureChange:
+    return FigureChange(
+        figure.label, figure.old, figure.new, _clean_link(figure.was), _clean_link(figure.now)
+    )
+
+
+def _correction_view(correction: Correction | None, tz: ZoneInfo) -> CorrectionView | None:
+    if correction is None:
+        return None
+    return CorrectionView(
+        original=_clean_link(correction.original),
+        released=release_day(correction.original_released_at, tz),
+        figures=tuple(_clean_figure(figure) for figure in correction.figures),
+    )
 
 
 def diff_segments(excerpt: str) -> list[tuple[str, str | None]]:
@@ -294,19 +424,7 @@ def diff_segments(excerpt: str) -> list[tuple[str, str | None]]:
 
 
 def _timezone(subscriber: Subscriber) -> ZoneInfo:
-    try:
-        return ZoneInfo(subscriber.timezone or DEFAULT_TIMEZONE)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _local(moment: datetime, tz: ZoneInfo) -> str:
-    local = _aware(moment).astimezone(tz)
-    return f"{local:%Y-%m-%d %H:%M} {local.tzname() or ''}".strip()
+    return timezone_of(subscriber.timezone)
 
 
 def _period_name(period: str, language: str) -> str:
@@ -316,10 +434,10 @@ def _period_name(period: str, language: str) -> str:
 
 def _period_dates(period: str, start: datetime, end: datetime, tz: ZoneInfo) -> str:
     """A daily digest is named by the day it arrives; longer ones by their first and last day."""
-    last = (_aware(end) - timedelta(seconds=1)).astimezone(tz).date()
-    first = _aware(start).astimezone(tz).date()
+    last = (aware(end) - timedelta(seconds=1)).astimezone(tz).date()
+    first = aware(start).astimezone(tz).date()
     if period == "daily" or first >= last:
-        return _aware(end).astimezone(tz).date().isoformat()
+        return aware(end).astimezone(tz).date().isoformat()
     return f"{first.isoformat()}–{last.isoformat()}"
 
 

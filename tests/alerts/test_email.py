@@ -1,4 +1,5 @@
-"""Alert and digest mails, built from hand-made items: headers, bodies, escaping, injection."""
+"""Alert and digest mails: headers, bodies, escaping, injection (from hand-made items), and
+what every mail shows for real events (through the pipeline)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,23 @@ from email.utils import getaddresses
 
 import pytest
 
-from zonewatch.alerts.content import AlertItem
+from tests.alerts.events import (
+    CORRECTION_TITLE,
+    EDIT_ATTACHMENT,
+    EDIT_TITLE,
+    ORIGINAL_TITLE,
+    Pipeline,
+)
+from zonewatch.alerts.channels import channel_text
+from zonewatch.alerts.content import (
+    AlertItem,
+    AttachmentChange,
+    Correction,
+    Edit,
+    FactLine,
+    FigureChange,
+    Link,
+)
 from zonewatch.alerts.email import (
     alert_message,
     diff_segments,
@@ -18,6 +35,7 @@ from zonewatch.alerts.email import (
     safe_display_name,
     safe_header_text,
 )
+from zonewatch.alerts.wording import AttachmentAction
 from zonewatch.models import Subscriber
 
 UNSUBSCRIBE = (
@@ -33,17 +51,22 @@ def item(**fields: object) -> AlertItem:
         "kind": "changed_document",
         "title": "인천경제청, 송도 바이오 클러스터 조성 계획 발표",
         "url": "https://www.ifez.go.kr/view/1",
-        "source_name": "인천경제자유구역청",
-        "occurred_at": dt.datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
+        "source_name": "인천경제자유구역청 보도자료 (IFEZ press releases)",
+        "department": "투자유치기획과",
+        "released_at": dt.datetime(2026, 3, 2, 1, 0, tzinfo=UTC),
+        "detected_at": dt.datetime(2026, 3, 2, 1, 12, tzinfo=UTC),
         "significance": 0.6,
         "zones": (("ifez", "인천경제자유구역"), ("ifez-songdo", "송도국제도시")),
         "topics": ("투자·유치",),
         "headline": "본문 수정: 597억 → 650억",
-        "diff_excerpt": "송도 바이오 클러스터에 [-597억-]{+650억+} 원을 투입한다.",
-        "fact_lines": (),
+        "lede": "인천경제자유구역청은 송도 바이오 클러스터에 650억 원을 투입한다고 밝혔다.",
+        "edits": (
+            Edit(
+                "본문 수정: 597억 → 650억",
+                "송도 바이오 클러스터에 [-597억-]{+650억+} 원을 투입한다.",
+            ),
+        ),
         "why": "구독 중: 인천경제자유구역",
-        "is_correction": False,
-        "is_model_change": False,
     }
     values.update(fields)
     return AlertItem(**values)  # type: ignore[arg-type]
@@ -94,9 +117,7 @@ def bodies(message: EmailMessage) -> tuple[str, str]:
 
 def test_alert_headers() -> None:
     parsed = reparse(alert())
-    assert parsed["Subject"] == (
-        "[zonewatch] 수정 · 인천경제자유구역 · 인천경제청, 송도 바이오 클러스터 조성 계획 발표"
-    )
+    assert parsed["Subject"] == "[zonewatch] 수정: 인천경제청, 송도 바이오 클러스터 조성 계획 발표"
     assert parsed["To"].addresses[0].display_name == "김민수"
     assert parsed["To"].addresses[0].addr_spec == "kim@example.com"
     assert parsed["From"].addresses[0].addr_spec == "alerts@zonewatch.example.org"
@@ -125,7 +146,11 @@ def test_korean_round_trips() -> None:
         assert "구독 중: 인천경제자유구역" in body
         assert "https://www.ifez.go.kr/view/1" in body
         assert UNSUBSCRIBE in body
-    assert "2026-03-02 10:00 KST" in plain
+        assert "인천경제자유구역청은 송도 바이오 클러스터에 650억 원을 투입한다고 밝혔다." in body
+        assert "인천경제자유구역청 보도자료 · 투자유치기획과" in body
+        assert "zonewatch 감지 2026-03-02 10:12 KST" in body
+        assert "중요도: 주목" in body
+    assert "발표 2026-03-02 10:00 KST" in plain
     assert "[-597억-]{+650억+}" in plain
     assert "<del" in html
     assert ">597억</del>" in html
@@ -134,38 +159,60 @@ def test_korean_round_trips() -> None:
 
 
 def test_english_wording() -> None:
-    english = item(zones=(("ifez", "Incheon FEZ"),), headline="Text edited: 597 → 650")
+    english = item(
+        zones=(("ifez", "Incheon FEZ"),), headline="Text edited: 597 → 650", language="en"
+    )
     parsed = reparse(alert(english, subscriber("en", name="Jane Doe")))
-    assert parsed["Subject"].startswith("[zonewatch] Edited · Incheon FEZ · ")
+    assert parsed["Subject"].startswith("[zonewatch] Edited: 인천경제청")
     plain, html = bodies(parsed)
     assert "Unsubscribe: " + UNSUBSCRIBE in plain
-    assert "Open the source page" in html
+    assert "Released 2026-03-02 10:00 KST · IFEZ press releases · 투자유치기획과" in plain
+    assert "Significance: notable" in plain
+    assert "Open the release" in html
     assert 'lang="en"' in html
     assert "원문" not in plain
+    assert "감지" not in plain
 
 
 def test_html_escapes_scraped_text() -> None:
     nasty = item(
         title='<script>alert(1)</script> "quoted" & more',
         headline="<b>bold</b>",
-        diff_excerpt="[-<img src=x onerror=alert(1)>-]{+<i>x</i>+}",
+        lede="<iframe src=x></iframe>",
+        department="<marquee>",
+        edits=(Edit("<u>edit</u>", "[-<img src=x onerror=alert(1)>-]{+<i>x</i>+}"),),
         why="<a href='javascript:x'>",
-        fact_lines=("<svg onload=alert(1)>",),
+        facts=(FactLine("<svg onload=alert(1)>", "<blink>"),),
+        figure_changes=(FigureChange("<object>", "<em>", "<s>", Link("<video>", None), None),),
+        attachments=(AttachmentChange(AttachmentAction.ADDED, "<embed>.pdf", None),),
+        correction=Correction(Link("<form>", "https://a.example/o"), None, ()),
+        model_changes=("<table>",),
     )
     plain, html = bodies(reparse(alert(nasty)))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
-    assert "<img" not in html
-    assert "<svg" not in html
-    assert "<b>bold" not in html
+    for tag in ("img", "svg", "b>bold", "iframe", "marquee", "u>", "blink", "object", "em>"):
+        assert f"<{tag}" not in html, tag
+    for tag in ("video", "embed", "form", "table>", "s>"):
+        assert f"<{tag}" not in html, tag
     assert "&lt;i&gt;x&lt;/i&gt;" in html
+    assert "&lt;form&gt;" in html
     assert "<script>alert(1)</script>" in plain  # plain text is text
 
 
 def test_only_http_links_are_linked() -> None:
-    _, html = bodies(reparse(alert(item(url="javascript:alert(1)"))))
+    bad = "javascript:alert(1)"
+    sneaky = item(
+        url=bad,
+        figure_changes=(FigureChange("투자", "1", "2", Link("3월 발표", bad), None),),
+        attachments=(AttachmentChange(AttachmentAction.ADDED, "a.pdf", bad),),
+        correction=Correction(Link("원 보도자료", bad), None, ()),
+    )
+    plain, html = bodies(reparse(alert(sneaky)))
     assert "javascript:" not in html
+    assert "javascript:" not in plain
     assert "원문 보기" not in html
+    assert "원 보도자료" in html
 
 
 @pytest.mark.parametrize(
@@ -195,7 +242,7 @@ def test_titles_cannot_inject_headers(title: str) -> None:
     assert "\r" not in subject
     assert "\n" not in subject
     assert "\u2028" not in subject
-    assert subject == f"[zonewatch] 수정 · {safe_header_text(title)}"  # kept, as harmless text
+    assert subject == f"[zonewatch] 수정: {safe_header_text(title)}"  # kept, as harmless text
     raw_head = message.as_bytes().split(b"\r\n\r\n", 1)[0]
     assert b"\nBcc" not in raw_head
     assert b"\rBcc" not in raw_head
@@ -243,21 +290,29 @@ def test_unusable_unsubscribe_url_is_refused() -> None:
 
 
 def test_correction_and_model_change_stand_out() -> None:
-    _, html = bodies(reparse(alert(item(kind="correction", is_correction=True))))
+    _, html = bodies(reparse(alert(item(kind="correction"))))
     assert "정정" in html
     assert "#c0392b" in html
-    _, html = bodies(reparse(alert(item(kind="model_change", is_model_change=True))))
-    assert "모델 변경" in html
+    _, html = bodies(reparse(alert(item(kind="model_change"))))
+    assert "구역 변경" in html
     assert "#6f42c1" in html
-    plain, _ = bodies(reparse(alert(item(kind="correction", is_correction=True))))
-    assert "*** 정정 ***" in plain
+    plain, _ = bodies(reparse(alert(item(kind="correction"))))
+    assert plain.startswith("[정정 · 주목]")
 
 
-def test_fact_lines_are_shown() -> None:
-    line = "목표 입주기업 (인천경제자유구역): 250개사 → 300개사"
-    plain, html = bodies(reparse(alert(item(kind="fact_change", fact_lines=(line,)))))
-    assert line in plain
-    assert line in html
+def test_figures_are_shown() -> None:
+    figures = item(
+        kind="fact_change",
+        figure_changes=(FigureChange("목표 입주기업 (인천경제자유구역)", "250개사", "300개사"),),
+        facts=(FactLine("목표 입주기업 (인천경제자유구역, 2030년까지)", "300개사"),),
+        more_facts=3,
+    )
+    plain, html = bodies(reparse(alert(figures)))
+    assert "  - 목표 입주기업 (인천경제자유구역): 250개사 → 300개사" in plain
+    assert "  - 목표 입주기업 (인천경제자유구역, 2030년까지): 300개사" in plain
+    assert "  외 3건" in plain
+    assert ">250개사</del> &#8594; <ins" in html
+    assert "목표 입주기업 (인천경제자유구역, 2030년까지): <b>300개사</b>" in html
 
 
 def test_digest_summary_groups_and_order() -> None:
@@ -265,14 +320,7 @@ def test_digest_summary_groups_and_order() -> None:
         item(change_id=1, significance=0.3),
         item(change_id=2, significance=0.9, zones=(("bjfez", "부산진해경제자유구역"),)),
         item(change_id=3, significance=0.5, title="두 번째 송도 건"),
-        item(
-            change_id=4,
-            significance=0.2,
-            zones=(),
-            topics=("거버넌스",),
-            kind="correction",
-            is_correction=True,
-        ),
+        item(change_id=4, significance=0.2, zones=(), topics=("거버넌스",), kind="correction"),
     ]
     parsed = reparse(digest(items))
     assert parsed["Subject"] == "[zonewatch] 일일 요약 2026-03-03 · 4건"
@@ -283,7 +331,7 @@ def test_digest_summary_groups_and_order() -> None:
     order = [plain.index(marker) for marker in ("=== 부산진해", "=== 인천경제", "=== 기타")]
     assert order == sorted(order)
     assert plain.index("두 번째 송도 건") < plain.index(
-        "[수정] 인천경제자유구역 · 송도국제도시\n인천경제청"
+        "[수정 · 일반] 인천경제자유구역 · 송도국제도시\n인천경제청"
     )
     assert "구독 해지" in html
     assert UNSUBSCRIBE in html
@@ -365,3 +413,199 @@ def unfolded_header(raw: bytes, name: str) -> str:
 )
 def test_display_names_keep_only_safe_characters(name: str, shown: str) -> None:
     assert safe_display_name(name) == shown
+
+
+# --- links, dates, significance ---------------------------------------------------------------
+
+
+def test_cited_releases_are_links_never_angle_bracket_text() -> None:
+    cited = item(
+        figure_changes=(
+            FigureChange(
+                "목표 입주기업",
+                "250개사",
+                "300개사",
+                Link("3월 발표", "https://a.example/1"),
+                Link("4월 발표", "https://a.example/2"),
+            ),
+        )
+    )
+    plain, html = bodies(reparse(alert(cited)))
+    assert "<https://" not in plain
+    assert "&lt;https://" not in html
+    assert '<a href="https://a.example/1" style="color:#4b5563;text-decoration:underline;">' in html
+    assert "    이전 발표: 3월 발표 — https://a.example/1\n" in plain
+    assert "    이번 발표: 4월 발표 — https://a.example/2\n" in plain
+
+
+def test_session_ids_and_tracking_are_stripped_at_render() -> None:
+    leaky = item(
+        url="https://www.ifez.go.kr/view.do;jsessionid=ABC123?pst_seq=1&utm_source=x&fbclid=y",
+        attachments=(
+            AttachmentChange(
+                AttachmentAction.ADDED, "계획.pdf", "https://www.ifez.go.kr/f?PHPSESSID=9&n=1"
+            ),
+        ),
+    )
+    plain, html = bodies(reparse(alert(leaky)))
+    for body in (plain, html):
+        assert "https://www.ifez.go.kr/view.do?pst_seq=1" in body
+        assert "https://www.ifez.go.kr/f?n=1" in body
+        for leak in ("jsessionid", "ABC123", "utm_", "fbclid", "PHPSESSID"):
+            assert leak not in body, leak
+
+
+@pytest.mark.parametrize(
+    ("score", "ko", "en"),
+    [
+        (0.95, "중대", "major"),
+        (0.8, "중대", "major"),
+        (0.6, "주목", "notable"),
+        (0.42, "일반", "routine"),
+        (0.2, "일반", "routine"),
+        (0.05, "경미", "minor"),
+    ],
+)
+def test_significance_is_shown_as_words(score: float, ko: str, en: str) -> None:
+    plain, html = bodies(reparse(alert(item(significance=score))))
+    assert f"중요도: {ko}" in plain
+    assert f"중요도: {ko}" in html
+    assert str(score) not in plain + html
+    plain, _ = bodies(reparse(alert(item(significance=score, language="en"), subscriber("en"))))
+    assert f"Significance: {en}" in plain
+
+
+def test_a_release_without_a_time_shows_its_day_and_an_unknown_one_says_so() -> None:
+    midnight = dt.datetime(2026, 3, 1, 15, 0, tzinfo=UTC)  # 2026-03-02 00:00 KST
+    plain, _ = bodies(reparse(alert(item(released_at=midnight))))
+    assert "발표 2026-03-02 · " in plain
+    plain, html = bodies(reparse(alert(item(released_at=None))))
+    assert "발표일 미상 · " in plain
+    assert "발표일 미상" in html
+    assert "zonewatch 감지 2026-03-02 10:12 KST" in plain
+
+
+def test_korean_text_breaks_between_words_only() -> None:
+    _, html = bodies(reparse(alert()))
+    assert "word-break:keep-all;overflow-wrap:anywhere;" in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
+
+
+def test_a_correction_mail_names_the_release_it_corrects() -> None:
+    notice = item(
+        kind="correction",
+        title="[정정] 「산업단지 대개조 2차 지역 선정 결과」 보도자료 중 지원 규모 정정",
+        headline="정정: 예산·사업비 1,800억 원 → 1,950억 원",
+        edits=(),
+        correction=Correction(
+            Link("산업단지 대개조 2차 지역 선정 결과", "https://www.motir.go.kr/a/171830"),
+            dt.datetime(2026, 8, 5, 1, 0, tzinfo=UTC),
+            (FigureChange("예산·사업비", "1,800억 원", "1,950억 원"),),
+        ),
+    )
+    parsed = reparse(alert(notice))
+    assert parsed["Subject"] == (
+        "[zonewatch] 정정: 산업단지 대개조 2차 지역 선정 결과 (예산·사업비 1,800억 원 → 1,950억 원)"
+    )
+    plain, html = bodies(parsed)
+    assert (
+        "정정 대상: 산업단지 대개조 2차 지역 선정 결과 (발표 2026-08-05 10:00 KST)\n"
+        "  https://www.motir.go.kr/a/171830\n"
+    ) in plain
+    assert "정정된 수치:\n  - 예산·사업비: 1,800억 원 → 1,950억 원\n" in plain
+    assert (
+        '<a href="https://www.motir.go.kr/a/171830" style="color:#1f5fa8;'
+        'text-decoration:underline;">산업단지 대개조 2차 지역 선정 결과</a>'
+    ) in html
+
+    unknown = item(kind="correction", correction=Correction(None, None, ()))
+    plain, html = bodies(reparse(alert(unknown)))
+    assert "정정 대상: 정정 대상 보도자료를 찾지 못했습니다." in plain
+    assert "정정 대상 보도자료를 찾지 못했습니다." in html
+
+
+def test_a_model_change_mail_says_what_happened_and_where_it_was_reported() -> None:
+    change = item(
+        kind="model_change",
+        title="인천경제자유구역: 지정 해제 (2026-12-01 발효)",
+        headline="구역 변경",
+        document_title="인천경제자유구역 일부 지구 지정 해제 고시",
+        significance=0.9,
+        edits=(),
+    )
+    parsed = reparse(alert(change))
+    assert (
+        parsed["Subject"] == "[zonewatch] 구역 변경: 인천경제자유구역: 지정 해제 (2026-12-01 발효)"
+    )
+    plain, html = bodies(parsed)
+    assert "근거 보도자료: 인천경제자유구역 일부 지구 지정 해제 고시" in plain
+    assert "중요도: 중대" in plain
+    assert ">인천경제자유구역 일부 지구 지정 해제 고시</a>" in html
+
+
+# --- real events ------------------------------------------------------------------------------
+
+
+def test_no_mail_says_only_a_title(pipeline: Pipeline) -> None:
+    """Issue 13's "done when": a new release, an edit and a correction each show the release
+    date, source and department, the lede, and what the event is about."""
+    original, notice = pipeline.correction_event()
+    edit = pipeline.edit_event()
+    for ids, title, details in (
+        (
+            original,
+            ORIGINAL_TITLE,
+            ["보도자료 속 수치:", "  - 예산·사업비 (계획, 2029년까지): 1,800억 원"],
+        ),
+        (
+            edit,
+            EDIT_TITLE,
+            [
+                "[-597억-]{+650억+}",
+                "  - 목표 입주기업: 250개사 → 300개사",
+                f"  + 첨부 추가: {EDIT_ATTACHMENT}",
+            ],
+        ),
+        (
+            notice,
+            CORRECTION_TITLE,
+            [f"정정 대상: {ORIGINAL_TITLE} (발표 2026-08-05 10:00 KST)", "1,800억 원 → 1,950억 원"],
+        ),
+    ):
+        shown = pipeline.item(ids)
+        plain, html = bodies(reparse(alert(shown)))
+        assert title in plain
+        assert "\n발표 2026-" in plain, "the release date, not when zonewatch noticed it"
+        assert "산업입지정책과" in plain or "투자유치기획과" in plain
+        for detail in details:
+            assert detail in plain, (title, detail)
+        assert len(shown.lede) > 40, shown.lede
+        assert f"\n\n{shown.lede}\n\n" in plain
+        assert "<https://" not in plain
+        assert "jsessionid" not in plain + html
+
+
+def test_a_chat_notification_carries_the_gist_and_a_clean_link(pipeline: Pipeline) -> None:
+    title, body = channel_text(pipeline.item(pipeline.edit_event()))
+    assert title == f"수정: {EDIT_TITLE} (수치 변경 2건) · 인천경제자유구역"
+    lines = body.split("\n")
+    assert lines[0] == "발표 2026-07-20 10:00 KST · 인천경제자유구역청 보도자료 · 투자유치기획과"
+    assert "본문 수정: 597억 → 650억 외 1건" in lines
+    assert "목표 입주기업: 250개사 → 300개사" in lines
+    assert f"첨부 추가: {EDIT_ATTACHMENT}" in lines
+    assert "https://www.ifez.go.kr/main/pst/view.do?pst_id=noti03&pst_seq=669400" in lines
+    assert lines[-1] == "(모든 변경)"
+    assert "<http" not in body
+    _, body = channel_text(pipeline.item(pipeline.correction_event()[1], "en"))
+    assert f"Corrects: {ORIGINAL_TITLE}" in body.split("\n")
+
+
+def test_a_digest_of_real_events(pipeline: Pipeline) -> None:
+    original, notice = pipeline.correction_event()
+    items = [pipeline.item(ids) for ids in (original, notice, pipeline.edit_event())]
+    plain, html = bodies(reparse(digest(items)))
+    for shown in items:
+        assert shown.title in plain
+        assert shown.lede[:30] in plain
+        assert shown.lede[:30] in html
+    assert plain.count("\n발표 2026-") == 3
