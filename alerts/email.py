@@ -68,8 +68,6 @@ _URL_UNSAFE = re.compile(r"[^!#-;=?-\[\]-~]")  # printable ASCII except space, "
 _TEXT: dict[str, tuple[str, str]] = {
     "why": ("알림 이유", "Why you got this"),
     "open_source": ("원문 보기", "Open the release"),
-    "source": ("출처", "Source"),
-    "department": ("담당", "Department"),
     "released": ("발표", "Released"),
     "detected": ("zonewatch 감지", "zonewatch noticed it"),
     "topics": ("주제", "Topics"),
@@ -98,8 +96,6 @@ _TEXT: dict[str, tuple[str, str]] = {
         "zonewatch 경제자유구역 정책 알림을 구독하셨기 때문에 이 메일을 받으셨습니다.",
         "You receive this because you subscribed to zonewatch economic-zone policy alerts.",
     ),
-    "correction": ("정정", "Correction"),
-    "model_change": ("구역 변경", "Zone change"),
     "legend": ("[-삭제-] {+추가+}", "[-removed-] {+added+}"),
     "count": ("{n}건", "{n} changes"),
     "count_one": ("{n}건", "{n} change"),
@@ -296,7 +292,6 @@ def _common(language: str, unsubscribe_url: str) -> dict[str, Any]:
         "lang": language,
         "t": {key: pair[index] for key, pair in _TEXT.items()},
         "unsubscribe_url": _checked_url(unsubscribe_url),
-        "colours": _COLOURS,
     }
 
 
