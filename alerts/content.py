@@ -58,7 +58,7 @@ from zonewatch.models import (
     Topic,
 )
 
-__all__ = [
+__all__ = [  # kind_label, metric_label and word live in wording; imported from here too
     "LANGUAGES",
     "AlertItem",
     "AttachmentChange",
@@ -70,11 +70,16 @@ __all__ = [
     "diff_excerpt",
     "digest_summary",
     "group_for_digest",
+    "kind_label",
+    "language_of",
     "lede",
     "load_event",
     "load_item",
+    "metric_label",
     "release_line",
     "subject",
+    "why",
+    "word",
 ]
 
 EXCERPT_LIMIT = 400
