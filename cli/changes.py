@@ -180,13 +180,12 @@ def list_command(cli_ctx: CliContext, /, limit: int, output: str, **options: Any
     filters = _change_filter(options, limit, tz)
     with cli_ctx.app.session() as session:
         found = list_changes(session, filters)
-        hidden = hidden_baselines(session, filters)
         if output == "json":
             print_json([change_as_json(change, tz) for change in found])
         elif output == "csv":
             write_csv((ExportRow.of(change) for change in found), sys.stdout, tz)
         else:
-            _print_table(cli_ctx, found, hidden, tz)
+            _print_table(cli_ctx, found, hidden_baselines(session, filters), tz)
 
 
 @changes.command("export")

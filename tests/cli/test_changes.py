@@ -440,6 +440,14 @@ MISTAKES = [
     (("changes", "list", "--entity", "atlantis"), "error: unknown entity 'atlantis'"),
     (("changes", "list", "--zone-type", "ifez"), "error: 'ifez' is a fez, not a zone type"),
     (("changes", "review", "1", "--status", "new"), "Invalid value for '--status'"),
+    (("changes", "list", "--baseline", "maybe"), "Invalid value for '--baseline'"),
+    (("changes", "list", "--since", "2026-13-01"), "Invalid value for '--since'"),
+    (
+        ("changes", "export", "--detected-until", "yesterday"),
+        "Invalid value for '--detected-until'",
+    ),
+    (("changes", "export", "--format", "xlsx"), "Invalid value for '--format'"),
+    (("changes", "export", "--output", "missing/log.csv"), "error: missing/log.csv: "),
 ]
 
 
