@@ -1,20 +1,36 @@
-"""The read side of the change log (list, show, timeline) and the analysts' verdicts on it.
+"""The read side of the change log (list, show, timeline, export) and the analysts' verdicts.
 
-Filters go through the indexes: entities through ``change_entities`` (one recursive query for
-the descendants of a zone, never the whole model), kinds and statuses through their
-``(…, created_at)`` indexes, and every list is bounded by a limit, newest first.
+Every list is ordered by release date, newest first: when the publisher released the document
+(the record's ``released_at``; for records made before it was stored, the document's
+``published_at``), then by detection time. Records that have no release date (model changes,
+releases whose page gives no date) take their place by detection time instead, and every
+output says that they have none. Filters go through the indexes where they can: entities
+through ``change_entities`` (one recursive query for the descendants of a zone, never the
+whole model), kinds and statuses through theirs; every list but an export is bounded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import CTE, Select, delete, select
+from sqlalchemy import (
+    CTE,
+    ColumnElement,
+    Select,
+    SQLColumnExpression,
+    delete,
+    false,
+    func,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from zonewatch.crawlers.urls import canonical_url
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import (
     ChangeEntity,
@@ -33,14 +49,14 @@ from zonewatch.models import (
 from zonewatch.models.base import utcnow
 from zonewatch.models.queries import get_entity
 from zonewatch.models.services import PAST_TENSE, describe_entry_diff
+from zonewatch.timefmt import KST, iso_local
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Iterable
 
     from zonewatch.changes.diffing import TextDiff
     from zonewatch.changes.noise import NoisePattern
 
-SEOUL = ZoneInfo("Asia/Seoul")
 CHANGE_KINDS = (
     "new_document",
     "changed_document",
@@ -60,9 +76,64 @@ NOISE_FRAGMENT_LENGTH = (2, 200)
 EVIDENCE_TEXTS = 5
 
 
+class BaselineFilter(StrEnum):
+    """Which records of a source's first crawl (releases already published when monitoring
+    began) a list shows: all of them, marked (the default), none, or only those."""
+
+    SHOW = "show"
+    HIDE = "hide"
+    ONLY = "only"
+
+
+class ReleaseOrigin(StrEnum):
+    """Where a record's release date comes from."""
+
+    RECORD = "record"
+    DOCUMENT = "document"
+    """Records made before release dates were stored carry none: their document's is used."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """When the publisher released what a record is about; ``at`` None when nobody said."""
+
+    at: dt.datetime | None
+    origin: ReleaseOrigin | None
+
+    @classmethod
+    def of(cls, record: dt.datetime | None, document: dt.datetime | None) -> Release:
+        """The record's own release date, else its document's, else none (never the
+        detection time: that is shown beside it, under its own name)."""
+        if record is not None:
+            return cls(record, ReleaseOrigin.RECORD)
+        if document is not None:
+            return cls(document, ReleaseOrigin.DOCUMENT)
+        return cls(None, None)
+
+
+@dataclass(frozen=True)
+class LoggedChange:
+    """A record as the change log shows it: with its document's address and release date."""
+
+    record: ChangeRecord
+    url: str | None
+    """The document's canonical address (None for a record without a document)."""
+    release: Release
+
+    @property
+    def detected_at(self) -> dt.datetime:
+        """When we saw the change (the version's fetch; the model edit's application)."""
+        return self.record.occurred_at
+
+
 @dataclass(frozen=True)
 class ChangeFilter:
-    """What ``zonewatch changes list`` asks for; every field left empty matches everything."""
+    """What ``zonewatch changes list`` asks for; every field left empty matches everything.
+
+    ``since``/``until`` are KST days of the release date (of the detection time for records
+    without one, where they sit in the list); ``detected_since``/``detected_until`` are days
+    of the detection time. ``limit`` None is every matching record (exports).
+    """
 
     entity_id: str | None = None
     zone_type: str | None = None
@@ -72,9 +143,12 @@ class ChangeFilter:
     statuses: tuple[str, ...] = ()
     since: dt.date | None = None
     until: dt.date | None = None
+    detected_since: dt.date | None = None
+    detected_until: dt.date | None = None
     min_significance: float | None = None
-    limit: int = 50
-    tz: dt.tzinfo = SEOUL
+    baseline: BaselineFilter = BaselineFilter.SHOW
+    limit: int | None = 50
+    tz: ZoneInfo = KST
 
 
 def subtree(entity_id: str, name: str = "subtree") -> CTE:
@@ -121,62 +195,135 @@ def _check_known(session: Session, filters: ChangeFilter) -> None:
     )
     if unknown:
         raise InputError(f"unknown change kind or status: {', '.join(unknown)}")
+    if filters.limit is not None and filters.limit < 1:
+        raise InputError("--limit must be at least 1")
 
 
-def change_query(filters: ChangeFilter) -> Select[tuple[ChangeRecord]]:
-    """The records matching ``filters``, newest first (by recording time, which is indexed)."""
-    query = select(ChangeRecord)
+def _released() -> ColumnElement[dt.datetime]:
+    """The release date in SQL, with the same fallback as :meth:`Release.of`."""
+    return func.coalesce(ChangeRecord.released_at, Document.published_at)
+
+
+def _placed_at() -> ColumnElement[dt.datetime]:
+    """Where a record sits in the log: its release date, else its detection time.
+
+    A computed key, so no index orders by it: the filters narrow the rows first and the
+    limit keeps the sort a top-N one. All three columns are stored alike (UTC; the same text
+    form on SQLite), so COALESCE compares them correctly on both databases.
+    """
+    return func.coalesce(ChangeRecord.released_at, Document.published_at, ChangeRecord.occurred_at)
+
+
+def _day_range(
+    column: SQLColumnExpression[dt.datetime],
+    since: dt.date | None,
+    until: dt.date | None,
+    tz: ZoneInfo,
+) -> list[ColumnElement[bool]]:
+    conditions = []
+    if since is not None:
+        conditions.append(column >= day_start(since, tz))
+    if until is not None:
+        conditions.append(column < day_start(until + dt.timedelta(days=1), tz))
+    return conditions
+
+
+def _conditions(filters: ChangeFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
     if filters.entity_id is not None:
-        query = query.where(_about(filters.entity_id, "entity_tree"))
+        conditions.append(_about(filters.entity_id, "entity_tree"))
     if filters.zone_type is not None:
-        query = query.where(_about(filters.zone_type, "type_tree"))
+        conditions.append(_about(filters.zone_type, "type_tree"))
     if filters.topic_id is not None:
-        query = query.where(
+        conditions.append(
             ChangeRecord.id.in_(
                 select(ChangeTopic.change_id).where(ChangeTopic.topic_id == filters.topic_id)
             )
         )
     if filters.source_id is not None:
-        query = query.where(ChangeRecord.source_id == filters.source_id)
+        conditions.append(ChangeRecord.source_id == filters.source_id)
     if filters.kinds:
-        query = query.where(ChangeRecord.kind.in_(filters.kinds))
+        conditions.append(ChangeRecord.kind.in_(filters.kinds))
     if filters.statuses:
-        query = query.where(ChangeRecord.review_status.in_(filters.statuses))
-    if filters.since is not None:
-        query = query.where(ChangeRecord.occurred_at >= day_start(filters.since, filters.tz))
-    if filters.until is not None:
-        end = day_start(filters.until + dt.timedelta(days=1), filters.tz)
-        query = query.where(ChangeRecord.occurred_at < end)
+        conditions.append(ChangeRecord.review_status.in_(filters.statuses))
+    conditions += _day_range(_placed_at(), filters.since, filters.until, filters.tz)
+    conditions += _day_range(
+        ChangeRecord.occurred_at, filters.detected_since, filters.detected_until, filters.tz
+    )
     if filters.min_significance is not None:
-        query = query.where(ChangeRecord.significance >= filters.min_significance)
-    return query.order_by(ChangeRecord.created_at.desc(), ChangeRecord.id.desc()).limit(
-        filters.limit
+        conditions.append(ChangeRecord.significance >= filters.min_significance)
+    if filters.baseline is BaselineFilter.HIDE:
+        conditions.append(ChangeRecord.baseline == false())
+    elif filters.baseline is BaselineFilter.ONLY:
+        conditions.append(ChangeRecord.baseline == true())
+    return conditions
+
+
+def change_query(filters: ChangeFilter) -> Select[tuple[ChangeRecord, str, dt.datetime | None]]:
+    """The records matching ``filters`` with their document's address and release date,
+    newest release first (see the module docstring). The join is an outer one: a record
+    without a document has None for both."""
+    return (
+        select(ChangeRecord, Document.url, Document.published_at)
+        .outerjoin(Document, Document.id == ChangeRecord.document_id)
+        .where(*_conditions(filters))
+        .order_by(_placed_at().desc(), ChangeRecord.occurred_at.desc(), ChangeRecord.id.desc())
+        .limit(filters.limit)
     )
 
 
-def list_changes(session: Session, filters: ChangeFilter) -> list[ChangeRecord]:
-    """One page of the change log, with entities and topics loaded for display."""
+def list_changes(session: Session, filters: ChangeFilter) -> list[LoggedChange]:
+    """One page of the change log (all of it without a limit), entities and topics loaded."""
     _check_known(session, filters)
-    if filters.limit < 1:
-        raise InputError("--limit must be at least 1")
     query = change_query(filters).options(
         selectinload(ChangeRecord.entities), selectinload(ChangeRecord.topics)
     )
-    return list(session.scalars(query))
+    return [
+        _logged(record, url, published)
+        for record, url, published in session.execute(query).tuples()
+    ]
 
 
-def _iso(value: dt.datetime | dt.date | None) -> str | None:
+def _logged(record: ChangeRecord, url: str | None, published: dt.datetime | None) -> LoggedChange:
+    """The address is made canonical here as well as at ingest: documents stored before
+    links were cleaned may still carry a session id until their next fetch."""
+    address = canonical_url(url) if url is not None else None
+    return LoggedChange(record, address, Release.of(record.released_at, published))
+
+
+def hidden_baselines(session: Session, filters: ChangeFilter) -> int:
+    """How many baseline records ``filters`` leave out (0 unless it hides them): a list that
+    hides records says how many."""
+    if filters.baseline is not BaselineFilter.HIDE:
+        return 0
+    only = replace(filters, baseline=BaselineFilter.ONLY)
+    query = (
+        select(func.count())
+        .select_from(ChangeRecord)
+        .outerjoin(Document, Document.id == ChangeRecord.document_id)
+        .where(*_conditions(only))
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def change_as_json(record: ChangeRecord) -> dict[str, Any]:
-    """Every field of a record as JSON-ready data, with its entity and topic ids."""
+def change_as_json(change: LoggedChange, tz: ZoneInfo = KST) -> dict[str, Any]:
+    """Every field of a record as JSON-ready data, with its release date (and where that
+    comes from), its document's address, and its entity and topic ids."""
+    record = change.record
     return {
         "id": record.id,
         "kind": record.kind,
-        "occurred_at": _iso(record.occurred_at),
-        "created_at": _iso(record.created_at),
+        "baseline": record.baseline,
+        "released_at": iso_local(change.release.at, tz),
+        "release_date_from": change.release.origin,
+        "detected_at": iso_local(change.detected_at, tz),
+        "created_at": iso_local(record.created_at, tz),
         "title": record.title,
+        "url": change.url,
         "summary": record.summary,
         "significance": record.significance,
         "signals": record.signals,
@@ -187,10 +334,11 @@ def change_as_json(record: ChangeRecord) -> dict[str, Any]:
         "new_version_id": record.new_version_id,
         "entity_change_id": record.entity_change_id,
         "related_change_id": record.related_change_id,
+        "event_key": record.event_key,
         "dedupe_key": record.dedupe_key,
         "review_status": record.review_status,
         "reviewed_by": record.reviewed_by,
-        "reviewed_at": _iso(record.reviewed_at),
+        "reviewed_at": iso_local(record.reviewed_at, tz),
         "review_note": record.review_note,
         "entities": sorted(link.entity_id for link in record.entities),
         "topics": sorted(link.topic_id for link in record.topics),
@@ -209,7 +357,7 @@ def get_change(session: Session, change_id: int) -> ChangeRecord:
     return record
 
 
-def _version_json(session: Session, version_id: int | None) -> dict[str, Any] | None:
+def _version_json(session: Session, version_id: int | None, tz: ZoneInfo) -> dict[str, Any] | None:
     version = session.get(DocumentVersion, version_id) if version_id is not None else None
     if version is None:
         return None
@@ -217,8 +365,8 @@ def _version_json(session: Session, version_id: int | None) -> dict[str, Any] | 
         "id": version.id,
         "number": version.number,
         "title": version.title,
-        "created_at": _iso(version.created_at),
-        "published_at": _iso(version.published_at),
+        "created_at": iso_local(version.created_at, tz),
+        "published_at": iso_local(version.published_at, tz),
     }
 
 
@@ -298,29 +446,39 @@ def _entity_change_json(session: Session, change_id: int | None) -> dict[str, An
         "action": change.action,
         "status": change.status,
         "origin": change.origin,
-        "effective_on": _iso(change.effective_on),
+        "effective_on": _day(change.effective_on),
         "decided_by": change.decided_by,
     }
 
 
-def change_details(session: Session, change_id: int) -> dict[str, Any]:
+def change_details(session: Session, change_id: int, tz: ZoneInfo = KST) -> dict[str, Any]:
     """Everything ``changes show`` prints: the record, its versions, source and evidence.
 
     Evidence comes from the new version (the old one for a removal): that is the text that
     made the record about these entities and topics.
     """
     record = get_change(session, change_id)
-    details = change_as_json(record)
-    evidence_version = record.new_version_id or record.old_version_id
     document = session.get(Document, record.document_id) if record.document_id else None
+    logged = _logged(
+        record,
+        document.url if document is not None else None,
+        document.published_at if document is not None else None,
+    )
+    details = change_as_json(logged, tz)
+    evidence_version = record.new_version_id or record.old_version_id
     source = session.get(Source, record.source_id) if record.source_id else None
     details.update(
         source={"id": source.id, "name": source.name} if source is not None else None,
-        document={"id": document.id, "url": document.url, "status": document.status}
+        document={
+            "id": document.id,
+            "url": logged.url,
+            "status": document.status,
+            "published_at": iso_local(document.published_at, tz),
+        }
         if document is not None
         else None,
-        old_version=_version_json(session, record.old_version_id),
-        new_version=_version_json(session, record.new_version_id),
+        old_version=_version_json(session, record.old_version_id, tz),
+        new_version=_version_json(session, record.new_version_id, tz),
         entities=_entities_json(session, record, evidence_version),
         topics=_topics_json(session, record, evidence_version),
         related=_related_json(session, record.related_change_id),
@@ -429,19 +587,75 @@ def noise_rules_of(session: Session, change_id: int) -> list[NoiseRule]:
     )
 
 
-def _record_event(record: ChangeRecord) -> dict[str, Any]:
-    return {
-        "at": _iso(record.occurred_at),
-        "type": "change",
-        "id": record.id,
-        "kind": record.kind,
-        "title": record.title,
-        "significance": record.significance,
-        "review_status": record.review_status,
-        "source_id": record.source_id,
-        "entities": sorted(link.entity_id for link in record.entities),
-        "entity_change_id": record.entity_change_id,
-    }
+class EventType(StrEnum):
+    CHANGE = "change"
+    MODEL = "model"
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One line of an entity's timeline: a change record, or a model change that has none.
+
+    ``status`` is a record's review status or a model change's decision. Model changes have
+    no release date: they sit at their detection (application) time.
+    """
+
+    type: EventType
+    id: int
+    kind: str
+    title: str
+    status: str
+    released_at: dt.datetime | None
+    detected_at: dt.datetime
+    entities: tuple[str, ...]
+    baseline: bool = False
+    significance: float | None = None
+    source_id: str | None = None
+    entity_change_id: int | None = None
+    origin: str | None = None
+    effective_on: dt.date | None = None
+    decided_by: str | None = None
+
+    @property
+    def placed_at(self) -> dt.datetime:
+        return self.released_at or self.detected_at
+
+    def as_json(self, tz: ZoneInfo = KST) -> dict[str, Any]:
+        return {
+            "type": self.type.value,
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "status": self.status,
+            "released_at": iso_local(self.released_at, tz),
+            "detected_at": iso_local(self.detected_at, tz),
+            "baseline": self.baseline,
+            "entities": list(self.entities),
+            "significance": self.significance,
+            "source_id": self.source_id,
+            "entity_change_id": self.entity_change_id,
+            "origin": self.origin,
+            "effective_on": _day(self.effective_on),
+            "decided_by": self.decided_by,
+        }
+
+
+def _record_event(change: LoggedChange) -> TimelineEvent:
+    record = change.record
+    return TimelineEvent(
+        type=EventType.CHANGE,
+        id=record.id,
+        kind=record.kind,
+        title=record.title,
+        status=record.review_status,
+        released_at=change.release.at,
+        detected_at=change.detected_at,
+        entities=tuple(sorted(link.entity_id for link in record.entities)),
+        baseline=record.baseline,
+        significance=record.significance,
+        source_id=record.source_id,
+        entity_change_id=record.entity_change_id,
+    )
 
 
 def _model_title(change: EntityChange) -> str:
@@ -451,59 +665,42 @@ def _model_title(change: EntityChange) -> str:
     return f"{change.entity_id} {PAST_TENSE.get(change.action, change.action)}: {described}"
 
 
-def _model_event(change: EntityChange) -> dict[str, Any]:
-    return {
-        "at": _iso(change.created_at),
-        "type": "model",
-        "id": change.id,
-        "kind": f"model_{change.action}",
-        "title": _model_title(change),
-        "status": change.status,
-        "origin": change.origin,
-        "effective_on": _iso(change.effective_on),
-        "decided_by": change.decided_by,
-        "entities": [change.entity_id],
-    }
+def _model_event(change: EntityChange) -> TimelineEvent:
+    return TimelineEvent(
+        type=EventType.MODEL,
+        id=change.id,
+        kind=f"model_{change.action}",
+        title=_model_title(change),
+        status=change.status,
+        released_at=None,
+        detected_at=change.created_at,
+        entities=(change.entity_id,),
+        origin=change.origin,
+        effective_on=change.effective_on,
+        decided_by=change.decided_by,
+    )
 
 
-def timeline(session: Session, entity_id: str, limit: int = 100) -> list[dict[str, Any]]:
+def timeline(session: Session, entity_id: str, limit: int = 100) -> list[TimelineEvent]:
     """What happened to an entity and everything below it, oldest first: the latest ``limit``
-    change records and model changes, merged by time.
+    change records and model changes, merged by release date (detection time for what has
+    none), as in the change log.
 
     A model change that already has a change record (an applied zones.yaml edit) appears once,
     as the record.
     """
-    get_entity(session, entity_id)
-    if limit < 1:
-        raise InputError("--limit must be at least 1")
-    records = list(
-        session.scalars(
-            select(ChangeRecord)
-            .where(_about(entity_id))
-            .options(selectinload(ChangeRecord.entities))
-            .order_by(ChangeRecord.occurred_at.desc(), ChangeRecord.id.desc())
-            .limit(limit)
-        )
-    )
-    shown = {record.entity_change_id for record in records}
+    records = list_changes(session, ChangeFilter(entity_id=entity_id, limit=limit))
+    shown = {change.record.entity_change_id for change in records}
     model_changes = session.scalars(
         select(EntityChange)
         .where(EntityChange.entity_id.in_(select(subtree(entity_id).c.id)))
         .order_by(EntityChange.created_at.desc(), EntityChange.id.desc())
         .limit(limit)
     )
-    events = [_record_event(record) for record in records] + [
+    events = [_record_event(change) for change in records] + [
         _model_event(change) for change in model_changes if change.id not in shown
     ]
-    return _oldest_first(events)[-limit:]
-
-
-def _oldest_first(events: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(
-        events,
-        key=lambda event: (
-            dt.datetime.fromisoformat(event["at"]),
-            event["type"] == "change",
-            event["id"],
-        ),
+    oldest_first = sorted(
+        events, key=lambda event: (event.placed_at, event.type is EventType.CHANGE, event.id)
     )
+    return oldest_first[-limit:]

@@ -1,4 +1,10 @@
-"""``zonewatch changes`` (list, show, review) and ``zonewatch timeline``: the analysts' desk."""
+"""``zonewatch changes`` (list, export, show, review) and ``zonewatch timeline``: the
+analysts' desk.
+
+Times are shown the one way people read them everywhere (local time to the minute with the
+zone, ``2026-03-02 10:00 KST``) and given to programs the one way JSON carries them (ISO 8601
+with the offset). A change's release date comes first, its detection time beside it.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,9 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -16,13 +23,20 @@ from rich import box
 from rich.markup import escape
 from rich.table import Table
 
+from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
 from zonewatch.changes.queries import (
     CHANGE_KINDS,
     REVIEW_STATUSES,
     VERDICTS,
+    BaselineFilter,
     ChangeFilter,
+    EventType,
+    LoggedChange,
+    ReleaseOrigin,
+    TimelineEvent,
     change_as_json,
     change_details,
+    hidden_baselines,
     list_changes,
     noise_rules_of,
     review_change,
@@ -30,53 +44,112 @@ from zonewatch.changes.queries import (
 )
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
-from zonewatch.csvcells import SafeWriter
+from zonewatch.timefmt import local_minutes
 
 TITLE_WIDTH = 80
 TABLE_ENTITIES = 3
-TABLE_MIN_WIDTH = 110
-CSV_FIELDS = (
-    "id",
-    "occurred_at",
-    "created_at",
-    "kind",
-    "significance",
-    "minor",
-    "review_status",
-    "source_id",
-    "document_id",
-    "old_version_id",
-    "new_version_id",
-    "related_change_id",
-    "entities",
-    "topics",
-    "title",
-    "summary",
-    "reviewed_by",
-    "reviewed_at",
-    "review_note",
-)
+TABLE_MIN_WIDTH = 140
 DATE = click.DateTime(["%Y-%m-%d"])
+NO_RELEASE = "no release date"
+BASELINE = "baseline"
+"""The mark of a record made by a source's first crawl, in every list."""
+F = TypeVar("F", bound=Callable[..., Any])
+
+_FILTER_OPTIONS = (
+    click.option("--entity", "entity_id", help="About this entity or anything below it."),
+    click.option("--zone-type", help="About this zone type or any of its instances."),
+    click.option("--topic", "topic_id", help="Only changes with this topic."),
+    click.option("--source", "source_id", help="Only changes from this source."),
+    click.option(
+        "--kind", "kinds", multiple=True, type=click.Choice(CHANGE_KINDS), help="Repeatable."
+    ),
+    click.option(
+        "--status",
+        "statuses",
+        multiple=True,
+        type=click.Choice(REVIEW_STATUSES),
+        help="Repeatable.",
+    ),
+    click.option(
+        "--since",
+        type=DATE,
+        help="Released on or after this day (KST); a change without a release date counts "
+        "by the day it was detected.",
+    ),
+    click.option(
+        "--until",
+        type=DATE,
+        help="Released on or before this day (KST); a change without a release date counts "
+        "by the day it was detected.",
+    ),
+    click.option("--detected-since", type=DATE, help="Detected on or after this day (KST)."),
+    click.option("--detected-until", type=DATE, help="Detected on or before this day (KST)."),
+    click.option(
+        "--min-significance", type=SIGNIFICANCE, help="Only changes scoring at least this."
+    ),
+    click.option(
+        "--baseline",
+        type=click.Choice([choice.value for choice in BaselineFilter]),
+        default=BaselineFilter.SHOW.value,
+        show_default=True,
+        help="Records of a source's first crawl (releases already published when monitoring "
+        "began): show them, marked 'baseline'; hide them; or show only them.",
+    ),
+)
+
+
+def _filter_options(command: F) -> F:
+    """The filters ``changes list`` and ``changes export`` share."""
+    for option in reversed(_FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return value.date() if value is not None else None
+
+
+def _change_filter(options: dict[str, Any], limit: int | None, tz: ZoneInfo) -> ChangeFilter:
+    """The filter the shared options ask for (their names are those of the keyword
+    arguments click passes)."""
+    return ChangeFilter(
+        entity_id=options["entity_id"],
+        zone_type=options["zone_type"],
+        topic_id=options["topic_id"],
+        source_id=options["source_id"],
+        kinds=tuple(options["kinds"]),
+        statuses=tuple(options["statuses"]),
+        since=_day(options["since"]),
+        until=_day(options["until"]),
+        detected_since=_day(options["detected_since"]),
+        detected_until=_day(options["detected_until"]),
+        min_significance=options["min_significance"],
+        baseline=BaselineFilter(options["baseline"]),
+        limit=limit,
+        tz=tz,
+    )
 
 
 @click.group()
 def changes() -> None:
-    """Review the change log: list, show and mark changes."""
+    """Review the change log: list, export, show and mark changes."""
 
 
 def _zone(cli_ctx: CliContext) -> ZoneInfo:
     return ZoneInfo(cli_ctx.settings.timezone)
 
 
-def _local(value: str | None, tz: dt.tzinfo) -> str:
-    """An ISO timestamp from the JSON form, shown in local time to the minute."""
-    if not value:
-        return ""
-    return dt.datetime.fromisoformat(value).astimezone(tz).strftime("%Y-%m-%d %H:%M")
+def _local(value: str | None, tz: ZoneInfo) -> str:
+    """An ISO timestamp from the JSON form, as people read it ('' for none)."""
+    return local_minutes(dt.datetime.fromisoformat(value), tz) if value else ""
 
 
-def _zone_label(tz: dt.tzinfo) -> str:
-    return dt.datetime.now(tz).tzname() or str(tz)
+def _released_cell(released_at: dt.datetime | None, tz: ZoneInfo) -> str:
+    return local_minutes(released_at, tz) if released_at is not None else NO_RELEASE
+
+
+def _kind_cell(kind: str, baseline: bool) -> str:
+    return f"{kind} ({BASELINE})" if baseline else kind
 
 
 def _shorten(text: str, width: int = TITLE_WIDTH) -> str:
@@ -85,17 +158,7 @@ def _shorten(text: str, width: int = TITLE_WIDTH) -> str:
 
 
 @changes.command("list")
-@click.option("--entity", "entity_id", help="About this entity or anything below it.")
-@click.option("--zone-type", help="About this zone type or any of its instances.")
-@click.option("--topic", "topic_id", help="Only changes with this topic.")
-@click.option("--source", "source_id", help="Only changes from this source.")
-@click.option("--kind", "kinds", multiple=True, type=click.Choice(CHANGE_KINDS), help="Repeatable.")
-@click.option("--since", type=DATE, help="Occurred on or after this day (KST).")
-@click.option("--until", type=DATE, help="Occurred on or before this day (KST).")
-@click.option("--min-significance", type=SIGNIFICANCE, help="Only changes scoring at least this.")
-@click.option(
-    "--status", "statuses", multiple=True, type=click.Choice(REVIEW_STATUSES), help="Repeatable."
-)
+@_filter_options
 @click.option("--limit", type=LIMIT, default=50, show_default=True)
 @click.option(
     "--format",
@@ -103,58 +166,83 @@ def _shorten(text: str, width: int = TITLE_WIDTH) -> str:
     type=click.Choice(["table", "json", "csv"]),
     default="table",
     show_default=True,
+    help="json: every field of each change; csv: the columns of `changes export`.",
 )
 @pass_cli
-def list_command(
-    cli_ctx: CliContext,
-    entity_id: str | None,
-    zone_type: str | None,
-    topic_id: str | None,
-    source_id: str | None,
-    kinds: tuple[str, ...],
-    since: dt.datetime | None,
-    until: dt.datetime | None,
-    min_significance: float | None,
-    statuses: tuple[str, ...],
-    limit: int,
-    output: str,
-) -> None:
-    """List recorded changes, newest first."""
+def list_command(cli_ctx: CliContext, /, limit: int, output: str, **options: Any) -> None:
+    """List recorded changes, newest release first, each with its release date and the time
+    it was detected beside it.
+
+    A change without a release date (a model change, a release that states none) says so,
+    and sits in the list at the time it was detected.
+    """
     tz = _zone(cli_ctx)
-    filters = ChangeFilter(
-        entity_id=entity_id,
-        zone_type=zone_type,
-        topic_id=topic_id,
-        source_id=source_id,
-        kinds=kinds,
-        statuses=statuses,
-        since=since.date() if since else None,
-        until=until.date() if until else None,
-        min_significance=min_significance,
-        limit=limit,
-        tz=tz,
-    )
+    filters = _change_filter(options, limit, tz)
     with cli_ctx.app.session() as session:
-        rows = [change_as_json(record) for record in list_changes(session, filters)]
-    if output == "json":
-        print_json(rows)
-    elif output == "csv":
-        _print_csv(rows)
+        found = list_changes(session, filters)
+        if output == "json":
+            print_json([change_as_json(change, tz) for change in found])
+        elif output == "csv":
+            write_csv((ExportRow.of(change) for change in found), sys.stdout, tz)
+        else:
+            _print_table(cli_ctx, found, hidden_baselines(session, filters), tz)
+
+
+@changes.command("export")
+@_filter_options
+@click.option("--limit", type=LIMIT, help="At most this many changes (default: all).")
+@click.option(
+    "--format",
+    "file_format",
+    type=click.Choice([choice.value for choice in ExportFormat]),
+    help="Default: json for an --output ending in .json, else csv.",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write here (a CSV file with a byte-order mark, so that spreadsheets read Korean "
+    "as UTF-8); default: standard output.",
+)
+@pass_cli
+def export_command(
+    cli_ctx: CliContext,
+    /,
+    limit: int | None,
+    file_format: str | None,
+    output: Path | None,
+    **options: Any,
+) -> None:
+    """Export the change log as CSV or JSON, newest release first: id, release date, detection
+    time, kind, baseline, title, canonical URL, source, entities, topics, significance and
+    the review."""
+    tz = _zone(cli_ctx)
+    chosen = ExportFormat(file_format or _format_of(output))
+    filters = _change_filter(options, limit, tz)
+    with cli_ctx.app.session() as session:
+        rows = [ExportRow.of(change) for change in list_changes(session, filters)]
+    if output is None:
+        _write_export(rows, chosen, sys.stdout, tz)
+        return
+    encoding = "utf-8-sig" if chosen is ExportFormat.CSV else "utf-8"
+    with output.open("w", encoding=encoding, newline="") as out:
+        _write_export(rows, chosen, out, tz)
+    click.echo(f"exported {len(rows)} change{'' if len(rows) == 1 else 's'} to {output}")
+
+
+def _format_of(output: Path | None) -> ExportFormat:
+    if output is not None and output.suffix.lower() == ".json":
+        return ExportFormat.JSON
+    return ExportFormat.CSV
+
+
+def _write_export(rows: list[ExportRow], chosen: ExportFormat, out: Any, tz: ZoneInfo) -> None:
+    if chosen is ExportFormat.JSON:
+        out.write(json_text(rows, tz))
     else:
-        _print_table(cli_ctx, rows, tz)
+        write_csv(rows, out, tz)
 
 
-def _print_csv(rows: list[dict[str, Any]]) -> None:
-    """Titles and summaries are scraped text: cells that could be formulas are escaped."""
-    writer = SafeWriter(sys.stdout)
-    writer.writerow(CSV_FIELDS)
-    for row in rows:
-        writer.writerow(
-            " ".join(row[name]) if isinstance(row[name], list) else row[name] for name in CSV_FIELDS
-        )
-
-
-def _entities_cell(entities: list[str]) -> str:
+def _entities_cell(entities: Sequence[str]) -> str:
     shown = ", ".join(entities[:TABLE_ENTITIES])
     more = len(entities) - TABLE_ENTITIES
     return f"{shown} +{more}" if more > 0 else shown
@@ -179,23 +267,27 @@ def _print_rows(cli_ctx: CliContext, headers: Sequence[str], rows: Sequence[Sequ
     console.print(table)
 
 
-def _print_table(cli_ctx: CliContext, rows: list[dict[str, Any]], tz: dt.tzinfo) -> None:
-    headers = ("id", f"when ({_zone_label(tz)})", "kind", "sig.", "status", "source")
+def _print_table(cli_ctx: CliContext, found: list[LoggedChange], hidden: int, tz: ZoneInfo) -> None:
+    headers = ("id", "released", "detected", "kind", "sig.", "status", "source")
     lines = [
         (
-            f"#{row['id']}",
-            _local(row["occurred_at"], tz),
-            row["kind"],
-            f"{row['significance']:.2f}",
-            row["review_status"],
-            row["source_id"] or "",
-            _entities_cell(row["entities"]),
-            _shorten(row["title"]),
+            f"#{change.record.id}",
+            _released_cell(change.release.at, tz),
+            local_minutes(change.detected_at, tz),
+            _kind_cell(change.record.kind, change.record.baseline),
+            f"{change.record.significance:.2f}",
+            change.record.review_status,
+            change.record.source_id or "",
+            _entities_cell(sorted(link.entity_id for link in change.record.entities)),
+            _shorten(change.record.title),
         )
-        for row in rows
+        for change in found
     ]
     _print_rows(cli_ctx, (*headers, "entities", "title"), lines)
-    cli_ctx.console.print(f"{len(rows)} change{'' if len(rows) == 1 else 's'}")
+    summary = f"{len(found)} change{'' if len(found) == 1 else 's'}"
+    if hidden:
+        summary += f" ({hidden} {BASELINE} hidden: --baseline show lists them)"
+    cli_ctx.console.print(summary, markup=False)
 
 
 @changes.command("show")
@@ -208,15 +300,16 @@ def show_command(
     cli_ctx: CliContext, change_id: int, width: int | None, no_color: bool, as_json: bool
 ) -> None:
     """Show one change: what, where from, the diff, and why it is about what it is about."""
+    tz = _zone(cli_ctx)
     with cli_ctx.app.session() as session:
-        details = change_details(session, change_id)
+        details = change_details(session, change_id, tz)
     if as_json:
         print_json(details)
         return
     view = _View(
         width=width or shutil.get_terminal_size().columns,
         color=not no_color and sys.stdout.isatty(),
-        tz=_zone(cli_ctx),
+        tz=tz,
     )
     for line in view.render(details):
         click.echo(line, color=view.color)
@@ -225,7 +318,7 @@ def show_command(
 class _View:
     """Renders a change's details as lines of text, plain or coloured."""
 
-    def __init__(self, width: int, color: bool, tz: dt.tzinfo) -> None:
+    def __init__(self, width: int, color: bool, tz: ZoneInfo) -> None:
         self.width, self.color, self.tz = width, color, tz
 
     def style(self, text: str, **styles: Any) -> str:
@@ -245,14 +338,17 @@ class _View:
         ]
 
     def header(self, details: dict[str, Any]) -> list[str]:
+        kind = _kind_cell(details["kind"], details["baseline"])
         lines = [
-            self.style(f"#{details['id']} {details['kind']}", bold=True)
+            self.style(f"#{details['id']} {kind}", bold=True)
             + (" (minor)" if details["minor"] else ""),
             self.style(details["title"], bold=True),
         ]
         fields = [
             ("source", _source_line(details)),
-            ("occurred", self.when(details)),
+            ("released", self.released(details)),
+            ("detected", self.detected(details)),
+            (BASELINE, _baseline_line(details)),
             ("significance", _significance_line(details)),
             ("review", self.review_line(details)),
             ("document", _document_line(details)),
@@ -264,10 +360,19 @@ class _View:
         lines.extend(f"{label + ':':<14}{value}" for label, value in fields if value)
         return lines
 
-    def when(self, details: dict[str, Any]) -> str:
-        zone = _zone_label(self.tz)
-        occurred = f"{_local(details['occurred_at'], self.tz)} {zone}"
-        return f"{occurred} (recorded {_local(details['created_at'], self.tz)})"
+    def released(self, details: dict[str, Any]) -> str:
+        """The release date and, when it is the document's, that it is; or why there is none."""
+        if details["released_at"] is None:
+            why = "not a document" if details["document"] is None else "the release states none"
+            return f"{NO_RELEASE} ({why})"
+        shown = _local(details["released_at"], self.tz)
+        if details["release_date_from"] == ReleaseOrigin.DOCUMENT:
+            shown += " (the document's date)"
+        return shown
+
+    def detected(self, details: dict[str, Any]) -> str:
+        detected = _local(details["detected_at"], self.tz)
+        return f"{detected} (recorded {_local(details['created_at'], self.tz)})"
 
     def review_line(self, details: dict[str, Any]) -> str:
         status = str(details["review_status"])
@@ -337,6 +442,12 @@ class _View:
 
 def _quoted(texts: list[str]) -> list[str]:
     return ["      " + ", ".join(f"“{text}”" for text in texts)] if texts else []
+
+
+def _baseline_line(details: dict[str, Any]) -> str:
+    if not details["baseline"]:
+        return ""
+    return "yes: already published when the source's first crawl found it"
 
 
 def _source_line(details: dict[str, Any]) -> str:
@@ -474,24 +585,27 @@ def _user() -> str:
 )
 @pass_cli
 def timeline_command(cli_ctx: CliContext, entity_id: str, limit: int, output: str) -> None:
-    """Everything that happened to a zone or programme and what lies below it, oldest first."""
+    """Everything that happened to a zone or programme and what lies below it, oldest first
+    by release date, with the detection time beside it (model changes have no release date:
+    they sit at the time they were applied)."""
+    tz = _zone(cli_ctx)
     with cli_ctx.app.session() as session:
         events = timeline(session, entity_id, limit)
     if output == "json":
-        print_json(events)
+        print_json([event.as_json(tz) for event in events])
         return
-    tz = _zone(cli_ctx)
-    lines = [
-        (
-            _local(event["at"], tz),
-            f"#{event['id']}" if event["type"] == "change" else f"model:{event['id']}",
-            event["kind"],
-            event["review_status"] if event["type"] == "change" else event["status"],
-            _entities_cell(event["entities"]),
-            _shorten(event["title"]),
-        )
-        for event in events
-    ]
-    headers = (f"when ({_zone_label(tz)})", "ref", "kind", "status", "entities", "what")
-    _print_rows(cli_ctx, headers, lines)
+    headers = ("released", "detected", "ref", "kind", "status", "entities", "what")
+    _print_rows(cli_ctx, headers, [_event_cells(event, tz) for event in events])
     cli_ctx.console.print(f"{len(events)} events for {escape(entity_id)}")
+
+
+def _event_cells(event: TimelineEvent, tz: ZoneInfo) -> tuple[str, ...]:
+    return (
+        _released_cell(event.released_at, tz),
+        local_minutes(event.detected_at, tz),
+        f"#{event.id}" if event.type is EventType.CHANGE else f"model:{event.id}",
+        _kind_cell(event.kind, event.baseline),
+        event.status,
+        _entities_cell(event.entities),
+        _shorten(event.title),
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import click
 from rich.markup import escape
@@ -12,6 +13,7 @@ from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.config.zones import EntityKind
 from zonewatch.models.queries import entity_details, list_entities
 from zonewatch.models.services import describe_entry_diff
+from zonewatch.timefmt import iso_local, local_minutes
 
 
 @click.group()
@@ -56,15 +58,22 @@ def list_command(cli_ctx: CliContext, kind: str | None, as_json: bool) -> None:
 @pass_cli
 def show_command(cli_ctx: CliContext, entity_id: str, as_json: bool) -> None:
     """Show one entity: names in both languages, aliases, parent, children, validity, history."""
+    tz = ZoneInfo(cli_ctx.settings.timezone)
     with cli_ctx.app.session() as session:
         details = entity_details(session, entity_id)
     if as_json:
-        print_json(details)
+        print_json(_json_times(details, tz))
         return
-    _print_details(cli_ctx, details)
+    _print_details(cli_ctx, details, tz)
 
 
-def _print_details(cli_ctx: CliContext, details: dict[str, Any]) -> None:
+def _json_times(details: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
+    """The history's times as JSON carries them everywhere (ISO 8601, local, with offset)."""
+    history = [{**change, "at": iso_local(change["at"], tz)} for change in details["history"]]
+    return {**details, "history": history}
+
+
+def _print_details(cli_ctx: CliContext, details: dict[str, Any], tz: ZoneInfo) -> None:
     def out(text: str) -> None:
         cli_ctx.console.print(text, markup=True)
 
@@ -95,7 +104,7 @@ def _print_details(cli_ctx: CliContext, details: dict[str, Any]) -> None:
             out(f"  {child['id']:<28} {child['kind']:<18} {child['name_ko']} / {child['name_en']}")
     out("[bold]history[/bold]")
     for change in details["history"]:
-        when = change["at"].strftime("%Y-%m-%d %H:%M")
+        when = local_minutes(change["at"], tz)
         summary = describe_entry_diff(change["before"], change["after"])
         who = change["decided_by"] or change["origin"]
         out(f"  {when}  {change['action']:<10} {change['status']:<9} by {who}: {summary}")

@@ -22,6 +22,7 @@ from zonewatch.config.parsers import BoardParser, meta_selector
 from zonewatch.config.sources import SourceSpec
 from zonewatch.config.zones import load_zone_model
 from zonewatch.crawlers.extract import extract_body, html_to_text, parse_published, select_text
+from zonewatch.crawlers.urls import without_session_ids
 
 _SIZE_HINT = re.compile(r"\s*[\[(]\s*([\d.,]+)\s*(bytes|[KMG]B?)\s*[\])]\s*$", re.IGNORECASE)
 _UNITS = {"bytes": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2}
@@ -262,7 +263,8 @@ def _id_in(parser: BoardParser, value: str, attribute: str, page_url: str) -> st
     if parser.id_param:
         values = parse_qs(urlsplit(urljoin(page_url, value)).query).get(parser.id_param)
         return values[0] if values else None
-    return urlsplit(value).path.rstrip("/").rsplit("/", 1)[-1] or None
+    # A path id must not carry the visit's session (`/news/518;jsessionid=…`).
+    return urlsplit(without_session_ids(value)).path.rstrip("/").rsplit("/", 1)[-1] or None
 
 
 def _merged(probes: list[Probe]) -> list[Probe]:

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from zonewatch.crawlers.urls import canonical_url
 
 OUTCOMES = ("fetched", "not_modified", "listed", "gone")
 
@@ -61,6 +63,18 @@ class FetchedItem:
     fetched_at: dt.datetime | None = None
     attachments_checked: bool = False
     """True when the files were downloaded or revalidated with this fetch (a 304 page too)."""
+
+    def canonical(self) -> FetchedItem:
+        """The item with its own and its files' addresses in canonical form: what is stored.
+
+        Requests go to the addresses as the site gave them; only what is kept is cleaned, so
+        that one release crawled under two session ids is one address (and one document).
+        """
+        return replace(
+            self,
+            url=canonical_url(self.url),
+            attachments=[replace(a, url=canonical_url(a.url)) for a in self.attachments],
+        )
 
     def payload(self) -> dict[str, Any]:
         data = asdict(self)

@@ -34,15 +34,16 @@ class StagingPipeline:
             return item
         current_spider = self.crawler.spider if self.crawler is not None else spider
         item.fetched_at = item.fetched_at or getattr(current_spider, "now", None)
+        staged = item.canonical()
         try:
             with self.app.session() as session:
                 session.add(
                     FetchedRow(
                         run_id=self.run_id,
-                        source_id=item.source_id,
-                        external_id=item.external_id,
-                        outcome=item.outcome,
-                        payload=item.payload(),
+                        source_id=staged.source_id,
+                        external_id=staged.external_id,
+                        outcome=staged.outcome,
+                        payload=staged.payload(),
                     )
                 )
         except IntegrityError:

@@ -3,6 +3,8 @@
 Meaningful content is the title, the body text, the published date and the attachments (their
 names and extracted text), all normalised; counters, session tokens in links, boilerplate and
 "today" dates never reach the hash because they are not part of what is extracted.
+Addresses (the document's, its snapshots' and its files') are stored in canonical form, without
+session ids or tracking parameters (:mod:`zonewatch.crawlers.urls`).
 
 An item fetched before the document's newest content fetch is stale (a killed crawl's items
 ingested late, a redelivered task): it is marked ``superseded`` and changes nothing, so that
@@ -88,7 +90,8 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
         return IngestResult(
             row.id, _document_id(session, row), row.result or "already", row.version_id, True
         )
-    item = FetchedItem.from_payload(row.payload)
+    # Rows staged before addresses were canonicalised at staging are cleaned here too.
+    item = FetchedItem.from_payload(row.payload).canonical()
     # Staging happens right after the fetch, so the row's time stands in for a missing one.
     now = item.fetched_at or row.fetched_at
     document = _document_for(session, item, now)

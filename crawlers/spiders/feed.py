@@ -18,6 +18,7 @@ from zonewatch.crawlers.boardpage import body_text
 from zonewatch.crawlers.extract import decode_text, html_to_text, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider, header
+from zonewatch.crawlers.urls import without_session_ids
 
 FEED_STATE_ETAG = "feed_etag"
 FEED_STATE_MODIFIED = "feed_last_modified"
@@ -58,12 +59,14 @@ def parse_feed_bytes(body: bytes, content_type: str | None = None) -> Any:
 
 
 def entry_id(entry: Any, id_param: str | None) -> str | None:
+    """The item's id: the ``id_param`` of its link, else its guid, else its link; a guid or
+    link that carries the visit's session id would be another item on every fetch."""
     link = entry.get("link") or ""
     if id_param and link:
         values = parse_qs(urlsplit(link).query).get(id_param)
         if values:
             return values[0]
-    return entry.get("id") or link or None
+    return without_session_ids(entry.get("id") or link) or None
 
 
 class FeedSpider(SourceSpider):

@@ -81,7 +81,7 @@ def record(
 
 
 def ids(session: Session, **filters: Any) -> list[int]:
-    return [row.id for row in list_changes(session, ChangeFilter(**filters))]
+    return [row.record.id for row in list_changes(session, ChangeFilter(**filters))]
 
 
 @pytest.fixture
@@ -327,14 +327,14 @@ def test_timeline_merges_records_and_model_changes_oldest_first(zones: Session) 
     model_change(zones, "bjfez", "create", day)
     record(zones, entities=("bjfez",), at=day)
     events = timeline(zones, "ifez")
-    assert [(event["type"], event["id"]) for event in events] == [
+    assert [(event.type.value, event.id) for event in events] == [
         ("model", created.id),
         ("model", proposed.id),
         ("change", news.id),
         ("change", applied.id),
     ]
-    assert events[1]["status"] == "proposed"
+    assert events[1].status == "proposed"
     latest = timeline(zones, "ifez", limit=2)
-    assert [event["id"] for event in latest] == [news.id, applied.id]
+    assert [event.id for event in latest] == [news.id, applied.id]
     with pytest.raises(NotFoundError):
         timeline(zones, "atlantis")

