@@ -297,6 +297,8 @@ class PipelineState:
     versions_without_change: int
     changes: int
     changes_by_kind: dict[str, int]
+    events: int
+    """Events that alert: one delivery per subscriber they match, however many records."""
     deliveries: int
     expected_deliveries: int
     max_versions_per_document: int
@@ -319,7 +321,8 @@ class PipelineState:
 
 def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineState:
     """Counts of everything the pipeline makes; deliveries expected from
-    :func:`add_subscribers` (one per change, plus one per change of ``subscribed_source``)."""
+    :func:`add_subscribers`: one per alerting event (not a baseline, minor, noise or a
+    proposal), plus one per alerting event of ``subscribed_source``."""
     with app.session() as session:
 
         def count(statement: Select[tuple[int]]) -> int:
@@ -339,15 +342,17 @@ def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineSt
             ChangeRecord.new_version_id.is_not(None)
         )
         changes = count(select(func.count()).select_from(ChangeRecord))
-        subscribed = (
-            count(
-                select(func.count())
-                .select_from(ChangeRecord)
-                .where(ChangeRecord.source_id == subscribed_source)
+        events = session.execute(
+            select(ChangeRecord.event_key, ChangeRecord.source_id)
+            .where(
+                ChangeRecord.minor.is_(False),
+                ChangeRecord.baseline.is_(False),
+                ChangeRecord.review_status != "noise",
+                ChangeRecord.event_key.not_like("proposal:%"),
             )
-            if subscribed_source
-            else 0
-        )
+            .distinct()
+        ).all()
+        subscribed = sum(source == subscribed_source for _, source in events)
         per_document = (
             select(func.count().label("n"))
             .select_from(DocumentVersion)
@@ -385,8 +390,9 @@ def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineSt
             ),
             changes=changes,
             changes_by_kind=kinds,
+            events=len(events),
             deliveries=count(select(func.count()).select_from(AlertDelivery)),
-            expected_deliveries=(changes + subscribed) if subscribed_source else 0,
+            expected_deliveries=(len(events) + subscribed) if subscribed_source else 0,
             max_versions_per_document=count(select(func.max(per_document.subquery().c.n))),
             unfinalized_runs=tuple(unfinalized),
         )
