@@ -4,11 +4,16 @@ A digest is written first (its deliveries attached to it, in one transaction), t
 marked sent; a sender that dies in between sends the same digest again with the same
 Message-ID. Deliveries attached to a digest are never sent on their own, so a subscriber never
 gets the same change twice.
+
+A digest lists each document once: the events of one release in the period (it came out, then
+was edited, then corrected) are one item that shows its latest state and all its records.
+Model changes have no document and stay items of their own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from zoneinfo import ZoneInfo
@@ -16,14 +21,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zonewatch.alerts.content import AlertItem, load_item
+from zonewatch.alerts.content import AlertItem, load_event
 from zonewatch.alerts.email import digest_message
+from zonewatch.alerts.events import document_records
 from zonewatch.alerts.sender import classify_smtp_error, smtp_connection
 from zonewatch.alerts.subscribers import lookup_email
 from zonewatch.alerts.tokens import unsubscribe_url
 from zonewatch.app import App
+from zonewatch.changes.events import EventKey, EventKind
 from zonewatch.errors import NotFoundError
-from zonewatch.models import AlertDelivery, Digest, Subscriber, Subscription
+from zonewatch.models import AlertDelivery, ChangeRecord, Digest, Subscriber, Subscription
 from zonewatch.models.base import utcnow
 
 PERIODS = ("daily", "weekly")
@@ -104,11 +111,10 @@ def render_digest(app: App, session: Session, digest: Digest) -> EmailMessage:
     deliveries = session.scalars(
         select(AlertDelivery).where(AlertDelivery.digest_id == digest.id).order_by(AlertDelivery.id)
     ).all()
-    items = [_item(session, delivery, subscriber) for delivery in deliveries]
     return _message(
         app,
         subscriber,
-        items,
+        digest_items(session, deliveries, subscriber),
         digest.period,
         digest.period_start,
         digest.period_end,
@@ -116,11 +122,39 @@ def render_digest(app: App, session: Session, digest: Digest) -> EmailMessage:
     )
 
 
-def _item(session: Session, delivery: AlertDelivery, subscriber: Subscriber) -> AlertItem:
-    subscription = (
-        session.get(Subscription, delivery.subscription_id) if delivery.subscription_id else None
-    )
-    return load_item(session, delivery.change_id, subscriber, subscription)
+ItemKey = tuple[str, int | str]
+"""What a digest item is about: ("document", id), or ("event", key) for a model change."""
+
+
+def digest_items(
+    session: Session, deliveries: Sequence[AlertDelivery], subscriber: Subscriber
+) -> list[AlertItem]:
+    """One item per document, in the order its first delivery came; an item shows the newest
+    event's lead first, and says why after the subscription of its newest delivery. Events
+    with nothing left to alert (all marked noise since) are left out."""
+    groups: dict[ItemKey, list[AlertDelivery]] = {}
+    for delivery in deliveries:
+        groups.setdefault(_item_key(session, delivery), []).append(delivery)
+    items = []
+    for members in groups.values():
+        keys = list(dict.fromkeys(delivery.event_key for delivery in members))
+        records = document_records(session, keys)
+        if not records:
+            continue
+        newest = max(members, key=lambda delivery: delivery.id)
+        subscription = (
+            session.get(Subscription, newest.subscription_id) if newest.subscription_id else None
+        )
+        items.append(load_event(session, records, subscriber, subscription))
+    return items
+
+
+def _item_key(session: Session, delivery: AlertDelivery) -> ItemKey:
+    kind = EventKey.parse(delivery.event_key).kind
+    lead = session.get(ChangeRecord, delivery.change_id)
+    if kind is EventKind.MODEL or lead is None or lead.document_id is None:
+        return ("event", delivery.event_key)
+    return ("document", lead.document_id)
 
 
 def _message(
@@ -154,7 +188,7 @@ def preview(app: App, subscriber_key: str, period: str) -> EmailMessage | None:
         deliveries = pending_for(session, subscriber.id, period)
         if not deliveries:
             return None
-        items = [_item(session, delivery, subscriber) for delivery in deliveries]
+        items = digest_items(session, deliveries, subscriber)
         start = min(d.created_at for d in deliveries)
         message = _message(app, subscriber, items, period, start, utcnow(), "<preview@zonewatch>")
         session.rollback()

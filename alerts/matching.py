@@ -66,14 +66,16 @@ class ChangeFacts:
     haystack: str = ""
     minor: bool = False
     review_status: str = "new"
+    baseline: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "haystack", self.haystack.lower())
 
     @property
     def silent(self) -> bool:
-        """Minor edits and changes an analyst marked as noise alert nobody."""
-        return self.minor or self.review_status == "noise"
+        """Minor edits, changes an analyst marked as noise and a source's baseline (what was
+        published before we watched it) alert nobody."""
+        return self.minor or self.review_status == "noise" or self.baseline
 
 
 class _Bucket(NamedTuple):

@@ -31,8 +31,9 @@ from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from zonewatch.alerts.channels import DeliveryError, channel_text, send_apprise
-from zonewatch.alerts.content import load_item
+from zonewatch.alerts.content import load_event
 from zonewatch.alerts.email import alert_message
+from zonewatch.alerts.events import event_records
 from zonewatch.alerts.tokens import unsubscribe_url
 from zonewatch.app import App
 from zonewatch.config.settings import Settings
@@ -366,7 +367,10 @@ def _render(
         session.get(Subscription, delivery.subscription_id) if delivery.subscription_id else None
     )
     try:
-        item = load_item(session, delivery.change_id, subscriber, subscription)
+        records = event_records(session, delivery.event_key)
+        if not records:
+            raise LookupError(f"event {delivery.event_key} has no record left to alert")
+        item = load_event(session, records, subscriber, subscription)
         if delivery.channel != "email":
             return (delivery.channel, *channel_text(item))
         settings = app.settings
@@ -379,7 +383,7 @@ def _render(
             ),
             mail_from=settings.mail_from,
         )
-    except LookupError as exc:  # the change is gone: nothing left to tell
+    except LookupError as exc:  # the event is gone (or now noise): nothing left to tell
         return Outcome("failed", f"cannot render: {exc}"[:ERROR_LIMIT])
     except Exception as exc:  # a bad setting or a bug: kept, and sent once it is fixed
         log.exception("cannot render delivery %s", delivery_id)

@@ -1,25 +1,42 @@
-"""Match a change record against subscriptions and write the outbox rows, in one transaction.
+"""Match a document event against subscriptions and write the outbox rows, in one transaction.
 
-Candidates come from the per-process :class:`~zonewatch.alerts.matching.SubscriptionIndex`. A
-delivery is unique per subscriber, change and channel, with a deterministic Message-ID, so
-matching twice (a retried task) writes nothing more.
+A subscriber hears of an event once per channel, however many records it made (an edit, the
+figures it moved, the files it replaced): every alertable record of the event is matched
+through the per-process :class:`~zonewatch.alerts.matching.SubscriptionIndex`, and the rules
+it matched are narrowed to one per subscriber and channel. The delivery points at the event's
+lead record and names the event; the mail shows all of its records when it is rendered.
+
+A delivery is unique per subscriber, event and channel, with a Message-ID derived from the
+event, so matching again (a retried task) writes nothing more. A record that joins an event
+later (an analyst un-marks noise, a repeated build) changes nothing for subscribers who have
+a delivery of it already: one still waiting shows the record when it is sent, one already
+sent is not sent again. The record is in the change log; a second mail about the same event
+would be the noise this design removes.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zonewatch.alerts.events import event_records
 from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, index_for
+from zonewatch.changes.events import EventKey
 from zonewatch.models import AlertDelivery, ChangeRecord, DocumentVersion
 
+Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
 
-def message_id(change_id: int, subscriber_id: int, channel: str) -> str:
+
+def message_id(event_key: str, subscriber_id: int, channel: str) -> str:
+    """The same for every send of one delivery, so a receiver can drop a repeat. A key's
+    colons may not stand in a Message-ID, so its parts are joined with dots."""
+    event = ".".join(str(EventKey.parse(event_key)).split(":"))
     digest = hashlib.sha256(channel.encode()).hexdigest()[:8]
-    return f"<change-{change_id}.subscriber-{subscriber_id}.{digest}@zonewatch>"
+    return f"<event.{event}.subscriber-{subscriber_id}.{digest}@zonewatch>"
 
 
 def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:
@@ -36,42 +53,68 @@ def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:
         haystack=f"{change.title}\n{version.text if version else ''}",
         minor=change.minor,
         review_status=change.review_status,
+        baseline=change.baseline,
     )
 
 
-def match_change(session: Session, change_id: int) -> list[int]:
-    """Write an outbox row per matching subscriber and channel; returns immediate ones' ids."""
-    change = session.get(ChangeRecord, change_id)
-    if change is None or change.minor or change.review_status == "noise":
+def match_event(session: Session, event_key: str) -> list[int]:
+    """Write one outbox row per matching subscriber and channel for the event; returns the
+    ids of the new immediate ones (none when it was matched before)."""
+    records = event_records(session, event_key)
+    if not records:
         return []
-    rules = choose_deliveries(index_for(session).match(change_facts(session, change)))
-    done = set(
-        session.execute(
-            select(AlertDelivery.subscriber_id, AlertDelivery.channel).where(
-                AlertDelivery.change_id == change_id
-            )
-        ).tuples()
-    )
+    index = index_for(session)
+    matched = [(record, index.match(change_facts(session, record))) for record in records]
+    chosen = choose_deliveries(rule for _, rules in matched for rule in rules)
+    done = _delivered(session, event_key, {rule.subscriber_id for rule in chosen})
     immediate = []
-    for rule in rules:
-        if (rule.subscriber_id, rule.channel) in done:
+    for choice in chosen:
+        if (choice.subscriber_id, choice.channel) in done:
             continue
-        delivery = _write(session, change_id, rule)
+        delivery = _write(session, event_key, records[0].id, _best_rule(matched, choice))
         if delivery is not None and delivery.delivery == "immediate":
             immediate.append(delivery.id)
     return immediate
 
 
-def _write(session: Session, change_id: int, rule: Rule) -> AlertDelivery | None:
+def _delivered(session: Session, event_key: str, subscriber_ids: set[int]) -> set[tuple[int, str]]:
+    """(subscriber, channel) pairs that have a delivery of the event already."""
+    if not subscriber_ids:
+        return set()
+    rows = session.execute(
+        select(AlertDelivery.subscriber_id, AlertDelivery.channel).where(
+            AlertDelivery.subscriber_id.in_(subscriber_ids), AlertDelivery.event_key == event_key
+        )
+    )
+    return set(rows.tuples())
+
+
+def _best_rule(matched: Matched, choice: Rule) -> Rule:
+    """The subscription the mail says it was sent for: of the subscriber's rules in the chosen
+    mode and channel, the first that matched the highest record (lead first), lowest id on
+    ties; the reader is told why about what the mail opens with."""
+    for _, rules in matched:
+        fitting = [
+            rule
+            for rule in rules
+            if (rule.subscriber_id, rule.channel, rule.delivery)
+            == (choice.subscriber_id, choice.channel, choice.delivery)
+        ]
+        if fitting:
+            return min(fitting, key=lambda rule: rule.id)
+    return choice
+
+
+def _write(session: Session, event_key: str, lead_id: int, rule: Rule) -> AlertDelivery | None:
     """Add one outbox row; None when a concurrent match wrote it first."""
     delivery = AlertDelivery(
         subscriber_id=rule.subscriber_id,
-        change_id=change_id,
+        change_id=lead_id,
         subscription_id=rule.id,
-        event_key=f"change:{change_id}",
+        event_key=event_key,
         channel=rule.channel,
         delivery=rule.delivery,
-        message_id=message_id(change_id, rule.subscriber_id, rule.channel),
+        message_id=message_id(event_key, rule.subscriber_id, rule.channel),
     )
     try:
         with session.begin_nested():

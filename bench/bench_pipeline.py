@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.harness import Result
-from zonewatch.alerts.services import match_change
+from zonewatch.alerts.events import events_to_match
+from zonewatch.alerts.services import match_event
 from zonewatch.app import configure
 from zonewatch.bootstrap import initialize
 from zonewatch.changes.services import record_version_changes
@@ -92,9 +93,10 @@ def pipeline_throughput() -> list[Result]:
                 classify_version(session, version_id, classifier)
             with app.session() as session:
                 change_ids = record_version_changes(session, version_id)
-            for change_id in change_ids:
+                event_keys = events_to_match(session, change_ids)
+            for event_key in event_keys:
                 with app.session() as session:
-                    match_change(session, change_id)
+                    match_event(session, event_key)
         pipeline = time.perf_counter() - started
         app.dispose()
     count = len(releases)

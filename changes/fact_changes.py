@@ -45,6 +45,18 @@ class FactChange:
     def headline(self) -> str:
         return f"{self.old.raw} → {self.new.raw}"
 
+    def identity(self) -> tuple[str, str, str, str | None, str, str]:
+        """What moved, whoever the words nearby tie it to: metric, unit, period, and the
+        value before and after."""
+        return (
+            self.metric,
+            self.unit,
+            self.new.period,
+            self.new.scope,
+            _canonical(self.old.value),
+            _canonical(self.new.value),
+        )
+
     def record_key(self) -> str:
         """The record's key: the document it is found in plus what changed (the fact's
         identity, the other document and both values), never the version. A later version
@@ -88,7 +100,9 @@ def _cite(session: Session, fact: Fact) -> dict[str, object]:
 
 def _facts(session: Session, version_id: int) -> list[Fact]:
     return list(
-        session.scalars(select(Fact).where(Fact.version_id == version_id).order_by(Fact.start))
+        session.scalars(
+            select(Fact).where(Fact.version_id == version_id).order_by(Fact.start, Fact.id)
+        )
     )
 
 
@@ -103,7 +117,7 @@ def within_document(
     session: Session, old_version: DocumentVersion, new_version: DocumentVersion
 ) -> list[FactChange]:
     """Numbers of the same (entity, metric, unit) that changed between two versions of one
-    document (see :func:`_pairs` for how values are paired)."""
+    document (see :func:`_pairs` for how values are paired), one per distinct fact."""
     old, new = _by_key(_facts(session, old_version.id)), _by_key(_facts(session, new_version.id))
     changes = []
     for key in sorted(old.keys() & new.keys(), key=str):
@@ -119,7 +133,21 @@ def within_document(
                     new_version.document_id,
                 )
             )
-    return changes
+    return distinct(changes)
+
+
+def distinct(changes: list[FactChange]) -> list[FactChange]:
+    """One change per distinct fact. A release states a figure more than once (its title and
+    its lead, the text and a table, next to a zone and next to its district): each mention is
+    a stored fact, but the figure that moved is one, and a reader is told once. The change
+    kept is the first tied to an entity, else the first."""
+    groups: dict[tuple[str, str, str, str | None, str, str], list[FactChange]] = {}
+    for change in changes:
+        groups.setdefault(change.identity(), []).append(change)
+    return [
+        next((change for change in group if change.entity_id is not None), group[0])
+        for group in groups.values()
+    ]
 
 
 def _pairs(old: list[Fact], new: list[Fact]) -> list[tuple[Fact, Fact]]:
@@ -151,7 +179,8 @@ def across_documents(session: Session, version: DocumentVersion) -> list[FactCha
     """A specific metric of an entity that another release stated differently before.
 
     Only the latest *comparable* figure (see :func:`comparable`) is the old value; a figure no
-    earlier release stated comparably is new information, not a change.
+    earlier release stated comparably is new information, not a change. A figure the release
+    states twice is one change (see :func:`distinct`).
     """
     changes = []
     for fact in _facts(session, version.id):
@@ -189,4 +218,4 @@ def across_documents(session: Session, version: DocumentVersion) -> list[FactCha
                     version.document_id,
                 )
             )
-    return changes
+    return distinct(changes)

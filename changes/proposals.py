@@ -4,6 +4,11 @@ A release that reports a designation, expansion, reduction, lifting or rename of
 new or reformed programme) proposes a change to the zone model: the entity's entry before and
 after, with the words that support it. Accepting applies it with a validity date and records
 it; rejecting keeps the proposal for the record. Nothing changes the model unreviewed.
+
+A proposal's record is its own event (``proposal:{id}``), which alerts nobody: it is a
+question for an analyst. Accepting it records the answer as a ``model:{id}`` event that is
+matched like any other, so subscribers of the zone hear of the change once, when it is true.
+Both carry the release date of the document that reported the change.
 """
 
 from __future__ import annotations
@@ -16,9 +21,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from zonewatch.changes.events import model_event, proposal_event
 from zonewatch.changes.significance import significance
 from zonewatch.errors import InputError, NotFoundError
-from zonewatch.models import ChangeEntity, ChangeRecord, DocumentVersion, Entity, EntityChange
+from zonewatch.models import (
+    ChangeEntity,
+    ChangeRecord,
+    Document,
+    DocumentVersion,
+    Entity,
+    EntityChange,
+)
 from zonewatch.models.base import utcnow
 from zonewatch.models.services import apply_validity
 
@@ -135,6 +148,7 @@ def propose_from_version(
     minor edit is recorded as minor too, and alerts nobody.
     """
     records = []
+    released_at = _released_at(session, version.id)
     lead = version.text[:LEAD]
     effective = effective_day(version.published_at or version.created_at)
     round_ = event_round(version.title)
@@ -170,6 +184,8 @@ def propose_from_version(
             source_id=source_id,
             new_version_id=version.id,
             entity_change_id=proposal.id,
+            event_key=proposal_event(proposal.id),
+            released_at=released_at,
             title=f"Proposed: {entity.id} {action} — {version.title}"[:1000],
             summary=f"{entity.name_ko} ({entity.name_en}): {action} on {effective.isoformat()}",
             diff={"before": proposal.before, "after": proposal.after},
@@ -179,6 +195,15 @@ def propose_from_version(
         session.add(ChangeEntity(change_id=record.id, entity_id=entity.id))
         records.append(record)
     return records
+
+
+def _released_at(session: Session, version_id: int | None) -> dt.datetime | None:
+    """The stated release date of the document a version belongs to (None when unknown or
+    gone): a model change is dated by the release that reported it, not by when we read it
+    nor by its effective day, which the record's diff already shows."""
+    version = session.get(DocumentVersion, version_id) if version_id is not None else None
+    document = session.get(Document, version.document_id) if version is not None else None
+    return document.published_at if document is not None else None
 
 
 def _proposed(session: Session, key: str, document_id: int, entity_id: str, action: str) -> bool:
@@ -266,6 +291,8 @@ def _apply(session: Session, proposal: EntityChange) -> None:
     record = ChangeRecord(
         kind="model_change",
         dedupe_key=f"accepted:{proposal.id}",
+        event_key=model_event(proposal.id),
+        released_at=_released_at(session, proposal.version_id),
         entity_change_id=proposal.id,
         new_version_id=proposal.version_id,
         title=f"Zone model: {entity.id} {proposal.action}{round_} (accepted)",

@@ -5,6 +5,11 @@ its attachments (added, replaced, removed), its numbers (fact changes) and the z
 (proposals). Every record has a unique key, so building them again writes nothing new; the
 entities and topics of the version are copied onto each record so that filters and alert
 matching use an index.
+
+The records of one version are one event (``version:{id}``, see :mod:`zonewatch.changes.events`):
+a subscriber gets one alert about them. Records of a source's first crawl are its baseline
+(:mod:`zonewatch.changes.baseline`): kept for the log, alerted to nobody. Every record carries
+the document's stated release date, never the time we happened to see it.
 """
 
 from __future__ import annotations
@@ -13,7 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zonewatch.changes import corrections, fact_changes, noise, proposals
+from zonewatch.changes.baseline import is_baseline
 from zonewatch.changes.diffing import TextDiff, diff_text
+from zonewatch.changes.events import version_event, withdrawal_event
 from zonewatch.changes.noise import NoisePattern
 from zonewatch.changes.significance import significance, source_tier
 from zonewatch.ingest import announcements
@@ -75,6 +82,8 @@ class _Builder:
         self.document = document
         self.version = version
         self.ids: list[int] = []
+        self.event_key = version_event(version.id)
+        self.baseline = is_baseline(session, version)
         self.minor = False
         """Whether the edit that made this version is minor (or noise): what is derived from
         it (fact changes against other releases, proposals) inherits it."""
@@ -126,6 +135,9 @@ class _Builder:
             significance=score,
             signals={**signals, **fields.pop("signals", {})},  # type: ignore[dict-item]
             occurred_at=self.version.created_at,
+            event_key=self.event_key,
+            baseline=self.baseline,
+            released_at=self.document.published_at,
             **fields,
         )
         self.session.add(record)
@@ -316,6 +328,7 @@ class _Builder:
             )
             record.signals = {**record.signals, "proposal": True}
             record.occurred_at = self.version.created_at
+            record.baseline = self.baseline
             self.ids.append(record.id)
 
 
@@ -375,6 +388,8 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
         significance=score,
         signals=signals,
         occurred_at=utcnow(),
+        event_key=withdrawal_event(document.id, version.id),
+        released_at=document.published_at,
     )
     session.add(record)
     session.flush()

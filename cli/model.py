@@ -72,13 +72,21 @@ def proposals_command(cli_ctx: CliContext, status: str, as_json: bool) -> None:
 def _decide(
     cli_ctx: CliContext, proposal_id: int, accept: bool, by: str | None, note: str | None
 ) -> None:
+    """Decide, and match an accepted change in the same transaction: its outbox rows are
+    committed with the decision (never one without the other), and the workers' periodic
+    send takes them from there, as it does every alert; no broker is needed here."""
+    from zonewatch.alerts.services import match_event
+    from zonewatch.changes.events import model_event
     from zonewatch.changes.proposals import decide
 
     with cli_ctx.app.session() as session:
         proposal = decide(session, proposal_id, accept, by or _user(), note)
+        alerts = match_event(session, model_event(proposal.id)) if accept else []
         click.echo(
             f"proposal {proposal.id} ({proposal.entity_id} {proposal.action}) {proposal.status}"
         )
+    if alerts:
+        click.echo(f"{len(alerts)} immediate alerts queued; the workers send them within a minute")
 
 
 def _user() -> str:
@@ -94,7 +102,8 @@ def _user() -> str:
 @click.option("--note", help="Why: kept with the decision (and across `zonewatch init`).")
 @pass_cli
 def accept_command(cli_ctx: CliContext, proposal_id: int, by: str | None, note: str | None) -> None:
-    """Apply a proposal to the model, with its validity date, and record the change."""
+    """Apply a proposal to the model, with its validity date, and record the change; its
+    subscribers get one alert about it (a proposal alone alerts nobody)."""
     _decide(cli_ctx, proposal_id, True, by, note)
 
 

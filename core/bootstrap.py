@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from zonewatch.alerts.services import match_event
 from zonewatch.app import App
 from zonewatch.config.sources import load_sources
 from zonewatch.config.topics import load_topics
@@ -40,7 +41,8 @@ def initialize(app: App, zones: Path | None = None, sources: Path | None = None)
     """Idempotent set-up: running it twice changes nothing the second time.
 
     Both files are validated before anything is written, so a mistake leaves the database as
-    it was.
+    it was. Edits of the zone model are matched in the same transaction, so their subscribers
+    find one alert each in the outbox (the workers send it).
     """
     zone_model = load_zone_model(zones or app.settings.zones_file)
     topic_specs = load_topics()
@@ -51,6 +53,8 @@ def initialize(app: App, zones: Path | None = None, sources: Path | None = None)
     migrate.upgrade(app.engine)
     with app.session() as session:
         entity_report = sync_zone_model(session, zone_model.entities)
+        for event_key in entity_report.events:
+            match_event(session, event_key)
         topic_report = sync_topics(session, topic_specs)
         source_report = sync_sources(session, source_list.sources)
     return InitReport(

@@ -3,7 +3,8 @@
 Applying ``zones.yaml`` is how the zone model evolves by hand: each edit becomes an
 :class:`EntityChange` with its before and after, plus a ``model_change`` record for the change
 log. The first load of an empty model is recorded as history but raises no change records:
-it is the baseline, not news.
+it is the baseline, not news. Each later edit is an event of its own (``model:{id}``) that
+the caller matches once the sync is done (see :attr:`SyncReport.events`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zonewatch.changes.events import model_event
 from zonewatch.changes.significance import band_score
 from zonewatch.config.sources import SourceSpec
 from zonewatch.config.topics import TopicSpec
@@ -48,6 +50,8 @@ class SyncReport:
     updated: list[str] = field(default_factory=list)
     retired: list[str] = field(default_factory=list)
     unchanged: int = 0
+    events: list[str] = field(default_factory=list)
+    """The model events the edits recorded, to be matched against subscriptions."""
 
     @property
     def changed(self) -> bool:
@@ -150,7 +154,8 @@ def _record_change(
     after: dict[str, Any] | None,
     *,
     baseline: bool,
-) -> None:
+) -> str | None:
+    """Record one edit of the model; the event key of its change record, if it made one."""
     action = classify_edit(before, after)
     change = EntityChange(
         entity_id=entity_id,
@@ -165,12 +170,13 @@ def _record_change(
     )
     session.add(change)
     if baseline:
-        return
+        return None
     session.flush()
     title = f"Zone model: {entity_id} {PAST_TENSE[action]}"
     record = ChangeRecord(
         kind="model_change",
         dedupe_key=f"entity-change:{change.id}",
+        event_key=model_event(change.id),
         entity_change_id=change.id,
         title=title,
         summary=describe_entry_diff(before, after),
@@ -182,6 +188,7 @@ def _record_change(
     session.flush()
     if session.get(Entity, entity_id) is not None:
         session.add(ChangeEntity(change_id=record.id, entity_id=entity_id))
+    return record.event_key
 
 
 def apply_validity(
@@ -261,13 +268,13 @@ def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport
         if spec.id in report.created:
             _apply_spec(entity, spec)
             session.flush()
-            _record_change(session, spec.id, None, after, baseline=baseline)
+            _note(report, _record_change(session, spec.id, None, after, baseline=baseline))
         elif entity.spec != after or entity.retired:
             before = None if entity.retired else dict(entity.spec)
             _apply_spec(entity, spec)
             reapply_decisions(session, entity)
             session.flush()
-            _record_change(session, spec.id, before, after, baseline=False)
+            _note(report, _record_change(session, spec.id, before, after, baseline=False))
             report.updated.append(spec.id)
         else:
             report.unchanged += 1
@@ -277,10 +284,15 @@ def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport
             before = dict(entity.spec)
             entity.retired = True
             entity.valid_to = entity.valid_to or utcnow().date()
-            _record_change(session, entity_id, before, None, baseline=False)
+            _note(report, _record_change(session, entity_id, before, None, baseline=False))
             report.retired.append(entity_id)
     session.flush()
     return report
+
+
+def _note(report: SyncReport, event_key: str | None) -> None:
+    if event_key is not None:
+        report.events.append(event_key)
 
 
 def sync_topics(session: Session, topics: Iterable[TopicSpec]) -> SyncReport:

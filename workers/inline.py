@@ -2,6 +2,7 @@
 
 The same service functions the tasks call, one transaction per step; everything stored and
 not yet classified, diffed or matched is taken up, so running it twice does nothing more.
+Matching is per document event, as on the workers: one delivery per subscriber and event.
 """
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from zonewatch.alerts.services import match_change
+from zonewatch.alerts.events import events_to_match
+from zonewatch.alerts.services import match_event
 from zonewatch.app import App
 from zonewatch.changes.services import record_version_changes, record_withdrawal
 from zonewatch.classify.services import classify_version
@@ -22,6 +24,9 @@ class InlineReport:
     classified: int = 0
     change_ids: list[int] = field(default_factory=list)
     deliveries: int = 0
+    """Immediate deliveries written (digest ones wait for their digest)."""
+    events: list[str] = field(default_factory=list)
+    """The events matched: one alert each at most, per subscriber and channel."""
 
 
 def process_pending(app: App) -> InlineReport:
@@ -56,7 +61,9 @@ def process_pending(app: App) -> InlineReport:
     for document_id in withdrawn:
         with app.session() as session:
             report.change_ids += record_withdrawal(session, document_id)
-    for change_id in dict.fromkeys(report.change_ids):
+    with app.session() as session:
+        report.events = events_to_match(session, list(dict.fromkeys(report.change_ids)))
+    for event_key in report.events:
         with app.session() as session:
-            report.deliveries += len(match_change(session, change_id))
+            report.deliveries += len(match_event(session, event_key))
     return report

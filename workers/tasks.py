@@ -1,7 +1,9 @@
 """The pipeline's tasks: crawl -> ingest -> classify -> diff -> match, plus the beat's jobs.
 
 Each task takes ids, looks its input up again and returns early when the work is done; the
-next stage is sent only after the transaction that created its input has committed.
+next stage is sent only after the transaction that created its input has committed. Matching
+takes a document event (all the records one version or one withdrawal made), so that a
+subscriber gets one alert per event.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from celery import Celery
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from zonewatch.alerts.services import match_change
+from zonewatch.alerts.events import events_to_match
+from zonewatch.alerts.services import match_event
 from zonewatch.changes.services import record_version_changes, record_withdrawal
 from zonewatch.classify.services import classify_version
 from zonewatch.crawlers.health import abandon_stalled_runs, finalize_run
@@ -90,22 +93,22 @@ def register_tasks(celery: Celery) -> None:
     def build_changes(self: DbTask, version_id: int) -> list[int]:
         with self.unit_of_work() as work:
             change_ids = record_version_changes(work.session, version_id)
-            for change_id in change_ids:
-                work.then(self.signature_for("zonewatch.match_change", change_id))
+            for event_key in events_to_match(work.session, change_ids):
+                work.then(self.signature_for("zonewatch.match_event", event_key))
         return change_ids
 
     @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.record_withdrawal")
     def record_withdrawal_task(self: DbTask, document_id: int) -> list[int]:
         with self.unit_of_work() as work:
             change_ids = record_withdrawal(work.session, document_id)
-            for change_id in change_ids:
-                work.then(self.signature_for("zonewatch.match_change", change_id))
+            for event_key in events_to_match(work.session, change_ids):
+                work.then(self.signature_for("zonewatch.match_event", event_key))
         return change_ids
 
-    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.match_change")
-    def match_change_task(self: DbTask, change_id: int) -> list[int]:
+    @celery.task(base=DbTask, bind=True, shared=False, name="zonewatch.match_event")
+    def match_event_task(self: DbTask, event_key: str) -> list[int]:
         with self.unit_of_work() as work:
-            immediate = match_change(work.session, change_id)
+            immediate = match_event(work.session, event_key)
             if immediate:
                 work.then(self.signature_for("zonewatch.send_deliveries"))
             return immediate

@@ -19,7 +19,7 @@ from zonewatch.alerts.matching import (
     index_for,
     load_index,
 )
-from zonewatch.alerts.services import match_change
+from zonewatch.alerts.services import match_event
 from zonewatch.models import (
     AlertDelivery,
     ChangeEntity,
@@ -268,9 +268,18 @@ def record(session: Session, *, text: str = "", language: str = "ko", **fields: 
     )
     row.entities = [ChangeEntity(entity_id=entity_id) for entity_id in entities]
     row.topics = [ChangeTopic(topic_id=topic_id) for topic_id in topics]
+    row.event_key = f"version:{version.id}"
     session.add(row)
     session.flush()
     return row.id
+
+
+def match_record(session: Session, change_id: int) -> list[int]:
+    """Match the event of one record (each record here is a version's only one)."""
+    record = session.get(ChangeRecord, change_id)
+    assert record is not None
+    assert record.event_key is not None
+    return match_event(session, record.event_key)
 
 
 def deliveries(session: Session, change_id: int) -> list[AlertDelivery]:
@@ -308,7 +317,7 @@ def test_one_delivery_per_subscriber_immediate_preferred_and_a_repeat_writes_not
     subscriber(zones, "other@example.org", {"entity_id": "bjfez"})
     change_id = record(zones, topics=("plan",))
 
-    immediate = match_change(zones, change_id)
+    immediate = match_record(zones, change_id)
 
     rows = deliveries(zones, change_id)
     assert [(r.subscriber_id, r.delivery) for r in rows] == [
@@ -317,7 +326,7 @@ def test_one_delivery_per_subscriber_immediate_preferred_and_a_repeat_writes_not
     ]
     assert immediate == [rows[0].id]
     assert rows[0].subscription_id == person.subscriptions[1].id
-    assert match_change(zones, change_id) == []
+    assert match_record(zones, change_id) == []
     assert zones.scalar(select(func.count()).select_from(AlertDelivery)) == 2
 
 
@@ -325,8 +334,8 @@ def test_minor_and_noise_records_write_no_delivery(zones: Session) -> None:
     subscriber(zones, "all@example.org", {})
     minor = record(zones, minor=True)
     noise = record(zones, review_status="noise")
-    assert match_change(zones, minor) == []
-    assert match_change(zones, noise) == []
+    assert match_record(zones, minor) == []
+    assert match_record(zones, noise) == []
     assert deliveries(zones, minor) == deliveries(zones, noise) == []
 
 
@@ -335,8 +344,8 @@ def test_keyword_and_language_read_the_version(zones: Session) -> None:
     english = subscriber(zones, "e@example.org", {"language": "en"})
     korean_bio = record(zones, text="송도 바이오 클러스터")
     english_plain = record(zones, text="Songdo", language="en")
-    match_change(zones, korean_bio)
-    match_change(zones, english_plain)
+    match_record(zones, korean_bio)
+    match_record(zones, english_plain)
     assert [r.subscriber_id for r in deliveries(zones, korean_bio)] == [keyword.id]
     assert [r.subscriber_id for r in deliveries(zones, english_plain)] == [english.id]
 
@@ -345,18 +354,18 @@ def test_the_cached_index_follows_changes_to_subscriptions(zones: Session) -> No
     person = subscriber(zones, "p@example.org", {"entity_id": "bjfez"})
     first = index_for(zones)
     assert index_for(zones) is first
-    assert match_change(zones, record(zones)) == []
+    assert match_record(zones, record(zones)) == []
 
     person.subscriptions.append(Subscription(entity_id="ifez"))
     zones.flush()
     assert index_for(zones) is not first
-    assert len(match_change(zones, record(zones))) == 1
+    assert len(match_record(zones, record(zones))) == 1
 
     person.status = "suspended"
     zones.flush()
-    assert match_change(zones, record(zones)) == []
+    assert match_record(zones, record(zones)) == []
 
     person.status = "active"
     zones.get(Entity, "odz-busan").parent_id = "ifez"  # type: ignore[union-attr]
     zones.flush()
-    assert len(match_change(zones, record(zones, entities=("odz-busan",)))) == 1
+    assert len(match_record(zones, record(zones, entities=("odz-busan",)))) == 1

@@ -107,6 +107,7 @@ class Outbox:
             )
             session.add(row)
             session.flush()
+            row.event_key = f"change:{row.id}"  # an event of its own, as before events
             return row.id
 
     def deliver(
@@ -124,7 +125,7 @@ class Outbox:
                 subscription_id=subscription.id if subscription else None,
                 channel=channel,
                 delivery=fields.pop("delivery", "immediate"),
-                message_id=message_id(change_id, subscriber_id, channel),
+                message_id=message_id(f"change:{change_id}", subscriber_id, channel),
                 **fields,
             )
             session.add(row)

@@ -313,14 +313,15 @@ def test_a_hostile_display_name_reaches_exactly_one_recipient_over_smtp(
             )
             session.add_all([victim, change])
             session.flush()
+            change.event_key = f"change:{change.id}"
             session.add(
                 AlertDelivery(
                     subscriber_id=victim.id,
                     change_id=change.id,
-                    event_key=f"change:{change.id}",
+                    event_key=change.event_key,
                     channel="email",
                     delivery="immediate",
-                    message_id=message_id(change.id, victim.id, "email"),
+                    message_id=message_id(change.event_key, victim.id, "email"),
                 )
             )
 

@@ -4,28 +4,35 @@
 * :class:`WorkerProcess` is one started worker: its log, its pool processes, a clean stop;
 * :func:`pipeline_state` counts what the pipeline has done so far, :func:`wait_until` polls a
   condition with a bound and says what it last saw when the bound is hit;
+* :func:`crawled_before` gives a source its baseline crawl, so that the test's crawls are news;
 * :func:`task_failures` picks the lines of a worker log that say a task failed.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from tests.testkit import factories
 from tests.testkit.keys import TEST_SECRET_KEY
 from zonewatch.app import App
+from zonewatch.changes.services import record_version_changes
+from zonewatch.classify.services import classify_version
+from zonewatch.crawlers.health import finalize_run
+from zonewatch.ingest.services import IngestResult, ingest_fetched_item
 from zonewatch.models import (
     AlertDelivery,
     ChangeRecord,
@@ -33,9 +40,11 @@ from zonewatch.models import (
     Document,
     DocumentVersion,
     FetchedItem,
+    Source,
     Subscriber,
     Subscription,
 )
+from zonewatch.models.base import utcnow
 
 ZONEWATCH = str(Path(sys.executable).with_name("zonewatch"))
 FINISHED_RUN_STATUSES = ("ok", "partial", "failed", "skipped")
@@ -228,6 +237,53 @@ def add_subscribers(session: Session, source_id: str) -> None:
     session.flush()
 
 
+def crawl(
+    app: App, source_id: str, *items: Mapping[str, Any], abandoned: bool = False
+) -> list[IngestResult]:
+    """A finished crawl run of ``source_id`` that fetched ``items`` (``factories.fetched``
+    fields, ``external_id`` among them), each ingested; the run ends ``ok``, or ``failed``
+    when its process was ``abandoned``. Classification and what follows are the caller's."""
+    with app.session() as session:
+        source = session.get(Source, source_id)
+        assert source is not None, source_id
+        run = factories.crawl_run(session, source)
+        rows = [factories.fetched(session, run, **dict(item)) for item in items]
+        results = [ingest_fetched_item(session, row.id) for row in rows]
+        run.finished_at = utcnow()
+        if abandoned:
+            run.errors = [{"kind": "abandoned", "message": "lost", "url": None}]
+            run.error_count = 1
+        finalize_run(session, run.id)
+    return results
+
+
+def crawled_before(app: App, source_id: str) -> None:
+    """A finished earlier crawl of ``source_id`` that stored one old release: the source's
+    baseline (see zonewatch.changes.baseline), so that what a test crawls next is news.
+
+    The release is years old, so no later crawl re-checks it when it is missing from a list."""
+    (result,) = crawl(
+        app,
+        source_id,
+        {
+            "external_id": f"baseline-{source_id}",
+            "title": "2020년 보도자료 목록 안내",
+            "text": "지난 보도자료를 모아 안내합니다.",
+            "published_at": dt.datetime(2020, 1, 6, 10, tzinfo=factories.KST),
+        },
+    )
+    assert result.version_id is not None
+    with app.session() as session:
+        classify_version(session, result.version_id, app.classifier)
+        records = session.scalars(
+            select(ChangeRecord).where(
+                ChangeRecord.id.in_(record_version_changes(session, result.version_id))
+            )
+        ).all()
+        assert records
+        assert all(record.baseline for record in records)
+
+
 @dataclass(frozen=True)
 class PipelineState:
     runs: int
@@ -241,6 +297,8 @@ class PipelineState:
     versions_without_change: int
     changes: int
     changes_by_kind: dict[str, int]
+    events: int
+    """Events that alert: one delivery per subscriber they match, however many records."""
     deliveries: int
     expected_deliveries: int
     max_versions_per_document: int
@@ -263,7 +321,8 @@ class PipelineState:
 
 def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineState:
     """Counts of everything the pipeline makes; deliveries expected from
-    :func:`add_subscribers` (one per change, plus one per change of ``subscribed_source``)."""
+    :func:`add_subscribers`: one per alerting event (not a baseline, minor, noise or a
+    proposal), plus one per alerting event of ``subscribed_source``."""
     with app.session() as session:
 
         def count(statement: Select[tuple[int]]) -> int:
@@ -283,15 +342,17 @@ def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineSt
             ChangeRecord.new_version_id.is_not(None)
         )
         changes = count(select(func.count()).select_from(ChangeRecord))
-        subscribed = (
-            count(
-                select(func.count())
-                .select_from(ChangeRecord)
-                .where(ChangeRecord.source_id == subscribed_source)
+        events = session.execute(
+            select(ChangeRecord.event_key, ChangeRecord.source_id)
+            .where(
+                ChangeRecord.minor.is_(False),
+                ChangeRecord.baseline.is_(False),
+                ChangeRecord.review_status != "noise",
+                ChangeRecord.event_key.not_like("proposal:%"),
             )
-            if subscribed_source
-            else 0
-        )
+            .distinct()
+        ).all()
+        subscribed = sum(source == subscribed_source for _, source in events)
         per_document = (
             select(func.count().label("n"))
             .select_from(DocumentVersion)
@@ -329,8 +390,9 @@ def pipeline_state(app: App, subscribed_source: str | None = None) -> PipelineSt
             ),
             changes=changes,
             changes_by_kind=kinds,
+            events=len(events),
             deliveries=count(select(func.count()).select_from(AlertDelivery)),
-            expected_deliveries=(changes + subscribed) if subscribed_source else 0,
+            expected_deliveries=(len(events) + subscribed) if subscribed_source else 0,
             max_versions_per_document=count(select(func.max(per_document.subquery().c.n))),
             unfinalized_runs=tuple(unfinalized),
         )

@@ -37,6 +37,7 @@ from tests.testkit.workers import (
     add_subscribers,
     app_overrides,
     children_of,
+    crawled_before,
     pipeline_state,
     queue_crawl,
     start_worker,
@@ -74,11 +75,15 @@ def postgres_database(server: PostgresServer) -> str:
     return server.create_database(f"zw_{uuid.uuid4().hex[:12]}")
 
 
-def prepared_app(env: dict[str, str]) -> App:
+def prepared_app(env: dict[str, str], sources: tuple[str, ...]) -> App:
+    """Initialised, with the two test subscribers and each source's baseline crawl done, so
+    that the crawls the test runs are news and go through matching and sending."""
     app = configure(load_settings(**app_overrides(env)))
     initialize(app)
     with app.session() as session:
         add_subscribers(session, SUBSCRIBED)
+    for source_id in sources:
+        crawled_before(app, source_id)
     return app
 
 
@@ -126,14 +131,17 @@ def wait_for_pipeline(
     return wait_until(check, PIPELINE_TIMEOUT, report(app, workers), what)
 
 
-def assert_consistent(state: PipelineState, runs: int) -> None:
-    """One document, version, new_document record per item and one delivery per subscriber."""
+def assert_consistent(state: PipelineState, crawls: int) -> None:
+    """One document, version, new_document record per item (the baseline crawls' one release
+    each included), and one delivery per subscriber and alerting event."""
+    runs = 2 * crawls  # each source's baseline crawl, then the test's
     assert state.runs == runs
     assert state.run_statuses == {"ok": runs}, state
-    assert state.items >= 5 * runs, state
+    assert state.items >= 6 * crawls, state
     assert state.documents == state.versions == state.items, state
     assert state.max_versions_per_document == 1, state
     assert state.changes_by_kind == {"new_document": state.versions}, state
+    assert state.events > 0, state
     assert state.deliveries == state.expected_deliveries, state
 
 
@@ -154,7 +162,7 @@ def test_two_embedded_workers_share_one_data_directory(
     workers: list[WorkerProcess],
 ) -> None:
     env = zonewatch_env(tmp_path / "data", replay_url=replay_server.url)
-    app = prepared_app(env)
+    app = prepared_app(env, SMALL_SOURCES)
     try:
         workers += [
             start_worker(env, tmp_path / "logs", f"worker-{n}", concurrency=1) for n in (1, 2)
@@ -166,7 +174,7 @@ def test_two_embedded_workers_share_one_data_directory(
 
         state = wait_for_pipeline(app, workers, "three crawls through two embedded workers")
 
-        assert_consistent(state, runs=len(SMALL_SOURCES))
+        assert_consistent(state, crawls=len(SMALL_SOURCES))
         for worker in workers:
             log = worker.log_text()
             assert task_failures(log) == [], f"{worker.name} reported failures:\n{tail(log)}"
@@ -274,7 +282,8 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
         database_url=postgres_database(postgres_server),
         broker_url=redis_db(redis_server, 2),
     )
-    app = prepared_app(env)
+    app = prepared_app(env, MORE_SOURCES)
+    staged_before = pipeline_state(app).items
     rng = random.Random(20261122)
     orphans: list[int] = []
     stages = ["document_versions", "alert_deliveries"]
@@ -292,7 +301,7 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
     def chaos(state: PipelineState) -> None:
         if stages and not lock:
             ingest_waits = stages[0] != "document_versions" or crawl_ended(app)
-            if state.items > 0 and ingest_waits:
+            if state.items > staged_before and ingest_waits:
                 lock.append(TableLock(app, stages.pop(0)))
             return
         if lock:
@@ -343,9 +352,9 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
             "zonewatch.build_changes",
         }
         assert ingest_stage & set(requeued), f"no ingest-stage task was requeued: {requeued}"
-        alert_stage = {"zonewatch.match_change", "zonewatch.send_deliveries"}
+        alert_stage = {"zonewatch.match_event", "zonewatch.send_deliveries"}
         assert alert_stage & set(requeued), f"no alert-stage task was requeued: {requeued}"
-        assert_consistent(state, runs=len(MORE_SOURCES))
+        assert_consistent(state, crawls=len(MORE_SOURCES))
         print(
             f"pool processes killed while blocked: {killed_while_blocked}, at random: "
             f"{len(random_kills)}; delivered again: {dict(requeued)}"
@@ -388,13 +397,14 @@ def test_a_broker_restart_mid_run_loses_nothing(
         broker_url=broker_url,
     )
     env["ZONEWATCH_TASK_VISIBILITY_TIMEOUT_SECONDS"] = "20"
-    app = prepared_app(env)
+    app = prepared_app(env, SMALL_SOURCES)
+    staged_before = pipeline_state(app).items
     restarted: list[PipelineState] = []
     exits: dict[str, str] = {}
 
     def restart_redis_while_crawls_run(state: PipelineState) -> None:
         # The first staged item means a crawl task is running: a message is in flight.
-        if not restarted and state.items > 0:
+        if not restarted and state.items > staged_before:
             restarted.append(state)
             redis_server.restart()
         for worker in list(workers):
@@ -433,7 +443,7 @@ def test_a_broker_restart_mid_run_loses_nothing(
 
         assert restarted, "the run finished before Redis could be restarted"
         assert not restarted[0].complete
-        assert_consistent(state, runs=len(SMALL_SOURCES))
+        assert_consistent(state, crawls=len(SMALL_SOURCES))
         assert exits == {}, f"workers exited on the broker restart: {exits}"
     finally:
         app.dispose()

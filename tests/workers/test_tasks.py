@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 
 from tests.testkit import factories
 from tests.testkit.replay import replay_server  # noqa: F401 - a fixture
-from tests.testkit.workers import add_subscribers, pipeline_state
+from tests.testkit.workers import add_subscribers, crawled_before, pipeline_state
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.cli.main import cli
@@ -35,11 +35,13 @@ Sent = list[tuple[str, tuple[Any, ...]]]
 
 @pytest.fixture(scope="module")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """An initialised database with two subscribers, made once and copied for each test."""
+    """An initialised database with two subscribers and the source's baseline crawl (one old
+    release), made once and copied for each test: what the tests crawl is news."""
     app = configure(data_dir=tmp_path_factory.mktemp("template"), broker_url="memory://")
     initialize(app)
     with app.session() as session:
         add_subscribers(session, SOURCE)
+    crawled_before(app, SOURCE)
     app.dispose()
     return Path(app.settings.effective_database_url.removeprefix("sqlite:///"))
 
@@ -143,15 +145,16 @@ def test_every_stage_run_twice_changes_nothing_more(task_app: App, sent: Sent) -
         "zonewatch.classify_version",
         "zonewatch.finalize_run",
         "zonewatch.ingest_item",
-        "zonewatch.match_change",
+        "zonewatch.match_event",
         "zonewatch.send_deliveries",
     ]
     state = pipeline_state(task_app, SOURCE)
     assert state.complete, state
-    assert (state.documents, state.versions, state.changes) == (3, 3, 3)
-    assert state.changes_by_kind == {"new_document": 3}
-    assert state.deliveries == 6  # every change to both subscribers, once each
-    assert state.run_statuses == {"ok": 1}
+    # the baseline release, then three new ones
+    assert (state.documents, state.versions, state.changes) == (1 + 3, 1 + 3, 1 + 3)
+    assert state.changes_by_kind == {"new_document": 1 + 3}
+    assert state.deliveries == 6  # every new release to both subscribers, once each
+    assert state.run_statuses == {"ok": 2}
     with task_app.session() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
@@ -167,14 +170,17 @@ def test_every_stage_run_twice_changes_nothing_more(task_app: App, sent: Sent) -
     state = pipeline_state(task_app, SOURCE)
     assert state.complete, state
     assert state.changes_by_kind == {
-        "new_document": 3,
+        "new_document": 1 + 3,
         "changed_document": 1,
         "fact_change": 1,  # 목표 입주기업 250개사 -> 300개사
         "removed_document": 1,
     }
-    assert state.versions == 4
-    assert state.deliveries == 2 * state.changes
-    assert state.run_statuses == {"ok": 2}
+    assert state.versions == 1 + 4
+    # The edit (its text and its figure) is one event, the withdrawal another: one delivery
+    # each per subscriber, on top of the three new releases'.
+    assert state.events == 3 + 2
+    assert state.deliveries == 2 * state.events == 10
+    assert state.run_statuses == {"ok": 3}
 
 
 def test_a_task_redelivered_after_its_work_is_done_sends_nothing_twice(
@@ -195,11 +201,11 @@ def test_a_task_redelivered_after_its_work_is_done_sends_nothing_twice(
     sent.clear()
     apply(task_app, "zonewatch.build_changes", version_id)
     apply(task_app, "zonewatch.build_changes", version_id)
-    # The same change id both times: a repeated diff matches the same record again.
-    assert len(set(sent)) == 1
-    (change_id,) = sent[0][1]
-    assert apply(task_app, "zonewatch.match_change", change_id) != []
-    assert apply(task_app, "zonewatch.match_change", change_id) == []  # nothing new to deliver
+    # The same event both times: a repeated diff matches the same event again.
+    assert set(sent) == {("zonewatch.match_event", (f"version:{version_id}",))}
+    (event_key,) = sent[0][1]
+    assert apply(task_app, "zonewatch.match_event", event_key) != []
+    assert apply(task_app, "zonewatch.match_event", event_key) == []  # nothing new to deliver
     assert pipeline_state(task_app, SOURCE).deliveries == 2
 
 
@@ -212,7 +218,7 @@ class WorkerDiedError(Exception):
     [
         ("zonewatch.ingest_item", "zonewatch.classify_version"),
         ("zonewatch.classify_version", "zonewatch.build_changes"),
-        ("zonewatch.build_changes", "zonewatch.match_change"),
+        ("zonewatch.build_changes", "zonewatch.match_event"),
     ],
 )
 def test_a_task_redelivered_after_dying_before_its_followups_sends_them(
@@ -267,7 +273,7 @@ REQUIRED = {
     "zonewatch.build_changes": (
         "SELECT 1 FROM document_versions WHERE id = ? AND classified_at IS NOT NULL"
     ),
-    "zonewatch.match_change": "SELECT 1 FROM change_records WHERE id = ?",
+    "zonewatch.match_event": "SELECT 1 FROM change_records WHERE event_key = ?",
     "zonewatch.record_withdrawal": "SELECT 1 FROM documents WHERE id = ? AND status = 'withdrawn'",
     "zonewatch.send_deliveries": (
         "SELECT 1 WHERE EXISTS (SELECT 1 FROM alert_deliveries WHERE status = 'pending')"
@@ -347,7 +353,8 @@ def test_a_failing_task_sends_none_of_its_followups(task_app: App, sent: Sent) -
         fail_after_queueing_a_followup()
     assert sent == []
     with task_app.session() as session:
-        assert session.scalars(select(CrawlRun)).all() == []  # rolled back
+        # rolled back: only the template's baseline run is there
+        assert [run.status for run in session.scalars(select(CrawlRun))] == ["ok"]
 
 
 # --- the beat's tasks -------------------------------------------------------------------------
@@ -369,7 +376,7 @@ def test_dispatch_due_crawls_twice_queues_each_due_crawl_once(task_app: App, sen
     assert second == []
     assert sorted(sent) == sorted(("zonewatch.crawl_source", (run_id,)) for run_id in first)
     with task_app.session() as session:
-        runs = session.scalars(select(CrawlRun)).all()
+        runs = session.scalars(select(CrawlRun).where(CrawlRun.status != "ok")).all()
         assert sorted((r.source_id, r.status, r.trigger) for r in runs) == [
             ("daegu-press", "queued", "schedule"),
             ("gfez-news", "queued", "schedule"),
@@ -404,7 +411,7 @@ def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Se
     drain(task_app, sent, [*sent, ("zonewatch.ingest_item", (fresh_item,))])
     state = pipeline_state(task_app, SOURCE)
     assert state.complete, state
-    assert state.changes == 3
+    assert state.changes == 1 + 3
     sent.clear()
     assert apply(task_app, "zonewatch.requeue_stalled") == {
         "items": 0,
@@ -545,6 +552,7 @@ def test_a_crawl_task_run_twice_stages_nothing_twice(
         state = pipeline_state(app, SOURCE)
         assert state.complete, state
         assert state.versions == state.changes == items
+        assert state.deliveries == 0, "the source's first crawl is its baseline: no news"
         assert state.run_statuses == {"ok": 1}
 
         # Once the run is finished, a redelivered crawl does nothing at all.

@@ -1,0 +1,70 @@
+"""A source's first crawl is its baseline: what was published before we watched is no news.
+
+Without it, the first crawl of a press room records every release it lists (years of them) as
+``new_document`` and mails them all. The rule, per version:
+
+A version belongs to its source's baseline when
+
+1. it is its document's first version (an edit, a restore, a withdrawal is never baseline);
+2. a crawl run stored it (a fetched item names the version); and
+3. no earlier run of the same source (a lower id) ended ``ok`` or ``partial`` having ingested
+   at least one item.
+
+So the first crawl that actually read the source's list is the baseline. A first crawl that
+failed outright, was skipped, or ingested nothing does not use it up: the next one is still
+the baseline, since nobody knows what the failed one missed. Runs overlapping the first one
+(started before it was finalised) belong to it too. Every later run records news, including
+releases it is the first to see.
+
+Versions no crawl stored (an import, a hand-made test row) are recorded as news: the rule has
+nothing to go on, and an alert too many is better than a release silently swallowed.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
+
+COMPLETE_RUN_STATUSES = ("ok", "partial")
+"""Run statuses that say the crawl read the source's list (see crawlers.health.run_status)."""
+
+
+def is_baseline(session: Session, version: DocumentVersion) -> bool:
+    """Whether ``version`` was stored by its source's baseline crawl (see the module doc)."""
+    if version.number != 1:
+        return False
+    run = _storing_run(session, version.id)
+    if run is None:
+        return False
+    return not source_crawled_before(session, run)
+
+
+def _storing_run(session: Session, version_id: int) -> CrawlRun | None:
+    """The run whose fetched item made the version. Exactly one item names a version, and it
+    is among the newest when the version's changes are built: searching from the newest item
+    down finds it without reading the whole (large, unindexed on version_id) table."""
+    run_id = session.scalar(
+        select(FetchedItem.run_id)
+        .where(FetchedItem.version_id == version_id)
+        .order_by(FetchedItem.id.desc())
+        .limit(1)
+    )
+    return session.get(CrawlRun, run_id) if run_id is not None else None
+
+
+def source_crawled_before(session: Session, run: CrawlRun) -> bool:
+    """Whether an earlier run of the run's source completed and ingested something."""
+    ingested = exists().where(FetchedItem.run_id == CrawlRun.id, FetchedItem.status == "ingested")
+    earlier = session.scalar(
+        select(CrawlRun.id)
+        .where(
+            CrawlRun.source_id == run.source_id,
+            CrawlRun.id < run.id,
+            CrawlRun.status.in_(COMPLETE_RUN_STATUSES),
+            ingested,
+        )
+        .limit(1)
+    )
+    return earlier is not None
