@@ -943,12 +943,3 @@ def digest_summary(
         "kinds": dict(kinds.most_common()),
     }
 
-
-def load_event(
-    session: Session,
-    records: Sequence[ChangeRecord],
-    subscriber: Subscriber,
-    subscription: Subscription | None,
-) -> AlertItem:
-    """Temporary (replaced by the mails rewrite at merge): the event as its lead record."""
-    return load_item(session, records[0].id, subscriber, subscription)
