@@ -942,4 +942,3 @@ def digest_summary(
         "topics": dict(topics.most_common()),
         "kinds": dict(kinds.most_common()),
     }
-

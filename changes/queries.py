@@ -30,7 +30,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from zonewatch.crawlers.urls import canonical_url
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import (
     ChangeEntity,
@@ -50,6 +49,7 @@ from zonewatch.models.base import utcnow
 from zonewatch.models.queries import get_entity
 from zonewatch.models.services import PAST_TENSE, describe_entry_diff
 from zonewatch.timefmt import KST, iso_local
+from zonewatch.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

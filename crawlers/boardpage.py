@@ -22,7 +22,7 @@ from zonewatch.config.parsers import BoardParser, meta_selector
 from zonewatch.config.sources import SourceSpec
 from zonewatch.config.zones import load_zone_model
 from zonewatch.crawlers.extract import extract_body, html_to_text, parse_published, select_text
-from zonewatch.crawlers.urls import without_session_ids
+from zonewatch.urls import without_session_ids
 
 _SIZE_HINT = re.compile(r"\s*[\[(]\s*([\d.,]+)\s*(bytes|[KMG]B?)\s*[\])]\s*$", re.IGNORECASE)
 _UNITS = {"bytes": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2}

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from zonewatch.crawlers.urls import canonical_url
+from zonewatch.urls import canonical_url
 
 OUTCOMES = ("fetched", "not_modified", "listed", "gone")
 

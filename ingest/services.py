@@ -4,7 +4,7 @@ Meaningful content is the title, the body text, the published date and the attac
 names and extracted text), all normalised; counters, session tokens in links, boilerplate and
 "today" dates never reach the hash because they are not part of what is extracted.
 Addresses (the document's, its snapshots' and its files') are stored in canonical form, without
-session ids or tracking parameters (:mod:`zonewatch.crawlers.urls`).
+session ids or tracking parameters (:mod:`zonewatch.urls`).
 
 An item fetched before the document's newest content fetch is stale (a killed crawl's items
 ingested late, a redelivered task): it is marked ``superseded`` and changes nothing, so that

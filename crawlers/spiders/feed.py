@@ -18,7 +18,7 @@ from zonewatch.crawlers.boardpage import body_text
 from zonewatch.crawlers.extract import decode_text, html_to_text, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider, header
-from zonewatch.crawlers.urls import without_session_ids
+from zonewatch.urls import without_session_ids
 
 FEED_STATE_ETAG = "feed_etag"
 FEED_STATE_MODIFIED = "feed_last_modified"

@@ -24,7 +24,7 @@ from zonewatch.alerts.links import clean_url
             "https://a.example/n?id=7&utm_source=mail&utm_campaign=x&fbclid=IwAR&gclid=Cj0",
             "https://a.example/n?id=7",
         ),
-        ("https://a.example/n?id=7#section-2", "https://a.example/n?id=7#section-2"),
+        ("https://a.example/n?id=7#section-2", "https://a.example/n?id=7"),
         ("HTTPS://a.example/?gclid=1", "https://a.example/"),
         ("https://a.example/보도자료 1.pdf", "https://a.example/보도자료%201.pdf"),
         ('https://a.example/x?q="><script>', "https://a.example/x?q=%22%3E%3Cscript%3E"),

@@ -2,7 +2,7 @@
 
 Crawls stored article and file links as the site gave them, and JSP boards give a new
 ``;jsessionid=…`` with every visit (PHP ones ``sid=`` or ``PHPSESSID=``). New links are stored
-canonical (zonewatch.crawlers.urls); this cleans the session ids out of the links already
+canonical (zonewatch.urls); this cleans the session ids out of the links already
 stored, with a frozen copy of the rule, so that this migration does the same thing whatever
 the module later becomes. Tracking parameters and fragments are left to the next crawl.
 

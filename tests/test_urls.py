@@ -11,7 +11,7 @@ from zonewatch.config.parsers import BoardParser
 from zonewatch.config.sources import load_sources
 from zonewatch.crawlers.boardpage import row_id
 from zonewatch.crawlers.spiders.feed import entry_id
-from zonewatch.crawlers.urls import canonical_url, without_session_ids
+from zonewatch.urls import canonical_url, without_session_ids
 
 ARTICLE = "https://www.fez.go.kr/portal/ko/bbs/news/view.do?nttId=518"
 
