@@ -34,6 +34,18 @@ def print_init_report(cli_ctx: CliContext, report: InitReport) -> None:
             console.print(f"  {verb}: {entity_id} (recorded as a model change)")
     console.print(_describe("topics", report.topics))
     console.print(_describe("sources", report.sources))
+    listed = report.source_list
+    if listed.local_path is not None:
+        console.print(
+            f"  {listed.local_path}: {len(listed.added)} added, {len(listed.overridden)} overridden"
+        )
+    for source_id in report.sources.retired:
+        console.print(f"  retired: {source_id} (no longer configured; its crawls stop)")
+    if report.sources.kept:
+        console.print(
+            f"  [yellow]not configured any more, kept[/yellow]: {', '.join(report.sources.kept)}"
+            " (still crawled; `zonewatch init --prune` retires them)"
+        )
 
 
 @click.command()
@@ -45,16 +57,26 @@ def print_init_report(cli_ctx: CliContext, report: InitReport) -> None:
 @click.option(
     "--sources",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="sources.yaml to load (default: ZONEWATCH_SOURCES_FILE or the packaged one).",
+    help="sources.yaml to load (default: ZONEWATCH_SOURCES_FILE or the packaged one); the "
+    "local sources file is read on top of it.",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Retire sources that the database holds and no file lists any more.",
 )
 @pass_cli
-def init(cli_ctx: CliContext, zones: Path | None, sources: Path | None) -> None:
+def init(cli_ctx: CliContext, zones: Path | None, sources: Path | None, prune: bool) -> None:
     """Create or upgrade the database and load the zone model and sources.
 
     Running it again changes nothing; after an edit of zones.yaml it applies the edit as a
-    recorded model change (with before and after), never a silent overwrite.
+    recorded model change (with before and after), never a silent overwrite. Sources come
+    from the shipped list plus the local sources file (ZONEWATCH_LOCAL_SOURCES_FILE, default
+    sources.local.yaml in the data directory); a source no file lists any more is named and
+    kept, and retired only with --prune.
     """
-    print_init_report(cli_ctx, initialize(cli_ctx.app, zones=zones, sources=sources))
+    report = initialize(cli_ctx.app, zones=zones, sources=sources, prune=prune)
+    print_init_report(cli_ctx, report)
 
 
 @click.command()

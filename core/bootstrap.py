@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from zonewatch.app import App
-from zonewatch.config.sources import load_sources
+from zonewatch.config.sources import SourceList, load_configured_sources
 from zonewatch.config.topics import load_topics
 from zonewatch.config.zones import load_zone_model
 from zonewatch.models import (
@@ -34,31 +34,36 @@ class InitReport:
     entities: SyncReport
     topics: SyncReport
     sources: SyncReport
+    source_list: SourceList
 
 
-def initialize(app: App, zones: Path | None = None, sources: Path | None = None) -> InitReport:
+def initialize(
+    app: App, zones: Path | None = None, sources: Path | None = None, *, prune: bool = False
+) -> InitReport:
     """Idempotent set-up: running it twice changes nothing the second time.
 
-    Both files are validated before anything is written, so a mistake leaves the database as
-    it was.
+    Every file is validated before anything is written, so a mistake leaves the database as
+    it was. Sources are the shipped list (or ``sources``) plus the operator's local file;
+    ones no longer listed are retired only with ``prune`` (see ``sync_sources``).
     """
     zone_model = load_zone_model(zones or app.settings.zones_file)
     topic_specs = load_topics()
-    source_list = load_sources(
-        sources or app.settings.sources_file, known_entities=set(zone_model.by_id())
+    source_list = load_configured_sources(
+        app.settings, known_entities=set(zone_model.by_id()), shipped=sources
     )
     before = migrate.current_revision(app.engine)
     migrate.upgrade(app.engine)
     with app.session() as session:
         entity_report = sync_zone_model(session, zone_model.entities)
         topic_report = sync_topics(session, topic_specs)
-        source_report = sync_sources(session, source_list.sources)
+        source_report = sync_sources(session, source_list.sources, prune=prune)
     return InitReport(
         migrated_from=before,
         migrated_to=migrate.current_revision(app.engine),
         entities=entity_report,
         topics=topic_report,
         sources=source_report,
+        source_list=source_list,
     )
 
 
