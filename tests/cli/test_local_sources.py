@@ -184,3 +184,21 @@ def test_sources_add_writes_nothing_when_the_database_is_not_set_up(
     assert result.returncode == 1
     assert "run `zonewatch init` first" in result.stderr
     assert not (tmp_path / "data" / "sources.local.yaml").exists()
+
+
+def test_a_crawl_says_when_the_configuration_changed_since_init(
+    zonewatch: Run, tmp_path: Path
+) -> None:
+    zonewatch("init")
+    assert "changed since" not in zonewatch("crawl", "daegu-press", "--now").stderr
+    write_local(
+        tmp_path / "data",
+        {"version": 1, "overrides": [{"id": "daegu-press", "schedule": {"every": "1h"}}]},
+    )
+    result = zonewatch("crawl", "daegu-press", "--now")
+    assert result.stderr.splitlines()[0] == (
+        "warning: the configuration of daegu-press changed since `zonewatch init`; this crawl "
+        "uses the stored one (run `zonewatch init` to apply the change)"
+    )
+    zonewatch("init")
+    assert "changed since" not in zonewatch("crawl", "daegu-press", "--now").stderr
