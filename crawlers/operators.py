@@ -88,7 +88,7 @@ class Notice:
         if self.health != self.state.value and self.state is not OperatorState.HEALTHY:
             lines.append(f"health: {self.health}")
         if self.previous is not None:
-            lines.append(f"before / 이전: {STATE_WORDS[self.previous][0]}")
+            lines.append(f"before / 이전: {self.previous.value}")
         lines.append(f"last run / 최근 실행: {self.last_run}")
         lines.append("zonewatch sources status")
         return "\n".join(lines)

@@ -90,6 +90,9 @@ def test_each_change_of_state_is_told_once(app: App, smtp_server: SmtpServer) ->
     assert "대구광역시 보도자료 (daegu-press)" in text
     assert "is broken / 고장: rows selector matched nothing" in text
     assert "KST" in text
+    recovered = smtp_server.to(OPERATOR)[1].message.get_body(("plain",))
+    assert recovered is not None
+    assert "before / 이전: broken" in recovered.get_content()
 
 
 def test_concurrent_sweeps_tell_a_change_once(app: App, smtp_server: SmtpServer) -> None:  # noqa: F811
