@@ -122,21 +122,40 @@ def run_demo(settings: Settings, say: Say) -> int:
 @contextlib.contextmanager
 def _stop_on_sigterm() -> Iterator[None]:
     """SIGTERM unwinds the demo like Ctrl-C does, where its default would end the process on
-    the spot and leave the workers running. The first signal starts the stop; more signals
-    while it stops are ignored, so that the stop itself is not cut short."""
+    the spot and leave the workers running. The first of either starts the stop; later ones
+    are ignored to the end, so that an impatient second Ctrl-C cannot cut the stop short."""
+    stopping = False
 
     def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
         raise DemoStoppedError(signum)
 
     previous = signal.signal(signal.SIGTERM, stop)
-    previous_int = signal.getsignal(signal.SIGINT)
+    previous_int = signal.signal(signal.SIGINT, stop)
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
-        signal.signal(signal.SIGINT, previous_int)
+        if not stopping:
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT while the workers are stopped: a signal then (a second
+    Ctrl-C) would cut the stop short and leave a worker running. One that came meanwhile is
+    delivered when the block ends, and ends the demo as usual."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _run(settings: Settings, say: Say) -> int:
@@ -176,8 +195,9 @@ def _run(settings: Settings, say: Say) -> int:
                 _wait(app, "immediate alerts sent", _outbox_drained, say)
                 grace = STOP_GRACE
             finally:
-                for worker in workers:
-                    _stop_worker(worker, grace)
+                with _signals_held():
+                    for worker in workers:
+                        _stop_worker(worker, grace)
             for period in ("daily", "weekly"):
                 report = dispatch_digests(app, period, force=True)
                 say(f"{period} digests: {report.sent} sent")

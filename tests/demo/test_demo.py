@@ -205,15 +205,21 @@ def read_until(process: subprocess.Popen[str], pattern: str, timeout: float) -> 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("signum", "status", "said"),
+    ("signum", "times", "status", "said"),
     [
-        (signal.SIGTERM, 128 + signal.SIGTERM, "demo stopped by SIGTERM; its workers are stopped"),
-        (signal.SIGINT, 130, "aborted"),
+        (
+            signal.SIGTERM,
+            1,
+            128 + signal.SIGTERM,
+            "demo stopped by SIGTERM; its workers are stopped",
+        ),
+        (signal.SIGINT, 1, 130, "aborted"),
+        (signal.SIGINT, 3, 130, "aborted"),  # an impatient Ctrl-C does not cut the stop short
     ],
-    ids=["SIGTERM", "SIGINT"],
+    ids=["SIGTERM", "SIGINT", "SIGINT-thrice"],
 )
 def test_a_stopped_demo_leaves_no_worker_running(
-    tmp_path: Path, signum: int, status: int, said: str
+    tmp_path: Path, signum: int, times: int, status: int, said: str
 ) -> None:
     process = subprocess.Popen(
         [ZONEWATCH, "--data-dir", str(tmp_path / "demo"), "demo"],
@@ -228,7 +234,9 @@ def test_a_stopped_demo_leaves_no_worker_running(
         everything = descendants(process.pid)
         assert workers <= everything
         assert len(everything) > len(workers), "the workers' pool processes run too"
-        process.send_signal(signum)
+        for _ in range(times):
+            process.send_signal(signum)
+            time.sleep(0.3)
         _, stderr = process.communicate(timeout=90)
     finally:
         if process.poll() is None:
