@@ -38,13 +38,13 @@ def capture(
     Exits 1 when a page could not be fetched (what was saved stays, with its manifest).
     """
     from zonewatch.cli.crawling import replay_host
-    from zonewatch.config.sources import load_sources
+    from zonewatch.config.sources import load_configured_sources
     from zonewatch.crawlers.capture import capture_source
 
     if replay_url:
         cli_ctx.override(replay_url=replay_url, allowed_private_hosts=replay_host(replay_url))
     settings = cli_ctx.settings
-    source = load_sources(settings.sources_file).by_id().get(source_id)
+    source = load_configured_sources(settings).by_id().get(source_id)
     if source is None:
         raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
     manifest = capture_source(source, settings, out_dir, articles)

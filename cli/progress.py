@@ -30,6 +30,8 @@ class ProgressLine:
             self.stream.write(f"\r{text}{padding}")
             self._width = len(text)
         elif stage != self._last_stage or time.monotonic() - self._last_written > QUIET_INTERVAL:
+            if stage != self._last_stage and self._unwritten:
+                self.stream.write(self._unwritten + "\n")  # how the previous stage ended
             self.stream.write(text + "\n")
             self._last_written = time.monotonic()
             self._unwritten = ""

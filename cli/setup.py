@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
 
 from zonewatch.bootstrap import InitReport, initialize
 from zonewatch.cli.context import CliContext, pass_cli
+from zonewatch.errors import ConfigError
 from zonewatch.models.services import SyncReport
 
 
@@ -34,6 +34,18 @@ def print_init_report(cli_ctx: CliContext, report: InitReport) -> None:
             console.print(f"  {verb}: {entity_id} (recorded as a model change)")
     console.print(_describe("topics", report.topics))
     console.print(_describe("sources", report.sources))
+    listed = report.source_list
+    if listed.local_path is not None:
+        console.print(
+            f"  {listed.local_path}: {len(listed.added)} added, {len(listed.overridden)} overridden"
+        )
+    for source_id in report.sources.retired:
+        console.print(f"  retired: {source_id} (no longer configured; its crawls stop)")
+    if report.sources.kept:
+        console.print(
+            f"  [yellow]not configured any more, kept[/yellow]: {', '.join(report.sources.kept)}"
+            " (still crawled; `zonewatch init --prune` retires them)"
+        )
 
 
 @click.command()
@@ -45,38 +57,64 @@ def print_init_report(cli_ctx: CliContext, report: InitReport) -> None:
 @click.option(
     "--sources",
     type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="sources.yaml to load (default: ZONEWATCH_SOURCES_FILE or the packaged one).",
+    help="sources.yaml to load (default: ZONEWATCH_SOURCES_FILE or the packaged one); the "
+    "local sources file is read on top of it.",
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Retire sources that the database holds and no file lists any more.",
 )
 @pass_cli
-def init(cli_ctx: CliContext, zones: Path | None, sources: Path | None) -> None:
+def init(cli_ctx: CliContext, zones: Path | None, sources: Path | None, prune: bool) -> None:
     """Create or upgrade the database and load the zone model and sources.
 
     Running it again changes nothing; after an edit of zones.yaml it applies the edit as a
-    recorded model change (with before and after), never a silent overwrite.
+    recorded model change (with before and after), never a silent overwrite. Sources come
+    from the shipped list plus the local sources file (ZONEWATCH_LOCAL_SOURCES_FILE, default
+    sources.local.yaml in the data directory); a source no file lists any more is named and
+    kept, and retired only with --prune.
     """
-    print_init_report(cli_ctx, initialize(cli_ctx.app, zones=zones, sources=sources))
+    report = initialize(cli_ctx.app, zones=zones, sources=sources, prune=prune)
+    print_init_report(cli_ctx, report)
 
 
 @click.command()
 @click.option(
-    "--keep", is_flag=True, help="Keep an existing data directory instead of starting fresh."
+    "--keep", is_flag=True, help="Keep the previous demo's data instead of starting fresh."
 )
 @pass_cli
 def demo(cli_ctx: CliContext, keep: bool) -> None:
-    """Run the main job offline, end to end, in a fresh data directory."""
-    settings = cli_ctx.app.settings
-    if not keep and not settings.database_url:
-        cli_ctx.close()
-        _wipe(settings.data_dir)
-    from zonewatch.demo.run import run_demo
+    """Run the main job offline, end to end, in a demo directory of its own.
 
+    The directory is --data-dir when given, else data/demo. The demo marks the directories
+    it creates and empties only those: a directory it did not make is refused unless empty.
+    It uses its own SQLite database, broker and the shipped configuration, whatever the
+    ZONEWATCH_* settings say. Ctrl-C or SIGTERM stops its workers before it exits.
+    """
+    from zonewatch.config.settings import load_settings
+    from zonewatch.demo.directory import DEFAULT_DEMO_DIR, prepare
+    from zonewatch.demo.run import DemoStoppedError, run_demo
+
+    if "database_url" in cli_ctx.overrides:
+        raise ConfigError("the demo uses a SQLite database of its own: drop --database-url")
+    settings = load_settings(
+        **{
+            **cli_ctx.overrides,
+            "data_dir": cli_ctx.overrides.get("data_dir") or DEFAULT_DEMO_DIR,
+            "database_url": None,
+            "broker_url": None,
+            "zones_file": None,
+            "sources_file": None,
+            "local_sources_file": None,
+        }
+    )
+    prepare(settings.data_dir, keep)
     cli_ctx.close()
-    status = run_demo(settings, say=click.echo)
+    try:
+        status = run_demo(settings, say=click.echo)
+    except DemoStoppedError as stop:
+        click.echo(f"demo stopped by {stop.signal_name}; its workers are stopped", err=True)
+        raise click.exceptions.Exit(128 + stop.signum) from None
     if status:
         raise click.exceptions.Exit(status)
-
-
-def _wipe(data_dir: Path) -> None:
-    if data_dir.exists():
-        shutil.rmtree(data_dir)
-    data_dir.mkdir(parents=True)

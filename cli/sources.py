@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, cast
 
 import click
@@ -79,34 +80,84 @@ def resume(cli_ctx: CliContext, source_id: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @pass_cli
 def status(cli_ctx: CliContext, as_json: bool) -> None:
-    """Last run, next run, streak, items found, mean duration and health of every source."""
+    """Last run, next run, streak, items found, mean duration and health of every source.
+
+    Health is what the last finished run left: healthy, slow (far longer than its usual
+    crawls, or than its schedule's budget), degraded (errors in a partial run), failing (the
+    run failed), broken (the configuration no longer fits the site) or skipped; the reason of
+    every source that is not healthy is printed below the table. Times are local.
+    """
     from zonewatch.crawlers.status import all_statuses
 
+    tz = cli_ctx.settings.tz
     with cli_ctx.app.session() as session:
         rows = all_statuses(session)
     if as_json:
-        print_json(rows)
+        print_json([row.as_json(tz) for row in rows])
         return
     table = Table("source", "state", "health", "last run", "next run", "streak", "items", "mean s")
-    colours = {"broken": "red", "failing": "red", "degraded": "yellow", "slow": "yellow"}
     for row in rows:
-        health = row["health"]
-        if health in colours:
-            health = f"[{colours[health]}]{health}[/{colours[health]}]"
+        last_run, next_run = row.when(tz)
         table.add_row(
-            row["id"],
-            row["state"],
-            health,
-            row["last_run"] or "-",
-            row["next_run"] or "-",
-            row["streak"] or "-",
-            str(row["items_found"] if row["items_found"] is not None else "-"),
-            str(row["mean_duration_seconds"] or "-"),
+            row.id,
+            row.state,
+            _coloured(row.health),
+            last_run,
+            next_run,
+            row.streak or "-",
+            str(row.items_found if row.items_found is not None else "-"),
+            str(row.mean_duration_seconds if row.mean_duration_seconds is not None else "-"),
         )
     cli_ctx.console.print(table)
     for row in rows:
-        if row["health"] in ("broken", "failing") and row["reason"]:
-            cli_ctx.console.print(f"[red]{row['id']}[/red]: {escape(row['reason'])}")
+        if row.health not in QUIET_HEALTH and row.reason:
+            cli_ctx.console.print(f"{_coloured(row.health, row.id)}: {escape(row.reason)}")
+
+
+HEALTH_COLOURS = {
+    "broken": "red",
+    "failing": "red",
+    "degraded": "yellow",
+    "slow": "yellow",
+    "skipped": "yellow",
+}
+QUIET_HEALTH = ("healthy", "unknown")
+
+
+def _coloured(health: str, text: str | None = None) -> str:
+    shown = escape(text if text is not None else health)
+    colour = HEALTH_COLOURS.get(health)
+    return f"[{colour}]{shown}[/{colour}]" if colour else shown
+
+
+@sources.command("add")
+@click.argument("entries_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@pass_cli
+def add(cli_ctx: CliContext, entries_file: Path) -> None:
+    """Add sources to the local sources file and load them into the database.
+
+    ENTRIES_FILE holds one entry, a list of entries, or a `sources:` list, written as in
+    sources.yaml. Each is checked (fields, selectors, owner, an id no other source has)
+    before anything is written; the local file (ZONEWATCH_LOCAL_SOURCES_FILE, default
+    sources.local.yaml in the data directory) is read by every command and by
+    `zonewatch init`, so the sources stay. To change a shipped source, edit the file's
+    `overrides:` list and run `zonewatch init`.
+    """
+    from zonewatch.config.sources import add_local_sources, write_local
+    from zonewatch.config.zones import load_zone_model
+    from zonewatch.models.services import sync_sources
+
+    settings = cli_ctx.settings
+    known = set(load_zone_model(settings.zones_file).by_id())
+    addition = add_local_sources(settings, entries_file, known)
+    local = settings.effective_local_sources_file
+    with cli_ctx.app.session() as session:
+        # Loaded first and committed last: a database that is not set up, or a file that
+        # cannot be written, leaves both as they were.
+        sync_sources(session, [addition.sources.by_id()[i] for i in addition.added])
+        write_local(local, addition.data)
+    for source_id in addition.added:
+        click.echo(f"{source_id}: added to {local}; crawl it with `zonewatch crawl {source_id}`")
 
 
 @sources.command("check")

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
 import click
 
+from zonewatch.app import App
 from zonewatch.cli.context import CliContext, pass_cli
 
 
@@ -23,7 +28,8 @@ def worker(
         argv.append(f"--queues={queues}")
     if hostname:
         argv.append(f"--hostname={hostname}")
-    run_celery(cli_ctx, argv)
+    with worker_watch(cli_ctx.app):
+        run_celery(cli_ctx, argv)
 
 
 @click.command()
@@ -63,14 +69,48 @@ def run_all(cli_ctx: CliContext, concurrency: int, loglevel: str) -> None:
     """Worker and beat together, for one machine; Ctrl-C or SIGTERM shuts down cleanly."""
     cli_ctx.require_secret_key()
     schedule_file = cli_ctx.app.settings.data_dir / "celerybeat-schedule"
-    run_celery(
-        cli_ctx,
-        [
-            "worker",
-            "--beat",
-            f"--schedule={schedule_file}",
-            f"--concurrency={concurrency}",
-            f"--loglevel={loglevel}",
-            "--pool=prefork",
-        ],
-    )
+    with worker_watch(cli_ctx.app):
+        run_celery(
+            cli_ctx,
+            [
+                "worker",
+                "--beat",
+                f"--schedule={schedule_file}",
+                f"--concurrency={concurrency}",
+                f"--loglevel={loglevel}",
+                "--pool=prefork",
+            ],
+        )
+
+
+@contextmanager
+def worker_watch(app: App) -> Iterator[None]:
+    """While the worker runs, a :class:`~zonewatch.workers.watch.WorkerWatch` says which
+    queues it consumes and tells operators of source health changes; it starts when the
+    worker is ready (so a beat means "taking tasks") and its row goes when the worker stops."""
+    from celery.signals import worker_ready, worker_shutdown
+
+    from zonewatch.workers.watch import WorkerWatch
+
+    watches: dict[str, WorkerWatch] = {}
+
+    def ready(sender: Any, **_: Any) -> None:
+        if sender.hostname in watches:  # a consumer restarted after a lost connection
+            return
+        queues = [queue.name for queue in sender.task_consumer.queues]
+        watch = WorkerWatch(app, sender.hostname, queues)
+        watch.start()
+        watches[sender.hostname] = watch
+
+    def shutdown(**_: Any) -> None:
+        while watches:
+            watches.popitem()[1].stop()
+
+    worker_ready.connect(ready, weak=False)
+    worker_shutdown.connect(shutdown, weak=False)
+    try:
+        yield
+    finally:
+        shutdown()
+        worker_ready.disconnect(ready)
+        worker_shutdown.disconnect(shutdown)

@@ -7,6 +7,7 @@ to it by :func:`zonewatch.app.configure`; nothing reads the environment on its o
 from __future__ import annotations
 
 import ipaddress
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 from urllib.parse import urlsplit
@@ -32,6 +33,9 @@ PROJECT_URL = "https://github.com/zonewatch/zonewatch"
 # zonewatch and where to read about it.
 DEFAULT_USER_AGENT = f"Mozilla/5.0 (compatible; zonewatch/{__version__}; +{PROJECT_URL})"
 MAX_USER_AGENT_LENGTH = 512
+LOCAL_SOURCES_NAME = "sources.local.yaml"
+_EMAIL_ADDRESS = re.compile(r"^[^@\s:/]+@[^@\s:/]+\.[^@\s:/]+$")
+_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$", re.IGNORECASE)
 MAKE_SECRET_KEY = 'python -c "import secrets; print(secrets.token_urlsafe(32))"'
 # Values published in this repository's history or typical of copy-pasted examples: anyone can
 # sign unsubscribe tokens with them, so they are refused whatever their length.
@@ -146,6 +150,17 @@ class Settings(BaseSettings):
     sources_file: Path | None = Field(
         default=None, description="Watched sources; default: the packaged sources.yaml."
     )
+    local_sources_file: Path | None = Field(
+        default=None,
+        description="The operator's own sources and overrides of shipped ones, read by every "
+        f"command on top of the shipped list; default: {LOCAL_SOURCES_NAME} in the data "
+        "directory.",
+    )
+    operator_alerts: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description="Where operators hear that a source turned broken or slow (and healthy "
+        "again): Apprise URLs and/or e-mail addresses (mailto:), separated by commas or spaces.",
+    )
 
     @field_validator("allowed_private_hosts", mode="before")
     @classmethod
@@ -168,6 +183,23 @@ class Settings(BaseSettings):
     @classmethod
     def _check_user_agent(cls, value: str) -> str:
         return check_user_agent(value)
+
+    @field_validator("operator_alerts", mode="before")
+    @classmethod
+    def _split_targets(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part for part in re.split(r"[\s,]+", value) if part)
+        return value
+
+    @field_validator("operator_alerts")
+    @classmethod
+    def _check_targets(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for target in value:
+            if operator_mail_address(target) is None and not _URL_SCHEME.match(target):
+                raise ValueError(
+                    f"not an Apprise URL (scheme://...) or an e-mail address: {target!r}"
+                )
+        return value
 
     @field_validator("secret_key")
     @classmethod
@@ -246,6 +278,10 @@ class Settings(BaseSettings):
         return self.user_agent
 
     @property
+    def effective_local_sources_file(self) -> Path:
+        return self.local_sources_file or self.data_dir / LOCAL_SOURCES_NAME
+
+    @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
@@ -274,6 +310,13 @@ def check_user_agent(value: str) -> str:
     if any(not " " <= char <= "~" for char in value):
         raise ValueError("must be printable ASCII on one line (no CR/LF or control characters)")
     return value
+
+
+def operator_mail_address(target: str) -> str | None:
+    """The address of an operator target that is e-mail (``ops@example.kr`` or
+    ``mailto:ops@example.kr``), sent through ZONEWATCH_SMTP_URL; None for an Apprise URL."""
+    address = target.removeprefix("mailto:")
+    return address if _EMAIL_ADDRESS.match(address) else None
 
 
 def weak_secret_key_reason(key: str) -> str | None:

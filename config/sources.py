@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
+import yaml
 from cssselect import GenericTranslator, SelectorError
 from pydantic import (
     BaseModel,
@@ -25,9 +26,9 @@ from pydantic import (
 )
 
 from zonewatch.config.cron import next_cron_time
-from zonewatch.config.loading import parse_entries, read_yaml
+from zonewatch.config.loading import parse_entries, read_yaml, validation_message
 from zonewatch.config.parsers import PARSERS, ApiParser, BoardParser, FeedParser
-from zonewatch.config.settings import check_user_agent
+from zonewatch.config.settings import Settings, check_user_agent
 from zonewatch.errors import ConfigError
 
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -50,18 +51,44 @@ class SourceKind(StrEnum):
     API = "api"
 
 
+@dataclass(frozen=True)
+class SlowRule:
+    """When a finished crawl counts as slow against its source's own history.
+
+    A crawl is slow when it took more than ``factor`` times the median of the source's last
+    ``history`` successful crawls (at least ``min_history`` of them) and at least ``margin``
+    more than that median (a 10 s crawl taking 40 s is noise, not news), or when it took
+    longer than its schedule's budget (``Schedule.budget_delta``).
+    """
+
+    factor: float = 3.0
+    margin: timedelta = timedelta(minutes=1)
+    history: int = 10
+    min_history: int = 3
+    budget_share: float = 0.5
+
+
+SLOW_RULE = SlowRule()
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
 class Schedule(_Strict):
-    """When a source is crawled: a fixed interval or a cron line, plus random jitter."""
+    """When a source is crawled: a fixed interval or a cron line, plus random jitter.
+
+    ``budget`` is how long one crawl may take before the source counts as slow; by default
+    half the interval (a crawl longer than that eats into the next one's turn), and none for a
+    cron line, whose gaps vary: give one there to have it checked.
+    """
 
     every: str | None = None
     cron: str | None = None
     jitter: str = "5m"
+    budget: str | None = None
 
-    @field_validator("every", "jitter")
+    @field_validator("every", "jitter", "budget")
     @classmethod
     def _check_duration(cls, value: str | None) -> str | None:
         if value is not None:
@@ -92,6 +119,13 @@ class Schedule(_Strict):
     @property
     def jitter_delta(self) -> timedelta:
         return parse_duration(self.jitter)
+
+    @property
+    def budget_delta(self) -> timedelta | None:
+        if self.budget is not None:
+            return parse_duration(self.budget)
+        interval = self.interval
+        return interval * SLOW_RULE.budget_share if interval else None
 
 
 class Politeness(_Strict):
@@ -241,6 +275,12 @@ def _check_board_urls(base: str, parser: BoardParser) -> None:
 class SourceList:
     path: Path
     sources: tuple[SourceSpec, ...]
+    local_path: Path | None = None
+    """The operator's local file, when it exists and was applied."""
+    added: tuple[str, ...] = ()
+    """Sources the local file adds."""
+    overridden: tuple[str, ...] = ()
+    """Shipped sources the local file changes."""
 
     def by_id(self) -> dict[str, SourceSpec]:
         return {source.id: source for source in self.sources}
@@ -264,3 +304,169 @@ def load_sources(path: Path | None = None, known_entities: set[str] | None = Non
         if known_entities is not None and source.owner not in known_entities:
             raise ConfigError(f"{label}: field 'owner': unknown entity {source.owner!r}")
     return SourceList(path=path, sources=tuple(sources))
+
+
+LOCAL_KEYS = ("version", "sources", "overrides")
+
+
+def load_configured_sources(
+    settings: Settings,
+    known_entities: set[str] | None = None,
+    shipped: Path | None = None,
+) -> SourceList:
+    """Every source zonewatch watches: the shipped list (or ZONEWATCH_SOURCES_FILE, or
+    ``shipped``) plus the operator's local file. Every command that looks sources up reads
+    them here, so that a source added or changed locally is the same source everywhere."""
+    base = load_sources(shipped or settings.sources_file)
+    local = settings.effective_local_sources_file
+    combined = apply_local_sources(base, local, read_yaml(local)) if local.exists() else base
+    _check_owners(combined, known_entities)
+    return combined
+
+
+def apply_local_sources(base: SourceList, path: Path, data: Any) -> SourceList:
+    """``base`` with the local file's new sources added and its overrides applied.
+
+    A new source may not take a shipped id, and an override must name one: a typo would
+    otherwise add a half-written source or change nothing without a word."""
+    if data is None:
+        data = {"version": 1}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a mapping with 'sources' and/or 'overrides'")
+    unknown = sorted(str(key) for key in data if key not in LOCAL_KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} (expected {', '.join(LOCAL_KEYS)})")
+    if data.get("version") != 1:
+        raise ConfigError(f"{path}: 'version' must be 1")
+    shipped = base.by_id()
+    overrides = _overrides(path, data.get("overrides") or [], shipped)
+    added = parse_entries(path, {"sources": data.get("sources") or []}, "sources", SourceSpec)
+    for index, source in enumerate(added):
+        if source.id in shipped:
+            raise ConfigError(
+                f"{path}: sources entry {index + 1} (id {source.id!r}): a shipped source has "
+                "this id; change its fields under 'overrides' instead"
+            )
+    merged = tuple(overrides.get(source.id, source) for source in base.sources) + tuple(added)
+    return SourceList(
+        path=base.path,
+        sources=merged,
+        local_path=path,
+        added=tuple(source.id for source in added),
+        overridden=tuple(overrides),
+    )
+
+
+def _overrides(path: Path, entries: Any, shipped: dict[str, SourceSpec]) -> dict[str, SourceSpec]:
+    if not isinstance(entries, list):
+        raise ConfigError(f"{path}: 'overrides' must be a list")
+    result: dict[str, SourceSpec] = {}
+    for index, entry in enumerate(entries):
+        label = f"{path}: overrides entry {index + 1}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            raise ConfigError(f"{label}: needs the 'id' of the shipped source it changes")
+        source_id = entry["id"]
+        label = f"{label} (id {source_id!r})"
+        if source_id not in shipped:
+            raise ConfigError(
+                f"{label}: no shipped source has this id; add new sources under 'sources'"
+            )
+        if source_id in result:
+            raise ConfigError(f"{label}: field 'id': overridden twice")
+        current = shipped[source_id].model_dump(mode="json", exclude_none=True)
+        try:
+            result[source_id] = SourceSpec.model_validate(deep_merge(current, entry))
+        except ValidationError as exc:
+            raise ConfigError(f"{label}: {validation_message(exc)}") from exc
+    return result
+
+
+def deep_merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` applied: mappings merge key by key (an override of one
+    selector keeps the others), anything else is replaced whole (lists included)."""
+    merged = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = deep_merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _check_owners(sources: SourceList, known_entities: set[str] | None) -> None:
+    if known_entities is None:
+        return
+    for source in sources.sources:
+        if source.owner not in known_entities:
+            where = sources.local_path if source.id in sources.added + sources.overridden else None
+            raise ConfigError(
+                f"{where or sources.path}: id {source.id!r}: field 'owner': unknown entity "
+                f"{source.owner!r}"
+            )
+
+
+LOCAL_HEADER = """\
+# Sources this deployment adds to the shipped list, and fields of shipped sources it changes.
+# Read by every zonewatch command on top of sources.yaml (or ZONEWATCH_SOURCES_FILE);
+# `zonewatch init` loads it into the database. Entries under `sources` are complete entries
+# as in sources.yaml; entries under `overrides` name a shipped source by `id` and give only
+# the fields to change (mappings such as `parser` merge key by key, anything else replaces).
+# `zonewatch sources add FILE` appends here (and rewrites the file without comments).
+"""
+
+
+def read_new_entries(path: Path) -> list[dict[str, Any]]:
+    """Entries an operator hands to ``zonewatch sources add``: one entry, a list of them, or
+    a file shaped like sources.yaml (``sources:``, ``version`` optional)."""
+    data = read_yaml(path)
+    if isinstance(data, dict) and "sources" in data:
+        data = data["sources"]
+    entries = [data] if isinstance(data, dict) else data
+    if not isinstance(entries, list) or not entries:
+        raise ConfigError(f"{path}: expected a source entry, a list of them, or 'sources:'")
+    parse_entries(path, {"sources": entries}, "sources", SourceSpec)  # each one checked, named
+    return entries
+
+
+@dataclass(frozen=True)
+class LocalAddition:
+    """What ``zonewatch sources add`` would make of the local file, checked, not written."""
+
+    sources: SourceList
+    data: dict[str, Any]
+    """The local file's new content."""
+    added: tuple[str, ...]
+
+
+def add_local_sources(settings: Settings, path: Path, known_entities: set[str]) -> LocalAddition:
+    """The configured sources with ``path``'s entries added to the local file's ``sources``,
+    checked as a whole (ids, owners, the rest of the file); nothing is written."""
+    entries = read_new_entries(path)
+    local = settings.effective_local_sources_file
+    current = read_yaml(local) if local.exists() else None
+    data: dict[str, Any] = dict(current) if isinstance(current, dict) else {"version": 1}
+    shipped = load_sources(settings.sources_file)
+    local_ids = {entry.get("id") for entry in data.get("sources") or [] if isinstance(entry, dict)}
+    for index, entry in enumerate(entries):
+        label = f"{path}: entry {index + 1} (id {entry['id']!r})"
+        if entry["id"] in shipped.by_id():
+            raise ConfigError(
+                f"{label}: a shipped source has this id; change its fields under 'overrides' "
+                f"in {local}"
+            )
+        if entry["id"] in local_ids:
+            raise ConfigError(f"{label}: already in {local}")
+    data["sources"] = [*(data.get("sources") or []), *entries]
+    combined = apply_local_sources(shipped, local, data)
+    _check_owners(combined, known_entities)
+    return LocalAddition(combined, data, tuple(entry["id"] for entry in entries))
+
+
+def write_local(path: Path, data: dict[str, Any]) -> None:
+    """Write the local file whole, through a temporary file, so that a failure half-way
+    never leaves half a file for the next command to read."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = LOCAL_HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    temporary.replace(path)

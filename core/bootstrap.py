@@ -7,7 +7,7 @@ from pathlib import Path
 
 from zonewatch.alerts.services import match_event
 from zonewatch.app import App
-from zonewatch.config.sources import load_sources
+from zonewatch.config.sources import SourceList, load_configured_sources
 from zonewatch.config.topics import load_topics
 from zonewatch.config.zones import load_zone_model
 from zonewatch.models import (
@@ -35,19 +35,24 @@ class InitReport:
     entities: SyncReport
     topics: SyncReport
     sources: SyncReport
+    source_list: SourceList
 
 
-def initialize(app: App, zones: Path | None = None, sources: Path | None = None) -> InitReport:
+def initialize(
+    app: App, zones: Path | None = None, sources: Path | None = None, *, prune: bool = False
+) -> InitReport:
     """Idempotent set-up: running it twice changes nothing the second time.
 
-    Both files are validated before anything is written, so a mistake leaves the database as
-    it was. Edits of the zone model are matched in the same transaction, so their subscribers
-    find one alert each in the outbox (the workers send it).
+    Every file is validated before anything is written, so a mistake leaves the database as
+    it was. Sources are the shipped list (or ``sources``) plus the operator's local file;
+    ones no longer listed are retired only with ``prune`` (see ``sync_sources``). Edits of the
+    zone model are matched in the same transaction, so their subscribers find one alert each
+    in the outbox (the workers send it).
     """
     zone_model = load_zone_model(zones or app.settings.zones_file)
     topic_specs = load_topics()
-    source_list = load_sources(
-        sources or app.settings.sources_file, known_entities=set(zone_model.by_id())
+    source_list = load_configured_sources(
+        app.settings, known_entities=set(zone_model.by_id()), shipped=sources
     )
     before = migrate.current_revision(app.engine)
     migrate.upgrade(app.engine)
@@ -56,13 +61,14 @@ def initialize(app: App, zones: Path | None = None, sources: Path | None = None)
         for event_key in entity_report.events:
             match_event(session, event_key)
         topic_report = sync_topics(session, topic_specs)
-        source_report = sync_sources(session, source_list.sources)
+        source_report = sync_sources(session, source_list.sources, prune=prune)
     return InitReport(
         migrated_from=before,
         migrated_to=migrate.current_revision(app.engine),
         entities=entity_report,
         topics=topic_report,
         sources=source_report,
+        source_list=source_list,
     )
 
 

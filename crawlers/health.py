@@ -1,20 +1,47 @@
 """Close a crawl run: its status, its counts, and what it says about the source's health.
 
 A source whose selectors match nothing, or that returns no items where it used to return some,
-is marked broken for operators instead of looking like a quiet news day.
+is marked broken for operators instead of looking like a quiet news day; one whose crawl took
+far longer than it usually does, or than its schedule allows, is marked slow.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from collections import Counter
+from enum import StrEnum
 
+from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zonewatch.config.sources import SLOW_RULE, Schedule, SlowRule
 from zonewatch.models import CrawlRun, FetchedItem, Source
 
 BROKEN_KINDS = ("selector", "feed", "api")
+
+
+class SourceHealth(StrEnum):
+    """What the last finished run says about a source (``paused`` is the operator's, and
+    is shown beside it)."""
+
+    UNKNOWN = "unknown"
+    """Never crawled."""
+    HEALTHY = "healthy"
+    SLOW = "slow"
+    """The run worked but took far longer than usual, or than its schedule's budget."""
+    DEGRADED = "degraded"
+    """The run found items but had errors (a partial run)."""
+    FAILING = "failing"
+    """The run failed: the site is down, unreachable, or the crawl process died."""
+    BROKEN = "broken"
+    """The configuration no longer fits the site: selectors match nothing, the feed or API
+    answers nonsense, or a run finds nothing where the previous ones found items."""
+    SKIPPED = "skipped"
+    """The source cannot be crawled as configured here (the API without its key)."""
+
+
 HEARTBEAT_MISSES = 4
 """A crawl process that missed this many heartbeats in a row is taken for dead."""
 
@@ -53,12 +80,14 @@ def run_status(run: CrawlRun) -> str:
     return "partial" if found_something else "failed"
 
 
-def source_health(session: Session, source: Source, run: CrawlRun) -> tuple[str, str | None]:
+def source_health(
+    session: Session, source: Source, run: CrawlRun
+) -> tuple[SourceHealth, str | None]:
     if run.status == "skipped":
-        return "skipped", run.errors[0]["message"] if run.errors else None
+        return SourceHealth.SKIPPED, run.errors[0]["message"] if run.errors else None
     for error in run.errors:
         if error.get("kind") in BROKEN_KINDS:
-            return "broken", error["message"]
+            return SourceHealth.BROKEN, error["message"]
     if run.items_found == 0 and not run.stats.get("zonewatch/feed_not_modified"):
         earlier = session.scalars(
             select(CrawlRun.items_found)
@@ -68,13 +97,63 @@ def source_health(session: Session, source: Source, run: CrawlRun) -> tuple[str,
             .limit(1)
         ).first()
         if earlier:
-            return "broken", f"no items found where the last run found {earlier}"
+            return SourceHealth.BROKEN, f"no items found where the last run found {earlier}"
     if run.status == "failed":
         first = run.errors[0]["message"] if run.errors else "crawl failed"
-        return "failing", first
+        return SourceHealth.FAILING, first
     if run.status == "partial":
-        return "degraded", f"{run.error_count} errors in the last run"
-    return "healthy", None
+        return SourceHealth.DEGRADED, f"{run.error_count} errors in the last run"
+    slow = slow_reason(session, source, run)
+    if slow is not None:
+        return SourceHealth.SLOW, slow
+    return SourceHealth.HEALTHY, None
+
+
+def slow_reason(
+    session: Session, source: Source, run: CrawlRun, rule: SlowRule = SLOW_RULE
+) -> str | None:
+    """Why ``run`` was slow for its source (see :class:`SlowRule`), or None."""
+    took = run.duration_seconds
+    if took is None:
+        return None
+    budget = _budget(source)
+    if budget is not None and took > budget.total_seconds():
+        return f"took {_minutes(took)}, over its budget of {_minutes(budget.total_seconds())}"
+    earlier = [
+        earlier_run.duration_seconds
+        for earlier_run in session.scalars(
+            select(CrawlRun)
+            .where(CrawlRun.source_id == source.id, CrawlRun.id < run.id)
+            .where(CrawlRun.status == "ok", CrawlRun.finished_at.is_not(None))
+            .order_by(CrawlRun.id.desc())
+            .limit(rule.history)
+        )
+    ]
+    durations = [seconds for seconds in earlier if seconds is not None]
+    if len(durations) < rule.min_history:
+        return None
+    usual = statistics.median(durations)
+    if took > usual * rule.factor and took - usual >= rule.margin.total_seconds():
+        return (
+            f"took {_minutes(took)}, {took / max(usual, 1):.0f}× its usual {_minutes(usual)} "
+            f"(median of its last {len(durations)} successful crawls)"
+        )
+    return None
+
+
+def _budget(source: Source) -> dt.timedelta | None:
+    """The budget of the schedule the source was crawled with. A schedule that no longer
+    validates is one the scheduler cannot use either: it marks the source broken itself."""
+    try:
+        return Schedule.model_validate(source.spec.get("schedule")).budget_delta
+    except ValidationError:
+        return None
+
+
+def _minutes(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
 
 
 def abandon_stalled_runs(

@@ -1,14 +1,36 @@
-"""Crawl one source now and ingest what it fetched: the whole of `zonewatch crawl`."""
+"""Crawl one source now, ingest what it fetched, and carry it through the rest of the pipeline:
+the whole of `zonewatch crawl`.
+
+A crawl that only stored versions would leave them unclassified, undiffed and unmatched until
+some worker happened to look, and a release first seen that way would reach nobody; so the
+command runs the remaining stages here, in this process, and sends the immediate alerts they
+queued when it can (it needs the signing key for their unsubscribe links), saying plainly
+what it left to the workers when it cannot.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
 
 from zonewatch.app import App
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.crawlers.runner import create_run, run_child
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, pending_items
-from zonewatch.models import CrawlRun
+from zonewatch.models import AlertDelivery, ChangeRecord, CrawlRun, Source
+from zonewatch.timefmt import KST, iso_local
+
+if TYPE_CHECKING:
+    from zonewatch.alerts.sender import SendReport
+    from zonewatch.workers.inline import InlineReport
+
+ID_BATCH = 500
+"""Ids per IN (...) list: well under SQLite's limit on bound parameters."""
 
 
 class CrawlProgress(Protocol):
@@ -40,18 +62,18 @@ def crawl_now(
     ingest_run(app, run_id, progress)
     with app.session() as session:
         run = finalize_run(session, run_id)
-        return run_record(run)
+        return run_record(run, app.settings.tz)
 
 
-def run_record(run: CrawlRun) -> dict[str, object]:
+def run_record(run: CrawlRun, tz: ZoneInfo = KST) -> dict[str, object]:
     """A crawl run as plain data, for printing and for tests."""
     return {
         "run": run.id,
         "source": run.source_id,
         "trigger": run.trigger,
         "status": run.status,
-        "started_at": run.started_at.isoformat() if run.started_at else None,
-        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "started_at": iso_local(run.started_at, tz),
+        "finished_at": iso_local(run.finished_at, tz),
         "duration_seconds": run.duration_seconds,
         "requests": run.requests,
         "bytes": run.bytes_received,
@@ -64,3 +86,100 @@ def run_record(run: CrawlRun) -> dict[str, object]:
         "article_pages": run.stats.get("zonewatch/article_pages", 0),
         "list_pages": run.stats.get("zonewatch/list_pages", 0),
     }
+
+
+@dataclass(frozen=True)
+class Sending:
+    """What became of the immediate alerts the crawl queued."""
+
+    report: SendReport | None = None
+    """What this command sent (None when it sent nothing itself)."""
+    left_to_workers: str | None = None
+    """Why this command did not send them, when it did not."""
+
+
+@dataclass(frozen=True)
+class PipelineOutcome:
+    """What the stages after ingest made of everything stored and not yet processed."""
+
+    classified: int
+    change_kinds: dict[str, int] = field(default_factory=dict)
+    immediate_alerts: int = 0
+    digest_alerts: int = 0
+    sending: Sending = Sending()
+
+    @property
+    def change_records(self) -> int:
+        return sum(self.change_kinds.values())
+
+
+@dataclass(frozen=True)
+class CrawlOutcome:
+    record: dict[str, object]
+    health: str
+    health_reason: str | None
+    pipeline: PipelineOutcome
+
+
+LEFT_TO_WORKERS = (
+    "ZONEWATCH_SECRET_KEY is not set, so this command cannot sign their unsubscribe links; "
+    "the workers send them (`zonewatch run`, or `zonewatch worker` with `zonewatch beat`)"
+)
+
+
+def process_crawl(app: App, source_id: str, record: dict[str, object]) -> CrawlOutcome:
+    """Run classify, diff and match on what is pending, send the immediate alerts that made,
+    and report it with the source's health as the finished run left it."""
+    from zonewatch.workers.inline import process_pending
+
+    report = process_pending(app)
+    pipeline = _pipeline_outcome(app, report)
+    with app.session() as session:
+        source = session.get(Source, source_id)
+        assert source is not None  # the run was just made for it
+        health, reason = source.health, source.health_reason
+    return CrawlOutcome(record=record, health=health, health_reason=reason, pipeline=pipeline)
+
+
+def _pipeline_outcome(app: App, report: InlineReport) -> PipelineOutcome:
+    change_ids = list(dict.fromkeys(report.change_ids))
+    kinds: Counter[str] = Counter()
+    deliveries: Counter[str] = Counter()
+    with app.session() as session:
+        for batch in _batches(change_ids):
+            kinds.update(
+                session.scalars(select(ChangeRecord.kind).where(ChangeRecord.id.in_(batch)))
+            )
+            deliveries.update(
+                dict(
+                    session.execute(
+                        select(AlertDelivery.delivery, func.count())
+                        .where(AlertDelivery.change_id.in_(batch))
+                        .group_by(AlertDelivery.delivery)
+                    )
+                    .tuples()
+                    .all()
+                )
+            )
+    immediate = deliveries.pop("immediate", 0)
+    return PipelineOutcome(
+        classified=report.classified,
+        change_kinds=dict(kinds.most_common()),
+        immediate_alerts=immediate,
+        digest_alerts=sum(deliveries.values()),
+        sending=send_queued_alerts(app) if immediate else Sending(),
+    )
+
+
+def send_queued_alerts(app: App) -> Sending:
+    """Send what is due now, as the workers' send task would; without a signing key the
+    alerts stay queued for the workers, and the caller is told why."""
+    from zonewatch.alerts.sender import send_all_due
+
+    if app.settings.secret_key is None:
+        return Sending(left_to_workers=LEFT_TO_WORKERS)
+    return Sending(report=send_all_due(app))
+
+
+def _batches(ids: Sequence[int]) -> list[Sequence[int]]:
+    return [ids[start : start + ID_BATCH] for start in range(0, len(ids), ID_BATCH)]

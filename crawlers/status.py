@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from zonewatch.errors import NotFoundError
 from zonewatch.models import CrawlRun, Source
+from zonewatch.timefmt import KST, iso_local, local_minutes
 
 RECENT_RUNS = 20
 SUCCESS = ("ok",)
@@ -24,7 +27,42 @@ def set_paused(session: Session, source_id: str, paused: bool) -> Source:
     return source
 
 
-def source_status(session: Session, source: Source) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SourceStatus:
+    """One source as operators see it; ``health`` is what its last finished run left (see
+    :class:`~zonewatch.crawlers.health.SourceHealth`), ``state`` what the operator set."""
+
+    id: str
+    state: str
+    health: str
+    reason: str | None
+    last_run: dt.datetime | None
+    last_status: str | None
+    next_run: dt.datetime | None
+    streak: str | None
+    items_found: int | None
+    mean_duration_seconds: float | None
+
+    def as_json(self, tz: ZoneInfo = KST) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "state": self.state,
+            "health": self.health,
+            "reason": self.reason,
+            "last_run": iso_local(self.last_run, tz),
+            "last_status": self.last_status,
+            "next_run": iso_local(self.next_run, tz),
+            "streak": self.streak,
+            "items_found": self.items_found,
+            "mean_duration_seconds": self.mean_duration_seconds,
+        }
+
+    def when(self, tz: ZoneInfo = KST) -> tuple[str, str]:
+        """Last and next run for a person: local time, to the minute."""
+        return local_minutes(self.last_run, tz) or "-", local_minutes(self.next_run, tz) or "-"
+
+
+def source_status(session: Session, source: Source) -> SourceStatus:
     runs = list(
         session.scalars(
             select(CrawlRun)
@@ -44,22 +82,21 @@ def source_status(session: Session, source: Source) -> dict[str, Any]:
     durations = [run.duration_seconds for run in runs if run.duration_seconds is not None]
     last = runs[0] if runs else None
     mean = sum(durations) / len(durations) if durations else None
-    slow = bool(last and mean and last.duration_seconds and last.duration_seconds > 3 * mean)
-    return {
-        "id": source.id,
-        "state": "paused" if source.paused else ("disabled" if not source.enabled else "active"),
-        "health": "slow" if slow and source.health == "healthy" else source.health,
-        "reason": source.health_reason,
-        "last_run": last.finished_at.isoformat() if last and last.finished_at else None,
-        "last_status": last.status if last else None,
-        "next_run": source.next_run_at.isoformat() if source.next_run_at else None,
-        "streak": f"{streak} {streak_kind}" if streak_kind else None,
-        "items_found": last.items_found if last else None,
-        "mean_duration_seconds": round(mean, 1) if mean is not None else None,
-    }
+    return SourceStatus(
+        id=source.id,
+        state="paused" if source.paused else ("disabled" if not source.enabled else "active"),
+        health=source.health,
+        reason=source.health_reason,
+        last_run=last.finished_at if last else None,
+        last_status=last.status if last else None,
+        next_run=source.next_run_at,
+        streak=f"{streak} {streak_kind}" if streak_kind else None,
+        items_found=last.items_found if last else None,
+        mean_duration_seconds=round(mean, 1) if mean is not None else None,
+    )
 
 
-def all_statuses(session: Session) -> list[dict[str, Any]]:
+def all_statuses(session: Session) -> list[SourceStatus]:
     return [
         source_status(session, source)
         for source in session.scalars(select(Source).order_by(Source.id))

@@ -7,6 +7,8 @@ would get (headers, MIME parts, encodings).
 from __future__ import annotations
 
 import socket
+import threading
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +25,16 @@ class _SaveHandler:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.count = 0
+        self.recipients: Counter[str] = Counter()
+        self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.count += 1
+        with self.lock:
+            self.count += 1
+            number = self.count
+            self.recipients.update(envelope.rcpt_tos or ["unknown"])
         recipient = (envelope.rcpt_tos or ["unknown"])[0].replace("@", "_at_")
-        path = self.folder / f"{self.count:04d}-{recipient}.eml"
+        path = self.folder / f"{number:04d}-{recipient}.eml"
         path.write_bytes(envelope.original_content or envelope.content)
         return "250 Message accepted for delivery"
 
@@ -49,6 +56,10 @@ class MailSink:
     @property
     def received(self) -> int:
         return self.handler.count
+
+    def per_recipient(self) -> Counter[str]:
+        with self.handler.lock:
+            return Counter(self.handler.recipients)
 
     def __enter__(self) -> MailSink:
         self.controller.start()

@@ -4,29 +4,37 @@ Starts the replay server and a mail sink, initialises the data directory, starts
 worker process (embedded broker), crawls every source in the first state of the replay world
 (the baseline, before anyone subscribes), adds a few demo subscribers, moves the world on
 (new releases, an edit, a correction, a fact change, a designation, a withdrawal), crawls
-again, lets the workers classify, diff and alert, sends the digests, and reports.
+again, lets the workers classify, diff and alert, sends the digests, and reports the story
+it staged and what each subscriber received.
+
+Its workers run in process groups of their own: Ctrl-C and SIGTERM reach the demo, which
+stops them (and its replay server and mail sink) before it exits, so nothing outlives it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import signal
 import subprocess
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from zonewatch.alerts.digests import dispatch_digests
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize, summarize
 from zonewatch.config.settings import Settings, weak_secret_key_reason
+from zonewatch.crawlers.lifeline import kill_group
 from zonewatch.crawlers.runner import create_run, settings_environment
 from zonewatch.demo.mailsink import MailSink
 from zonewatch.models import (
@@ -34,6 +42,7 @@ from zonewatch.models import (
     ChangeEntity,
     ChangeRecord,
     CrawlRun,
+    Document,
     DocumentVersion,
     Entity,
     EntityChange,
@@ -47,7 +56,35 @@ from zonewatch.replay.server import ReplayServer
 WORLD_STATES = (2,)
 """State 2 holds state 1's news too: one more crawl round shows every kind of change."""
 PIPELINE_TIMEOUT = 240.0
+STOP_GRACE = 60.0
+"""How long a worker may take to finish its tasks when the demo is done."""
+INTERRUPTED_GRACE = 10.0
+"""How long it may take when the demo was told to stop: then it is killed."""
+OPERATORS = "operators@example.kr"
+"""The demo's operators: told through the mail sink if a source breaks during the demo."""
+STORY_KINDS = (
+    "changed_document",
+    "correction",
+    "removed_document",
+    "attachment_replaced",
+    "attachment_added",
+    "attachment_removed",
+)
 Say = Callable[[str], None]
+
+
+class DemoStoppedError(BaseException):
+    """The demo got SIGTERM: raised where it was, so that every clean-up on the way out runs
+    (a BaseException, so that no ``except Exception`` on the way swallows it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def signal_name(self) -> str:
+        return signal.Signals(self.signum).name
+
 
 DEMO_SUBSCRIBERS = (
     # (email, name, language, subscriptions: (entity, topic, kind, delivery))
@@ -65,12 +102,63 @@ DEMO_SUBSCRIBERS = (
 
 @dataclass(frozen=True)
 class Worker:
+    queue: str
     process: subprocess.Popen[bytes]
     log: Path
 
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
 
 def run_demo(settings: Settings, say: Say) -> int:
-    """Run everything; returns the exit status (0 when every summary number is above 0)."""
+    """Run everything; returns the exit status (0 when every summary number is above 0).
+
+    Raises :class:`DemoStoppedError` on SIGTERM, once its workers are stopped."""
+    with _stop_on_sigterm():
+        return _run(settings, say)
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM unwinds the demo like Ctrl-C does, where its default would end the process on
+    the spot and leave the workers running. The first of either starts the stop; later ones
+    are ignored to the end, so that an impatient second Ctrl-C cannot cut the stop short."""
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise DemoStoppedError(signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    previous_int = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        if not stopping:
+            signal.signal(signal.SIGTERM, previous)
+            signal.signal(signal.SIGINT, previous_int)
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGTERM and SIGINT while the workers are stopped: a signal then (a second
+    Ctrl-C) would cut the stop short and leave a worker running. One that came meanwhile is
+    delivered when the block ends, and ends the demo as usual."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def _run(settings: Settings, say: Say) -> int:
     started = time.monotonic()
     data_dir = settings.data_dir
     with ReplayServer() as replay, MailSink(data_dir / "mail") as sink:
@@ -83,6 +171,7 @@ def run_demo(settings: Settings, say: Say) -> int:
                     "smtp_url": sink.url,
                     "public_url": "http://127.0.0.1:8080",
                     "secret_key": settings.secret_key or SecretStr(demo_secret_key(data_dir)),
+                    "operator_alerts": (OPERATORS,),
                 }
             )
         )
@@ -90,19 +179,25 @@ def run_demo(settings: Settings, say: Say) -> int:
             initialize(app)
             say(f"replay server {replay.url}; mail sink {sink.url}; data in {data_dir}")
             # Crawls and the pipeline get a worker each, so that ingest never waits for a crawl.
-            workers = [_start_worker(app, "crawl"), _start_worker(app, "default")]
+            workers: list[Worker] = []
+            grace = INTERRUPTED_GRACE
             try:
+                workers.append(_start_worker(app, "crawl"))
+                workers.append(_start_worker(app, "default"))
                 for worker in workers:
                     _wait_ready(worker)
+                say("workers ready: " + ", ".join(f"{w.queue} pid {w.pid}" for w in workers))
                 _crawl_round(app, "state 0 (baseline: everything published so far)", say)
                 _add_subscribers(app, say)
                 for state in WORLD_STATES:
                     replay.set_state(state)
                     _crawl_round(app, f"state {state}", say)
                 _wait(app, "immediate alerts sent", _outbox_drained, say)
+                grace = STOP_GRACE
             finally:
-                for worker in workers:
-                    _stop_worker(worker)
+                with _signals_held():
+                    for worker in workers:
+                        _stop_worker(worker, grace)
             for period in ("daily", "weekly"):
                 report = dispatch_digests(app, period, force=True)
                 say(f"{period} digests: {report.sent} sent")
@@ -163,8 +258,12 @@ def _start_worker(app: App, queue: str) -> Worker:
     if not Path(zonewatch).exists():
         command = [sys.executable, "-m", "zonewatch.cli.main", *command[1:]]
     with log.open("wb") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
-    return Worker(process, log)
+        # A group of its own: the demo stops it (and its pool) as a whole, whatever signal
+        # reached the demo, and a terminal's Ctrl-C reaches only the demo.
+        process = subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True
+        )
+    return Worker(queue, process, log)
 
 
 def _wait_ready(worker: Worker, timeout: float = 60) -> None:
@@ -178,13 +277,17 @@ def _wait_ready(worker: Worker, timeout: float = 60) -> None:
     raise RuntimeError(f"the worker was not ready within {timeout:.0f} s: see {worker.log}")
 
 
-def _stop_worker(worker: Worker) -> None:
+def _stop_worker(worker: Worker, grace: float) -> None:
+    """A warm shutdown (the worker finishes its tasks) for up to ``grace`` seconds, then the
+    whole group is killed; whatever is left of the group afterwards is killed too."""
     if worker.process.poll() is None:
         worker.process.send_signal(signal.SIGTERM)
         try:
-            worker.process.wait(timeout=60)
+            worker.process.wait(timeout=grace)
         except subprocess.TimeoutExpired:
-            worker.process.kill()
+            kill_group(worker.pid)
+            worker.process.wait()
+    kill_group(worker.pid)
 
 
 def _crawl_round(app: App, label: str, say: Say) -> None:
@@ -294,15 +397,8 @@ def _report(app: App, sink: MailSink, say: Say) -> None:
         say("new items per zone (top 10):")
         for name_ko, name_en, count in zones:
             say(f"  {count:4d}  {name_ko} ({name_en})")
-        interesting = session.scalars(
-            select(ChangeRecord)
-            .where(ChangeRecord.kind.not_in(("new_document",)))
-            .order_by(ChangeRecord.significance.desc())
-            .limit(8)
-        ).all()
-        say("most significant changes:")
-        for record in interesting:
-            say(f"  [{record.kind}] {record.significance:.2f} {record.title[:90]}")
+        for line in story_lines(session):
+            say(line)
         proposals = session.scalars(
             select(EntityChange).where(EntityChange.status == "proposed")
         ).all()
@@ -311,4 +407,137 @@ def _report(app: App, sink: MailSink, say: Say) -> None:
             say(f"  #{proposal.id} {proposal.entity_id} {proposal.action}")
         deliveries = Counter(session.scalars(select(AlertDelivery.status)))
         say("deliveries: " + ", ".join(f"{s} {n}" for s, n in sorted(deliveries.items())))
+        event_lines = mails_per_event_lines(session)
     say(f"mails received by the sink: {sink.received} (.eml files in {sink.folder})")
+    for address, count in sorted(sink.per_recipient().items()):
+        say(f"  {count:3d}  {address}")
+    for line in event_lines:
+        say(line)
+
+
+def story_lines(session: Session) -> list[str]:
+    """What the second state staged, as the change records tell it: the edit with its
+    figures, the correction and what it corrects, the withdrawal, the replaced files."""
+    records = sorted(
+        session.scalars(select(ChangeRecord).where(ChangeRecord.kind.in_(STORY_KINDS))),
+        key=lambda record: (STORY_KINDS.index(record.kind), record.id),
+    )
+    lines = ["the story the demo staged:"]
+    if not records:
+        return [*lines, "  (no edit, correction, withdrawal or replaced file was recorded)"]
+    for record in records:
+        lines.append(f"  {STORY_LABELS.get(record.kind, record.kind)}: {record.title[:90]}")
+        lines.extend(f"      {detail}" for detail in _story_details(session, record))
+    return lines
+
+
+STORY_LABELS = {
+    "changed_document": "edit",
+    "correction": "correction",
+    "removed_document": "withdrawal",
+    "attachment_replaced": "attachment replaced",
+    "attachment_added": "attachment added",
+    "attachment_removed": "attachment removed",
+}
+
+
+def _story_details(session: Session, record: ChangeRecord) -> list[str]:
+    if record.kind == "changed_document":
+        figures = session.scalars(
+            select(ChangeRecord)
+            .where(ChangeRecord.kind == "fact_change")
+            .where(ChangeRecord.new_version_id == record.new_version_id)
+            .order_by(ChangeRecord.id)
+        ).all()
+        if figures:
+            return ["figures: " + "; ".join(_figures(figure) for figure in figures)]
+        return [f"what changed: {record.summary or '-'}"]
+    if record.kind == "correction":
+        corrected = (
+            session.get(ChangeRecord, record.related_change_id)
+            if record.related_change_id
+            else None
+        )
+        what = (
+            corrected.title[:90] if corrected is not None else "(the corrected release is unknown)"
+        )
+        return [f"corrects: {what}"]
+    if record.kind == "attachment_replaced":
+        files = record.diff.get("attachments", {})
+        old, new = files.get("old") or {}, files.get("new") or {}
+        if old.get("name") == new.get("name"):
+            return ["same name, new content (replaced in place)"]
+        return ["renamed, new content"]
+    return [record.summary] if record.summary else []
+
+
+def _figures(record: ChangeRecord) -> str:
+    """``amount 597억 원 → 650억 원`` for each fact of a fact change."""
+    facts = record.diff.get("facts") or []
+    parts = [
+        f"{fact.get('metric')} {fact.get('old_raw')} → {fact.get('new_raw')}"
+        for fact in facts
+        if isinstance(fact, dict)
+    ]
+    return "; ".join(parts) or record.summary or record.title
+
+
+def mails_per_event_lines(session: Session) -> list[str]:
+    """How many mails each subscriber got about one document event (a new version, a
+    withdrawal, a model change): an immediate alert is a mail, a digest is one mail however
+    many of the event's records it lists. More than one is a repeat the reader notices."""
+    rows = session.execute(
+        select(
+            Subscriber.email,
+            AlertDelivery.id,
+            AlertDelivery.digest_id,
+            ChangeRecord.id,
+            ChangeRecord.kind,
+            ChangeRecord.document_id,
+            ChangeRecord.new_version_id,
+            ChangeRecord.entity_change_id,
+        )
+        .join(Subscriber, Subscriber.id == AlertDelivery.subscriber_id)
+        .join(ChangeRecord, ChangeRecord.id == AlertDelivery.change_id)
+        .where(AlertDelivery.status == "sent")
+    ).all()
+    mails: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for email, delivery_id, digest_id, record_id, kind, document_id, version_id, model in rows:
+        event = _event(record_id, kind, document_id, version_id, model)
+        mail = f"digest {digest_id}" if digest_id is not None else f"alert {delivery_id}"
+        mails[(email, event)].add(mail)
+    most: dict[str, int] = defaultdict(int)
+    for (email, _), sent in mails.items():
+        most[email] = max(most[email], len(sent))
+    lines = ["mails per subscriber and document event (most for any one event):"]
+    lines.extend(f"  {most[email]:3d}  {email}" for email in sorted(most))
+    repeats = sorted((key, len(sent)) for key, sent in mails.items() if len(sent) > 1)
+    for (email, event), count in repeats:
+        lines.append(f"  repeated: {email} got {count} mails for {_describe_event(session, event)}")
+    return lines
+
+
+def _event(
+    record_id: int, kind: str, document_id: int | None, version_id: int | None, model: int | None
+) -> str:
+    if model is not None:
+        return f"model change {model}"
+    if kind == "removed_document" and document_id is not None:
+        return f"withdrawal of document {document_id}"
+    if document_id is not None and version_id is not None:
+        return f"version {version_id} of document {document_id}"
+    return f"record {record_id}"
+
+
+def _describe_event(session: Session, event: str) -> str:
+    words = event.split()
+    if words[-2:-1] == ["document"]:
+        document = session.get(Document, int(words[-1]))
+        if document is not None:
+            title = session.scalar(
+                select(DocumentVersion.title).where(
+                    DocumentVersion.id == document.current_version_id
+                )
+            )
+            return f"{event} ({(title or '')[:60]})"
+    return event

@@ -22,7 +22,7 @@ from zonewatch.models.documents import (
     Snapshot,
 )
 from zonewatch.models.entities import Entity, EntityAlias
-from zonewatch.models.sources import CrawlRun, SchedulerLease, Source
+from zonewatch.models.sources import CrawlRun, SchedulerLease, Source, WorkerHeartbeat
 
 __all__ = [
     "AlertDelivery",
@@ -50,4 +50,5 @@ __all__ = [
     "Subscription",
     "Topic",
     "VersionTopic",
+    "WorkerHeartbeat",
 ]

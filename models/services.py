@@ -52,6 +52,8 @@ class SyncReport:
     unchanged: int = 0
     events: list[str] = field(default_factory=list)
     """The model events the edits recorded, to be matched against subscriptions."""
+    kept: list[str] = field(default_factory=list)
+    """In the database, no longer configured, and left as they are (sources without prune)."""
 
     @property
     def changed(self) -> bool:
@@ -317,8 +319,15 @@ def source_entry(spec: SourceSpec) -> dict[str, Any]:
     return spec.model_dump(mode="json", exclude_none=True)
 
 
-def sync_sources(session: Session, specs: Iterable[SourceSpec]) -> SyncReport:
-    """Upsert sources from configuration, keeping operator state (pause, schedule position)."""
+def sync_sources(
+    session: Session, specs: Iterable[SourceSpec], *, prune: bool = False
+) -> SyncReport:
+    """Upsert sources from configuration, keeping operator state (pause, schedule position).
+
+    A source in the database that no file lists any more is only retired (disabled) with
+    ``prune``: it may be one an operator added through a file that is not read this time, and
+    retiring it would stop its crawls without a word. Without ``prune`` it is kept, and named
+    in the report so that the command can say so."""
     report = SyncReport()
     specs = list(specs)
     existing = {source.id: source for source in session.scalars(select(Source))}
@@ -342,10 +351,14 @@ def sync_sources(session: Session, specs: Iterable[SourceSpec]) -> SyncReport:
         source.enabled = spec.enabled
         source.spec = entry
     wanted = {spec.id for spec in specs}
-    for source_id, source in existing.items():
-        if source_id not in wanted and source.enabled:
+    for source_id, source in sorted(existing.items()):
+        if source_id in wanted or not source.enabled:
+            continue
+        if prune:
             source.enabled = False
             report.retired.append(source_id)
+        else:
+            report.kept.append(source_id)
     session.flush()
     return report
 

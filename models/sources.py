@@ -28,6 +28,11 @@ class Source(Timestamped, Base):
     next_run_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     health: Mapped[str] = mapped_column(String(16), default="unknown")
     health_reason: Mapped[str | None]
+    notified_health: Mapped[str | None] = mapped_column(
+        String(16),
+        doc="The health operators were last told of (healthy, slow or broken): they hear of "
+        "each change once, however many runs repeat it.",
+    )
 
     runs: Mapped[list[CrawlRun]] = relationship(
         back_populates="source", order_by="CrawlRun.id", passive_deletes=True
@@ -73,6 +78,23 @@ class CrawlRun(Base):
         if self.started_at is None or self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class WorkerHeartbeat(Base):
+    """A running worker and the queues it consumes, renewed while it lives.
+
+    The embedded broker cannot broadcast, so Celery's ``inspect`` cannot see its workers;
+    a row here is how ``zonewatch crawl --now`` knows whether anyone will take the crawl.
+    """
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    queues: Mapped[list[Any]] = mapped_column(default=list)
+    host: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int]
+    started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    beat_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 class SchedulerLease(Base):

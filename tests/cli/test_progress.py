@@ -32,3 +32,17 @@ def test_in_a_log_only_stage_changes_and_the_end_are_written(
         progress.step("versions", done, 3)
     progress.done()
     assert stream.getvalue() == "reclassify: versions 1/3\nreclassify: versions 3/3\n"
+
+
+def test_in_a_log_a_new_stage_first_writes_how_the_last_one_ended() -> None:
+    stream = io.StringIO()
+    progress = ProgressLine("daegu-press", stream)
+    for done in range(1, 4):
+        progress.ingesting(done, 3)
+    progress.show("processing", "classify, diff, match")
+    progress.done()
+    assert stream.getvalue() == (
+        "daegu-press: ingesting 1/3\n"
+        "daegu-press: ingesting 3/3\n"
+        "daegu-press: processing classify, diff, match\n"
+    )
