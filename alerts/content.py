@@ -571,12 +571,18 @@ def _stated_facts(
 ) -> tuple[tuple[FactLine, ...], int]:
     """The figures the version states, first mention first, each value once; the ones a
     correction already shows as corrected (``exclude``) are left out. At most FACT_LIMIT,
-    and how many more there are."""
+    and how many more there are.
+
+    Figures come from the release's own text; its attachments' figures (classified after
+    the text) only when the text states none, because an attachment left unchanged by an
+    edit still states the old figures beside the new ones."""
     if version is None:
         return (), 0
+    facts = _facts_of(session, version.id)
+    in_text = [fact for fact in facts if fact.start < len(version.text or "")]
     seen: set[FactValue] = set()
     lines = []
-    for fact in _facts_of(session, version.id):
+    for fact in in_text or facts:
         key = (_key(fact), _canonical(fact.value))
         if key in seen or key in exclude:
             continue

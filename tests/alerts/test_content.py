@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from tests.alerts.events import (
     CORRECTION_TITLE,
     EDIT_ATTACHMENT,
+    EDIT_BEFORE,
     EDIT_TITLE,
     ORIGINAL_TITLE,
     Pipeline,
@@ -39,8 +40,10 @@ from zonewatch.alerts.content import (
 from zonewatch.alerts.wording import AttachmentAction, Level
 from zonewatch.changes.diffing import diff_text
 from zonewatch.changes.services import record_version_changes
+from zonewatch.classify.services import classify_version
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import (
+    Attachment,
     ChangeEntity,
     ChangeRecord,
     ChangeTopic,
@@ -543,6 +546,25 @@ def test_an_edit_shows_the_diff_the_figures_and_the_attachment(pipeline: Pipelin
     assert subject(item) == f"수정: {EDIT_TITLE} (수치 변경 2건)"
     assert subject(pipeline.item(ids, "en")) == f"Edited: {EDIT_TITLE} (+2 figures)"
     assert item.level is Level.NOTABLE
+
+
+def test_an_edit_shows_the_figures_its_text_states_not_an_unchanged_attachments(
+    pipeline: Pipeline,
+) -> None:
+    """The demo's edit listed 597억 beside 650억: the attachment, untouched by the edit, still
+    stated the old figures, and the classifier reads attachments after the text."""
+    ids = pipeline.edit_event()
+    with pipeline.app.session() as session:
+        lead = pipeline.records(session, ids)[0]
+        assert lead.new_version_id is not None
+        [attachment] = session.scalars(
+            select(Attachment).where(Attachment.version_id == lead.new_version_id)
+        )
+        attachment.text = EDIT_BEFORE
+        classify_version(session, lead.new_version_id, pipeline.app.classifier, force=True)
+    values = [fact.value for fact in pipeline.item(ids).facts]
+    assert {"650억 원", "300개사"} <= set(values)
+    assert not {"597억 원", "250개사"} & set(values)
 
 
 def test_a_correction_says_what_it_corrects(pipeline: Pipeline) -> None:
