@@ -31,6 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zonewatch.alerts.digests import dispatch_digests
+from zonewatch.alerts.wording import metric_label
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize, summarize
 from zonewatch.config.settings import Settings, weak_secret_key_reason
@@ -472,10 +473,11 @@ def _story_details(session: Session, record: ChangeRecord) -> list[str]:
 
 
 def _figures(record: ChangeRecord) -> str:
-    """``amount 597억 원 → 650억 원`` for each fact of a fact change."""
+    """``amount 597억 원 → 650억 원`` for each fact of a fact change, in readers' words."""
     facts = record.diff.get("facts") or []
     parts = [
-        f"{fact.get('metric')} {fact.get('old_raw')} → {fact.get('new_raw')}"
+        f"{metric_label(str(fact.get('metric')), 'en')} {fact.get('old_raw')}"
+        f" → {fact.get('new_raw')}"
         for fact in facts
         if isinstance(fact, dict)
     ]
