@@ -95,7 +95,7 @@ PLACE_TITLES = frozenset(
 )
 """Capitalised words after an English place name that keep it the place (``Busan City``)."""
 
-_SKIPPED = re.compile(r"[\s·ㆍ・‧･]+")
+_SKIPPED = re.compile(r"[\s·ㆍ・‧･-]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _DASHES = re.compile("[‐‑‒–—―−]")
 _WHITESPACE = re.compile(r"\s+")
@@ -112,6 +112,7 @@ _STEM_MAX = 4
 _SHORT_SYLLABLES = 2
 _GLUE_SYLLABLES = 2
 _LATIN_PLURAL_MIN = 3
+_SIBILANT_ENDS = frozenset("sxzh")
 _LOOKBEHIND = 12
 _SUPPORT_ROUNDS = 3
 _REGIONAL_KINDS = frozenset({EntityKind.FEZ_DISTRICT, EntityKind.DISTRICT, EntityKind.CLUSTER})
@@ -151,13 +152,14 @@ def _lower(text: str) -> str:
 
 
 def fold(name: str) -> str:
-    """The key a name is matched by: lower case, no whitespace or middle dots."""
+    """The key a name is matched by: lower case, no whitespace, middle dots or dashes, so that
+    ``Busan-Jinhae``, ``Busan Jinhae`` and ``Busan–Jinhae`` meet the same key."""
     return _SKIPPED.sub("", _lower(name))
 
 
 def _spelling(text: str) -> str:
-    """A name as written, up to case and the amount of whitespace."""
-    return _WHITESPACE.sub(" ", _lower(text).strip())
+    """A name as written, up to case, dashes and the amount of whitespace."""
+    return _WHITESPACE.sub(" ", _lower(text).replace("-", " ").strip())
 
 
 class _Folded:
@@ -443,8 +445,8 @@ def _fits_right(pattern: _Pattern, text: str, end: int, strict: bool) -> bool:
     if _is_latin(last):
         if pattern.weak and after == " " and _starts_a_name(text, end + 1):
             return False
-        if after in "sS" and len(pattern.folded) >= _LATIN_PLURAL_MIN:
-            end += 1
+        if len(pattern.folded) >= _LATIN_PLURAL_MIN:
+            end += _plural_ending(text, end, last)
             after = text[end] if end < len(text) else " "
         return not _is_latin(after) and not _joined(text, end, 1, pattern)
     if _is_hangul(last) and _is_hangul(after):
@@ -452,6 +454,16 @@ def _fits_right(pattern: _Pattern, text: str, end: int, strict: bool) -> bool:
             return True
         return not strict and pattern.syllables > _GLUE_SYLLABLES
     return True
+
+
+def _plural_ending(text: str, end: int, last: str) -> int:
+    """The length of an English plural ending at ``end``: ``zones`` (s), ``complexes`` (es
+    after a sibilant); 0 when there is none. Possessives (``zone's``) need no help: the
+    apostrophe is a boundary already."""
+    ending = text[end : end + 2].lower()
+    if last in _SIBILANT_ENDS and ending == "es":
+        return 2
+    return 1 if ending[:1] == "s" else 0
 
 
 def _ending(text: str, end: int) -> str:

@@ -202,3 +202,34 @@ def test_ministries_sharing_one_suffix(linker: EntityLinker) -> None:
 
 def test_empty_text_gives_nothing(linker: EntityLinker) -> None:
     assert linker.link("", "") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entity_id"),
+    [
+        ("Officials from the Busan Jinhae FEZ met investors.", "bjfez"),
+        ("Officials from the Busan–Jinhae Free Economic Zone met investors.", "bjfez"),
+        ("The Gwangyang Bay Area FEZ hosted a forum.", "gfez"),
+        ("A district was added to the Yellow Sea Free Economic Zone.", "ggfez"),
+        ("The North Chungcheong FEZ drew a chip maker.", "cbfez"),
+        ("The East Coast FEZ was renamed.", "efez"),
+        ("The industry ministry said on Monday.", "motie"),
+        ("The land ministry will build roads.", "molit"),
+        ("The finance minister chaired the meeting.", "moef"),
+        ("The SMEs ministry picked two sites.", "mss"),
+        ("The science ministry funds the lab.", "msit"),
+        ("Two national high-tech industrial complexes were approved.", "nhic"),
+        ("Seven specialized complexes for advanced strategic industries were named.", "ssc"),
+        ("New opportunity development zones offer tax breaks.", "odz"),
+    ],
+)
+def test_english_variants_plurals_and_common_forms(
+    linker: EntityLinker, text: str, entity_id: str
+) -> None:
+    assert entity_id in ids(linker, text)
+
+
+def test_latin_abbreviations_need_their_own_word(linker: EntityLinker) -> None:
+    found = ids(linker, "DGFEZ and BJFEZ signed an agreement.")
+    assert {"dgfez", "bjfez"} <= found
+    assert "gfez" not in found
