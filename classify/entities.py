@@ -43,6 +43,7 @@ RULE_SCORES: dict[str, float] = {
     "parent_in_name": 0.7,
     "weak_alias+context": 0.6,
     "instance->type": 0.75,
+    "enumeration": 0.8,
 }
 """How sure one piece of evidence makes a link; several pieces combine (noisy-or)."""
 TITLE_BONUS = 0.05
@@ -602,6 +603,200 @@ def _placed(text: str, end: int) -> bool:
 
 
 # ----------------------------------------------------------------------------------------------
+# Enumerations: bare region names listed under a zone type name the zones of those regions
+# ----------------------------------------------------------------------------------------------
+
+_REGION_GAP = re.compile(
+    r"(?:[ \t]*\([^()\n]{0,40}\))?"
+    r"(?:(?:과|와)[ \t]+|[ \t]*(?:[,·ㆍ・‧･/、․&]|및|and|or)[ \t]*(?:and[ \t]+)?)"
+)
+"""What may stand between two items of a list: an optional parenthesis on the item before
+(``황해(경기 시흥)``, ``Incheon (53.2 percent)``), then a separator."""
+_HEAD_LEAD = re.compile(
+    r"(?:[ \t]*\([^()\n]{0,40}\))?[ \t]*(?:\d+[ \t]*(?:곳|개소|개)[ \t]*)?(?:의[ \t]*)?"
+)
+"""What may stand between a list and the zone type after it: ``3곳``, ``(44.9%)``, ``의``."""
+_GENERIC_HEAD = r"zones?\b"
+"""The English word a list of zones ends with (``the Ulsan and Gwangju zones``): taken only
+in a release that names the family and no other zone type."""
+_BEFORE_WINDOW = 80
+
+
+def _name_regex(name: str, plural: bool = False) -> str:
+    """A region or head name as a pattern: dashes and spaces interchangeable, Latin names
+    as whole words (a Latin head also in the plural)."""
+    parts = [re.escape(part) for part in re.split(r"[\s\-‐‑–—·]+", name) if part]
+    body = r"[\s\-‐‑–—·]*".join(parts)
+    if _is_latin(name[0]):
+        body = rf"(?<![A-Za-z]){body}"
+    if _is_latin(name[-1]):
+        body = rf"{body}{'(?:e?s)?' if plural else ''}(?![A-Za-z])"
+    return body
+
+
+@dataclass(frozen=True)
+class _Family:
+    """A parent (the FEZ system) whose children each own some bare region names."""
+
+    parent: str
+    members: frozenset[str]
+    by_region: dict[str, str]
+    """Folded region name -> the child it stands for."""
+    unique: frozenset[str]
+    """Folded region names that are no city's or province's name (부산진해, Gwangyang Bay): one
+    of them in a list makes the whole list a list of zones where the family is named."""
+    regions: re.Pattern[str]
+    head_after: re.Pattern[str]
+    head_before: re.Pattern[str]
+    named_head: re.Pattern[str]
+
+
+def _families(catalogue: _Catalogue) -> list[_Family]:
+    """One family per parent whose children carry ``region_names`` in the zone model."""
+    entities = catalogue.entities
+    owners: dict[str, set[str]] = {}
+    for eid, entity in entities.items():
+        for name, _, _ in _names(entity):
+            owners.setdefault(fold(name), set()).add(eid)
+    grouped: dict[str, dict[str, str]] = {}
+    for entity in entities.values():
+        if entity.parent and entity.region_names:
+            for name in entity.region_names:
+                grouped.setdefault(entity.parent, {})[name] = entity.id
+    families = []
+    for parent, by_name in grouped.items():
+        regions = sorted(by_name, key=len, reverse=True)
+        heads = sorted({name for name, _, _ in _names(entities[parent])}, key=len, reverse=True)
+        head = "|".join(_name_regex(name, plural=True) for name in heads)
+        members = {parent, *(eid for eid in entities if parent in _ancestors(eid, entities))}
+        families.append(
+            _Family(
+                parent=parent,
+                members=frozenset(members),
+                by_region={fold(name): eid for name, eid in by_name.items()},
+                unique=frozenset(
+                    fold(name) for name in by_name if owners.get(fold(name), set()) <= members
+                ),
+                regions=re.compile("|".join(f"(?:{_name_regex(name)})" for name in regions)),
+                head_after=re.compile(
+                    rf"{_HEAD_LEAD.pattern}(?:the\s+)?(?:{head}|{_GENERIC_HEAD})", re.I
+                ),
+                head_before=re.compile(
+                    rf"(?:(?:{head}|{_GENERIC_HEAD})\s+(?:in|at|of|for|including|such\s+as|like)"
+                    rf"\s+(?:the\s+)?"
+                    rf"|(?:{head})[^\n.。]{{0,40}}?\d+[ \t]*(?:곳|개소|개)?[ \t]*[(:])$",
+                    re.I,
+                ),
+                named_head=re.compile(head, re.I),
+            )
+        )
+    return families
+
+
+class _Enumerations:
+    """Finds lists of bare region names that name zones: ``인천·부산진해·광양 3곳``,
+    ``6곳(인천, 부산·진해, 광양만권)``, ``the zones in Incheon, Busan-Jinhae and Gwangyang``.
+
+    A list counts when the zone type's name follows it, or precedes it (``FEZs in``, ``경제자유
+    구역 … 6곳(``), or when one of its items is a name only a zone has (부산진해) in a release
+    that names the family. Each item then names its zone, and the city it spells is not
+    taken from that spot: the README counts the city only where it is named on its own."""
+
+    def __init__(self, catalogue: _Catalogue) -> None:
+        self.catalogue = catalogue
+        self.families = _families(catalogue)
+        self.zone_types = frozenset(
+            eid for eid, e in catalogue.entities.items() if e.kind is EntityKind.ZONE_TYPE
+        )
+
+    def find(self, texts: dict[str, str], matches: list[_Match]) -> list[_Match]:
+        named = {m.entity_id for m in matches if not m.pattern.weak}
+        found: list[_Match] = []
+        for family in self.families:
+            context = bool(named & family.members)
+            generic = context and not (named & self.zone_types - {family.parent})
+            for where, text in texts.items():
+                zones = {
+                    m.start
+                    for m in matches
+                    if m.where == where and m.entity_id in family.members and not m.pattern.weak
+                }
+                for group in self._groups(family, text):
+                    if self._is_zone_list(family, text, group, context, generic) or _ends_in(
+                        family, text, group, zones
+                    ):
+                        found.extend(self._items(family, where, group))
+        return found
+
+    def _groups(self, family: _Family, text: str) -> Iterator[list[re.Match[str]]]:
+        """Runs of region names joined by list separators."""
+        group: list[re.Match[str]] = []
+        for token in family.regions.finditer(text):
+            if not self._stands_alone(text, token):
+                continue
+            if group and not _REGION_GAP.fullmatch(text, group[-1].end(), token.start()):
+                yield group
+                group = []
+            group.append(token)
+        if group:
+            yield group
+
+    @staticmethod
+    def _stands_alone(text: str, token: re.Match[str]) -> bool:
+        """A Korean region name carries at most a particle (``인천과``, not ``인천시``)."""
+        start, end = token.span()
+        if _is_hangul(text[start]) and start and _is_hangul(text[start - 1]):
+            return False
+        ending = _ending(text, end) if _is_hangul(text[end - 1]) else ""
+        return not ending or ending in PARTICLES
+
+    def _is_zone_list(
+        self,
+        family: _Family,
+        text: str,
+        group: list[re.Match[str]],
+        context: bool,
+        generic: bool,
+    ) -> bool:
+        after = family.head_after.match(text, group[-1].end())
+        if after and (generic or family.named_head.search(after.group())):
+            return True
+        before = family.head_before.search(
+            text, max(0, group[0].start() - _BEFORE_WINDOW), group[0].start()
+        )
+        if before and (generic or family.named_head.search(before.group())):
+            return True
+        keys = [fold(token.group()) for token in group]
+        return context and len(group) > 1 and any(key in family.unique for key in keys)
+
+    @staticmethod
+    def _items(family: _Family, where: str, group: list[re.Match[str]]) -> Iterator[_Match]:
+        for token in group:
+            key = fold(token.group())
+            entity_id = family.by_region[key]
+            pattern = _Pattern(entity_id, "enumeration", False, key)
+            yield _Match(pattern, where, token.start(), token.end(), token.group(), "enumeration")
+
+
+def _ends_in(family: _Family, text: str, group: list[re.Match[str]], zones: set[int]) -> bool:
+    """Whether the list goes on with a zone's full name made of a region name and the type:
+    ``광주, 충북, 경기경제자유구역`` (not ``to Busan, BJFEZ is``)."""
+    gap = _REGION_GAP.match(text, group[-1].end())
+    return gap is not None and gap.end() in zones and bool(family.regions.match(text, gap.end()))
+
+
+def _outside(match: _Match, listed: list[_Match]) -> bool:
+    """Whether ``match`` is no other entity's reading of a listed region name."""
+    return not any(
+        item.where == match.where
+        and item.start <= match.start
+        and match.end <= item.end
+        and item.entity_id != match.entity_id
+        for item in listed
+    )
+
+
+# ----------------------------------------------------------------------------------------------
 # The linker
 # ----------------------------------------------------------------------------------------------
 
@@ -615,6 +810,7 @@ class EntityLinker:
         for key, patterns in catalogue.by_key.items():
             self.automaton.add_word(key, patterns)
         self.automaton.make_automaton()
+        self.enumerations = _Enumerations(catalogue)
 
     @classmethod
     def from_model(cls, model: ZoneModel) -> EntityLinker:
@@ -627,6 +823,9 @@ class EntityLinker:
         reverse, so every name is looked for in every text."""
         texts = {"title": title, "body": text}
         matches = [m for where, part in texts.items() for m in self._matches(part, where)]
+        listed = self.enumerations.find(texts, matches)
+        if listed:
+            matches = [*(m for m in matches if _outside(m, listed)), *listed]
         strong = _longest([m for m in matches if not m.pattern.weak])
         weak = [m for m in matches if m.pattern.weak]
         supported = _Support(self.catalogue, texts).supported(weak, strong)

@@ -70,11 +70,15 @@ class EntitySpec(_Strict):
     former_names: tuple[FormerName, ...] = ()
     authority: str | None = None
     region: str | None = None
+    region_names: tuple[str, ...] = ()
+    """Bare place names that stand for this entity when listed under its parent's name: the
+    FEZ of each region in ``인천·부산진해·광양 3곳`` or ``the zones in Incheon and Gwangju``.
+    Only a name unique to one child of the parent belongs here."""
     designated: dt.date | None = None
     lifted: dt.date | None = None
     notes: str | None = None
 
-    @field_validator("abbreviations", "aliases", "weak_aliases")
+    @field_validator("abbreviations", "aliases", "weak_aliases", "region_names")
     @classmethod
     def _no_blank_names(cls, values: tuple[str, ...]) -> tuple[str, ...]:
         cleaned = tuple(value.strip() for value in values)

@@ -233,3 +233,52 @@ def test_latin_abbreviations_need_their_own_word(linker: EntityLinker) -> None:
     found = ids(linker, "DGFEZ and BJFEZ signed an agreement.")
     assert {"dgfez", "bjfez"} <= found
     assert "gfez" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "zones", "cities"),
+    [
+        (
+            "경제자유구역은 당초 인천·부산진해·광양 3곳으로 출발했다.",
+            {"ifez", "bjfez", "gfez"},
+            {"incheon"},
+        ),
+        (
+            "정부는 경제자유구역 4곳(인천, 부산·진해, 울산, 광주)을 점검했다.",
+            {"ifez", "bjfez", "ufez", "gjfez"},
+            {"incheon", "busan", "ulsan", "gwangju"},
+        ),
+        ("울산과 광주 경제자유구역이 새로 지정됐다.", {"ufez", "gjfez"}, {"ulsan", "gwangju"}),
+        (
+            "Korea opened free economic zones in Incheon, Busan-Jinhae and Gwangyang first.",
+            {"ifez", "bjfez", "gfez"},
+            {"incheon", "busan"},
+        ),
+        ("The Ulsan and Gwangju FEZs drew new tenants.", {"ufez", "gjfez"}, {"ulsan", "gwangju"}),
+        (
+            "Free economic zones grew: Incheon (40 percent) and Busan-Jinhae (30 percent) lead.",
+            {"ifez", "bjfez"},
+            {"incheon"},
+        ),
+    ],
+)
+def test_listed_regions_under_a_zone_type_name_the_zones(
+    linker: EntityLinker, text: str, zones: set[str], cities: set[str]
+) -> None:
+    found = ids(linker, text)
+    assert zones <= found
+    assert not cities & found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5개 지자체(울산, 광주, 인천)가 경제자유구역 지정을 신청했다.",
+        "경제자유구역 회의가 열렸고, 시장은 울산과 광주를 방문했다.",
+        "Mayors of Ulsan and Gwangju met investors.",
+    ],
+)
+def test_cities_outside_a_zone_list_stay_cities(linker: EntityLinker, text: str) -> None:
+    found = ids(linker, text)
+    assert {"ulsan", "gwangju"} <= found
+    assert not {"ufez", "gjfez"} & found
