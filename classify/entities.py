@@ -96,6 +96,13 @@ PLACE_TITLES = frozenset(
 )
 """Capitalised words after an English place name that keep it the place (``Busan City``)."""
 
+_DATELINE = re.compile(
+    r"(?m)^[ \t]*[A-Z][A-Z .'-]{1,30},[ \t]+[A-Z][a-z]{2,4}\.?[ \t]+\d{1,2}[ \t]*"
+    r"\([A-Za-z .&-]{2,30}\)[ \t]*(?:--|[-–—])"
+    r"|[(\[][ \t]*[가-힣]{1,6}[ \t]*=[ \t]*[가-힣A-Za-z0-9 ]{1,12}[)\]]"
+)
+"""A dateline, which is not a mention (README): ``SEOUL, May 3 (Yonhap) --``, ``(세종=뉴스1)``,
+``[부산=뉴시스]``."""
 _SKIPPED = re.compile(r"[\s·ㆍ・‧･-]+")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _DASHES = re.compile("[‐‑‒–—―−]")
@@ -821,7 +828,7 @@ class EntityLinker:
 
         ``language`` does not change the matching: Korean releases quote English names and the
         reverse, so every name is looked for in every text."""
-        texts = {"title": title, "body": text}
+        texts = {"title": _without_datelines(title), "body": _without_datelines(text)}
         matches = [m for where, part in texts.items() for m in self._matches(part, where)]
         listed = self.enumerations.find(texts, matches)
         if listed:
@@ -893,6 +900,11 @@ class EntityLinker:
                 evidence.setdefault(zone_type, []).extend(derived)
         hits = [EntityHit(eid, _score(items), tuple(items)) for eid, items in evidence.items()]
         return sorted(hits, key=lambda hit: -hit.score)
+
+
+def _without_datelines(text: str) -> str:
+    """The text with its datelines blanked out, offsets kept."""
+    return _DATELINE.sub(lambda found: " " * len(found.group()), text)
 
 
 def _longest(matches: list[_Match]) -> list[_Match]:

@@ -282,3 +282,19 @@ def test_cities_outside_a_zone_list_stay_cities(linker: EntityLinker, text: str)
     found = ids(linker, text)
     assert {"ulsan", "gwangju"} <= found
     assert not {"ufez", "gjfez"} & found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SEOUL, May 3 (Yonhap) -- The ministry picked two sites.",
+        "(세종=뉴스1) 정부가 두 곳을 선정했다.",
+        "[부산=뉴시스] 정부가 두 곳을 선정했다.",
+    ],
+)
+def test_a_dateline_is_not_a_mention(linker: EntityLinker, text: str) -> None:
+    assert not {"seoul", "sejong", "busan"} & ids(linker, text)
+
+
+def test_a_city_named_after_its_dateline_still_counts(linker: EntityLinker) -> None:
+    assert "seoul" in ids(linker, "SEOUL, May 3 (Yonhap) -- Seoul will host the fair.")
