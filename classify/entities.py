@@ -792,6 +792,34 @@ def _ends_in(family: _Family, text: str, group: list[re.Match[str]], zones: set[
     return gap is not None and gap.end() in zones and bool(family.regions.match(text, gap.end()))
 
 
+_COMPLEX_ITEM = r"[A-Z][A-Za-z-]*(?:[ \t]+(?:[A-Z][A-Za-z-]*|high-tech|life|science)){0,2}"
+_COMPLEX_LIST = re.compile(
+    rf"({_COMPLEX_ITEM}(?:(?:[ \t]*,[ \t]*|[ \t]+and[ \t]+|,[ \t]+and[ \t]+){_COMPLEX_ITEM})*)"
+    r"[ \t]+(?:national[ \t]+)?(?:industrial[ \t]+)?complex(?:es)?\b"
+)
+"""English complexes sharing one head: ``the Gumi, Changwon and Namdong national industrial
+complexes``, ``the Seongseo complex``."""
+_COMPLEX_SPLIT = re.compile(r"[ \t]*,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+")
+_COMPLEX_SUFFIXES = (" national industrial complex", " industrial complex")
+
+
+def _listed_complexes(catalogue: _Catalogue, text: str, where: str) -> Iterator[_Match]:
+    """Each item of a list under a shared complex head, as the complex whose full name it
+    makes with the head; items that make no catalogue name give nothing."""
+    for listed in _COMPLEX_LIST.finditer(text):
+        position = listed.start(1)
+        for item in _COMPLEX_SPLIT.split(listed.group(1)):
+            start = text.index(item, position)
+            position = start + len(item)
+            for suffix in _COMPLEX_SUFFIXES:
+                patterns = catalogue.by_key.get(fold(item + suffix), ())
+                strong = [p for p in patterns if not p.weak]
+                if strong and catalogue.kind(strong[0].entity_id) is EntityKind.INDUSTRIAL_COMPLEX:
+                    pattern = _Pattern(strong[0].entity_id, "enumeration", False, fold(item))
+                    yield _Match(pattern, where, start, position, item, "enumeration")
+                    break
+
+
 def _outside(match: _Match, listed: list[_Match]) -> bool:
     """Whether ``match`` is no other entity's reading of a listed region name."""
     return not any(
@@ -831,6 +859,11 @@ class EntityLinker:
         texts = {"title": _without_datelines(title), "body": _without_datelines(text)}
         matches = [m for where, part in texts.items() for m in self._matches(part, where)]
         listed = self.enumerations.find(texts, matches)
+        listed += [
+            m
+            for where, part in texts.items()
+            for m in _listed_complexes(self.catalogue, part, where)
+        ]
         if listed:
             matches = [*(m for m in matches if _outside(m, listed)), *listed]
         strong = _longest([m for m in matches if not m.pattern.weak])

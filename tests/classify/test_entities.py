@@ -298,3 +298,14 @@ def test_a_dateline_is_not_a_mention(linker: EntityLinker, text: str) -> None:
 
 def test_a_city_named_after_its_dateline_still_counts(linker: EntityLinker) -> None:
     assert "seoul" in ids(linker, "SEOUL, May 3 (Yonhap) -- Seoul will host the fair.")
+
+
+def test_complexes_sharing_one_english_head(linker: EntityLinker) -> None:
+    found = ids(
+        linker, "Awards went to the Gumi, Changwon and Namdong national industrial complexes."
+    )
+    assert {"ic-gumi", "ic-changwon", "ic-namdong"} <= found
+    assert "ic-yeosu" in ids(linker, "Work began at the Yeosu complex.")
+    assert not {
+        e for e in ids(linker, "The Samsung and Hanwha complexes grew.") if e.startswith("ic-")
+    }
