@@ -36,6 +36,7 @@ is also given when its rules alone reach their threshold."""
 
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,13 @@ class FeatureSpec:
     """How a text becomes features; stored in the model so training and scoring agree."""
 
     ngram_min: int = 2
-    ngram_max: int = 4
-    title_weight: float = 3.0
+    ngram_max: int = 5
+    title_weight: float = 6.0
     body_chars: int = 1500
     """Korean characters of the body read; English reads ``en_scale`` times as many."""
     en_scale: float = 2.0
+    words: int = 0
+    """Also count word n-grams up to this length (``w:`` features; 0: none)."""
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +59,7 @@ class FeatureSpec:
             "title_weight": self.title_weight,
             "body_chars": self.body_chars,
             "en_scale": self.en_scale,
+            "words": self.words,
         }
 
 
@@ -70,15 +74,21 @@ def ngram_counts(title: str, text: str, language: str, spec: FeatureSpec) -> Cou
     limit = round(spec.body_chars * (spec.en_scale if language == "en" else 1.0))
     body = normalise((text or "")[: limit * 2])[:limit]
     head = normalise(title or "")
+    counts = _grams(body, spec)
+    if head:
+        for gram, count in _grams(head, spec).items():
+            counts[gram] += spec.title_weight * count
+    return counts
+
+
+def _grams(text: str, spec: FeatureSpec) -> Counter[str]:
     counts: Counter[str] = Counter()
     for n in range(spec.ngram_min, spec.ngram_max + 1):
-        counts.update(body[i : i + n] for i in range(len(body) - n + 1))
-    if head:
-        heads: Counter[str] = Counter()
-        for n in range(spec.ngram_min, spec.ngram_max + 1):
-            heads.update(head[i : i + n] for i in range(len(head) - n + 1))
-        for gram, count in heads.items():
-            counts[gram] += spec.title_weight * count
+        counts.update(text[i : i + n] for i in range(len(text) - n + 1))
+    if spec.words:
+        words = _WORD.findall(text)
+        for n in range(1, spec.words + 1):
+            counts.update("w:" + " ".join(words[i : i + n]) for i in range(len(words) - n + 1))
     return counts
 
 

@@ -48,10 +48,14 @@ class TrainingOptions:
     """Inverse regularisation strength of each logistic regression."""
     min_df: int = 2
     """An n-gram must occur in this many training documents to be a feature."""
-    max_ngrams: int = 6000
+    max_ngrams: int = 8000
     """The most frequent n-grams kept (by document frequency), to keep the file small."""
+    balanced: bool = True
+    """Weigh the classes inversely to their frequency (rare topics are not drowned)."""
     inner_folds: int = 4
-    combine: str = "model"
+    combine: str = "union"
+    """Chosen by 5-fold CV over train + dev: the union with the rules' own decisions recalls
+    more at the same precision than the model alone (topics F1 0.770 vs 0.753)."""
     seed: int = CV_SEED
 
 
@@ -147,7 +151,7 @@ def _fit(
             continue
         model = LogisticRegression(
             C=options.c,
-            class_weight="balanced",
+            class_weight="balanced" if options.balanced else None,
             solver="liblinear",
             max_iter=1000,
             random_state=options.seed,
