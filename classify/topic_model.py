@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -43,10 +43,10 @@ _WORD = re.compile(r"\w+")
 class FeatureSpec:
     """How a text becomes features; stored in the model so training and scoring agree."""
 
-    ngram_min: int = 2
+    ngram_min: int = 3
     ngram_max: int = 5
     title_weight: float = 6.0
-    body_chars: int = 1500
+    body_chars: int = 1000
     """Korean characters of the body read; English reads ``en_scale`` times as many."""
     en_scale: float = 2.0
     words: int = 0
@@ -69,15 +69,15 @@ def normalise(text: str) -> str:
     return _DIGITS.sub("0", _SPACE.sub(" ", text.lower())).strip()
 
 
-def ngram_counts(title: str, text: str, language: str, spec: FeatureSpec) -> Counter[str]:
+def ngram_counts(title: str, text: str, language: str, spec: FeatureSpec) -> dict[str, float]:
     """Weighted counts of the character n-grams of title and lead of the body."""
     limit = round(spec.body_chars * (spec.en_scale if language == "en" else 1.0))
     body = normalise((text or "")[: limit * 2])[:limit]
     head = normalise(title or "")
-    counts = _grams(body, spec)
+    counts: dict[str, float] = dict(_grams(body, spec))
     if head:
         for gram, count in _grams(head, spec).items():
-            counts[gram] += spec.title_weight * count
+            counts[gram] = counts.get(gram, 0.0) + spec.title_weight * count
     return counts
 
 
@@ -102,7 +102,7 @@ def rule_features(rule_hits: Sequence[TopicHit], language: str) -> dict[str, flo
     return features
 
 
-def ngram_values(counts: Counter[str], vocabulary: dict[str, int]) -> dict[int, float]:
+def ngram_values(counts: Mapping[str, float], vocabulary: dict[str, int]) -> dict[int, float]:
     """Sub-linear term weights of the known n-grams, L2-normalised (long texts do not win)."""
     values = {vocabulary[g]: 1.0 + math.log(c) for g, c in counts.items() if g in vocabulary}
     norm = math.sqrt(sum(v * v for v in values.values()))
@@ -187,7 +187,10 @@ class TopicModel:
     ) -> list[dict[str, object]]:
         """The n-grams (and rule features) that added most to the topic's score."""
         parts = sorted(
-            ((value * float(self.weights[index, column]), index) for index, value in vector.items()),
+            (
+                (value * float(self.weights[index, column]), index)
+                for index, value in vector.items()
+            ),
             reverse=True,
         )
         return [

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -13,12 +14,13 @@ from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.progress import ProgressLine
 from zonewatch.errors import NotFoundError
 
+FC = TypeVar("FC", bound=Callable[..., Any])
 
 GOLD_FILES = ("train.jsonl", "dev.jsonl")
 """The labelled files ``eval --cv`` and ``train`` use when no --gold is given."""
 
 
-def _gold_option(help_text: str) -> Any:
+def _gold_option(help_text: str) -> Callable[[FC], FC]:
     return click.option(
         "--gold",
         "gold_paths",
@@ -28,7 +30,7 @@ def _gold_option(help_text: str) -> Any:
     )
 
 
-def _eval_dir_option() -> Any:
+def _eval_dir_option() -> Callable[[FC], FC]:
     return click.option(
         "--eval-dir",
         type=click.Path(path_type=Path, file_okay=False),
@@ -37,7 +39,7 @@ def _eval_dir_option() -> Any:
     )
 
 
-def _catalogue_option() -> Any:
+def _catalogue_option() -> Callable[[FC], FC]:
     return click.option(
         "--catalogue",
         type=click.Path(path_type=Path, dir_okay=False, exists=True),
