@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 import click
 
@@ -13,14 +14,53 @@ from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.progress import ProgressLine
 from zonewatch.errors import NotFoundError
 
+FC = TypeVar("FC", bound=Callable[..., Any])
+
+GOLD_FILES = ("train.jsonl", "dev.jsonl")
+"""The labelled files ``eval --cv`` and ``train`` use when no --gold is given."""
+
+
+def _gold_option(help_text: str) -> Callable[[FC], FC]:
+    return click.option(
+        "--gold",
+        "gold_paths",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False),
+        help=help_text,
+    )
+
+
+def _eval_dir_option() -> Callable[[FC], FC]:
+    return click.option(
+        "--eval-dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        help="Folder holding train.jsonl and dev.jsonl, used when no --gold is given "
+        "(default: ../shared/eval from the current directory, when it exists).",
+    )
+
+
+def _catalogue_option() -> Callable[[FC], FC]:
+    return click.option(
+        "--catalogue",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="entities.tsv limiting the scored ids (default: reference/entities.tsv beside the "
+        "gold set's folder, when there is one; otherwise every id counts).",
+    )
+
 
 @click.command("eval")
+@_gold_option(
+    "Gold set, JSON Lines (the format of the evaluation sets); repeat to pool several. "
+    "Needed unless --cv finds train.jsonl and dev.jsonl (see --eval-dir)."
+)
+@_eval_dir_option()
 @click.option(
-    "--gold",
-    "gold_path",
-    required=True,
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Gold set, JSON Lines (the format of the evaluation sets).",
+    "--cv",
+    "folds",
+    type=click.IntRange(min=2),
+    help="K-fold cross-validation over the gold documents: the learnt parts (the topic model) "
+    "are trained on K-1 folds and score the K-th; rule parts are fixed, not retrained. "
+    "Prints ALL, EN and KO.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list misses and false hits per document.")
@@ -30,16 +70,13 @@ from zonewatch.errors import NotFoundError
     type=click.Path(path_type=Path, dir_okay=False, writable=True),
     help="Write what the classifier said, one JSON line per document.",
 )
-@click.option(
-    "--catalogue",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="entities.tsv limiting the scored ids (default: reference/entities.tsv beside the "
-    "gold set's folder, when there is one; otherwise every id counts).",
-)
+@_catalogue_option()
 @pass_cli
 def eval_command(
     cli_ctx: CliContext,
-    gold_path: Path,
+    gold_paths: tuple[Path, ...],
+    eval_dir: Path | None,
+    folds: int | None,
     as_json: bool,
     verbose: bool,
     predictions_path: Path | None,
@@ -47,20 +84,17 @@ def eval_command(
 ) -> None:
     """Score the classifier on a gold set: entities, topics, facts."""
     from zonewatch.classify.classifier import Classifier
-    from zonewatch.classify.evaluation import evaluate, read_catalogue, read_gold
+    from zonewatch.classify.evaluation import evaluate
     from zonewatch.classify.predict import predict_document
-    from zonewatch.config.zones import load_zone_model
 
-    model = load_zone_model(cli_ctx.settings.zones_file)
-    classifier = Classifier.build(model=model)
-    catalogue = catalogue or _catalogue_beside(gold_path)
-    kinds = {entity.id: str(entity.kind) for entity in model.entities}
-    scored_ids = None
-    if catalogue is not None:
-        listed = read_catalogue(catalogue)
-        kinds.update(listed)
-        scored_ids = frozenset(listed)
-    documents = list(read_gold(gold_path))
+    if not gold_paths and folds is None:
+        raise click.UsageError("give --gold FILE (or --cv K to cross-validate train + dev)")
+    gold_paths = gold_paths or _default_gold(eval_dir)
+    documents, kinds, scored_ids = _load_gold(cli_ctx, gold_paths, catalogue)
+    classifier = Classifier.build(zones_file=cli_ctx.settings.zones_file)
+    if folds is not None:
+        _cross_validate(classifier, documents, folds, kinds, scored_ids, as_json)
+        return
     out: TextIO | None = (
         predictions_path.open("w", encoding="utf-8") if predictions_path is not None else None
     )
@@ -84,6 +118,108 @@ def eval_command(
         print_json(data)
         return
     _print_report(report, verbose)
+
+
+@click.command("train")
+@_gold_option("Labelled file, JSON Lines; repeat for several (default: train.jsonl + dev.jsonl).")
+@_eval_dir_option()
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, writable=True),
+    help="Where to write the model (default: the packaged config/topic_model.json).",
+)
+@click.option(
+    "--cv",
+    "folds",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Also print K-fold cross-validated figures of the training recipe (0: skip).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@_catalogue_option()
+@pass_cli
+def train_command(
+    cli_ctx: CliContext,
+    gold_paths: tuple[Path, ...],
+    eval_dir: Path | None,
+    output: Path | None,
+    folds: int,
+    as_json: bool,
+    catalogue: Path | None,
+) -> None:
+    """Train the topic model on all labelled documents and write it.
+
+    Reproducible: the same files give the same bytes (sorted documents, fixed seeds). Rule
+    parts (entities, facts, topic cues) are configuration and are not trained.
+    """
+    from zonewatch.classify.classifier import Classifier
+    from zonewatch.classify.topic_model import default_model_path, dump_model
+    from zonewatch.classify.topic_training import train_topic_model
+    from zonewatch.config.topics import load_topics
+
+    gold_paths = gold_paths or _default_gold(eval_dir)
+    documents, kinds, scored_ids = _load_gold(cli_ctx, gold_paths, catalogue)
+    classifier = Classifier.build(zones_file=cli_ctx.settings.zones_file).with_topic_model(None)
+    topics = [topic.id for topic in load_topics()]
+    model = train_topic_model(documents, classifier.topic_classifier, topics)
+    target = output or default_model_path()
+    target.write_bytes(dump_model(model.as_json()))
+    if not as_json:
+        click.echo(f"wrote {target} ({len(documents)} documents, {len(model.features)} features)")
+    if folds:
+        _cross_validate(classifier, documents, folds, kinds, scored_ids, as_json)
+
+
+def _default_gold(eval_dir: Path | None) -> tuple[Path, ...]:
+    folder = eval_dir or Path.cwd().resolve().parent / "shared" / "eval"
+    paths = tuple(folder / name for name in GOLD_FILES)
+    missing = [str(path) for path in paths if not path.is_file()]
+    if missing:
+        raise click.UsageError(f"no labelled file {', '.join(missing)}: give --gold or --eval-dir")
+    return paths
+
+
+def _load_gold(
+    cli_ctx: CliContext, gold_paths: tuple[Path, ...], catalogue: Path | None
+) -> tuple[list[Any], dict[str, str], frozenset[str] | None]:
+    """Documents of every gold file (in order), entity kinds, and the scored ids."""
+    from zonewatch.classify.evaluation import read_catalogue, read_gold
+    from zonewatch.config.zones import load_zone_model
+
+    model = load_zone_model(cli_ctx.settings.zones_file)
+    catalogue = catalogue or _catalogue_beside(gold_paths[0])
+    kinds = {entity.id: str(entity.kind) for entity in model.entities}
+    scored_ids = None
+    if catalogue is not None:
+        listed = read_catalogue(catalogue)
+        kinds.update(listed)
+        scored_ids = frozenset(listed)
+    documents = [document for path in gold_paths for document in read_gold(path)]
+    return documents, kinds, scored_ids
+
+
+def _cross_validate(
+    classifier: Any,
+    documents: list[Any],
+    folds: int,
+    kinds: dict[str, str],
+    scored_ids: frozenset[str] | None,
+    as_json: bool,
+) -> None:
+    from zonewatch.classify.evaluation import CV_NOTE, cross_validate
+    from zonewatch.classify.topic_training import topic_learner
+    from zonewatch.config.topics import load_topics
+
+    topics = [topic.id for topic in load_topics()]
+    result = cross_validate(documents, folds, topic_learner(classifier, topics), kinds, scored_ids)
+    if as_json:
+        print_json(result.as_json())
+        return
+    click.echo(f"{folds}-fold cross-validation ({CV_NOTE})")
+    for name, report in result.reports.items():
+        click.echo(f"\n[{name.upper()}]")
+        _print_report(report, verbose=False)
 
 
 def _catalogue_beside(gold_path: Path) -> Path | None:
@@ -149,4 +285,4 @@ def reclassify(
     )
 
 
-__all__ = ["eval_command", "reclassify"]
+__all__ = ["eval_command", "reclassify", "train_command"]

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from zonewatch import __version__
 from zonewatch.cli.capture import capture
 from zonewatch.cli.changes import changes, timeline_command
-from zonewatch.cli.classify import eval_command, reclassify
+from zonewatch.cli.classify import eval_command, reclassify, train_command
 from zonewatch.cli.context import CliContext
 from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command, replay
 from zonewatch.cli.digest import digest
@@ -65,6 +65,7 @@ cli.add_command(capture)
 cli.add_command(beat)
 cli.add_command(eval_command)
 cli.add_command(reclassify)
+cli.add_command(train_command)
 cli.add_command(changes)
 cli.add_command(timeline_command)
 cli.add_command(model)
