@@ -197,7 +197,7 @@ def test_train_command_writes_the_same_bytes_twice(tmp_path: Path) -> None:
 CV_THRESHOLDS = {
     "all": {"entities": 0.87, "topics": 0.77, "facts_p": 0.94, "facts_r": 0.82},
     "en": {"entities": 0.80, "topics": 0.75, "facts_p": 0.95, "facts_r": 0.77},
-    "ko": {"entities": 0.92, "topics": 0.78, "facts_p": 0.93, "facts_r": 0.85},
+    "ko": {"entities": 0.92, "topics": 0.79, "facts_p": 0.93, "facts_r": 0.85},
 }
 
 
