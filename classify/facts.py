@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 UNITS: tuple[str, ...] = (
     "KRW",
@@ -223,6 +224,9 @@ _JOB_NOUN = re.compile(
     r"일자리|채용|고용(?!노동|보험|센터|정보|부|률|율|허가|현황)|인력(?!난)|취업(?!준비|자)|신규\s?인원"
 )
 _ATTENDING = re.compile(r"참석|참가|참여|방문|모였")
+# The subject of a clause that counts the employed (``고용인원은 연평균 8.6%(150,769명``).
+_EMPLOYED_SUBJECT = re.compile(r"고용(?:인원|인력|자|규모)|종사자|근로자\s?수|일자리|신규\s?채용")
+_CLAUSE_BREAK = re.compile(r"[!?\n·]|[,.](?!\d)")
 _KO_PARTICLE = re.compile(
     r"(?:들)?(?:의|이|가|은|는|을|를|에|에서|과|와|도|로|으로|만|씩|까지|등|이다)$"
 )
@@ -236,7 +240,9 @@ _KO_ATTACHED = re.compile(r"\*?(?:의)?[ \t]+|\*?의(?=[가-힣])")
 _KO_TOKEN = re.compile(r"\([^()\n]{0,20}\)|[가-힣A-Za-z·]+|\S|\n")
 _KO_WORD = re.compile(r"[가-힣A-Za-z·]+")
 _KO_PAREN = re.compile(r"\([^()]*\)|（[^（）]*）")
-_KO_BEFORE_NOISE = frozenset(["총", "약", "모두", "전체", "중", "각", "최대", "최소"])
+_KO_BEFORE_NOISE = frozenset(
+    ["총", "약", "모두", "전체", "중", "각", "최대", "최소", "수", "개수", "규모", "연평균", "누적"]
+)
 _BARE_AMOUNT_FOLLOW = re.compile(
     r"\s?(?:[가-힣]{0,2}(?:톤|kWh|배럴|리터|마리|그루|가구|세대|장|권|주|개|명|건|곳|대|회|번|편|부|병"
     r"|봉|점|표|통|년|시간|달러|유로|불|엔|위안|파운드|루피|인|평|필지|벌|쌍|알|잔|국|원|제|항|의\d)"
@@ -489,7 +495,7 @@ def _ko_word_before(text: str, start: int) -> str:
     if "(" in left:
         left = _KO_PAREN.sub("", left)
     words = _KO_WORD.findall(re.split(r"[\d.!?\n]", left)[-1])
-    while words and words[-1] in _KO_BEFORE_NOISE:
+    while words and _strip_particle(words[-1]) in _KO_BEFORE_NOISE:
         words.pop()
     return _strip_particle(words[-1]) if words else ""
 
@@ -504,13 +510,7 @@ def _ko_counted_unit(text: str, start: int, end: int, counter: str) -> str:
     if counter in ("개사", "社"):
         return "companies"
     if counter in ("명", "인"):
-        if not _JOB_NOUN.search(text, max(0, start - 12), end + 8):
-            return "people"
-        left = re.split(r"\d", text[max(0, start - 12) : start])[-1]
-        right = re.split(r"\d", text[end : end + 8])[0]
-        if _JOB_NOUN.search(left + " " + right) and not _ATTENDING.search(right):
-            return "jobs"
-        return "people"
+        return _ko_persons_unit(text, start, end)
     if counter not in ("개", "곳", "개소"):
         return "count"
     phrase = _ko_phrase_after(text, end)
@@ -522,6 +522,25 @@ def _ko_counted_unit(text: str, start: int, end: int, counter: str) -> str:
     if not phrase and _CAPTION_COMPANY.search(_line_label(text, start)):
         return "companies"
     return "count"
+
+
+def _ko_persons_unit(text: str, start: int, end: int) -> str:
+    """``N명`` is jobs when hiring or employment words frame it, people otherwise.
+
+    A hiring word right next to the number decides (``일자리 5.2만명``, ``150명 채용``); so does
+    an employment subject earlier in the same clause (``고용인원은 ... 210,023명``). Attending
+    words after the number keep it people (``직원 30명 참석``).
+    """
+    right = re.split(r"\d", text[end : end + 8])[0]
+    if _ATTENDING.search(right):
+        return "people"
+    left = re.split(r"\d", text[max(0, start - 12) : start])[-1]
+    if _JOB_NOUN.search(left + " " + right):
+        return "jobs"
+    clause = _CLAUSE_BREAK.split(text[max(0, start - 40) : start])[-1]
+    if _EMPLOYED_SUBJECT.search(clause):
+        return "jobs"
+    return "people"
 
 
 def _line_start(text: str, position: int) -> int | None:
@@ -845,3 +864,25 @@ def extract_facts(text: str, language: str = "ko") -> list[FoundFact]:
         for reading in kept
         for period, scope in [period_of(text, reading.start, reading.end)]
     ]
+
+
+_Stated = TypeVar("_Stated")
+
+
+def distinct_figures(
+    facts: Iterable[_Stated], figure: Callable[[_Stated], tuple[float, str]]
+) -> list[_Stated]:
+    """The first statement of each figure: one (value, unit) a document states twice is one fact.
+
+    Releases repeat their headline figures (title, lead, summary box, body); labels list a
+    figure once, so a repeat would count as a wrong second fact. Two different facts that share
+    a value are rarer than repeats of one fact, so the first statement stands for all.
+    """
+    seen: set[tuple[float, str]] = set()
+    kept: list[_Stated] = []
+    for fact in facts:
+        key = figure(fact)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    return kept

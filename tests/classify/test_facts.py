@@ -11,7 +11,13 @@ import itertools
 
 import pytest
 
-from zonewatch.classify.facts import UNITS, FoundFact, extract_facts, korean_number
+from zonewatch.classify.facts import (
+    UNITS,
+    FoundFact,
+    distinct_figures,
+    extract_facts,
+    korean_number,
+)
 
 
 def pairs(text: str, language: str = "ko") -> list[tuple[float, str]]:
@@ -394,3 +400,42 @@ def test_the_nearest_period_word_wins() -> None:
 
 def test_english_period_words_are_whole_words() -> None:
     assert only("The goodwill fund holds USD 3 billion.").period == "unknown"
+
+
+# --- one figure, one fact ----------------------------------------------------------------------
+
+
+def test_a_figure_stated_twice_is_one_fact() -> None:
+    text = "투자 3조 원을 유치했다. 이번에 유치한 3조 원은 역대 최대이며, 기업 40개사가 입주한다."
+    facts = distinct_figures(extract_facts(text), lambda fact: (fact.value, fact.unit))
+    assert [(fact.value, fact.unit) for fact in facts] == [(3e12, "KRW"), (40, "companies")]
+    assert facts[0].raw == "3조 원"  # the first statement stands for the figure
+
+
+def test_the_same_number_in_two_units_is_two_facts() -> None:
+    facts = distinct_figures(
+        extract_facts("위원 13명과 13개 부처가 참여한다."), lambda fact: (fact.value, fact.unit)
+    )
+    assert [(fact.value, fact.unit) for fact in facts] == [(13, "people"), (13, "count")]
+
+
+# --- what a count of persons counts ------------------------------------------------------------
+
+
+def test_the_employed_counted_in_a_clause_are_jobs() -> None:
+    assert pairs("고용인원은 연평균 5.5%(12,345명→15,678명) 늘었다.") == [
+        (5.5, "percent"),
+        (12345, "jobs"),
+        (15678, "jobs"),
+    ]
+    assert pairs("종사자는 3,210명으로 집계됐다.") == [(3210, "jobs")]
+
+
+def test_persons_attending_stay_people_next_to_a_hiring_word() -> None:
+    assert pairs("채용박람회에 구직자 300명이 참석했다.") == [(300, "people")]
+    assert pairs("위원회는 위원 25명으로 구성된다.") == [(25, "people")]
+
+
+def test_the_number_of_things_reads_the_noun_before_its_count_word() -> None:
+    assert pairs("입주사업체 수는 4,321개로 늘었다.") == [(4321, "companies")]
+    assert pairs("외투기업 수는 321개다.") == [(321, "companies")]
