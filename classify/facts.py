@@ -305,6 +305,8 @@ _LABELLED_VALUE_RE = re.compile(
 )
 _CAPTION_COMPANY = re.compile(r"기업|업체|회사|법인|개사|社")
 _MAX_TABLE_CELLS = 40
+# A row names its item in a few cells (place, field, host) before its one number.
+_LABELS_PER_CELL = 4
 
 # --- metric names ------------------------------------------------------------------------------
 
@@ -740,9 +742,15 @@ def _refined(unit: str, caption: str) -> str:
 
 
 def _table_cells(text: str, start: int, unit: str, scale: float) -> list[_Reading]:
-    """Number-only lines up to the first prose line; nothing if labels outnumber numbers."""
+    """Number-only lines up to the first prose line; nothing if labels far outnumber numbers.
+
+    A row may name its item in several cells (place, field, host) before its one number, so
+    up to :data:`_LABELS_PER_CELL` labels a number still make a table. Row numbers
+    (``1``, ``2``, ``3`` counting up) are not figures.
+    """
     cells: list[_Reading] = []
     labels = 0
+    row = 0
     for line in _LINE_RE.finditer(text, start, start + 3000):
         cell = line.group().strip()
         if not cell:
@@ -758,11 +766,16 @@ def _table_cells(text: str, start: int, unit: str, scale: float) -> list[_Readin
             labels += 1
             continue
         digits = number.group("num")
+        if digits in (str(row), str(row + 1)):
+            row = int(digits)
+            continue
         if not _YEAR_RE.fullmatch(digits):
             begin = line.start() + line.group().index(digits)
             value = float(digits.replace(",", "")) * scale
             _add(cells, text, begin, begin + len(digits), value, unit, "korean-table")
-    return cells if labels <= len(cells) <= _MAX_TABLE_CELLS else []
+    if len(cells) > _MAX_TABLE_CELLS or labels > _LABELS_PER_CELL * len(cells):
+        return []
+    return cells
 
 
 def _label_rule(out: list[_Reading], text: str) -> None:

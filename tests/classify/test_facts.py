@@ -439,3 +439,14 @@ def test_persons_attending_stay_people_next_to_a_hiring_word() -> None:
 def test_the_number_of_things_reads_the_noun_before_its_count_word() -> None:
     assert pairs("입주사업체 수는 4,321개로 늘었다.") == [(4321, "companies")]
     assert pairs("외투기업 수는 321개다.") == [(321, "companies")]
+
+
+def test_a_table_row_may_name_its_item_in_several_cells() -> None:
+    rows = ["가 지역", "바이오", "가 대학", "2.35", "나 지역", "에너지", "나 연구원", "0.75"]
+    text = "< 지정 현황 >\n\n(단위 : ㎢)\n\n" + "\n\n".join(rows) + "\n\n□ 이번 지정으로 ..."
+    assert pairs(text) == [(2.35, "km2"), (0.75, "km2")]
+
+
+def test_row_numbers_of_a_table_are_not_figures() -> None:
+    text = "< 협약 개요(단위: 억원) >\n\n1\n\n가 회사\n\n1,200\n\n2\n\n나 회사\n\n350\n\n□ 한편 ..."
+    assert pairs(text) == [(1.2e11, "KRW"), (3.5e10, "KRW")]
