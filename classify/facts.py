@@ -148,7 +148,7 @@ _NEUTRAL_RULE = {"percent": "percent", "km2": "area"}
 _COUNTED = frozenset({"companies", "jobs", "people", "count"})
 _PYEONG_KM2 = 400 / 121 / 1e6
 _AREA_FACTORS = (
-    (re.compile(r"㎢|km|킬로미터|sq\.? ?km|square kilomet", re.I), 1.0),
+    (re.compile(r"㎢|km|킬로미터|sq\.? ?km|square[ -]kilomet", re.I), 1.0),
     (re.compile(r"ha|㏊|헥타르|hectare", re.I), 0.01),
     (re.compile(r"acre", re.I), 0.0040468564224),
     (re.compile(r"평(?!방)"), _PYEONG_KM2),
@@ -180,7 +180,7 @@ _KO_COUNTERS = _words("개사 개국 개소 개교 개 곳 건 차례 회 척 �
 _UNIT_FIRST = "천백조억만여~∼〜～→⇒원달불유%％퍼프㎢㎡㏊" + "kmhm평헥제개곳건차회척社명인세가필"
 _DIGIT_RUN = re.compile(
     r"\d(?<![0-9A-Za-z.,_'’‘`]\d)(?<!제\d)(?<!제 \d)(?<!\d[-/:]\d)(?<!No\.\d)(?<!No\. \d)"
-    rf"[\d,.]*+(?=[ \t\n]?[{_UNIT_FIRST}]|\s[A-Za-z]|-[Pp])"
+    rf"[\d,.]*+(?=[ \t\n]?[{_UNIT_FIRST}]|\s[A-Za-z]|-[PpSs])"
 )
 # English number words start with one of these letters (two, three, ..., dozen).
 _NUMBER_WORD = re.compile(r"[TtFfSsEeNnDd](?<![A-Za-z][TtFfSsEeNnDd])[a-z]+(?:-[a-z]+)?")
@@ -208,7 +208,7 @@ _EN_SUFFIXED_RE = re.compile(
 _EN_TAIL = (
     r"(?![0-9A-Za-z])(?:\s(?P<scale>thousand|million|billion))?"
     rf"(?:[\s-]?(?P<unit>{_PERCENT_UNIT}|[Pp]ercent(?:age points?)?|per cent|{_AREA_UNIT}"
-    r"|square (?:kilomet(?:er|re)s?|met(?:er|re)s?)|sq\.? ?(?:km|m)|hectares?|acres?))?"
+    r"|square[ -](?:kilomet(?:er|re)s?|met(?:er|re)s?)|sq\.? ?(?:km|m)|hectares?|acres?))?"
 )
 _EN_WORD_NUMBER = "|".join(sorted(_EN_WORD_NUMBERS, key=len, reverse=True))
 _EN_RE = re.compile(rf"(?P<num>{_NUM}){_EN_TAIL}")
@@ -279,6 +279,25 @@ _EN_STOP = _words(
     "among through"
 )
 _EN_VERBS = _words("can could may must should take join signed met")
+# A number after its noun and a verb of amount: ``tenant companies numbered 7,124``,
+# ``employment reached 210,023``, ``foreign-invested firms: 690``.
+_EN_NOUN_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?P<noun>[A-Za-z][A-Za-z-]*)\s?(?:,\s)?(?:numbered|numbering|totall?ed|totall?ing"
+    r"|reached|reaching|(?:rose|grew|increased|climbed|jumped|fell|dropped|declined) to|stood at"
+    r"|came to|hit|:)\s?(?:about |around |some |nearly |almost |over |more than )?$",
+    re.I,
+)
+_EN_AMOUNT_VERB = re.compile(
+    r"(?:numbered|numbering|totall?ed|totall?ing|reached|reaching|stood at|came to|hit"
+    r"|(?:rose|grew|increased|climbed|jumped|fell|dropped|declined) to|:)"
+    rf"\s?(?:about |around |some |nearly |almost |over |more than )?(?P<num>{_NUM})(?![\d.,]*\d)",
+    re.I,
+)
+_EN_EMPLOYMENT = _words("employment workforce headcount hires hiring")
+# ``employs 2,538 people``: people employed are jobs.
+_EN_EMPLOYING = re.compile(
+    r"(?<![A-Za-z])employ(?:s|ed|ing)?\s(?:about |around |some |over )?$", re.I
+)
 _EN_NUMBERED = re.compile(
     r"(?<![A-Za-z])(?:no\.?|article|art\.|section|chapter|phase|room|line|gate|route|level"
     r"|stage|round|vol\.?|version|table|figure|fig\.|page|pp\.|tier|grade|class|clause"
@@ -668,7 +687,44 @@ def _english_at(out: list[_Reading], text: str, start: int, pattern: re.Pattern[
         return
     head = _english_head(text, match.end())
     if head is not None:
-        _add(out, text, start, head[1], value, head[0], "english-count")
+        unit = head[0]
+        if unit == "people" and _EN_EMPLOYING.search(text, max(0, start - 30), start):
+            unit = "jobs"
+        _add(out, text, start, head[1], value, unit, "english-count")
+        return
+
+
+def _noun_before_at(out: list[_Reading], text: str, amount: re.Match[str]) -> None:
+    """``tenant companies numbered 7,124``: the count of the noun before the verb.
+
+    The reading spans the digits only, so a longer reading of the same number (``7,124
+    people``, ``12 percent``) wins over it.
+    """
+    raw = amount.group("num")
+    if _YEAR_RE.fullmatch(raw) or "." in raw:
+        return
+    unit = _english_noun_before(text, amount.start("num"))
+    if unit is not None:
+        value = float(raw.replace(",", ""))
+        _add(out, text, amount.start("num"), amount.end("num"), value, unit, "english-count-before")
+
+
+def _english_noun_before(text: str, start: int) -> str | None:
+    """The unit of a number that follows its noun and a verb of amount, or None.
+
+    Only nouns that name what is counted qualify (``companies numbered``, ``employment
+    reached``); ``output reached 5`` or ``the index hit 90`` stay out.
+    """
+    before = _EN_NOUN_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        return None
+    noun = before.group("noun").lower()
+    if noun in _EN_EMPLOYMENT or noun in _EN_JOBS:
+        return "jobs"
+    for nouns, unit in ((_EN_COMPANY, "companies"), (_EN_PEOPLE, "people")):
+        if noun in nouns:
+            return unit
+    return None
 
 
 def _english_head(text: str, end: int) -> tuple[str, int] | None:
@@ -837,6 +893,8 @@ def _readings(text: str) -> list[_Reading]:
             _english_at(out, text, start, _EN_RE)
         elif first in _EN_UNIT_FIRST:
             _english_at(out, text, start, _EN_RE)
+    for amount in _EN_AMOUNT_VERB.finditer(text):
+        _noun_before_at(out, text, amount)
     for sign in _CURRENCY_SIGN_RE.finditer(text):
         _prefixed_money(out, text, sign)
     for word in _NUMBER_WORD.finditer(text):

@@ -450,3 +450,23 @@ def test_a_table_row_may_name_its_item_in_several_cells() -> None:
 def test_row_numbers_of_a_table_are_not_figures() -> None:
     text = "< 협약 개요(단위: 억원) >\n\n1\n\n가 회사\n\n1,200\n\n2\n\n나 회사\n\n350\n\n□ 한편 ..."
     assert pairs(text) == [(1.2e11, "KRW"), (3.5e10, "KRW")]
+
+
+# --- English: the noun before, employment, hyphenated areas ------------------------------------
+
+
+def test_an_english_count_may_follow_its_noun_and_a_verb_of_amount() -> None:
+    assert pairs("Member firms numbered 1,234 last year.", "en") == [(1234, "companies")]
+    assert pairs("Employment rose to 45,678, up sharply.", "en") == [(45678, "jobs")]
+    assert pairs("Foreign-invested companies: 321 in total.", "en") == [(321, "companies")]
+    assert pairs("Output reached 5,000 last year.", "en") == []
+    assert pairs("The total reached 2024 records.", "en") == []
+
+
+def test_people_a_company_employs_are_jobs() -> None:
+    assert pairs("The plant employs 1,234 people.", "en") == [(1234, "jobs")]
+    assert pairs("The forum drew 1,234 people.", "en") == [(1234, "people")]
+
+
+def test_a_hyphenated_english_area_is_read() -> None:
+    assert pairs("under a 12-square-kilometer ceiling", "en") == [(12, "km2")]
