@@ -293,6 +293,11 @@ _EN_AMOUNT_VERB = re.compile(
     rf"\s?(?:about |around |some |nearly |almost |over |more than )?(?P<num>{_NUM})(?![\d.,]*\d)",
     re.I,
 )
+# ``from 320,627 to 411,152 square meters``, ``between 10 and 20 percent``: the low end of an
+# English range shares the unit written after the high end.
+_EN_RANGE_LOW = re.compile(
+    rf"(?<![\d.,])(?P<lo>{_NUM})\s?(?:to|and|-|–)\s?(?=(?:{_NUM})[\s-]?[%％A-Za-z㎢㎡])", re.I
+)
 _EN_EMPLOYMENT = _words("employment workforce headcount hires hiring")
 # ``employs 2,538 people``: people employed are jobs.
 _EN_EMPLOYING = re.compile(
@@ -694,6 +699,17 @@ def _english_at(out: list[_Reading], text: str, start: int, pattern: re.Pattern[
         return
 
 
+def _english_range_at(out: list[_Reading], text: str, low: re.Match[str]) -> None:
+    """The low end of ``from 12 to 15 percent``, in the unit of the high end."""
+    high = _EN_RE.match(text, low.end())
+    raw = low.group("lo")
+    if high is None or not high.group("unit") or high.group("scale") or _YEAR_RE.fullmatch(raw):
+        return
+    unit, factor = _unit_of_symbol(high.group("unit"))
+    value = float(raw.replace(",", "")) * factor
+    _add(out, text, low.start("lo"), low.end("lo"), value, unit, _NEUTRAL_RULE[unit] + "-range")
+
+
 def _noun_before_at(out: list[_Reading], text: str, amount: re.Match[str]) -> None:
     """``tenant companies numbered 7,124``: the count of the noun before the verb.
 
@@ -893,6 +909,8 @@ def _readings(text: str) -> list[_Reading]:
             _english_at(out, text, start, _EN_RE)
         elif first in _EN_UNIT_FIRST:
             _english_at(out, text, start, _EN_RE)
+    for low in _EN_RANGE_LOW.finditer(text):
+        _english_range_at(out, text, low)
     for amount in _EN_AMOUNT_VERB.finditer(text):
         _noun_before_at(out, text, amount)
     for sign in _CURRENCY_SIGN_RE.finditer(text):

@@ -470,3 +470,12 @@ def test_people_a_company_employs_are_jobs() -> None:
 
 def test_a_hyphenated_english_area_is_read() -> None:
     assert pairs("under a 12-square-kilometer ceiling", "en") == [(12, "km2")]
+
+
+def test_the_low_end_of_an_english_range_shares_the_unit() -> None:
+    assert pairs("Land use grows from 1,000 to 2,500 square meters.", "en") == [
+        (0.001, "km2"),
+        (0.0025, "km2"),
+    ]
+    assert pairs("between 10 and 20 percent", "en") == [(10, "percent"), (20, "percent")]
+    assert pairs("from 2019 to 20 percent", "en") == [(20, "percent")]
