@@ -256,7 +256,8 @@ _SIZE_CLASS_AFTER = re.compile(r"\s?(?:\d|이상|미만|이하|이내|초과|가
 
 _EN_COMPANY = _words(
     "companies firms businesses enterprises corporations startups start-ups smes ventures "
-    "manufacturers conglomerates suppliers exporters investors tenants affiliates"
+    "manufacturers conglomerates suppliers exporters investors tenants affiliates "
+    "retailers chains malls franchises makers producers vendors developers subsidiaries"
 )
 _EN_JOBS = _words("jobs employees hires employment job-seekers")
 _EN_PEOPLE = _words(
@@ -264,7 +265,7 @@ _EN_PEOPLE = _words(
     "experts officials delegates trainees scientists engineers workers citizens members "
     "individuals professionals specialists executives graduates applicants tourists "
     "passengers patients personnel children women men youths farmers fishermen "
-    "delegations ceos"
+    "delegations ceos leaders entrepreneurs founders staff"
 )
 _EN_NOT_COUNTED = _words(
     "years months weeks days hours minutes seconds times decades centuries tons tonnes "
@@ -279,6 +280,11 @@ _EN_STOP = _words(
     "among through"
 )
 _EN_VERBS = _words("can could may must should take join signed met")
+# Adverbs that may follow the counted noun: ``124 daycare centres now run``.
+_EN_AFTER_HEAD = _words("now already also still currently nationwide together respectively each")
+# Words inside a counted phrase that the stop list would otherwise end it at: ``500 AI and ICT
+# SMEs``, ``1,045 more tenant firms``, ``150 domestic or foreign companies``.
+_EN_PHRASE_JOINERS = _words("and or more new additional other")
 # A number after its noun and a verb of amount: ``tenant companies numbered 7,124``,
 # ``employment reached 210,023``, ``foreign-invested firms: 690``.
 _EN_NOUN_BEFORE = re.compile(
@@ -751,7 +757,9 @@ def _english_head(text: str, end: int) -> tuple[str, int] | None:
         word = token.group()
         if word.startswith("(") and len(word) > 1:
             continue
-        lowered = word.lower()
+        lowered = word.lower().rstrip("'")
+        if lowered in _EN_PHRASE_JOINERS and words < 5 and _joins_phrase(tokens, index):
+            continue
         if not word[0].isascii() or not word[0].isalpha() or lowered in _EN_STOP or words >= 6:
             return None
         words += 1
@@ -760,9 +768,18 @@ def _english_head(text: str, end: int) -> tuple[str, int] | None:
         for nouns, unit in ((_EN_COMPANY, "companies"), (_EN_JOBS, "jobs"), (_EN_PEOPLE, "people")):
             if lowered in nouns:
                 return unit, token.end()
-        if _is_plural(word) and _ends_phrase(tokens, index):
+        if _is_plural(word.rstrip("'")) and _ends_phrase(tokens, index):
             return "count", token.end()
     return None
+
+
+def _joins_phrase(tokens: list[re.Match[str]], index: int) -> bool:
+    """``and``/``more`` stays inside a counted phrase when a plain word, not a number or a
+    function word, follows it (``5 AI and ICT firms``; not ``5 firms and 30 jobs``)."""
+    if index + 1 >= len(tokens):
+        return False
+    following = tokens[index + 1].group()
+    return following[0].isalpha() and following.lower() not in _EN_STOP
 
 
 def _is_plural(word: str) -> bool:
@@ -782,7 +799,12 @@ def _ends_phrase(tokens: list[re.Match[str]], index: int) -> bool:
     if not following[0].isalpha() or following[0] == "(":
         return True
     lowered = following.lower()
-    return lowered in _EN_STOP or lowered.endswith(("ed", "ing")) or lowered in _EN_VERBS
+    return (
+        lowered in _EN_STOP
+        or lowered.endswith(("ed", "ing"))
+        or lowered in _EN_VERBS
+        or lowered in _EN_AFTER_HEAD
+    )
 
 
 def _table_rule(out: list[_Reading], text: str) -> None:

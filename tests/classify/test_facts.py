@@ -479,3 +479,21 @@ def test_the_low_end_of_an_english_range_shares_the_unit() -> None:
     ]
     assert pairs("between 10 and 20 percent", "en") == [(10, "percent"), (20, "percent")]
     assert pairs("from 2019 to 20 percent", "en") == [(20, "percent")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The park hosts 300 bio and ICT startups.", [(300.0, "companies")]),
+        ("The plan adds 40 more tenant firms.", [(40.0, "companies")]),
+        ("It ranks the four zones' results.", [(4.0, "count")]),
+        ("Some 12 childcare centres now operate there.", [(12.0, "count")]),
+        ("Eleven business leaders joined the talks.", [(11.0, "people")]),
+        ("Sales run through 6 retail chains.", [(6.0, "companies")]),
+        ("It has 50 firms and 30 jobs.", [(50.0, "companies"), (30.0, "jobs")]),
+    ],
+)
+def test_english_counted_phrases_with_joiners_possessives_and_adverbs(
+    sentence: str, expected: list[tuple[float, str]]
+) -> None:
+    assert pairs(sentence, "en") == expected
