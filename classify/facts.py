@@ -13,6 +13,7 @@ tried anchored at each number, which keeps a release to a fraction of a millisec
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Callable, Iterable
@@ -161,7 +162,7 @@ _AREA_UNIT = (
 )
 _PERCENT_UNIT = r"%\s?p(?![A-Za-z])|%포인트|％|%|퍼센트(?:\s?포인트)?|프로(?![가-힣A-Za-z])"
 _KO_CURRENCY = (
-    r"원(?!칙|자|장|인|본|료|래|전|주|소|형|년|격|회|천|리|로|유|활)|달러|유로"
+    r"원(?!칙|자|장|인|본|료|래|전|주|소|형|년|격|회|천|리|로|유|활|통)|달러|유로"
     r"|불(?!가|리|법|량|편|확|안|공|허|충|황|꽃|씨|길|빛|교|만|참)"
 )
 _KO_COUNTER = (
@@ -218,7 +219,7 @@ _EN_WORD_RE = re.compile(rf"(?P<num>{_EN_WORD_NUMBER}){_EN_TAIL}", re.I)
 
 _COMPANY_NOUN = re.compile(
     r"(?:기업|업체|회사|법인|사업자|스타트업|벤처|기업체|[건협제증보운상통항선고투회공납]\S?사"
-    r"|계열사|자회사|해운사|유니콘|社)(?:유치|입주)?$"
+    r"|계열사|자회사|해운사|유니콘|팹리스|社)(?:유치|입주)?$"
 )
 _JOB_NOUN = re.compile(
     r"일자리|채용|고용(?!노동|보험|센터|정보|부|률|율|허가|현황)|인력(?!난)|취업(?!준비|자)|신규\s?인원"
@@ -241,7 +242,22 @@ _KO_TOKEN = re.compile(r"\([^()\n]{0,20}\)|[가-힣A-Za-z·]+|\S|\n")
 _KO_WORD = re.compile(r"[가-힣A-Za-z·]+")
 _KO_PAREN = re.compile(r"\([^()]*\)|（[^（）]*）")
 _KO_BEFORE_NOISE = frozenset(
-    ["총", "약", "모두", "전체", "중", "각", "최대", "최소", "수", "개수", "규모", "연평균", "누적"]
+    [
+        "총",
+        "약",
+        "모두",
+        "전체",
+        "중",
+        "각",
+        "최대",
+        "최소",
+        "수",
+        "개수",
+        "규모",
+        "연평균",
+        "누적",
+        "등",
+    ]
 )
 _BARE_AMOUNT_FOLLOW = re.compile(
     r"\s?(?:[가-힣]{0,2}(?:톤|kWh|배럴|리터|마리|그루|가구|세대|장|권|주|개|명|건|곳|대|회|번|편|부|병"
@@ -304,6 +320,39 @@ _EN_AMOUNT_VERB = re.compile(
 _EN_RANGE_LOW = re.compile(
     rf"(?<![\d.,])(?P<lo>{_NUM})\s?(?:to|and|-|–)\s?(?=(?:{_NUM})[\s-]?[%％A-Za-z㎢㎡])", re.I
 )
+# ``17.45-18.64 percent``: the high end of a hyphenated range (the digit scan skips ``N-N``,
+# which is mostly a date or a phone number, so only a unit written after it makes it a figure).
+_EN_RANGE_HIGH = re.compile(
+    rf"(?<![\d.,])(?P<lo>{_NUM})[-–](?P<hi>{_NUM})(?=[\s-]?[%％A-Za-z㎢㎡])"
+)
+# ``a 15-member panel``: the members of a body are people.
+_EN_MEMBERS = re.compile(
+    rf"(?<![\w.-])(?P<num>\d{{1,3}}|{'|'.join(sorted(_EN_WORD_NUMBERS, key=len, reverse=True))})"
+    r"-member(?![A-Za-z-])",
+    re.I,
+)
+# ``employs 1,104.``: a number of people employed with no noun after it is jobs.
+_EN_EMPLOYS_BARE = re.compile(
+    rf"(?<![A-Za-z])employ(?:s|ed|ing)?\s(?:about |around |some |over )?(?P<num>{_NUM})"
+    r"(?=[.,;)]?(?:\s|$))",
+    re.I,
+)
+# ``a funding ratio of 65 to 35``, ``국비:지방비 비율 70:30``: the two shares of a split.
+_RATIO = re.compile(
+    r"(?<![\d.,:])(?P<a>\d{1,2}(?:\.\d+)?)\s?(?::|to|대)\s?(?P<b>\d{1,2}(?:\.\d+)?)(?!\d|[.,:]\d)"
+)
+_RATIO_WORDS = re.compile(r"ratio|split|비율|비중|분담|부담|매칭", re.I)
+# A list that drops the noun after its first item: ``50 codes in Busan, 53 in Gwangju and 54
+# in Ulsan``, ``8,590 companies (7,124 in 2021, 7,644 in 2022)``, ``4.2 km2, Sejong's 1.86``.
+_EN_LIST_ITEM = re.compile(
+    rf"(?<![\w.,$€₩£'’‘`#~+-])(?P<num>{_NUM})(?![\d.,]*\d)"
+    r"(?=\s?(?:[,;)]|\.(?:\s|$)|$|\s(?:in|for|each|and|or|at|on)\b))"
+)
+_EN_LIST_GAP = re.compile(r"[,;(]|\band\b")
+_EN_LIST_BREAK = re.compile(r"[.!?:](?:\s|$)|\n|\b(?:from|to|by|than|of|up|down)\s$|[$€₩]")
+_EN_LIST_MAX_GAP = 70
+_HANGUL = re.compile(r"[가-힣]")
+_EN_LIST_UNITS = frozenset({"companies", "jobs", "people", "count", "km2"})
 _EN_EMPLOYMENT = _words("employment workforce headcount hires hiring")
 # ``employs 2,538 people``: people employed are jobs.
 _EN_EMPLOYING = re.compile(
@@ -513,7 +562,8 @@ def _ko_phrase_after(text: str, end: int) -> list[str]:
         if word == "\n" or not (word[0].isalpha() or word[0] == "·"):
             break
         bare = _strip_particle(word)
-        if _VERBAL_NOUN.match(bare) or len(words) == 3:
+        # ``증가`` would lose ``가`` as a particle; the word as written is tried too.
+        if _VERBAL_NOUN.match(bare) or _VERBAL_NOUN.match(word) or len(words) == 3:
             break
         words.append(bare)
         if bare != word:
@@ -679,10 +729,15 @@ def _english_amount(match: re.Match[str]) -> float:
     return float(match.group("num").replace(",", "")) * _EN_SCALE.get(scale, 1.0)
 
 
-def _english_at(out: list[_Reading], text: str, start: int, pattern: re.Pattern[str]) -> None:
-    """English numbers: ``10 percent``, ``500 hectares``, ``seven authorities``, ``50 experts``."""
+def _english_at(
+    out: list[_Reading], text: str, start: int, pattern: re.Pattern[str], *, joined: bool = False
+) -> None:
+    """English numbers: ``10 percent``, ``500 hectares``, ``seven authorities``, ``50 experts``.
+
+    ``joined``: the number is the top of a hyphenated range, so the hyphen before it is fine.
+    """
     match = pattern.match(text, start)
-    if match is None or (start and text[start - 1] in "$€₩-"):
+    if match is None or (start and text[start - 1] in "$€₩-" and not joined):
         return
     if _EN_NUMBERED.search(text, max(0, start - 14), start):
         return
@@ -940,7 +995,91 @@ def _readings(text: str) -> list[_Reading]:
     for word in _NUMBER_WORD.finditer(text):
         if word.group().lower() in _EN_WORD_NUMBERS:
             _english_at(out, text, word.start(), _EN_WORD_RE)
+    _english_extras(out, text)
+    _ratio_rule(out, text)
+    _english_list_rule(out, text)
     return out
+
+
+def _english_extras(out: list[_Reading], text: str) -> None:
+    """Hyphenated range tops, ``N-member`` bodies and ``employs N`` without a noun."""
+    for high in _EN_RANGE_HIGH.finditer(text):
+        if not _YEAR_RE.fullmatch(high.group("lo")):
+            _english_at(out, text, high.start("hi"), _EN_RE, joined=True)
+    for body in _EN_MEMBERS.finditer(text):
+        value = english_number(body.group("num"))
+        _add(out, text, body.start(), body.end(), value, "people", "english-members")
+    for employs in _EN_EMPLOYS_BARE.finditer(text):
+        raw = employs.group("num")
+        if not _YEAR_RE.fullmatch(raw):
+            value = float(raw.replace(",", ""))
+            _add(
+                out,
+                text,
+                employs.start("num"),
+                employs.end("num"),
+                value,
+                "jobs",
+                "english-employs",
+            )
+
+
+def _ratio_rule(out: list[_Reading], text: str) -> None:
+    """The two sides of a split that adds up to 100 are shares: ``비율 70:30``, ``65 to 35``.
+
+    Only when a ratio word precedes it in the same line; ``14:00`` or ``3 to 5`` never sum so.
+    """
+    for ratio in _RATIO.finditer(text):
+        first, second = float(ratio.group("a")), float(ratio.group("b"))
+        if abs(first + second - 100) > 1e-9:
+            continue
+        before = text[max(0, ratio.start() - 60) : ratio.start()].rsplit("\n", 1)[-1]
+        if not _RATIO_WORDS.search(before):
+            continue
+        _add(out, text, ratio.start("a"), ratio.end("a"), first, "percent", "ratio")
+        _add(out, text, ratio.start("b"), ratio.end("b"), second, "percent", "ratio")
+
+
+def _english_list_rule(out: list[_Reading], text: str) -> None:
+    """Bare numbers that continue a list whose first item named the unit (see _EN_LIST_ITEM).
+
+    The nearest earlier figure decides, when it is a count or an area, sits in the same
+    sentence within a few words, and a comma, bracket or ``and`` separates them; a number
+    after ``from``/``to``/``by`` is the other end of a change, not a list item.
+    """
+    if not out:
+        return
+    anchors = sorted((reading.end, reading) for reading in out)
+    ends = [end for end, _ in anchors]
+    taken = {(reading.start, reading.end) for reading in out}
+    previous: _Reading | None = None
+    for item in _EN_LIST_ITEM.finditer(text):
+        raw = item.group("num")
+        start, end = item.start("num"), item.end("num")
+        if _YEAR_RE.fullmatch(raw) or any(s <= start < e for s, e in taken):
+            continue
+        index = bisect.bisect_right(ends, start) - 1
+        anchor = anchors[index][1] if index >= 0 else None
+        if previous is not None and (anchor is None or previous.end > anchor.end):
+            anchor = previous
+        while anchor is not None and anchor.unit == "percent" and index > 0:
+            index -= 1  # ``8,590 firms, up 4 percent (7,124 in 2021)``: a change between
+            anchor = anchors[index][1]
+        if anchor is None or anchor.unit not in _EN_LIST_UNITS:
+            continue
+        gap = text[anchor.end : start]
+        if len(gap) > _EN_LIST_MAX_GAP or not gap.isascii() or _EN_LIST_BREAK.search(gap):
+            continue
+        if not _EN_LIST_GAP.search(gap) or _HANGUL.search(text, max(0, start - 30), end + 30):
+            continue
+        if _EN_NUMBERED.search(text, max(0, start - 14), start):
+            continue
+        value = float(raw.replace(",", ""))
+        if anchor.unit != "km2" and not value.is_integer():
+            continue
+        reading = _Reading(start, end, value, anchor.unit, "english-list")
+        _add(out, text, start, end, value, anchor.unit, "english-list")
+        previous = reading
 
 
 def extract_facts(text: str, language: str = "ko") -> list[FoundFact]:

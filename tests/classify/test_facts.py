@@ -497,3 +497,68 @@ def test_english_counted_phrases_with_joiners_possessives_and_adverbs(
     sentence: str, expected: list[tuple[float, str]]
 ) -> None:
     assert pairs(sentence, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Tenants rose to 900 firms, up 3 percent (800 in 2020, 850 in 2021).",
+            [(900.0, "companies"), (3.0, "percent"), (800.0, "companies"), (850.0, "companies")],
+        ),
+        (
+            "The north got 40 codes for chemicals, the south 35 for cars and the west 20.",
+            [(40.0, "count"), (35.0, "count"), (20.0, "count")],
+        ),
+        (
+            "It covers 3.1 square kilometers, the second site's 1.2 and the third's 0.8.",
+            [(3.1, "km2"), (1.2, "km2"), (0.8, "km2")],
+        ),
+        (
+            "Output rose 5 percent from 1,200, and exports 4 percent.",
+            [(5.0, "percent"), (4.0, "percent")],
+        ),
+        ("It hired 30 workers. In 2022, the plant opened.", [(30.0, "people")]),
+    ],
+)
+def test_an_english_list_item_without_its_noun_takes_the_first_items_unit(
+    sentence: str, expected: list[tuple[float, str]]
+) -> None:
+    assert pairs(sentence, "en") == expected
+
+
+def test_a_list_item_in_korean_text_is_not_read_as_english() -> None:
+    assert pairs("확진자 17명(+3), 방문자 10, 가족 등 7") == [(17.0, "people")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The cost-sharing ratio is 60 to 40.", [(60.0, "percent"), (40.0, "percent")]),
+        ("국비:지방비 비율 70:30 적용", [(70.0, "percent"), (30.0, "percent")]),
+        ("The meeting ran from 14:00 to 16:00.", []),
+        ("The ratio rose from 3 to 5.", []),
+    ],
+)
+def test_a_split_that_adds_up_to_a_hundred_is_two_shares(
+    sentence: str, expected: list[tuple[float, str]]
+) -> None:
+    assert pairs(sentence, "en") == expected
+
+
+def test_hyphenated_range_tops_member_counts_and_bare_employment() -> None:
+    assert pairs("Duties of 10.5-12.25 percent apply.", "en") == [
+        (10.5, "percent"),
+        (12.25, "percent"),
+    ]
+    assert pairs("A nine-member board and a 12-member panel met.", "en") == [
+        (9.0, "people"),
+        (12.0, "people"),
+    ]
+    assert pairs("The plant employs 1,250.", "en") == [(1250.0, "jobs")]
+    assert pairs("The 2019-2021 plan.", "en") == []
+
+
+def test_a_counter_before_a_change_word_keeps_the_noun_before_it() -> None:
+    assert pairs("입주기업 1,200개 증가") == [(1200.0, "companies")]
+    assert pairs("팹리스 기업 등 최대 40개를 유치") == [(40.0, "companies")]
