@@ -374,6 +374,14 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TABLE_UNIT_RE = re.compile(r"단위\s?[:：]\s?(?P<unit>[^)\]>,\n]{1,10})\s*[)\]>〉]")
 _TABLE_CELL_RE = re.compile(rf"[+△▲▽-]?\s?(?P<num>{_NUM})\s?\*{{0,3}}")
 _TABLE_END = "□ㅇ○◦▴▪•*※-<"
+# A row label that declares its cells' unit on its own line: ``면 적(㎡)``, ``사업비(억원)``.
+_ROW_UNIT_RE = re.compile(r"(?m)^[ \t]*(?P<label>[^\n()]{0,16})\((?P<unit>[^()\n\d]{1,6})\)[ \t]*$")
+_LABEL_UNIT_RE = re.compile(r"\(([^()\n\d]{1,6})\)")
+# A table with no unit line whose cells repeat figures of the paragraph before it (``총
+# 1,812억원(국비 1,306억)`` above a table with 1,812 and 1,306) is in those figures' unit.
+_ECHO_WINDOW = 800
+_ECHO_SCALES = (1.0, 1e3, 1e4, 1e6, 1e8, 1e12)
+_ECHO_MIN = 2
 _LINE_RE = re.compile(r"[^\n]*")
 _YEAR_LABEL_RE = re.compile(r"[’‘'`(]?\s?(?:19|20)?\d\d\s?(?:년|년도)?\)?")
 _MIXED_LABEL_RE = re.compile(r"\d|%|비율|률|율")
@@ -875,6 +883,73 @@ def _table_rule(out: list[_Reading], text: str) -> None:
             out.extend(_table_cells(text, declaration.end(), *found))
 
 
+def _row_unit_rule(out: list[_Reading], text: str) -> None:
+    """Cells after a row label that names their unit (``면 적(㎡)`` then ``411,152``).
+
+    The label must stand on its own line with number-only lines after it; its cells end at
+    the next such label (``매출(억원)`` then ``고용(명)``), and a label between them that names
+    another unit in brackets makes the row unreadable.
+    """
+    rows = list(_ROW_UNIT_RE.finditer(text))
+    for index, row in enumerate(rows):
+        found = _unit_of(row.group("unit"))
+        if found is None:
+            continue
+        unit, scale = _refined(found[0], row.group("label")), found[1]
+        limit = rows[index + 1].start() if index + 1 < len(rows) else len(text)
+        cells = _table_cells(text[:limit], row.end(), unit, scale)
+        if cells and _one_unit(text, row.end(), cells[-1].end, row.group("unit")):
+            out.extend(cell._replace(rule="korean-row-unit") for cell in cells)
+
+
+def _one_unit(text: str, start: int, end: int, declared: str) -> bool:
+    """No label between ``start`` and ``end`` names a unit other than ``declared``."""
+    return all(
+        other.strip() == declared.strip() or _unit_of(other) is None
+        for other in _LABEL_UNIT_RE.findall(text, start, end)
+    )
+
+
+def _echo_table_rule(out: list[_Reading], text: str) -> None:
+    """Tables with no unit line that repeat figures of the paragraph above (see _ECHO_WINDOW).
+
+    The repeated figures are the evidence, so the table's labels may carry numbers of their
+    own (``1단계(A)``, ``'18``); the unit and scale are those that explain most cells.
+    """
+    prose = [reading for reading in out if reading.rule.startswith("korean-money")]
+    if not prose:
+        return
+    for start in _table_starts(text):
+        probe = _table_cells(text, start, "KRW", 1.0, strict=False)
+        if len(probe) < _ECHO_MIN:
+            continue
+        cells = {reading.value for reading in probe}
+        before = [r for r in prose if start - _ECHO_WINDOW <= r.start < start]
+        best: tuple[int, float] = (0, 1.0)
+        for scale in _ECHO_SCALES:
+            echoed = {r.value / scale for r in before} & cells
+            if len(echoed) > best[0]:
+                best = (len(echoed), scale)
+        if best[0] >= _ECHO_MIN:
+            out.extend(r._replace(value=r.value * best[1], rule="korean-table-echo") for r in probe)
+
+
+def _table_starts(text: str) -> list[int]:
+    """Ends of prose lines followed by short label lines and then a number-only line."""
+    starts: list[int] = []
+    candidate: int | None = None
+    for line in _LINE_RE.finditer(text):
+        cell = line.group().strip()
+        if not cell:
+            continue
+        if len(cell) > 24:
+            candidate = line.end()
+        elif candidate is not None and _TABLE_CELL_RE.fullmatch(cell):
+            starts.append(candidate)
+            candidate = None
+    return starts
+
+
 def _table_unit(declared: str, caption: str) -> tuple[str, float] | None:
     """Unit and scale of a table from its declared unit and caption (``기업 현황``)."""
     found = _unit_of(declared)
@@ -890,7 +965,9 @@ def _refined(unit: str, caption: str) -> str:
     return unit
 
 
-def _table_cells(text: str, start: int, unit: str, scale: float) -> list[_Reading]:
+def _table_cells(
+    text: str, start: int, unit: str, scale: float, *, strict: bool = True
+) -> list[_Reading]:
     """Number-only lines up to the first prose line; nothing if labels far outnumber numbers.
 
     A row may name its item in several cells (place, field, host) before its one number, so
@@ -910,7 +987,7 @@ def _table_cells(text: str, start: int, unit: str, scale: float) -> list[_Readin
                 break
             if _YEAR_LABEL_RE.fullmatch(cell):
                 continue
-            if _MIXED_LABEL_RE.search(cell):
+            if strict and _MIXED_LABEL_RE.search(cell):
                 return []
             labels += 1
             continue
@@ -972,6 +1049,7 @@ def _readings(text: str) -> list[_Reading]:
     """Every reading of every rule, overlapping ones included (the longest wins later)."""
     out: list[_Reading] = []
     _table_rule(out, text)
+    _row_unit_rule(out, text)
     _label_rule(out, text)
     for run in _DIGIT_RUN.finditer(text):
         start = run.start()
@@ -995,6 +1073,7 @@ def _readings(text: str) -> list[_Reading]:
     for word in _NUMBER_WORD.finditer(text):
         if word.group().lower() in _EN_WORD_NUMBERS:
             _english_at(out, text, word.start(), _EN_WORD_RE)
+    _echo_table_rule(out, text)
     _english_extras(out, text)
     _ratio_rule(out, text)
     _english_list_rule(out, text)

@@ -562,3 +562,22 @@ def test_hyphenated_range_tops_member_counts_and_bare_employment() -> None:
 def test_a_counter_before_a_change_word_keeps_the_noun_before_it() -> None:
     assert pairs("입주기업 1,200개 증가") == [(1200.0, "companies")]
     assert pairs("팹리스 기업 등 최대 40개를 유치") == [(40.0, "companies")]
+
+
+def test_a_row_label_names_the_unit_of_the_cells_below_it() -> None:
+    text = "주요 내용은 다음 표와 같이 정리되어 있습니다\n구 분\n면 적(㎡)\n12,000\n15,000\n□ 끝\n"
+    assert pairs(text) == [(0.012, "km2"), (0.015, "km2")]
+
+
+def test_each_row_label_governs_the_cells_up_to_the_next_one() -> None:
+    text = "주요 내용은 다음 표와 같이 정리되어 있습니다\n매출(억원)\n120\n고용(명)\n30\n□ 끝\n"
+    assert pairs(text) == [(1.2e10, "KRW"), (30.0, "jobs")]
+
+
+def test_a_table_without_a_unit_line_takes_the_unit_of_the_figures_it_repeats() -> None:
+    text = (
+        "올해 총 900억원(국비 600억, 지방비 300억)을 두 사업에 투입할 예정이다\n"
+        "구 분\n1단계\n2단계\n국비\n250\n350\n600\n지방비\n100\n200\n300\n□ 끝\n"
+    )
+    table = [fact for fact in extract_facts(text) if fact.rule == "korean-table-echo"]
+    assert [fact.value for fact in table] == [2.5e10, 3.5e10, 6e10, 1e10, 2e10, 3e10]
