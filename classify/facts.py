@@ -13,10 +13,12 @@ tried anchored at each number, which keeps a release to a fraction of a millisec
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 UNITS: tuple[str, ...] = (
     "KRW",
@@ -147,7 +149,7 @@ _NEUTRAL_RULE = {"percent": "percent", "km2": "area"}
 _COUNTED = frozenset({"companies", "jobs", "people", "count"})
 _PYEONG_KM2 = 400 / 121 / 1e6
 _AREA_FACTORS = (
-    (re.compile(r"㎢|km|킬로미터|sq\.? ?km|square kilomet", re.I), 1.0),
+    (re.compile(r"㎢|km|킬로미터|sq\.? ?km|square[ -]kilomet", re.I), 1.0),
     (re.compile(r"ha|㏊|헥타르|hectare", re.I), 0.01),
     (re.compile(r"acre", re.I), 0.0040468564224),
     (re.compile(r"평(?!방)"), _PYEONG_KM2),
@@ -160,7 +162,7 @@ _AREA_UNIT = (
 )
 _PERCENT_UNIT = r"%\s?p(?![A-Za-z])|%포인트|％|%|퍼센트(?:\s?포인트)?|프로(?![가-힣A-Za-z])"
 _KO_CURRENCY = (
-    r"원(?!칙|자|장|인|본|료|래|전|주|소|형|년|격|회|천|리|로|유|활)|달러|유로"
+    r"원(?!칙|자|장|인|본|료|래|전|주|소|형|년|격|회|천|리|로|유|활|통)|달러|유로"
     r"|불(?!가|리|법|량|편|확|안|공|허|충|황|꽃|씨|길|빛|교|만|참)"
 )
 _KO_COUNTER = (
@@ -179,7 +181,7 @@ _KO_COUNTERS = _words("개사 개국 개소 개교 개 곳 건 차례 회 척 �
 _UNIT_FIRST = "천백조억만여~∼〜～→⇒원달불유%％퍼프㎢㎡㏊" + "kmhm평헥제개곳건차회척社명인세가필"
 _DIGIT_RUN = re.compile(
     r"\d(?<![0-9A-Za-z.,_'’‘`]\d)(?<!제\d)(?<!제 \d)(?<!\d[-/:]\d)(?<!No\.\d)(?<!No\. \d)"
-    rf"[\d,.]*+(?=[ \t\n]?[{_UNIT_FIRST}]|\s[A-Za-z]|-[Pp])"
+    rf"[\d,.]*+(?=[ \t\n]?[{_UNIT_FIRST}]|\s[A-Za-z]|-[PpSs])"
 )
 # English number words start with one of these letters (two, three, ..., dozen).
 _NUMBER_WORD = re.compile(r"[TtFfSsEeNnDd](?<![A-Za-z][TtFfSsEeNnDd])[a-z]+(?:-[a-z]+)?")
@@ -207,7 +209,7 @@ _EN_SUFFIXED_RE = re.compile(
 _EN_TAIL = (
     r"(?![0-9A-Za-z])(?:\s(?P<scale>thousand|million|billion))?"
     rf"(?:[\s-]?(?P<unit>{_PERCENT_UNIT}|[Pp]ercent(?:age points?)?|per cent|{_AREA_UNIT}"
-    r"|square (?:kilomet(?:er|re)s?|met(?:er|re)s?)|sq\.? ?(?:km|m)|hectares?|acres?))?"
+    r"|square[ -](?:kilomet(?:er|re)s?|met(?:er|re)s?)|sq\.? ?(?:km|m)|hectares?|acres?))?"
 )
 _EN_WORD_NUMBER = "|".join(sorted(_EN_WORD_NUMBERS, key=len, reverse=True))
 _EN_RE = re.compile(rf"(?P<num>{_NUM}){_EN_TAIL}")
@@ -217,12 +219,15 @@ _EN_WORD_RE = re.compile(rf"(?P<num>{_EN_WORD_NUMBER}){_EN_TAIL}", re.I)
 
 _COMPANY_NOUN = re.compile(
     r"(?:기업|업체|회사|법인|사업자|스타트업|벤처|기업체|[건협제증보운상통항선고투회공납]\S?사"
-    r"|계열사|자회사|해운사|유니콘|社)(?:유치|입주)?$"
+    r"|계열사|자회사|해운사|유니콘|팹리스|社)(?:유치|입주)?$"
 )
 _JOB_NOUN = re.compile(
     r"일자리|채용|고용(?!노동|보험|센터|정보|부|률|율|허가|현황)|인력(?!난)|취업(?!준비|자)|신규\s?인원"
 )
 _ATTENDING = re.compile(r"참석|참가|참여|방문|모였")
+# The subject of a clause that counts the employed (``고용인원은 연평균 8.6%(150,769명``).
+_EMPLOYED_SUBJECT = re.compile(r"고용(?:인원|인력|자|규모)|종사자|근로자\s?수|일자리|신규\s?채용")
+_CLAUSE_BREAK = re.compile(r"[!?\n·]|[,.](?!\d)")
 _KO_PARTICLE = re.compile(
     r"(?:들)?(?:의|이|가|은|는|을|를|에|에서|과|와|도|로|으로|만|씩|까지|등|이다)$"
 )
@@ -236,7 +241,24 @@ _KO_ATTACHED = re.compile(r"\*?(?:의)?[ \t]+|\*?의(?=[가-힣])")
 _KO_TOKEN = re.compile(r"\([^()\n]{0,20}\)|[가-힣A-Za-z·]+|\S|\n")
 _KO_WORD = re.compile(r"[가-힣A-Za-z·]+")
 _KO_PAREN = re.compile(r"\([^()]*\)|（[^（）]*）")
-_KO_BEFORE_NOISE = frozenset(["총", "약", "모두", "전체", "중", "각", "최대", "최소"])
+_KO_BEFORE_NOISE = frozenset(
+    [
+        "총",
+        "약",
+        "모두",
+        "전체",
+        "중",
+        "각",
+        "최대",
+        "최소",
+        "수",
+        "개수",
+        "규모",
+        "연평균",
+        "누적",
+        "등",
+    ]
+)
 _BARE_AMOUNT_FOLLOW = re.compile(
     r"\s?(?:[가-힣]{0,2}(?:톤|kWh|배럴|리터|마리|그루|가구|세대|장|권|주|개|명|건|곳|대|회|번|편|부|병"
     r"|봉|점|표|통|년|시간|달러|유로|불|엔|위안|파운드|루피|인|평|필지|벌|쌍|알|잔|국|원|제|항|의\d)"
@@ -250,7 +272,8 @@ _SIZE_CLASS_AFTER = re.compile(r"\s?(?:\d|이상|미만|이하|이내|초과|가
 
 _EN_COMPANY = _words(
     "companies firms businesses enterprises corporations startups start-ups smes ventures "
-    "manufacturers conglomerates suppliers exporters investors tenants affiliates"
+    "manufacturers conglomerates suppliers exporters investors tenants affiliates "
+    "retailers chains malls franchises makers producers vendors developers subsidiaries"
 )
 _EN_JOBS = _words("jobs employees hires employment job-seekers")
 _EN_PEOPLE = _words(
@@ -258,7 +281,7 @@ _EN_PEOPLE = _words(
     "experts officials delegates trainees scientists engineers workers citizens members "
     "individuals professionals specialists executives graduates applicants tourists "
     "passengers patients personnel children women men youths farmers fishermen "
-    "delegations ceos"
+    "delegations ceos leaders entrepreneurs founders staff"
 )
 _EN_NOT_COUNTED = _words(
     "years months weeks days hours minutes seconds times decades centuries tons tonnes "
@@ -273,6 +296,68 @@ _EN_STOP = _words(
     "among through"
 )
 _EN_VERBS = _words("can could may must should take join signed met")
+# Adverbs that may follow the counted noun: ``124 daycare centres now run``.
+_EN_AFTER_HEAD = _words("now already also still currently nationwide together respectively each")
+# Words inside a counted phrase that the stop list would otherwise end it at: ``500 AI and ICT
+# SMEs``, ``1,045 more tenant firms``, ``150 domestic or foreign companies``.
+_EN_PHRASE_JOINERS = _words("and or more new additional other")
+# A number after its noun and a verb of amount: ``tenant companies numbered 7,124``,
+# ``employment reached 210,023``, ``foreign-invested firms: 690``.
+_EN_NOUN_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?P<noun>[A-Za-z][A-Za-z-]*)\s?(?:,\s)?(?:numbered|numbering|totall?ed|totall?ing"
+    r"|reached|reaching|(?:rose|grew|increased|climbed|jumped|fell|dropped|declined) to|stood at"
+    r"|came to|hit|:)\s?(?:about |around |some |nearly |almost |over |more than )?$",
+    re.I,
+)
+_EN_AMOUNT_VERB = re.compile(
+    r"(?:numbered|numbering|totall?ed|totall?ing|reached|reaching|stood at|came to|hit"
+    r"|(?:rose|grew|increased|climbed|jumped|fell|dropped|declined) to|:)"
+    rf"\s?(?:about |around |some |nearly |almost |over |more than )?(?P<num>{_NUM})(?![\d.,]*\d)",
+    re.I,
+)
+# ``from 320,627 to 411,152 square meters``, ``between 10 and 20 percent``: the low end of an
+# English range shares the unit written after the high end.
+_EN_RANGE_LOW = re.compile(
+    rf"(?<![\d.,])(?P<lo>{_NUM})\s?(?:to|and|-|–)\s?(?=(?:{_NUM})[\s-]?[%％A-Za-z㎢㎡])", re.I
+)
+# ``17.45-18.64 percent``: the high end of a hyphenated range (the digit scan skips ``N-N``,
+# which is mostly a date or a phone number, so only a unit written after it makes it a figure).
+_EN_RANGE_HIGH = re.compile(
+    rf"(?<![\d.,])(?P<lo>{_NUM})[-–](?P<hi>{_NUM})(?=[\s-]?[%％A-Za-z㎢㎡])"
+)
+# ``a 15-member panel``: the members of a body are people.
+_EN_MEMBERS = re.compile(
+    rf"(?<![\w.-])(?P<num>\d{{1,3}}|{'|'.join(sorted(_EN_WORD_NUMBERS, key=len, reverse=True))})"
+    r"-member(?![A-Za-z-])",
+    re.I,
+)
+# ``employs 1,104.``: a number of people employed with no noun after it is jobs.
+_EN_EMPLOYS_BARE = re.compile(
+    rf"(?<![A-Za-z])employ(?:s|ed|ing)?\s(?:about |around |some |over )?(?P<num>{_NUM})"
+    r"(?=[.,;)]?(?:\s|$))",
+    re.I,
+)
+# ``a funding ratio of 65 to 35``, ``국비:지방비 비율 70:30``: the two shares of a split.
+_RATIO = re.compile(
+    r"(?<![\d.,:])(?P<a>\d{1,2}(?:\.\d+)?)\s?(?::|to|대)\s?(?P<b>\d{1,2}(?:\.\d+)?)(?!\d|[.,:]\d)"
+)
+_RATIO_WORDS = re.compile(r"ratio|split|비율|비중|분담|부담|매칭", re.I)
+# A list that drops the noun after its first item: ``50 codes in Busan, 53 in Gwangju and 54
+# in Ulsan``, ``8,590 companies (7,124 in 2021, 7,644 in 2022)``, ``4.2 km2, Sejong's 1.86``.
+_EN_LIST_ITEM = re.compile(
+    rf"(?<![\w.,$€₩£'’‘`#~+-])(?P<num>{_NUM})(?![\d.,]*\d)"
+    r"(?=\s?(?:[,;)]|\.(?:\s|$)|$|\s(?:in|for|each|and|or|at|on)\b))"
+)
+_EN_LIST_GAP = re.compile(r"[,;(]|\band\b")
+_EN_LIST_BREAK = re.compile(r"[.!?:](?:\s|$)|\n|\b(?:from|to|by|than|of|up|down)\s$|[$€₩]")
+_EN_LIST_MAX_GAP = 70
+_HANGUL = re.compile(r"[가-힣]")
+_EN_LIST_UNITS = frozenset({"companies", "jobs", "people", "count", "km2"})
+_EN_EMPLOYMENT = _words("employment workforce headcount hires hiring")
+# ``employs 2,538 people``: people employed are jobs.
+_EN_EMPLOYING = re.compile(
+    r"(?<![A-Za-z])employ(?:s|ed|ing)?\s(?:about |around |some |over )?$", re.I
+)
 _EN_NUMBERED = re.compile(
     r"(?<![A-Za-z])(?:no\.?|article|art\.|section|chapter|phase|room|line|gate|route|level"
     r"|stage|round|vol\.?|version|table|figure|fig\.|page|pp\.|tier|grade|class|clause"
@@ -289,6 +374,14 @@ _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TABLE_UNIT_RE = re.compile(r"단위\s?[:：]\s?(?P<unit>[^)\]>,\n]{1,10})\s*[)\]>〉]")
 _TABLE_CELL_RE = re.compile(rf"[+△▲▽-]?\s?(?P<num>{_NUM})\s?\*{{0,3}}")
 _TABLE_END = "□ㅇ○◦▴▪•*※-<"
+# A row label that declares its cells' unit on its own line: ``면 적(㎡)``, ``사업비(억원)``.
+_ROW_UNIT_RE = re.compile(r"(?m)^[ \t]*(?P<label>[^\n()]{0,16})\((?P<unit>[^()\n\d]{1,6})\)[ \t]*$")
+_LABEL_UNIT_RE = re.compile(r"\(([^()\n\d]{1,6})\)")
+# A table with no unit line whose cells repeat figures of the paragraph before it (``총
+# 1,812억원(국비 1,306억)`` above a table with 1,812 and 1,306) is in those figures' unit.
+_ECHO_WINDOW = 800
+_ECHO_SCALES = (1.0, 1e3, 1e4, 1e6, 1e8, 1e12)
+_ECHO_MIN = 2
 _LINE_RE = re.compile(r"[^\n]*")
 _YEAR_LABEL_RE = re.compile(r"[’‘'`(]?\s?(?:19|20)?\d\d\s?(?:년|년도)?\)?")
 _MIXED_LABEL_RE = re.compile(r"\d|%|비율|률|율")
@@ -299,6 +392,8 @@ _LABELLED_VALUE_RE = re.compile(
 )
 _CAPTION_COMPANY = re.compile(r"기업|업체|회사|법인|개사|社")
 _MAX_TABLE_CELLS = 40
+# A row names its item in a few cells (place, field, host) before its one number.
+_LABELS_PER_CELL = 4
 
 # --- metric names ------------------------------------------------------------------------------
 
@@ -475,7 +570,8 @@ def _ko_phrase_after(text: str, end: int) -> list[str]:
         if word == "\n" or not (word[0].isalpha() or word[0] == "·"):
             break
         bare = _strip_particle(word)
-        if _VERBAL_NOUN.match(bare) or len(words) == 3:
+        # ``증가`` would lose ``가`` as a particle; the word as written is tried too.
+        if _VERBAL_NOUN.match(bare) or _VERBAL_NOUN.match(word) or len(words) == 3:
             break
         words.append(bare)
         if bare != word:
@@ -489,7 +585,7 @@ def _ko_word_before(text: str, start: int) -> str:
     if "(" in left:
         left = _KO_PAREN.sub("", left)
     words = _KO_WORD.findall(re.split(r"[\d.!?\n]", left)[-1])
-    while words and words[-1] in _KO_BEFORE_NOISE:
+    while words and _strip_particle(words[-1]) in _KO_BEFORE_NOISE:
         words.pop()
     return _strip_particle(words[-1]) if words else ""
 
@@ -504,13 +600,7 @@ def _ko_counted_unit(text: str, start: int, end: int, counter: str) -> str:
     if counter in ("개사", "社"):
         return "companies"
     if counter in ("명", "인"):
-        if not _JOB_NOUN.search(text, max(0, start - 12), end + 8):
-            return "people"
-        left = re.split(r"\d", text[max(0, start - 12) : start])[-1]
-        right = re.split(r"\d", text[end : end + 8])[0]
-        if _JOB_NOUN.search(left + " " + right) and not _ATTENDING.search(right):
-            return "jobs"
-        return "people"
+        return _ko_persons_unit(text, start, end)
     if counter not in ("개", "곳", "개소"):
         return "count"
     phrase = _ko_phrase_after(text, end)
@@ -522,6 +612,25 @@ def _ko_counted_unit(text: str, start: int, end: int, counter: str) -> str:
     if not phrase and _CAPTION_COMPANY.search(_line_label(text, start)):
         return "companies"
     return "count"
+
+
+def _ko_persons_unit(text: str, start: int, end: int) -> str:
+    """``N명`` is jobs when hiring or employment words frame it, people otherwise.
+
+    A hiring word right next to the number decides (``일자리 5.2만명``, ``150명 채용``); so does
+    an employment subject earlier in the same clause (``고용인원은 ... 210,023명``). Attending
+    words after the number keep it people (``직원 30명 참석``).
+    """
+    right = re.split(r"\d", text[end : end + 8])[0]
+    if _ATTENDING.search(right):
+        return "people"
+    left = re.split(r"\d", text[max(0, start - 12) : start])[-1]
+    if _JOB_NOUN.search(left + " " + right):
+        return "jobs"
+    clause = _CLAUSE_BREAK.split(text[max(0, start - 40) : start])[-1]
+    if _EMPLOYED_SUBJECT.search(clause):
+        return "jobs"
+    return "people"
 
 
 def _line_start(text: str, position: int) -> int | None:
@@ -628,10 +737,15 @@ def _english_amount(match: re.Match[str]) -> float:
     return float(match.group("num").replace(",", "")) * _EN_SCALE.get(scale, 1.0)
 
 
-def _english_at(out: list[_Reading], text: str, start: int, pattern: re.Pattern[str]) -> None:
-    """English numbers: ``10 percent``, ``500 hectares``, ``seven authorities``, ``50 experts``."""
+def _english_at(
+    out: list[_Reading], text: str, start: int, pattern: re.Pattern[str], *, joined: bool = False
+) -> None:
+    """English numbers: ``10 percent``, ``500 hectares``, ``seven authorities``, ``50 experts``.
+
+    ``joined``: the number is the top of a hyphenated range, so the hyphen before it is fine.
+    """
     match = pattern.match(text, start)
-    if match is None or (start and text[start - 1] in "$€₩-"):
+    if match is None or (start and text[start - 1] in "$€₩-" and not joined):
         return
     if _EN_NUMBERED.search(text, max(0, start - 14), start):
         return
@@ -647,7 +761,55 @@ def _english_at(out: list[_Reading], text: str, start: int, pattern: re.Pattern[
         return
     head = _english_head(text, match.end())
     if head is not None:
-        _add(out, text, start, head[1], value, head[0], "english-count")
+        unit = head[0]
+        if unit == "people" and _EN_EMPLOYING.search(text, max(0, start - 30), start):
+            unit = "jobs"
+        _add(out, text, start, head[1], value, unit, "english-count")
+        return
+
+
+def _english_range_at(out: list[_Reading], text: str, low: re.Match[str]) -> None:
+    """The low end of ``from 12 to 15 percent``, in the unit of the high end."""
+    high = _EN_RE.match(text, low.end())
+    raw = low.group("lo")
+    if high is None or not high.group("unit") or high.group("scale") or _YEAR_RE.fullmatch(raw):
+        return
+    unit, factor = _unit_of_symbol(high.group("unit"))
+    value = float(raw.replace(",", "")) * factor
+    _add(out, text, low.start("lo"), low.end("lo"), value, unit, _NEUTRAL_RULE[unit] + "-range")
+
+
+def _noun_before_at(out: list[_Reading], text: str, amount: re.Match[str]) -> None:
+    """``tenant companies numbered 7,124``: the count of the noun before the verb.
+
+    The reading spans the digits only, so a longer reading of the same number (``7,124
+    people``, ``12 percent``) wins over it.
+    """
+    raw = amount.group("num")
+    if _YEAR_RE.fullmatch(raw) or "." in raw:
+        return
+    unit = _english_noun_before(text, amount.start("num"))
+    if unit is not None:
+        value = float(raw.replace(",", ""))
+        _add(out, text, amount.start("num"), amount.end("num"), value, unit, "english-count-before")
+
+
+def _english_noun_before(text: str, start: int) -> str | None:
+    """The unit of a number that follows its noun and a verb of amount, or None.
+
+    Only nouns that name what is counted qualify (``companies numbered``, ``employment
+    reached``); ``output reached 5`` or ``the index hit 90`` stay out.
+    """
+    before = _EN_NOUN_BEFORE.search(text, max(0, start - 40), start)
+    if before is None:
+        return None
+    noun = before.group("noun").lower()
+    if noun in _EN_EMPLOYMENT or noun in _EN_JOBS:
+        return "jobs"
+    for nouns, unit in ((_EN_COMPANY, "companies"), (_EN_PEOPLE, "people")):
+        if noun in nouns:
+            return unit
+    return None
 
 
 def _english_head(text: str, end: int) -> tuple[str, int] | None:
@@ -658,7 +820,9 @@ def _english_head(text: str, end: int) -> tuple[str, int] | None:
         word = token.group()
         if word.startswith("(") and len(word) > 1:
             continue
-        lowered = word.lower()
+        lowered = word.lower().rstrip("'")
+        if lowered in _EN_PHRASE_JOINERS and words < 5 and _joins_phrase(tokens, index):
+            continue
         if not word[0].isascii() or not word[0].isalpha() or lowered in _EN_STOP or words >= 6:
             return None
         words += 1
@@ -667,9 +831,18 @@ def _english_head(text: str, end: int) -> tuple[str, int] | None:
         for nouns, unit in ((_EN_COMPANY, "companies"), (_EN_JOBS, "jobs"), (_EN_PEOPLE, "people")):
             if lowered in nouns:
                 return unit, token.end()
-        if _is_plural(word) and _ends_phrase(tokens, index):
+        if _is_plural(word.rstrip("'")) and _ends_phrase(tokens, index):
             return "count", token.end()
     return None
+
+
+def _joins_phrase(tokens: list[re.Match[str]], index: int) -> bool:
+    """``and``/``more`` stays inside a counted phrase when a plain word, not a number or a
+    function word, follows it (``5 AI and ICT firms``; not ``5 firms and 30 jobs``)."""
+    if index + 1 >= len(tokens):
+        return False
+    following = tokens[index + 1].group()
+    return following[0].isalpha() and following.lower() not in _EN_STOP
 
 
 def _is_plural(word: str) -> bool:
@@ -689,7 +862,12 @@ def _ends_phrase(tokens: list[re.Match[str]], index: int) -> bool:
     if not following[0].isalpha() or following[0] == "(":
         return True
     lowered = following.lower()
-    return lowered in _EN_STOP or lowered.endswith(("ed", "ing")) or lowered in _EN_VERBS
+    return (
+        lowered in _EN_STOP
+        or lowered.endswith(("ed", "ing"))
+        or lowered in _EN_VERBS
+        or lowered in _EN_AFTER_HEAD
+    )
 
 
 def _table_rule(out: list[_Reading], text: str) -> None:
@@ -703,6 +881,73 @@ def _table_rule(out: list[_Reading], text: str) -> None:
         found = _table_unit(declaration.group("unit"), caption)
         if found is not None:
             out.extend(_table_cells(text, declaration.end(), *found))
+
+
+def _row_unit_rule(out: list[_Reading], text: str) -> None:
+    """Cells after a row label that names their unit (``면 적(㎡)`` then ``411,152``).
+
+    The label must stand on its own line with number-only lines after it; its cells end at
+    the next such label (``매출(억원)`` then ``고용(명)``), and a label between them that names
+    another unit in brackets makes the row unreadable.
+    """
+    rows = list(_ROW_UNIT_RE.finditer(text))
+    for index, row in enumerate(rows):
+        found = _unit_of(row.group("unit"))
+        if found is None:
+            continue
+        unit, scale = _refined(found[0], row.group("label")), found[1]
+        limit = rows[index + 1].start() if index + 1 < len(rows) else len(text)
+        cells = _table_cells(text[:limit], row.end(), unit, scale)
+        if cells and _one_unit(text, row.end(), cells[-1].end, row.group("unit")):
+            out.extend(cell._replace(rule="korean-row-unit") for cell in cells)
+
+
+def _one_unit(text: str, start: int, end: int, declared: str) -> bool:
+    """No label between ``start`` and ``end`` names a unit other than ``declared``."""
+    return all(
+        other.strip() == declared.strip() or _unit_of(other) is None
+        for other in _LABEL_UNIT_RE.findall(text, start, end)
+    )
+
+
+def _echo_table_rule(out: list[_Reading], text: str) -> None:
+    """Tables with no unit line that repeat figures of the paragraph above (see _ECHO_WINDOW).
+
+    The repeated figures are the evidence, so the table's labels may carry numbers of their
+    own (``1단계(A)``, ``'18``); the unit and scale are those that explain most cells.
+    """
+    prose = [reading for reading in out if reading.rule.startswith("korean-money")]
+    if not prose:
+        return
+    for start in _table_starts(text):
+        probe = _table_cells(text, start, "KRW", 1.0, strict=False)
+        if len(probe) < _ECHO_MIN:
+            continue
+        cells = {reading.value for reading in probe}
+        before = [r for r in prose if start - _ECHO_WINDOW <= r.start < start]
+        best: tuple[int, float] = (0, 1.0)
+        for scale in _ECHO_SCALES:
+            echoed = {r.value / scale for r in before} & cells
+            if len(echoed) > best[0]:
+                best = (len(echoed), scale)
+        if best[0] >= _ECHO_MIN:
+            out.extend(r._replace(value=r.value * best[1], rule="korean-table-echo") for r in probe)
+
+
+def _table_starts(text: str) -> list[int]:
+    """Ends of prose lines followed by short label lines and then a number-only line."""
+    starts: list[int] = []
+    candidate: int | None = None
+    for line in _LINE_RE.finditer(text):
+        cell = line.group().strip()
+        if not cell:
+            continue
+        if len(cell) > 24:
+            candidate = line.end()
+        elif candidate is not None and _TABLE_CELL_RE.fullmatch(cell):
+            starts.append(candidate)
+            candidate = None
+    return starts
 
 
 def _table_unit(declared: str, caption: str) -> tuple[str, float] | None:
@@ -720,10 +965,18 @@ def _refined(unit: str, caption: str) -> str:
     return unit
 
 
-def _table_cells(text: str, start: int, unit: str, scale: float) -> list[_Reading]:
-    """Number-only lines up to the first prose line; nothing if labels outnumber numbers."""
+def _table_cells(
+    text: str, start: int, unit: str, scale: float, *, strict: bool = True
+) -> list[_Reading]:
+    """Number-only lines up to the first prose line; nothing if labels far outnumber numbers.
+
+    A row may name its item in several cells (place, field, host) before its one number, so
+    up to :data:`_LABELS_PER_CELL` labels a number still make a table. Row numbers
+    (``1``, ``2``, ``3`` counting up) are not figures.
+    """
     cells: list[_Reading] = []
     labels = 0
+    row = 0
     for line in _LINE_RE.finditer(text, start, start + 3000):
         cell = line.group().strip()
         if not cell:
@@ -734,16 +987,21 @@ def _table_cells(text: str, start: int, unit: str, scale: float) -> list[_Readin
                 break
             if _YEAR_LABEL_RE.fullmatch(cell):
                 continue
-            if _MIXED_LABEL_RE.search(cell):
+            if strict and _MIXED_LABEL_RE.search(cell):
                 return []
             labels += 1
             continue
         digits = number.group("num")
+        if digits in (str(row), str(row + 1)):
+            row = int(digits)
+            continue
         if not _YEAR_RE.fullmatch(digits):
             begin = line.start() + line.group().index(digits)
             value = float(digits.replace(",", "")) * scale
             _add(cells, text, begin, begin + len(digits), value, unit, "korean-table")
-    return cells if labels <= len(cells) <= _MAX_TABLE_CELLS else []
+    if len(cells) > _MAX_TABLE_CELLS or labels > _LABELS_PER_CELL * len(cells):
+        return []
+    return cells
 
 
 def _label_rule(out: list[_Reading], text: str) -> None:
@@ -791,6 +1049,7 @@ def _readings(text: str) -> list[_Reading]:
     """Every reading of every rule, overlapping ones included (the longest wins later)."""
     out: list[_Reading] = []
     _table_rule(out, text)
+    _row_unit_rule(out, text)
     _label_rule(out, text)
     for run in _DIGIT_RUN.finditer(text):
         start = run.start()
@@ -805,12 +1064,101 @@ def _readings(text: str) -> list[_Reading]:
             _english_at(out, text, start, _EN_RE)
         elif first in _EN_UNIT_FIRST:
             _english_at(out, text, start, _EN_RE)
+    for low in _EN_RANGE_LOW.finditer(text):
+        _english_range_at(out, text, low)
+    for amount in _EN_AMOUNT_VERB.finditer(text):
+        _noun_before_at(out, text, amount)
     for sign in _CURRENCY_SIGN_RE.finditer(text):
         _prefixed_money(out, text, sign)
     for word in _NUMBER_WORD.finditer(text):
         if word.group().lower() in _EN_WORD_NUMBERS:
             _english_at(out, text, word.start(), _EN_WORD_RE)
+    _echo_table_rule(out, text)
+    _english_extras(out, text)
+    _ratio_rule(out, text)
+    _english_list_rule(out, text)
     return out
+
+
+def _english_extras(out: list[_Reading], text: str) -> None:
+    """Hyphenated range tops, ``N-member`` bodies and ``employs N`` without a noun."""
+    for high in _EN_RANGE_HIGH.finditer(text):
+        if not _YEAR_RE.fullmatch(high.group("lo")):
+            _english_at(out, text, high.start("hi"), _EN_RE, joined=True)
+    for body in _EN_MEMBERS.finditer(text):
+        value = english_number(body.group("num"))
+        _add(out, text, body.start(), body.end(), value, "people", "english-members")
+    for employs in _EN_EMPLOYS_BARE.finditer(text):
+        raw = employs.group("num")
+        if not _YEAR_RE.fullmatch(raw):
+            value = float(raw.replace(",", ""))
+            _add(
+                out,
+                text,
+                employs.start("num"),
+                employs.end("num"),
+                value,
+                "jobs",
+                "english-employs",
+            )
+
+
+def _ratio_rule(out: list[_Reading], text: str) -> None:
+    """The two sides of a split that adds up to 100 are shares: ``비율 70:30``, ``65 to 35``.
+
+    Only when a ratio word precedes it in the same line; ``14:00`` or ``3 to 5`` never sum so.
+    """
+    for ratio in _RATIO.finditer(text):
+        first, second = float(ratio.group("a")), float(ratio.group("b"))
+        if abs(first + second - 100) > 1e-9:
+            continue
+        before = text[max(0, ratio.start() - 60) : ratio.start()].rsplit("\n", 1)[-1]
+        if not _RATIO_WORDS.search(before):
+            continue
+        _add(out, text, ratio.start("a"), ratio.end("a"), first, "percent", "ratio")
+        _add(out, text, ratio.start("b"), ratio.end("b"), second, "percent", "ratio")
+
+
+def _english_list_rule(out: list[_Reading], text: str) -> None:
+    """Bare numbers that continue a list whose first item named the unit (see _EN_LIST_ITEM).
+
+    The nearest earlier figure decides, when it is a count or an area, sits in the same
+    sentence within a few words, and a comma, bracket or ``and`` separates them; a number
+    after ``from``/``to``/``by`` is the other end of a change, not a list item.
+    """
+    if not out:
+        return
+    anchors = sorted((reading.end, reading) for reading in out)
+    ends = [end for end, _ in anchors]
+    taken = {(reading.start, reading.end) for reading in out}
+    previous: _Reading | None = None
+    for item in _EN_LIST_ITEM.finditer(text):
+        raw = item.group("num")
+        start, end = item.start("num"), item.end("num")
+        if _YEAR_RE.fullmatch(raw) or any(s <= start < e for s, e in taken):
+            continue
+        index = bisect.bisect_right(ends, start) - 1
+        anchor = anchors[index][1] if index >= 0 else None
+        if previous is not None and (anchor is None or previous.end > anchor.end):
+            anchor = previous
+        while anchor is not None and anchor.unit == "percent" and index > 0:
+            index -= 1  # ``8,590 firms, up 4 percent (7,124 in 2021)``: a change between
+            anchor = anchors[index][1]
+        if anchor is None or anchor.unit not in _EN_LIST_UNITS:
+            continue
+        gap = text[anchor.end : start]
+        if len(gap) > _EN_LIST_MAX_GAP or not gap.isascii() or _EN_LIST_BREAK.search(gap):
+            continue
+        if not _EN_LIST_GAP.search(gap) or _HANGUL.search(text, max(0, start - 30), end + 30):
+            continue
+        if _EN_NUMBERED.search(text, max(0, start - 14), start):
+            continue
+        value = float(raw.replace(",", ""))
+        if anchor.unit != "km2" and not value.is_integer():
+            continue
+        reading = _Reading(start, end, value, anchor.unit, "english-list")
+        _add(out, text, start, end, value, anchor.unit, "english-list")
+        previous = reading
 
 
 def extract_facts(text: str, language: str = "ko") -> list[FoundFact]:
@@ -845,3 +1193,25 @@ def extract_facts(text: str, language: str = "ko") -> list[FoundFact]:
         for reading in kept
         for period, scope in [period_of(text, reading.start, reading.end)]
     ]
+
+
+_Stated = TypeVar("_Stated")
+
+
+def distinct_figures(
+    facts: Iterable[_Stated], figure: Callable[[_Stated], tuple[float, str]]
+) -> list[_Stated]:
+    """The first statement of each figure: one (value, unit) a document states twice is one fact.
+
+    Releases repeat their headline figures (title, lead, summary box, body); labels list a
+    figure once, so a repeat would count as a wrong second fact. Two different facts that share
+    a value are rarer than repeats of one fact, so the first statement stands for all.
+    """
+    seen: set[tuple[float, str]] = set()
+    kept: list[_Stated] = []
+    for fact in facts:
+        key = figure(fact)
+        if key not in seen:
+            seen.add(key)
+            kept.append(fact)
+    return kept

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zonewatch.classify.classifier import Classifier
 from zonewatch.classify.evaluation import GoldDocument, Prediction
+from zonewatch.classify.facts import distinct_figures
 
 
 def predict_document(classifier: Classifier, document: GoldDocument) -> Prediction:
@@ -19,6 +20,8 @@ def predict_document(classifier: Classifier, document: GoldDocument) -> Predicti
                 "value": linked.fact.value,
                 "unit": linked.fact.unit,
             }
-            for linked in result.facts
+            for linked in distinct_figures(
+                result.facts, lambda linked: (linked.fact.value, linked.fact.unit)
+            )
         ),
     )

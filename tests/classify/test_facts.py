@@ -11,7 +11,13 @@ import itertools
 
 import pytest
 
-from zonewatch.classify.facts import UNITS, FoundFact, extract_facts, korean_number
+from zonewatch.classify.facts import (
+    UNITS,
+    FoundFact,
+    distinct_figures,
+    extract_facts,
+    korean_number,
+)
 
 
 def pairs(text: str, language: str = "ko") -> list[tuple[float, str]]:
@@ -394,3 +400,184 @@ def test_the_nearest_period_word_wins() -> None:
 
 def test_english_period_words_are_whole_words() -> None:
     assert only("The goodwill fund holds USD 3 billion.").period == "unknown"
+
+
+# --- one figure, one fact ----------------------------------------------------------------------
+
+
+def test_a_figure_stated_twice_is_one_fact() -> None:
+    text = "투자 3조 원을 유치했다. 이번에 유치한 3조 원은 역대 최대이며, 기업 40개사가 입주한다."
+    facts = distinct_figures(extract_facts(text), lambda fact: (fact.value, fact.unit))
+    assert [(fact.value, fact.unit) for fact in facts] == [(3e12, "KRW"), (40, "companies")]
+    assert facts[0].raw == "3조 원"  # the first statement stands for the figure
+
+
+def test_the_same_number_in_two_units_is_two_facts() -> None:
+    facts = distinct_figures(
+        extract_facts("위원 13명과 13개 부처가 참여한다."), lambda fact: (fact.value, fact.unit)
+    )
+    assert [(fact.value, fact.unit) for fact in facts] == [(13, "people"), (13, "count")]
+
+
+# --- what a count of persons counts ------------------------------------------------------------
+
+
+def test_the_employed_counted_in_a_clause_are_jobs() -> None:
+    assert pairs("고용인원은 연평균 5.5%(12,345명→15,678명) 늘었다.") == [
+        (5.5, "percent"),
+        (12345, "jobs"),
+        (15678, "jobs"),
+    ]
+    assert pairs("종사자는 3,210명으로 집계됐다.") == [(3210, "jobs")]
+
+
+def test_persons_attending_stay_people_next_to_a_hiring_word() -> None:
+    assert pairs("채용박람회에 구직자 300명이 참석했다.") == [(300, "people")]
+    assert pairs("위원회는 위원 25명으로 구성된다.") == [(25, "people")]
+
+
+def test_the_number_of_things_reads_the_noun_before_its_count_word() -> None:
+    assert pairs("입주사업체 수는 4,321개로 늘었다.") == [(4321, "companies")]
+    assert pairs("외투기업 수는 321개다.") == [(321, "companies")]
+
+
+def test_a_table_row_may_name_its_item_in_several_cells() -> None:
+    rows = ["가 지역", "바이오", "가 대학", "2.35", "나 지역", "에너지", "나 연구원", "0.75"]
+    text = "< 지정 현황 >\n\n(단위 : ㎢)\n\n" + "\n\n".join(rows) + "\n\n□ 이번 지정으로 ..."
+    assert pairs(text) == [(2.35, "km2"), (0.75, "km2")]
+
+
+def test_row_numbers_of_a_table_are_not_figures() -> None:
+    text = "< 협약 개요(단위: 억원) >\n\n1\n\n가 회사\n\n1,200\n\n2\n\n나 회사\n\n350\n\n□ 한편 ..."
+    assert pairs(text) == [(1.2e11, "KRW"), (3.5e10, "KRW")]
+
+
+# --- English: the noun before, employment, hyphenated areas ------------------------------------
+
+
+def test_an_english_count_may_follow_its_noun_and_a_verb_of_amount() -> None:
+    assert pairs("Member firms numbered 1,234 last year.", "en") == [(1234, "companies")]
+    assert pairs("Employment rose to 45,678, up sharply.", "en") == [(45678, "jobs")]
+    assert pairs("Foreign-invested companies: 321 in total.", "en") == [(321, "companies")]
+    assert pairs("Output reached 5,000 last year.", "en") == []
+    assert pairs("The total reached 2024 records.", "en") == []
+
+
+def test_people_a_company_employs_are_jobs() -> None:
+    assert pairs("The plant employs 1,234 people.", "en") == [(1234, "jobs")]
+    assert pairs("The forum drew 1,234 people.", "en") == [(1234, "people")]
+
+
+def test_a_hyphenated_english_area_is_read() -> None:
+    assert pairs("under a 12-square-kilometer ceiling", "en") == [(12, "km2")]
+
+
+def test_the_low_end_of_an_english_range_shares_the_unit() -> None:
+    assert pairs("Land use grows from 1,000 to 2,500 square meters.", "en") == [
+        (0.001, "km2"),
+        (0.0025, "km2"),
+    ]
+    assert pairs("between 10 and 20 percent", "en") == [(10, "percent"), (20, "percent")]
+    assert pairs("from 2019 to 20 percent", "en") == [(20, "percent")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The park hosts 300 bio and ICT startups.", [(300.0, "companies")]),
+        ("The plan adds 40 more tenant firms.", [(40.0, "companies")]),
+        ("It ranks the four zones' results.", [(4.0, "count")]),
+        ("Some 12 childcare centres now operate there.", [(12.0, "count")]),
+        ("Eleven business leaders joined the talks.", [(11.0, "people")]),
+        ("Sales run through 6 retail chains.", [(6.0, "companies")]),
+        ("It has 50 firms and 30 jobs.", [(50.0, "companies"), (30.0, "jobs")]),
+    ],
+)
+def test_english_counted_phrases_with_joiners_possessives_and_adverbs(
+    sentence: str, expected: list[tuple[float, str]]
+) -> None:
+    assert pairs(sentence, "en") == expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (
+            "Tenants rose to 900 firms, up 3 percent (800 in 2020, 850 in 2021).",
+            [(900.0, "companies"), (3.0, "percent"), (800.0, "companies"), (850.0, "companies")],
+        ),
+        (
+            "The north got 40 codes for chemicals, the south 35 for cars and the west 20.",
+            [(40.0, "count"), (35.0, "count"), (20.0, "count")],
+        ),
+        (
+            "It covers 3.1 square kilometers, the second site's 1.2 and the third's 0.8.",
+            [(3.1, "km2"), (1.2, "km2"), (0.8, "km2")],
+        ),
+        (
+            "Output rose 5 percent from 1,200, and exports 4 percent.",
+            [(5.0, "percent"), (4.0, "percent")],
+        ),
+        ("It hired 30 workers. In 2022, the plant opened.", [(30.0, "people")]),
+    ],
+)
+def test_an_english_list_item_without_its_noun_takes_the_first_items_unit(
+    sentence: str, expected: list[tuple[float, str]]
+) -> None:
+    assert pairs(sentence, "en") == expected
+
+
+def test_a_list_item_in_korean_text_is_not_read_as_english() -> None:
+    assert pairs("확진자 17명(+3), 방문자 10, 가족 등 7") == [(17.0, "people")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The cost-sharing ratio is 60 to 40.", [(60.0, "percent"), (40.0, "percent")]),
+        ("국비:지방비 비율 70:30 적용", [(70.0, "percent"), (30.0, "percent")]),
+        ("The meeting ran from 14:00 to 16:00.", []),
+        ("The ratio rose from 3 to 5.", []),
+    ],
+)
+def test_a_split_that_adds_up_to_a_hundred_is_two_shares(
+    sentence: str, expected: list[tuple[float, str]]
+) -> None:
+    assert pairs(sentence, "en") == expected
+
+
+def test_hyphenated_range_tops_member_counts_and_bare_employment() -> None:
+    assert pairs("Duties of 10.5-12.25 percent apply.", "en") == [
+        (10.5, "percent"),
+        (12.25, "percent"),
+    ]
+    assert pairs("A nine-member board and a 12-member panel met.", "en") == [
+        (9.0, "people"),
+        (12.0, "people"),
+    ]
+    assert pairs("The plant employs 1,250.", "en") == [(1250.0, "jobs")]
+    assert pairs("The 2019-2021 plan.", "en") == []
+
+
+def test_a_counter_before_a_change_word_keeps_the_noun_before_it() -> None:
+    assert pairs("입주기업 1,200개 증가") == [(1200.0, "companies")]
+    assert pairs("팹리스 기업 등 최대 40개를 유치") == [(40.0, "companies")]
+
+
+def test_a_row_label_names_the_unit_of_the_cells_below_it() -> None:
+    text = "주요 내용은 다음 표와 같이 정리되어 있습니다\n구 분\n면 적(㎡)\n12,000\n15,000\n□ 끝\n"
+    assert pairs(text) == [(0.012, "km2"), (0.015, "km2")]
+
+
+def test_each_row_label_governs_the_cells_up_to_the_next_one() -> None:
+    text = "주요 내용은 다음 표와 같이 정리되어 있습니다\n매출(억원)\n120\n고용(명)\n30\n□ 끝\n"
+    assert pairs(text) == [(1.2e10, "KRW"), (30.0, "jobs")]
+
+
+def test_a_table_without_a_unit_line_takes_the_unit_of_the_figures_it_repeats() -> None:
+    text = (
+        "올해 총 900억원(국비 600억, 지방비 300억)을 두 사업에 투입할 예정이다\n"
+        "구 분\n1단계\n2단계\n국비\n250\n350\n600\n지방비\n100\n200\n300\n□ 끝\n"
+    )
+    table = [fact for fact in extract_facts(text) if fact.rule == "korean-table-echo"]
+    assert [fact.value for fact in table] == [2.5e10, 3.5e10, 6e10, 1e10, 2e10, 3e10]
