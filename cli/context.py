@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -10,6 +11,7 @@ from rich.console import Console
 
 from zonewatch.app import App, configure
 from zonewatch.config.settings import Settings, load_settings
+from zonewatch.timefmt import iso_local
 
 
 class CliContext:
@@ -59,4 +61,12 @@ pass_cli = click.make_pass_decorator(CliContext)
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    """JSON for programs: a datetime anywhere in ``data`` is ISO 8601 in KST with its offset,
+    never the database's naive UTC with microseconds."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_json_value))
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return iso_local(value) or ""
+    return str(value)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli.conftest import Run
@@ -36,6 +37,8 @@ def test_add_list_show_and_remove(zonewatch: Run) -> None:
         ("ifez", "daily", 0)
     ]
     assert shown["deliveries"]["total"] == 0
+    # Times in JSON are KST with their offset, to the second (not naive UTC, microseconds).
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+09:00", shown["created_at"])
     assert "daily at 07:00 via email" in zonewatch("subscribers", "show", "1").stdout
     mine = json.loads(
         zonewatch("subscriptions", "list", "--subscriber", "lee@example.org", "--json").stdout

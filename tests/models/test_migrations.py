@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from sqlalchemy import inspect, text
-from sqlalchemy.orm import Session
+import datetime as dt
 
-from tests.testkit import factories
-from zonewatch.models import Attachment, Base, Document, DocumentVersion, Snapshot
+from sqlalchemy import MetaData, inspect, text
+
+from zonewatch.models import Base
 from zonewatch.models.db import make_engine
 from zonewatch.models.migrate import check, current_revision, head_revision, upgrade
 
@@ -62,43 +62,77 @@ def test_stored_links_lose_their_session_ids(fresh_database_url: str) -> None:
     engine = make_engine(fresh_database_url)
     page = "https://www.fez.go.kr/portal/ko/bbs/news/view.do"
     try:
-        upgrade(engine, "527b2fd1752f")  # the schema is the models' from here on
-        with Session(engine) as session, session.begin():
-            source = factories.source(session, "kfez-news-ko")
-            tokened = Document(
-                source_id=source.id, external_id="518", url=f"{page};jsessionid=0A1B?nttId=518"
+        upgrade(engine, "527b2fd1752f")
+        # Rows go in through the tables as they were at that revision (reflected, not today's
+        # models), so that columns added by later migrations cannot break the test.
+        tables = MetaData()
+        tables.reflect(engine)
+        now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            insert(
+                "sources",
+                id="kfez-news-ko",
+                name="KFEZ news",
+                kind="board",
+                url="https://www.fez.go.kr/",
+                language="ko",
+                spec={},
+                enabled=True,
+                paused=False,
+                health="healthy",
+                created_at=now,
+                updated_at=now,
             )
-            plain = Document(
-                source_id=source.id, external_id="519", url=f"{page}?nttId=519&sidebar=1#top"
-            )
-            session.add_all([tokened, plain])
-            session.flush()
-            session.add(
-                Snapshot(
-                    document_id=tokened.id,
-                    url=f"{page};JSESSIONID=FF?nttId=518",
-                    http_status=200,
-                    sha256="a" * 64,
-                    size=1,
-                    path="snapshots/aa/a.gz",
+            for number, url in (
+                (1, f"{page};jsessionid=0A1B?nttId=518"),
+                (2, f"{page}?nttId=519&sidebar=1#top"),
+            ):
+                insert(
+                    "documents",
+                    id=number,
+                    source_id="kfez-news-ko",
+                    external_id=str(517 + number),
+                    url=url,
+                    status="active",
+                    first_seen_at=now,
+                    last_seen_at=now,
                 )
+            insert(
+                "snapshots",
+                id=1,
+                document_id=1,
+                fetched_at=now,
+                url=f"{page};JSESSIONID=FF?nttId=518",
+                http_status=200,
+                sha256="a" * 64,
+                size=1,
+                path="snapshots/aa/a.gz",
             )
-            version = DocumentVersion(
-                document_id=tokened.id,
+            insert(
+                "document_versions",
+                id=1,
+                document_id=1,
                 number=1,
                 title="t",
                 text="x",
                 content_hash="h",
                 extractor_version="1",
+                technical=False,
+                created_at=now,
             )
-            version.attachments = [
-                Attachment(
-                    position=0,
-                    name="a.hwp",
-                    url="https://www.gfez.go.kr/bbs/content/download.do?sid=9A&bCd=notice&seq=7",
-                )
-            ]
-            session.add(version)
+            insert(
+                "attachments",
+                id=1,
+                version_id=1,
+                position=0,
+                name="a.hwp",
+                url="https://www.gfez.go.kr/bbs/content/download.do?sid=9A&bCd=notice&seq=7",
+                meta={},
+            )
         upgrade(engine)
         with engine.connect() as connection:
             documents = connection.execute(text("SELECT url FROM documents ORDER BY id")).scalars()
