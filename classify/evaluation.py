@@ -218,18 +218,25 @@ def _score_set(
 def _score_facts(
     tally: Tally, errors: DocumentErrors, gold: GoldDocument, prediction: Prediction
 ) -> None:
-    gold_pairs = sorted(set(gold.facts))
-    predicted_pairs = sorted({(float(f["value"]), str(f["unit"])) for f in prediction.facts})
-    found = [p for p in predicted_pairs if facts_match(p[0], p[1], gold_pairs)]
-    recalled = [g for g in gold_pairs if facts_match(g[0], g[1], predicted_pairs)]
-    tally.add(
-        len(found),
-        len(predicted_pairs) - len(found),
-        len(gold_pairs) - len(recalled),
-        len(recalled),
-    )
-    errors.missed["facts"] = [_fact_label(v, u) for v, u in gold_pairs if (v, u) not in recalled]
-    errors.false["facts"] = [_fact_label(v, u) for v, u in predicted_pairs if (v, u) not in found]
+    """Facts are lists, as the README scores them: each extracted fact is matched to at most
+    one gold fact, so a figure extracted twice counts once right and once wrong, and two gold
+    facts that share a value need two extracted entries."""
+    gold_pairs = sorted(gold.facts)
+    predicted_pairs = sorted((float(f["value"]), str(f["unit"])) for f in prediction.facts)
+    unmatched = list(gold_pairs)
+    false: list[tuple[float, str]] = []
+    for value, unit in predicted_pairs:
+        match = next(
+            (i for i, pair in enumerate(unmatched) if facts_match(value, unit, [pair])), None
+        )
+        if match is None:
+            false.append((value, unit))
+        else:
+            unmatched.pop(match)
+    found = len(predicted_pairs) - len(false)
+    tally.add(found, len(false), len(unmatched))
+    errors.missed["facts"] = [_fact_label(v, u) for v, u in unmatched]
+    errors.false["facts"] = [_fact_label(v, u) for v, u in false]
 
 
 def _fact_label(value: float, unit: str) -> str:

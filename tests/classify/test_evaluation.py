@@ -92,6 +92,32 @@ def test_facts_match_on_value_and_unit_within_half_a_percent() -> None:
     assert report.facts.recall == pytest.approx(1 / 3)
 
 
+def test_facts_are_lists_one_extracted_entry_per_gold_entry() -> None:
+    """The README scores lists: a figure extracted twice is once right and once wrong, and
+    two gold facts with one value need two extracted entries."""
+    twice = score(
+        [
+            (
+                gold("a", set(), facts=((300, "companies"),)),
+                predicted("a", set(), facts=((300, "companies"),) * 2),
+            )
+        ],
+        KINDS,
+    )
+    assert (twice.facts.tp, twice.facts.fp, twice.facts.fn) == (1, 1, 0)
+    once = score(
+        [
+            (
+                gold("a", set(), facts=((56, "count"),) * 2),
+                predicted("a", set(), facts=((56, "count"),)),
+            )
+        ],
+        KINDS,
+    )
+    assert (once.facts.tp, once.facts.fp, once.facts.fn) == (1, 0, 1)
+    assert once.errors[0].missed["facts"] == ["56 count"]
+
+
 def test_empty_families_do_not_divide_by_zero() -> None:
     assert Tally().precision == Tally().recall == 1.0
 
