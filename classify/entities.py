@@ -641,6 +641,13 @@ def _name_regex(name: str, plural: bool = False) -> str:
     return body
 
 
+def _first_chars(names: list[str]) -> str:
+    """A lookahead of the characters the names start with: the engine then skips, at C speed,
+    every position where no alternative can start (most of a text)."""
+    chars = {case for name in names for case in (name[0].lower(), name[0].upper())}
+    return "(?=[" + "".join(re.escape(char) for char in sorted(chars)) + "])"
+
+
 @dataclass(frozen=True)
 class _Family:
     """A parent (the FEZ system) whose children each own some bare region names."""
@@ -684,7 +691,12 @@ def _families(catalogue: _Catalogue) -> list[_Family]:
                 unique=frozenset(
                     fold(name) for name in by_name if owners.get(fold(name), set()) <= members
                 ),
-                regions=re.compile("|".join(f"(?:{_name_regex(name)})" for name in regions)),
+                regions=re.compile(
+                    _first_chars(regions)
+                    + "(?:"
+                    + "|".join(f"(?:{_name_regex(n)})" for n in regions)
+                    + ")"
+                ),
                 head_after=re.compile(
                     rf"{_HEAD_LEAD.pattern}(?:the\s+)?(?:{head}|{_GENERIC_HEAD})", re.I
                 ),
