@@ -1075,10 +1075,24 @@ def _readings(text: str) -> list[_Reading]:
         if word.group().lower() in _EN_WORD_NUMBERS:
             _english_at(out, text, word.start(), _EN_WORD_RE)
     _echo_table_rule(out, text)
-    _english_extras(out, text)
+    english = _mostly_english(text)
+    if english:
+        _english_extras(out, text)
     _ratio_rule(out, text)
-    _english_list_rule(out, text)
+    if english:
+        _english_list_rule(out, text)
     return out
+
+
+def _mostly_english(text: str) -> bool:
+    """Whether Latin letters outnumber Hangul: the English-only rules (bare ``employs N``,
+    ``N-member``, list items without a noun) then run; in a Korean release they find nothing
+    and cost a scan of the whole text."""
+    return len(_LATIN_LETTERS.findall(text)) > len(_HANGUL_SYLLABLES.findall(text))
+
+
+_LATIN_LETTERS = re.compile(r"[A-Za-z]")
+_HANGUL_SYLLABLES = re.compile("[\uac00-\ud7a3]")
 
 
 def _english_extras(out: list[_Reading], text: str) -> None:
