@@ -311,7 +311,8 @@ _EN_NOUN_BEFORE = re.compile(
 )
 _EN_AMOUNT_VERB = re.compile(
     # the lookahead lets the engine skip every position no alternative can start at
-    r"(?=[nNtTrRsScChHgGiIjJfFdD:])(?:numbered|numbering|totall?ed|totall?ing|reached|reaching|stood at|came to|hit"
+    r"(?=[nNtTrRsScChHgGiIjJfFdD:])"
+    r"(?:numbered|numbering|totall?ed|totall?ing|reached|reaching|stood at|came to|hit"
     r"|(?:rose|grew|increased|climbed|jumped|fell|dropped|declined) to|:)"
     rf"\s?(?:about |around |some |nearly |almost |over |more than )?(?P<num>{_NUM})(?![\d.,]*\d)",
     re.I,
@@ -328,7 +329,8 @@ _EN_RANGE_HIGH = re.compile(
 )
 # ``a 15-member panel``: the members of a body are people.
 _EN_MEMBERS = re.compile(
-    rf"(?=[\dA-Za-z])(?<![\w.-])(?P<num>\d{{1,3}}|{'|'.join(sorted(_EN_WORD_NUMBERS, key=len, reverse=True))})"
+    r"(?=[\dA-Za-z])"
+    rf"(?<![\w.-])(?P<num>\d{{1,3}}|{'|'.join(sorted(_EN_WORD_NUMBERS, key=len, reverse=True))})"
     r"-member(?![A-Za-z-])",
     re.I,
 )
