@@ -115,6 +115,46 @@ def test_a_learnt_part_never_sees_the_fold_it_is_scored_on() -> None:
     assert result.reports["all"].topics.f1 == 1.0
 
 
+def test_training_only_documents_train_every_fold_and_are_never_scored() -> None:
+    documents = synthetic(20)
+    extra = [
+        GoldDocument(f"own-{n}", "t", "x", "en", frozenset({"ifez"}), frozenset(), ())
+        for n in range(3)
+    ]
+    seen_rounds: list[set[str]] = []
+    scored: set[str] = set()
+
+    def learn(training: Sequence[GoldDocument]) -> Predictor:
+        seen_rounds.append({document.id for document in training})
+
+        def predict(document: GoldDocument) -> Prediction:
+            scored.add(document.id)
+            return Prediction(document.id, document.entities, document.topics, ())
+
+        return predict
+
+    result = cross_validate(documents, 4, learn, {"ifez": "fez"}, train_only=extra)
+    extra_ids = {document.id for document in extra}
+    assert all(extra_ids <= seen for seen in seen_rounds)
+    assert scored.isdisjoint(extra_ids)
+    assert scored == {document.id for document in documents}
+    assert result.reports["all"].documents == 20
+    plain = cross_validate(documents, 4, learn, {"ifez": "fez"})
+    assert plain.as_json() == result.as_json()
+
+
+def test_a_document_cannot_be_both_scored_and_training_only() -> None:
+    documents = synthetic(8)
+    with pytest.raises(InputError):
+        cross_validate(
+            documents,
+            2,
+            lambda _: lambda d: Prediction(d.id, d.entities, d.topics, ()),
+            {"ifez": "fez"},
+            train_only=documents[:1],
+        )
+
+
 @pytest.fixture(scope="module")
 def rules() -> TopicClassifier:
     return TopicClassifier.from_config()
@@ -190,6 +230,34 @@ def test_train_command_writes_the_same_bytes_twice(tmp_path: Path) -> None:
         assert exit_info.value.code == 0
     assert outputs[0].read_bytes() == outputs[1].read_bytes()
     assert outputs[0].read_bytes() != default_model_path().read_bytes()
+
+
+def test_train_command_with_training_only_documents_is_reproducible(tmp_path: Path) -> None:
+    documents = synthetic(28)
+    gold, extra = tmp_path / "gold.jsonl", tmp_path / "extra.jsonl"
+    for path, part in ((gold, documents[:20]), (extra, documents[20:])):
+        lines = [
+            json.dumps(
+                {
+                    "id": d.id,
+                    "lang": d.language,
+                    "title": d.title,
+                    "text": d.text,
+                    "labels": {"entities": sorted(d.entities), "topics": sorted(d.topics)},
+                }
+            )
+            for d in part
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = [tmp_path / "a.json", tmp_path / "b.json", tmp_path / "plain.json"]
+    for output in outputs:
+        more = ["--train-only", str(extra)] if output.stem != "plain" else []
+        with pytest.raises(SystemExit) as exit_info:
+            main(["train", "--gold", str(gold), "--output", str(output), "--cv", "2", *more])
+        assert exit_info.value.code == 0
+    assert outputs[0].read_bytes() == outputs[1].read_bytes()
+    assert json.loads(outputs[0].read_bytes())["meta"]["documents"] == 28
+    assert json.loads(outputs[2].read_bytes())["meta"]["documents"] == 20
 
 
 # Cross-validated (5 folds, train + dev) figures measured on this branch, minus a margin of
