@@ -27,6 +27,7 @@ from zonewatch.classify.topic_model import (
 )
 from zonewatch.classify.topic_training import TrainingOptions, topic_learner, train_topic_model
 from zonewatch.classify.topics import TopicClassifier
+from zonewatch.cli.classify import own_labels_dir
 from zonewatch.cli.main import main
 from zonewatch.config.topics import load_topics
 from zonewatch.config.zones import load_zone_model
@@ -261,11 +262,13 @@ def test_train_command_with_training_only_documents_is_reproducible(tmp_path: Pa
 
 
 # Cross-validated (5 folds, train + dev) figures measured on this branch, minus a margin of
-# about 0.02. The integrator raises them after merging the entity and fact work.
+# about 0.02. The integrator raises them after merging the entity and fact work. Topics: the
+# shipped recipe adds labels/own-en.jsonl to the training side (CV topics F1 ALL 0.786,
+# EN 0.780, KO 0.790), floors 0.015 below.
 CV_THRESHOLDS = {
-    "all": {"entities": 0.94, "topics": 0.78, "facts_p": 0.96, "facts_r": 0.90},
-    "en": {"entities": 0.93, "topics": 0.75, "facts_p": 0.97, "facts_r": 0.88},
-    "ko": {"entities": 0.94, "topics": 0.79, "facts_p": 0.95, "facts_r": 0.91},
+    "all": {"entities": 0.94, "topics": 0.77, "facts_p": 0.96, "facts_r": 0.90},
+    "en": {"entities": 0.93, "topics": 0.765, "facts_p": 0.97, "facts_r": 0.88},
+    "ko": {"entities": 0.94, "topics": 0.775, "facts_p": 0.95, "facts_r": 0.91},
 }
 
 
@@ -279,9 +282,16 @@ def test_cross_validated_figures_meet_the_thresholds(shared_dir: Path) -> None:
         for name in ("train.jsonl", "dev.jsonl")
         for document in read_gold(shared_dir / "eval" / name)
     ]
+    own = sorted(own_labels_dir().glob("*.jsonl"))
+    extra = [document for path in own for document in read_gold(path)]
     classifier = Classifier.build()
     result = cross_validate(
-        documents, 5, topic_learner(classifier, TOPICS), kinds, frozenset(catalogue)
+        documents,
+        5,
+        topic_learner(classifier, TOPICS),
+        kinds,
+        frozenset(catalogue),
+        train_only=extra,
     )
     figures = result.as_json()
     print(json.dumps(figures, indent=1))
