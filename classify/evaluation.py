@@ -330,13 +330,23 @@ def cross_validate(
     kinds: dict[str, str],
     scored_ids: frozenset[str] | None = None,
     seed: int = CV_SEED,
+    train_only: Sequence[GoldDocument] = (),
 ) -> CvReport:
     """K-fold cross-validation: each fold is predicted by a learner trained on the others only,
-    and the predictions of all folds are pooled and scored (ALL, then per language)."""
+    and the predictions of all folds are pooled and scored (ALL, then per language).
+
+    ``train_only`` documents join the training side of every fold and are never scored, so
+    that extra labelled data (the project's own) can help the learnt parts while the figures
+    stay comparable: they are always over ``documents`` alone, split the same way.
+    """
+    shared = {document.id for document in documents} & {document.id for document in train_only}
+    if shared:
+        raise InputError(f"training-only documents are also scored: {', '.join(sorted(shared))}")
     predictions: dict[int, Prediction] = {}
     for fold in cv_folds(documents, k, seed):
         held_out = set(fold)
-        predict = learn([doc for i, doc in enumerate(documents) if i not in held_out])
+        training = [doc for i, doc in enumerate(documents) if i not in held_out]
+        predict = learn([*training, *train_only])
         for index in fold:
             predictions[index] = predict(documents[index])
     pairs = [(documents[i], predictions[i]) for i in range(len(documents))]

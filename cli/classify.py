@@ -19,6 +19,10 @@ FC = TypeVar("FC", bound=Callable[..., Any])
 GOLD_FILES = ("train.jsonl", "dev.jsonl")
 """The labelled files ``eval --cv`` and ``train`` use when no --gold is given."""
 
+OWN_LABELS_DIR = "labels"
+"""The project's own labelled documents (repo root, beside config/): training-only data that
+``train`` and ``eval --cv`` add to the training side when no --gold or --train-only is given."""
+
 
 def _gold_option(help_text: str) -> Callable[[FC], FC]:
     return click.option(
@@ -37,6 +41,23 @@ def _eval_dir_option() -> Callable[[FC], FC]:
         help="Folder holding train.jsonl and dev.jsonl, used when no --gold is given "
         "(default: ../shared/eval from the current directory, when it exists).",
     )
+
+
+def _train_only_options(func: FC) -> FC:
+    func = click.option(
+        "--no-own-labels",
+        is_flag=True,
+        help="Do not add the project's own labels/*.jsonl as training-only documents.",
+    )(func)
+    return click.option(
+        "--train-only",
+        "train_only_paths",
+        multiple=True,
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Labelled file (JSON Lines) added to the training side only: part of the model, "
+        "never scored, in every cross-validation fold. Repeatable. Default when neither --gold "
+        "nor --train-only is given: the repository's labels/*.jsonl (see --no-own-labels).",
+    )(func)
 
 
 def _catalogue_option() -> Callable[[FC], FC]:
@@ -62,6 +83,7 @@ def _catalogue_option() -> Callable[[FC], FC]:
     "are trained on K-1 folds and score the K-th; rule parts are fixed, not retrained. "
     "Prints ALL, EN and KO.",
 )
+@_train_only_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--verbose", "-v", is_flag=True, help="Also list misses and false hits per document.")
 @click.option(
@@ -77,6 +99,8 @@ def eval_command(
     gold_paths: tuple[Path, ...],
     eval_dir: Path | None,
     folds: int | None,
+    train_only_paths: tuple[Path, ...],
+    no_own_labels: bool,
     as_json: bool,
     verbose: bool,
     predictions_path: Path | None,
@@ -89,11 +113,15 @@ def eval_command(
 
     if not gold_paths and folds is None:
         raise click.UsageError("give --gold FILE (or --cv K to cross-validate train + dev)")
+    train_only_paths = _train_only_paths(gold_paths, train_only_paths, no_own_labels)
+    if train_only_paths and folds is None:
+        raise click.UsageError("--train-only needs --cv (without it nothing is trained)")
     gold_paths = gold_paths or _default_gold(eval_dir)
     documents, kinds, scored_ids = _load_gold(cli_ctx, gold_paths, catalogue)
     classifier = Classifier.build(zones_file=cli_ctx.settings.zones_file)
     if folds is not None:
-        _cross_validate(classifier, documents, folds, kinds, scored_ids, as_json)
+        extra = _read_train_only(train_only_paths)
+        _cross_validate(classifier, documents, folds, kinds, scored_ids, as_json, extra)
         return
     out: TextIO | None = (
         predictions_path.open("w", encoding="utf-8") if predictions_path is not None else None
@@ -136,6 +164,7 @@ def eval_command(
     show_default=True,
     help="Also print K-fold cross-validated figures of the training recipe (0: skip).",
 )
+@_train_only_options
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @_catalogue_option()
 @pass_cli
@@ -145,30 +174,39 @@ def train_command(
     eval_dir: Path | None,
     output: Path | None,
     folds: int,
+    train_only_paths: tuple[Path, ...],
+    no_own_labels: bool,
     as_json: bool,
     catalogue: Path | None,
 ) -> None:
     """Train the topic model on all labelled documents and write it.
 
     Reproducible: the same files give the same bytes (sorted documents, fixed seeds). Rule
-    parts (entities, facts, topic cues) are configuration and are not trained.
+    parts (entities, facts, topic cues) are configuration and are not trained. Training-only
+    documents (--train-only, by default the repository's labels/*.jsonl) join the model's
+    training data; the printed cross-validation scores the gold files only.
     """
     from zonewatch.classify.classifier import Classifier
     from zonewatch.classify.topic_model import default_model_path, dump_model
     from zonewatch.classify.topic_training import train_topic_model
     from zonewatch.config.topics import load_topics
 
+    train_only_paths = _train_only_paths(gold_paths, train_only_paths, no_own_labels)
     gold_paths = gold_paths or _default_gold(eval_dir)
     documents, kinds, scored_ids = _load_gold(cli_ctx, gold_paths, catalogue)
+    extra = _read_train_only(train_only_paths)
     classifier = Classifier.build(zones_file=cli_ctx.settings.zones_file).with_topic_model(None)
     topics = [topic.id for topic in load_topics()]
-    model = train_topic_model(documents, classifier.topic_classifier, topics)
+    model = train_topic_model([*documents, *extra], classifier.topic_classifier, topics)
     target = output or default_model_path()
     target.write_bytes(dump_model(model.as_json()))
     if not as_json:
-        click.echo(f"wrote {target} ({len(documents)} documents, {len(model.features)} features)")
+        click.echo(
+            f"wrote {target} ({len(documents)} documents + {len(extra)} training-only, "
+            f"{len(model.features)} features)"
+        )
     if folds:
-        _cross_validate(classifier, documents, folds, kinds, scored_ids, as_json)
+        _cross_validate(classifier, documents, folds, kinds, scored_ids, as_json, extra)
 
 
 def _default_gold(eval_dir: Path | None) -> tuple[Path, ...]:
@@ -178,6 +216,29 @@ def _default_gold(eval_dir: Path | None) -> tuple[Path, ...]:
     if missing:
         raise click.UsageError(f"no labelled file {', '.join(missing)}: give --gold or --eval-dir")
     return paths
+
+
+def own_labels_dir() -> Path:
+    """``labels/`` at the repository root (beside config/); absent from an installed wheel."""
+    from importlib import resources
+
+    return Path(str(resources.files("zonewatch.config"))).parent / OWN_LABELS_DIR
+
+
+def _train_only_paths(
+    gold_paths: tuple[Path, ...], train_only_paths: tuple[Path, ...], no_own_labels: bool
+) -> tuple[Path, ...]:
+    """The explicit --train-only files, else (default recipe only) the own labels, if any."""
+    if train_only_paths or gold_paths or no_own_labels:
+        return train_only_paths
+    folder = own_labels_dir()
+    return tuple(sorted(folder.glob("*.jsonl"))) if folder.is_dir() else ()
+
+
+def _read_train_only(paths: tuple[Path, ...]) -> list[Any]:
+    from zonewatch.classify.evaluation import read_gold
+
+    return [document for path in paths for document in read_gold(path)]
 
 
 def _load_gold(
@@ -206,17 +267,22 @@ def _cross_validate(
     kinds: dict[str, str],
     scored_ids: frozenset[str] | None,
     as_json: bool,
+    train_only: list[Any] | None = None,
 ) -> None:
     from zonewatch.classify.evaluation import CV_NOTE, cross_validate
     from zonewatch.classify.topic_training import topic_learner
     from zonewatch.config.topics import load_topics
 
     topics = [topic.id for topic in load_topics()]
-    result = cross_validate(documents, folds, topic_learner(classifier, topics), kinds, scored_ids)
+    extra = train_only or []
+    learner = topic_learner(classifier, topics)
+    result = cross_validate(documents, folds, learner, kinds, scored_ids, train_only=extra)
     if as_json:
-        print_json(result.as_json())
+        print_json({**result.as_json(), "train_only_documents": len(extra)})
         return
     click.echo(f"{folds}-fold cross-validation ({CV_NOTE})")
+    if extra:
+        click.echo(f"training side of every fold also has {len(extra)} training-only documents")
     for name, report in result.reports.items():
         click.echo(f"\n[{name.upper()}]")
         _print_report(report, verbose=False)

@@ -27,6 +27,7 @@ from zonewatch.classify.topic_model import (
 )
 from zonewatch.classify.topic_training import TrainingOptions, topic_learner, train_topic_model
 from zonewatch.classify.topics import TopicClassifier
+from zonewatch.cli.classify import own_labels_dir
 from zonewatch.cli.main import main
 from zonewatch.config.topics import load_topics
 from zonewatch.config.zones import load_zone_model
@@ -115,6 +116,46 @@ def test_a_learnt_part_never_sees_the_fold_it_is_scored_on() -> None:
     assert result.reports["all"].topics.f1 == 1.0
 
 
+def test_training_only_documents_train_every_fold_and_are_never_scored() -> None:
+    documents = synthetic(20)
+    extra = [
+        GoldDocument(f"own-{n}", "t", "x", "en", frozenset({"ifez"}), frozenset(), ())
+        for n in range(3)
+    ]
+    seen_rounds: list[set[str]] = []
+    scored: set[str] = set()
+
+    def learn(training: Sequence[GoldDocument]) -> Predictor:
+        seen_rounds.append({document.id for document in training})
+
+        def predict(document: GoldDocument) -> Prediction:
+            scored.add(document.id)
+            return Prediction(document.id, document.entities, document.topics, ())
+
+        return predict
+
+    result = cross_validate(documents, 4, learn, {"ifez": "fez"}, train_only=extra)
+    extra_ids = {document.id for document in extra}
+    assert all(extra_ids <= seen for seen in seen_rounds)
+    assert scored.isdisjoint(extra_ids)
+    assert scored == {document.id for document in documents}
+    assert result.reports["all"].documents == 20
+    plain = cross_validate(documents, 4, learn, {"ifez": "fez"})
+    assert plain.as_json() == result.as_json()
+
+
+def test_a_document_cannot_be_both_scored_and_training_only() -> None:
+    documents = synthetic(8)
+    with pytest.raises(InputError):
+        cross_validate(
+            documents,
+            2,
+            lambda _: lambda d: Prediction(d.id, d.entities, d.topics, ()),
+            {"ifez": "fez"},
+            train_only=documents[:1],
+        )
+
+
 @pytest.fixture(scope="module")
 def rules() -> TopicClassifier:
     return TopicClassifier.from_config()
@@ -192,12 +233,42 @@ def test_train_command_writes_the_same_bytes_twice(tmp_path: Path) -> None:
     assert outputs[0].read_bytes() != default_model_path().read_bytes()
 
 
+def test_train_command_with_training_only_documents_is_reproducible(tmp_path: Path) -> None:
+    documents = synthetic(28)
+    gold, extra = tmp_path / "gold.jsonl", tmp_path / "extra.jsonl"
+    for path, part in ((gold, documents[:20]), (extra, documents[20:])):
+        lines = [
+            json.dumps(
+                {
+                    "id": d.id,
+                    "lang": d.language,
+                    "title": d.title,
+                    "text": d.text,
+                    "labels": {"entities": sorted(d.entities), "topics": sorted(d.topics)},
+                }
+            )
+            for d in part
+        ]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    outputs = [tmp_path / "a.json", tmp_path / "b.json", tmp_path / "plain.json"]
+    for output in outputs:
+        more = ["--train-only", str(extra)] if output.stem != "plain" else []
+        with pytest.raises(SystemExit) as exit_info:
+            main(["train", "--gold", str(gold), "--output", str(output), "--cv", "2", *more])
+        assert exit_info.value.code == 0
+    assert outputs[0].read_bytes() == outputs[1].read_bytes()
+    assert json.loads(outputs[0].read_bytes())["meta"]["documents"] == 28
+    assert json.loads(outputs[2].read_bytes())["meta"]["documents"] == 20
+
+
 # Cross-validated (5 folds, train + dev) figures measured on this branch, minus a margin of
-# about 0.02. The integrator raises them after merging the entity and fact work.
+# about 0.02. The integrator raises them after merging the entity and fact work. Topics: the
+# shipped recipe adds labels/own-en.jsonl to the training side (CV topics F1 ALL 0.786,
+# EN 0.780, KO 0.790), floors 0.015 below.
 CV_THRESHOLDS = {
-    "all": {"entities": 0.94, "topics": 0.78, "facts_p": 0.96, "facts_r": 0.90},
-    "en": {"entities": 0.93, "topics": 0.75, "facts_p": 0.97, "facts_r": 0.88},
-    "ko": {"entities": 0.94, "topics": 0.79, "facts_p": 0.95, "facts_r": 0.91},
+    "all": {"entities": 0.94, "topics": 0.77, "facts_p": 0.96, "facts_r": 0.90},
+    "en": {"entities": 0.93, "topics": 0.765, "facts_p": 0.97, "facts_r": 0.88},
+    "ko": {"entities": 0.94, "topics": 0.775, "facts_p": 0.95, "facts_r": 0.91},
 }
 
 
@@ -211,9 +282,16 @@ def test_cross_validated_figures_meet_the_thresholds(shared_dir: Path) -> None:
         for name in ("train.jsonl", "dev.jsonl")
         for document in read_gold(shared_dir / "eval" / name)
     ]
+    own = sorted(own_labels_dir().glob("*.jsonl"))
+    extra = [document for path in own for document in read_gold(path)]
     classifier = Classifier.build()
     result = cross_validate(
-        documents, 5, topic_learner(classifier, TOPICS), kinds, frozenset(catalogue)
+        documents,
+        5,
+        topic_learner(classifier, TOPICS),
+        kinds,
+        frozenset(catalogue),
+        train_only=extra,
     )
     figures = result.as_json()
     print(json.dumps(figures, indent=1))
