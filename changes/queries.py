@@ -148,6 +148,8 @@ class ChangeFilter:
     min_significance: float | None = None
     baseline: BaselineFilter = BaselineFilter.SHOW
     limit: int | None = 50
+    offset: int = 0
+    """Records skipped before the page starts (the web console's pages)."""
     tz: ZoneInfo = KST
 
 
@@ -197,6 +199,8 @@ def _check_known(session: Session, filters: ChangeFilter) -> None:
         raise InputError(f"unknown change kind or status: {', '.join(unknown)}")
     if filters.limit is not None and filters.limit < 1:
         raise InputError("--limit must be at least 1")
+    if filters.offset < 0:
+        raise InputError("the offset must not be negative")
 
 
 def _released() -> ColumnElement[dt.datetime]:
@@ -269,6 +273,7 @@ def change_query(filters: ChangeFilter) -> Select[tuple[ChangeRecord, str, dt.da
         .where(*_conditions(filters))
         .order_by(_placed_at().desc(), ChangeRecord.occurred_at.desc(), ChangeRecord.id.desc())
         .limit(filters.limit)
+        .offset(filters.offset or None)
     )
 
 

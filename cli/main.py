@@ -21,6 +21,7 @@ from zonewatch.cli.model import model
 from zonewatch.cli.setup import demo, init
 from zonewatch.cli.sources import sources
 from zonewatch.cli.subscribers import subscribers, subscriptions
+from zonewatch.cli.users import users
 from zonewatch.cli.web import web
 from zonewatch.cli.workers import beat, run_all, worker
 from zonewatch.errors import ZonewatchError
@@ -73,6 +74,7 @@ cli.add_command(web)
 cli.add_command(subscribers)
 cli.add_command(subscriptions)
 cli.add_command(digest)
+cli.add_command(users)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -23,6 +23,7 @@ from zonewatch.models.documents import (
 )
 from zonewatch.models.entities import Entity, EntityAlias
 from zonewatch.models.sources import CrawlRun, SchedulerLease, Source, WorkerHeartbeat
+from zonewatch.models.users import Role, User
 
 __all__ = [
     "AlertDelivery",
@@ -43,12 +44,14 @@ __all__ = [
     "FetchedItem",
     "Mention",
     "NoiseRule",
+    "Role",
     "SchedulerLease",
     "Snapshot",
     "Source",
     "Subscriber",
     "Subscription",
     "Topic",
+    "User",
     "VersionTopic",
     "WorkerHeartbeat",
 ]

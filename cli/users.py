@@ -1,0 +1,99 @@
+"""``zonewatch users``: accounts of the web console and their roles."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.errors import InputError
+from zonewatch.models import Role
+from zonewatch.web.users import LANGUAGES, add_user, list_users, remove_user, set_role
+
+ROLES = [role.value for role in Role]
+
+
+def _password(from_stdin: bool) -> str:
+    """From stdin (one line, for scripts) or typed twice at a hidden prompt; never an
+    argument, which other users of the machine could read in the process list."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InputError("no password on stdin")
+        return password
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@click.group()
+def users() -> None:
+    """Console accounts: add, list, set-role, remove. Roles: admin, operator, analyst, watcher."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True, help="What the user may do.")
+@click.option("--language", type=click.Choice(LANGUAGES), default="ko", show_default=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from stdin.")
+@pass_cli
+def add_command(
+    cli_ctx: CliContext, username: str, role: str, language: str, password_stdin: bool
+) -> None:
+    """Add a user who signs in to the console with USERNAME and a password (≥ 12 characters)."""
+    password = _password(password_stdin)
+    with cli_ctx.app.session() as session:
+        user = add_user(session, username, password, role, language)
+        click.echo(f"user {user.username} added ({user.role})")
+
+
+@users.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_cli
+def list_command(cli_ctx: CliContext, as_json: bool) -> None:
+    """List users with their role, language and last sign-in (local time)."""
+    with cli_ctx.app.session() as session:
+        rows = list_users(session)
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": row.id,
+                    "username": row.username,
+                    "role": row.role.value,
+                    "language": row.language,
+                    "last_login_at": row.last_login_at,
+                }
+                for row in rows
+            ]
+        )
+        return
+    table = Table("id", "username", "role", "lang", "last sign-in")
+    for row in rows:
+        table.add_row(
+            str(row.id), escape(row.username), row.role.value, row.language, row.last_login_at or ""
+        )
+    cli_ctx.console.print(table)
+    cli_ctx.console.print(f"{len(rows)} users")
+
+
+@users.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(ROLES))
+@pass_cli
+def set_role_command(cli_ctx: CliContext, username: str, role: str) -> None:
+    """Give USERNAME another ROLE; their open sessions end."""
+    with cli_ctx.app.session() as session:
+        user = set_role(session, username, role)
+        click.echo(f"user {user.username} is now {user.role}")
+
+
+@users.command("remove")
+@click.argument("username")
+@pass_cli
+def remove_command(cli_ctx: CliContext, username: str) -> None:
+    """Remove USERNAME; their open sessions end at once."""
+    with cli_ctx.app.session() as session:
+        remove_user(session, username)
+    click.echo(f"user {username.strip().lower()} removed")
