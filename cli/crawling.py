@@ -91,18 +91,13 @@ def crawl(
 def queue_crawl(cli_ctx: CliContext, source_id: str) -> None:
     """Queue the run, then say whether a worker is there to take it: a queued crawl with
     nobody consuming the crawl queue waits, silently, until one is started."""
-    from zonewatch.crawlers.runner import create_run
-    from zonewatch.models.base import utcnow
+    from zonewatch.workers.queueing import queue_crawl as queue
     from zonewatch.workers.tasks import CRAWL_QUEUE
-    from zonewatch.workers.watch import live_consumers
 
-    app = cli_ctx.app
-    run_id = create_run(app, source_id, trigger="manual")
-    app.celery.send_task("zonewatch.crawl_source", args=[run_id])
-    click.echo(f"queued crawl run {run_id} of {source_id}")
-    with app.session() as session:
-        consumers = live_consumers(session, CRAWL_QUEUE, utcnow())
-    if not consumers:
+    with cli_ctx.app.session() as session:
+        queued = queue(cli_ctx.app, session, source_id)
+    click.echo(f"queued crawl run {queued.run_id} of {source_id}")
+    if not queued.worker_alive:
         click.echo(
             f"warning: no worker is taking the {CRAWL_QUEUE!r} queue, so the crawl waits until "
             "one does: start `zonewatch worker` (or `zonewatch run` on one machine), or crawl "

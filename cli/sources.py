@@ -54,13 +54,14 @@ def list_sources(cli_ctx: CliContext, as_json: bool) -> None:
 
 @sources.command("pause")
 @click.argument("source_id")
+@click.option("--reason", help="Why, for the other operators (shown in status and the console).")
 @pass_cli
-def pause(cli_ctx: CliContext, source_id: str) -> None:
+def pause(cli_ctx: CliContext, source_id: str, reason: str | None) -> None:
     """Stop scheduling crawls of a source (a running crawl finishes)."""
     from zonewatch.crawlers.status import set_paused
 
     with cli_ctx.app.session() as session:
-        set_paused(session, source_id, True)
+        set_paused(session, source_id, True, reason)
     click.echo(f"{source_id}: paused")
 
 

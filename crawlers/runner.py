@@ -24,6 +24,7 @@ from types import FrameType
 
 from pydantic import SecretStr
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from zonewatch.app import App
 from zonewatch.config.settings import Settings
@@ -54,17 +55,23 @@ def settings_environment(settings: Settings) -> dict[str, str]:
 
 
 def create_run(app: App, source_id: str, trigger: str) -> int:
-    """A queued run; runs of the source whose process was lost are finalised first, so that
-    a source crawled only from the command line does not keep them running for ever."""
+    """A queued run, committed (see :func:`add_run`)."""
     with app.session() as session:
-        source = session.get(Source, source_id)
-        if source is None:
-            raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
-        abandon_stalled_runs(session, utcnow(), app.settings.crawl_heartbeat_seconds, source_id)
-        run = CrawlRun(source_id=source_id, trigger=trigger, status="queued")
-        session.add(run)
-        session.flush()
-        return run.id
+        return add_run(session, source_id, trigger, app.settings.crawl_heartbeat_seconds).id
+
+
+def add_run(session: Session, source_id: str, trigger: str, heartbeat_seconds: float) -> CrawlRun:
+    """A queued run in ``session``; runs of the source whose process was lost are finalised
+    first, so that a source crawled only from the command line does not keep them running
+    for ever."""
+    source = session.get(Source, source_id)
+    if source is None:
+        raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
+    abandon_stalled_runs(session, utcnow(), heartbeat_seconds, source_id)
+    run = CrawlRun(source_id=source_id, trigger=trigger, status="queued")
+    session.add(run)
+    session.flush()
+    return run
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zonewatch.errors import NotFoundError
+from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import CrawlRun, Source
+from zonewatch.models.base import utcnow
 from zonewatch.timefmt import KST, iso_local, local_minutes
 
 RECENT_RUNS = 20
@@ -18,11 +19,28 @@ SUCCESS = ("ok",)
 FINISHED = ("ok", "partial", "failed")
 
 
-def set_paused(session: Session, source_id: str, paused: bool) -> Source:
+MAX_PAUSE_REASON = 500
+
+
+def set_paused(
+    session: Session,
+    source_id: str,
+    paused: bool,
+    reason: str | None = None,
+    by: str | None = None,
+) -> Source:
+    """Pause (with the reason other operators will read) or resume a source; resuming
+    forgets the reason, so a stale one never explains a source that runs again."""
     source = session.get(Source, source_id)
     if source is None:
         raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
+    reason = " ".join((reason or "").split()) or None
+    if reason is not None and len(reason) > MAX_PAUSE_REASON:
+        raise InputError(f"pause reason longer than {MAX_PAUSE_REASON} characters")
     source.paused = paused
+    source.pause_reason = reason if paused else None
+    source.paused_by = by if paused else None
+    source.paused_at = utcnow() if paused else None
     session.flush()
     return source
 
@@ -42,6 +60,9 @@ class SourceStatus:
     streak: str | None
     items_found: int | None
     mean_duration_seconds: float | None
+    pause_reason: str | None = None
+    paused_by: str | None = None
+    last_errors: int | None = None
 
     def as_json(self, tz: ZoneInfo = KST) -> dict[str, object]:
         return {
@@ -55,6 +76,9 @@ class SourceStatus:
             "streak": self.streak,
             "items_found": self.items_found,
             "mean_duration_seconds": self.mean_duration_seconds,
+            "pause_reason": self.pause_reason,
+            "paused_by": self.paused_by,
+            "last_errors": self.last_errors,
         }
 
     def when(self, tz: ZoneInfo = KST) -> tuple[str, str]:
@@ -93,6 +117,9 @@ def source_status(session: Session, source: Source) -> SourceStatus:
         streak=f"{streak} {streak_kind}" if streak_kind else None,
         items_found=last.items_found if last else None,
         mean_duration_seconds=round(mean, 1) if mean is not None else None,
+        pause_reason=source.pause_reason,
+        paused_by=source.paused_by,
+        last_errors=last.error_count if last else None,
     )
 
 

@@ -25,6 +25,11 @@ class Source(Timestamped, Base):
     spec: Mapped[dict[str, Any]] = mapped_column(default=dict)
     enabled: Mapped[bool] = mapped_column(default=True)
     paused: Mapped[bool] = mapped_column(default=False)
+    pause_reason: Mapped[str | None] = mapped_column(
+        String(500), doc="Why an operator paused the source, shown to the other operators."
+    )
+    paused_by: Mapped[str | None] = mapped_column(String(64))
+    paused_at: Mapped[dt.datetime | None]
     next_run_at: Mapped[dt.datetime | None] = mapped_column(index=True)
     health: Mapped[str] = mapped_column(String(16), default="unknown")
     health_reason: Mapped[str | None]

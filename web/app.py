@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import auth, changes, home, i18n
+from zonewatch.web import auth, changes, home, i18n, sources
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -140,6 +140,12 @@ ROUTES = [
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/changes", changes.change_log, methods=["GET"], name="changes"),
     Route("/changes/{change_id:int}", changes.change_page, methods=["GET"], name="change"),
+    # operators
+    Route("/sources", sources.sources_table, methods=["GET"], name="sources"),
+    Route("/sources/{source_id}", sources.source_page, methods=["GET"], name="source"),
+    Route("/sources/{source_id}/crawl", sources.crawl_now, methods=["POST"], name="source_crawl"),
+    Route("/sources/{source_id}/pause", sources.pause, methods=["POST"], name="source_pause"),
+    Route("/sources/{source_id}/resume", sources.resume, methods=["POST"], name="source_resume"),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]

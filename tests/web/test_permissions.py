@@ -6,6 +6,7 @@ import pytest
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
+from tests.testkit import factories
 from tests.web.conftest import sign_in, token_of
 from zonewatch.app import App
 from zonewatch.models import ChangeRecord, Role
@@ -19,7 +20,17 @@ TABLE = [
     ("GET", "/changes", READERS),
     ("GET", "/changes/{id}", READERS),
     ("POST", "/logout", ALL),
+    # operators, admin, account
+    ("GET", "/sources", READERS),
+    ("GET", "/sources/{source}", READERS),
+    ("POST", "/sources/{source}/crawl", {"admin", "operator"}),
+    ("POST", "/sources/{source}/pause", {"admin", "operator"}),
+    ("POST", "/sources/{source}/resume", {"admin", "operator"}),
 ]
+# What an allowed role's POST sends besides the CSRF token, so that it succeeds.
+FORMS: dict[tuple[str, str], dict[str, str]] = {
+    ("POST", "/sources/{source}/pause"): {"reason": "permission test"},
+}
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
 
@@ -34,7 +45,7 @@ def test_every_route_is_guarded_and_in_the_table() -> None:
         for method in route.methods or ():
             if method == "HEAD":
                 continue
-            path = route.path.replace("{change_id:int}", "{id}")
+            path = route.path.replace("{change_id:int}", "{id}").replace("{source_id}", "{source}")
             assert (method, path) in listed, f"{method} {path} has no permission test"
             public = route.endpoint.access is None
             assert public == ((method, path) in PUBLIC), f"{method} {path}"
@@ -49,11 +60,18 @@ def change_id(app: App) -> int:
         return record.id
 
 
+@pytest.fixture
+def source_id(app: App) -> str:
+    with app.session() as session:
+        return factories.source(session, "perm-board").id
+
+
 @pytest.mark.parametrize("role", [*sorted(ALL), None])
 @pytest.mark.parametrize(("method", "path", "allowed"), TABLE)
 def test_route_by_role(
     client: TestClient,
     change_id: int,
+    source_id: str,
     role: str | None,
     method: str,
     path: str,
@@ -61,11 +79,12 @@ def test_route_by_role(
 ) -> None:
     if role is not None:
         sign_in(client, role)
-    url = path.replace("{id}", str(change_id))
+    url = path.replace("{id}", str(change_id)).replace("{source}", source_id)
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:
-        answer = client.post(url, data={"csrf": token_of(client, "/login")}, follow_redirects=False)
+        form = {"csrf": token_of(client, "/login"), **FORMS.get((method, path), {})}
+        answer = client.post(url, data=form, follow_redirects=False)
     if role is None:
         if method == "GET":
             assert answer.status_code == 303
