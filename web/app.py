@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import auth, changes, home, i18n, sources
+from zonewatch.web import account, admin, auth, changes, home, i18n, sources
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -146,6 +146,13 @@ ROUTES = [
     Route("/sources/{source_id}/crawl", sources.crawl_now, methods=["POST"], name="source_crawl"),
     Route("/sources/{source_id}/pause", sources.pause, methods=["POST"], name="source_pause"),
     Route("/sources/{source_id}/resume", sources.resume, methods=["POST"], name="source_resume"),
+    Route("/admin/users", admin.users_page, methods=["GET"], name="users"),
+    Route("/admin/users", admin.add, methods=["POST"], name="user_add"),
+    Route("/admin/users/role", admin.change_role, methods=["POST"], name="user_role"),
+    Route("/admin/users/remove", admin.remove, methods=["POST"], name="user_remove"),
+    Route("/account", account.account_page, methods=["GET"], name="account"),
+    Route("/account/language", account.save_language, methods=["POST"], name="account_language"),
+    Route("/account/password", account.save_password, methods=["POST"], name="account_password"),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]

@@ -157,6 +157,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "selector": ("선택자", "Selector"),
     "error": ("오류", "error"),
     "warning": ("경고", "warning"),
+    "users_title": ("사용자 관리", "Users"),
+    "role": ("역할", "Role"),
+    "last_login": ("최근 로그인", "Last sign-in"),
+    "new_role": ("새 역할", "New role"),
+    "change_role": ("역할 변경", "Change role"),
+    "remove_user": ("삭제", "Remove"),
+    "add_user": ("사용자 추가", "Add a user"),
+    "initial_password": ("처음 비밀번호", "Initial password"),
+    "account_title": ("내 계정", "My account"),
+    "saved": ("저장했습니다.", "Saved."),
+    "password_changed": (
+        "비밀번호를 바꿨습니다. 다른 기기에서는 로그아웃되었습니다.",
+        "Password changed. Other devices are signed out.",
+    ),
+    "language_ko": ("한국어", "Korean"),
+    "language_en": ("영어", "English"),
+    "save": ("저장", "Save"),
+    "change_password": ("비밀번호 변경", "Change password"),
+    "current_password": ("현재 비밀번호", "Current password"),
+    "new_password": ("새 비밀번호", "New password"),
+    "repeat_password": ("새 비밀번호 확인", "Repeat the new password"),
 }
 
 

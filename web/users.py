@@ -120,8 +120,12 @@ def set_role(session: Session, username: str, role: Role | str) -> User:
     return user
 
 
-def remove_user(session: Session, username: str) -> None:
+def remove_user(session: Session, username: str, by: int | None = None) -> None:
+    """Remove an account (its sessions end with it). ``by``, the acting user, cannot remove
+    themselves: an admin would lose the console in the middle of managing it."""
     user = get_user(session, username)
+    if by is not None and user.id == by:
+        raise InputError("you cannot remove your own account; ask another admin")
     if user.role == Role.ADMIN and _admins(session) == 1:
         raise InputError(f"{user.username!r} is the last admin; make another admin first")
     session.delete(user)
@@ -165,3 +169,23 @@ def end_sessions(session: Session, user_id: int) -> None:
     if user is not None:
         user.session_epoch += 1
         session.flush()
+
+
+def set_language(session: Session, user_id: int, language: str) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"unknown user id {user_id}")
+    user.language = check_language(language)
+    session.flush()
+    return user
+
+
+def change_password(session: Session, user_id: int, current: str, new: str) -> User:
+    """A user's own change: the current password is asked so that a session left open
+    cannot be turned into the account. Every session ends (the caller re-issues its own)."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError(f"unknown user id {user_id}")
+    if not verify_password(user.password_hash, current):
+        raise InputError("the current password is not right")
+    return set_password(session, user.username, new)

@@ -7,7 +7,7 @@ from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.testkit import factories
-from tests.web.conftest import sign_in, token_of
+from tests.web.conftest import PASSWORD, sign_in, token_of
 from zonewatch.app import App
 from zonewatch.models import ChangeRecord, Role
 from zonewatch.web.app import ROUTES
@@ -26,10 +26,26 @@ TABLE = [
     ("POST", "/sources/{source}/crawl", {"admin", "operator"}),
     ("POST", "/sources/{source}/pause", {"admin", "operator"}),
     ("POST", "/sources/{source}/resume", {"admin", "operator"}),
+    ("GET", "/admin/users", {"admin"}),
+    ("POST", "/admin/users", {"admin"}),
+    ("POST", "/admin/users/role", {"admin"}),
+    ("POST", "/admin/users/remove", {"admin"}),
+    ("GET", "/account", ALL),
+    ("POST", "/account/language", ALL),
+    ("POST", "/account/password", ALL),
 ]
 # What an allowed role's POST sends besides the CSRF token, so that it succeeds.
 FORMS: dict[tuple[str, str], dict[str, str]] = {
     ("POST", "/sources/{source}/pause"): {"reason": "permission test"},
+    ("POST", "/admin/users"): {"username": "newcomer", "password": PASSWORD, "role": "watcher"},
+    ("POST", "/admin/users/role"): {"username": "watcher", "role": "analyst"},
+    ("POST", "/admin/users/remove"): {"username": "watcher"},
+    ("POST", "/account/language"): {"language": "en"},
+    ("POST", "/account/password"): {
+        "current_password": PASSWORD,
+        "new_password": PASSWORD + "!",
+        "repeat_password": PASSWORD + "!",
+    },
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
