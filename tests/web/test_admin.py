@@ -19,7 +19,7 @@ def _roles(app: App) -> dict[str, Role]:
 
 def _post(client: TestClient, path: str, **form: str) -> int:
     data = {"csrf": token_of(client, "/admin/users"), **form}
-    return client.post(path, data=data, follow_redirects=False).status_code
+    return int(client.post(path, data=data, follow_redirects=False).status_code)
 
 
 def test_the_list_shows_every_user_with_role_and_language(client: TestClient) -> None:
