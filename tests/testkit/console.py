@@ -49,10 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.testkit.browser import ensure_chromium
@@ -73,6 +73,7 @@ MOBILE = 390
 WIDTHS = (DESKTOP, MOBILE)
 PASSWORD = "correct horse battery staple"
 WAIT = 15.0
+PAGE_MARKER = "zonewatchPageLeftBehind"
 KST = dt.timezone(dt.timedelta(hours=9))
 CHROMIUM_FLAGS = (
     "--headless",
@@ -323,14 +324,23 @@ class ConsoleBrowser:
 
     def submit(self, element: WebElement) -> None:
         """Click ``element`` (a button or link) and wait until the next page has loaded."""
-        page = self.find("html")
+        self.mark_page()
         element.click()
-        self.wait_for_new_page(page)
+        self.wait_for_new_page()
 
-    def wait_for_new_page(self, old: WebElement) -> None:
-        WebDriverWait(self.driver, WAIT).until(expected_conditions.staleness_of(old))
-        WebDriverWait(self.driver, WAIT).until(
-            lambda driver: driver.execute_script("return document.readyState") == "complete"
+    def mark_page(self) -> None:
+        """Mark the current page, so that :meth:`wait_for_new_page` knows it was left.
+
+        A marker in the page's window, not a stale element: Chromium's driver sometimes
+        answers a check on an element of a page being left with an error of its own."""
+        self.driver.execute_script(f"window.{PAGE_MARKER} = true")
+
+    def wait_for_new_page(self) -> None:
+        """Wait until the page marked by :meth:`mark_page` is gone and the next one loaded;
+        while the browser is between the two, the driver's errors mean "not yet"."""
+        script = f"return document.readyState === 'complete' && !('{PAGE_MARKER}' in window)"
+        WebDriverWait(self.driver, WAIT, ignored_exceptions=(WebDriverException,)).until(
+            lambda driver: driver.execute_script(script) is True
         )
 
     def sign_in(self, role: Role | str, password: str = PASSWORD) -> None:

@@ -11,7 +11,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.testkit.console import SEED_CHANGES, WIDTHS, ConsoleBrowser, LiveConsole
+from tests.testkit.console import PASSWORD, SEED_CHANGES, WIDTHS, ConsoleBrowser, LiveConsole
 from zonewatch.models import Role
 from zonewatch.web.i18n import text
 
@@ -45,9 +45,9 @@ def test_the_login_form_works_with_tab_and_enter(browser: ConsoleBrowser) -> Non
             break
         keys.send_keys(Keys.TAB).perform()
     assert browser.driver.switch_to.active_element.get_attribute("id") == "username"
-    page = browser.find("html")
-    keys.send_keys("operator", Keys.TAB, "correct horse battery staple", Keys.ENTER).perform()
-    browser.wait_for_new_page(page)
+    browser.mark_page()
+    keys.send_keys("operator", Keys.TAB, PASSWORD, Keys.ENTER).perform()
+    browser.wait_for_new_page()
     assert browser.path == "/"
     assert browser.signed_in_as == f"{text('signed_in_as', 'ko')}: operator (operator)"
 
