@@ -10,7 +10,7 @@ DATA ?= data/demo
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint format typecheck pytest bench migration clean
+.PHONY: help install demo console screenshots test lint format typecheck pytest bench migration clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -26,6 +26,17 @@ install: $(STAMP) ## Create .venv and install zonewatch with its dev tools
 
 demo: $(STAMP) ## Run the main job offline, end to end, in a fresh data directory
 	$(BIN)/zonewatch --data-dir $(DATA) demo
+
+# The demo keeps its signing key in its data directory unless ZONEWATCH_SECRET_KEY is set.
+console: $(STAMP) ## Serve the console on the demo's data (after make demo) at http://127.0.0.1:8080/
+	ZONEWATCH_SECRET_KEY="$${ZONEWATCH_SECRET_KEY:-$$(cat $(DATA)/secret_key)}" \
+		$(BIN)/zonewatch --data-dir $(DATA) web
+
+SCREENSHOTS := docs/screenshots
+screenshots: $(STAMP) ## Run the browser tests and copy their screenshots into docs/screenshots
+	$(BIN)/pytest -q -m browser tests/web/browser
+	mkdir -p $(SCREENSHOTS)
+	cp build/test-artifacts/console/*.png $(SCREENSHOTS)/
 
 test: lint typecheck pytest ## Lint, type-check and run every test (SQLite and PostgreSQL)
 

@@ -37,6 +37,7 @@ from zonewatch.bootstrap import initialize, summarize
 from zonewatch.config.settings import Settings, weak_secret_key_reason
 from zonewatch.crawlers.lifeline import kill_group
 from zonewatch.crawlers.runner import create_run, settings_environment
+from zonewatch.demo.directory import DEFAULT_DEMO_DIR
 from zonewatch.demo.mailsink import MailSink
 from zonewatch.models import (
     AlertDelivery,
@@ -48,11 +49,14 @@ from zonewatch.models import (
     Entity,
     EntityChange,
     FetchedItem,
+    Role,
     Source,
     Subscriber,
     Subscription,
+    User,
 )
 from zonewatch.replay.server import ReplayServer
+from zonewatch.web.users import add_user, set_password
 
 WORLD_STATES = (2,)
 """State 2 holds state 1's news too: one more crawl round shows every kind of change."""
@@ -99,6 +103,20 @@ DEMO_SUBSCRIBERS = (
         [(None, "designation", None, "weekly"), ("kicox", None, None, "daily")],
     ),
 )
+
+
+CONSOLE_USERS = (("demo-admin", Role.ADMIN), ("demo-analyst", Role.ANALYST))
+"""Who can sign in to the console on the demo's data; each run prints their passwords."""
+CONSOLE_URL = "http://127.0.0.1:8080/"
+"""Where ``zonewatch web`` (``make console``) serves the console by default."""
+DEMO_PASSWORD_BYTES = 12
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: Role
+    password: str
 
 
 @dataclass(frozen=True)
@@ -206,6 +224,8 @@ def _run(settings: Settings, say: Say) -> int:
             summary = summarize(app)
             say(f"done in {time.monotonic() - started:.0f} s")
             say(summary.line())
+            for line in console_lines(data_dir, console_logins(app)):
+                say(line)
             numbers = (
                 summary.sources,
                 summary.documents,
@@ -236,6 +256,48 @@ def demo_secret_key(data_dir: Path) -> str:
     with os.fdopen(descriptor, "w", encoding="ascii") as out:
         out.write(key + "\n")
     return key
+
+
+def console_logins(app: App) -> list[DemoLogin]:
+    """The demo's console accounts, each with a new random password (shown once).
+
+    Not a fixed demo password: ``make console`` serves like any console, and a password
+    published in this repository would open it to whoever reaches the port. A ``--keep`` run
+    finds the accounts there already and gives them new passwords instead."""
+    logins = []
+    with app.session() as session:
+        for username, role in CONSOLE_USERS:
+            password = secrets.token_urlsafe(DEMO_PASSWORD_BYTES)
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                add_user(session, username, password, role, language="ko")
+            else:
+                set_password(session, username, password)
+            logins.append(DemoLogin(username, role, password))
+    return logins
+
+
+def console_lines(data_dir: Path, logins: list[DemoLogin]) -> list[str]:
+    """How to open the console on the demo's data: the command, its URL and the logins.
+
+    ``zonewatch web`` needs the signing key; the demo keeps its own in the data directory
+    (unless ZONEWATCH_SECRET_KEY gave one), so the command reads it from there."""
+    key_file = data_dir / "secret_key"
+    command = f"zonewatch --data-dir {data_dir} web"
+    if key_file.exists():
+        command = f'ZONEWATCH_SECRET_KEY="$(cat {key_file})" {command}'
+    make = "make console"
+    if data_dir != DEFAULT_DEMO_DIR.resolve():
+        make += f" DATA={data_dir}"
+    lines = [
+        f"the console on the demo's data: {CONSOLE_URL}",
+        f"  start it with `{make}`, or: {command}",
+    ]
+    lines.extend(
+        f"  sign in as {login.username} ({login.role.value}), password {login.password}"
+        for login in logins
+    )
+    lines.append("  (these passwords are shown only now; the next demo run makes new ones)")
+    return lines
 
 
 def _start_worker(app: App, queue: str) -> Worker:

@@ -32,12 +32,13 @@ def test_the_demo_runs_the_main_job_and_every_number_is_above_zero(tmp_path: Pat
         check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-    summary = result.stdout.strip().splitlines()[-1]
-    match = re.fullmatch(
-        r"summary: sources=(\d+) documents=(\d+) versions=(\d+) changes=(\d+) alerts=(\d+)",
-        summary,
+    match = re.search(
+        r"^summary: sources=(\d+) documents=(\d+) versions=(\d+) changes=(\d+) alerts=(\d+)$",
+        result.stdout,
+        re.M,
     )
-    assert match, summary
+    assert match, result.stdout[-3000:]
+    summary = match.group(0)
     assert all(int(number) > 0 for number in match.groups()), summary
     assert "change records:" in result.stdout
     assert "changed_document" in result.stdout
@@ -61,6 +62,89 @@ def test_the_demo_runs_the_main_job_and_every_number_is_above_zero(tmp_path: Pat
         assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         subjects.append(str(message["Subject"]))
     assert any("digest" in s.lower() or "요약" in s for s in subjects), subjects
+
+    console = result.stdout.split("the console on the demo's data: http://127.0.0.1:8080/\n", 1)
+    assert len(console) == 2, "the demo ends with the console's URL and logins"
+    logins = re.findall(r"^  sign in as (\S+) \((\w+)\), password (\S+)$", console[1], re.M)
+    assert [(name, role) for name, role, _ in logins] == [
+        ("demo-admin", "admin"),
+        ("demo-analyst", "analyst"),
+    ]
+    assert f'ZONEWATCH_SECRET_KEY="$(cat {data_dir / "secret_key"})"' in console[1]
+    _sign_in_to_the_demo_console(data_dir, logins[1][0], logins[1][2])
+
+
+def _sign_in_to_the_demo_console(data_dir: Path, username: str, password: str) -> None:
+    """What the printed command starts, signed in with the printed password: the change log
+    lists the demo's records."""
+    import httpx
+
+    from tests.testkit.servers import free_port, port_open, wait_for
+
+    port = free_port()
+    key = (data_dir / "secret_key").read_text(encoding="ascii").strip()
+    server = subprocess.Popen(
+        [ZONEWATCH, "--data-dir", str(data_dir), "web", "--port", str(port)],
+        env=demo_env() | {"ZONEWATCH_SECRET_KEY": key},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: port_open(port), "zonewatch web", timeout=30)
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            login = client.get("/login").text
+            token = re.search(r'name="csrf" value="([^"]+)"', login)
+            assert token, login
+            answer = client.post(
+                "/login",
+                data={"csrf": token.group(1), "username": username, "password": password},
+            )
+            assert answer.status_code == 303, answer.text
+            log = client.get("/changes")
+            assert log.status_code == 200
+            assert log.text.count('href="/changes/') > 0, "the demo's change records are listed"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_demo_console_logins_get_new_passwords_each_run(tmp_path: Path) -> None:
+    from tests.testkit.keys import TEST_SECRET_KEY
+    from zonewatch.app import configure
+    from zonewatch.demo.run import console_lines, console_logins
+    from zonewatch.models import Role, migrate
+    from zonewatch.web.users import authenticate
+
+    app = configure(data_dir=tmp_path, secret_key=TEST_SECRET_KEY)
+    try:
+        migrate.upgrade(app.engine)
+        first = console_logins(app)
+        again = console_logins(app)  # a --keep run finds the accounts there
+        assert [(login.username, login.role) for login in first] == [
+            ("demo-admin", Role.ADMIN),
+            ("demo-analyst", Role.ANALYST),
+        ]
+        with app.session() as session:
+            for old, new in zip(first, again, strict=True):
+                assert old.password != new.password
+                assert authenticate(session, old.username, old.password) is None
+                user = authenticate(session, new.username, new.password)
+                assert user is not None
+                assert user.role == new.role.value
+    finally:
+        app.dispose()
+
+    lines = console_lines(tmp_path, again)
+    assert lines[0] == "the console on the demo's data: http://127.0.0.1:8080/"
+    assert lines[1] == (
+        f"  start it with `make console DATA={tmp_path}`, or: zonewatch --data-dir {tmp_path} web"
+    ), "no key file: the key came from ZONEWATCH_SECRET_KEY, which the command inherits"
+    assert f"  sign in as demo-admin (admin), password {again[0].password}" in lines
+    (tmp_path / "secret_key").write_text("x")
+    assert (
+        f'ZONEWATCH_SECRET_KEY="$(cat {tmp_path / "secret_key"})" zonewatch'
+        in (console_lines(tmp_path, again)[1])
+    )
 
 
 def test_each_demo_data_directory_gets_its_own_private_random_key(tmp_path: Path) -> None:
