@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import auth, changes, home, i18n
+from zonewatch.web import auth, changes, export, home, i18n, saved_filters
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -140,6 +140,17 @@ ROUTES = [
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/changes", changes.change_log, methods=["GET"], name="changes"),
     Route("/changes/{change_id:int}", changes.change_page, methods=["GET"], name="change"),
+    # search, saved filters, new since last visit, export
+    Route("/changes.csv", export.export_csv, methods=["GET"], name="changes_csv"),
+    Route("/changes.json", export.export_json, methods=["GET"], name="changes_json"),
+    Route("/changes/seen", saved_filters.seen, methods=["POST"], name="changes_seen"),
+    Route("/filters", saved_filters.save, methods=["POST"], name="filters_save"),
+    Route(
+        "/filters/{filter_id:int}/delete",
+        saved_filters.delete,
+        methods=["POST"],
+        name="filters_delete",
+    ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.web.conftest import sign_in, token_of
 from zonewatch.app import App
-from zonewatch.models import ChangeRecord, Role
+from zonewatch.changes.saved_filters import save_filter
+from zonewatch.models import ChangeRecord, Role, User
 from zonewatch.web.app import ROUTES
 
 ALL = {role.value for role in Role}
@@ -19,7 +21,15 @@ TABLE = [
     ("GET", "/changes", READERS),
     ("GET", "/changes/{id}", READERS),
     ("POST", "/logout", ALL),
+    # search, saved filters, new since last visit, export
+    ("GET", "/changes.csv", READERS),
+    ("GET", "/changes.json", READERS),
+    ("POST", "/changes/seen", READERS),
+    ("POST", "/filters", READERS),
+    ("POST", "/filters/{filter}/delete", READERS),
 ]
+FORMS = {"/filters": {"name": "mine", "query": "kind=correction"}}
+"""What a POST needs beyond the CSRF token to succeed for a role that may make it."""
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
 
@@ -34,7 +44,9 @@ def test_every_route_is_guarded_and_in_the_table() -> None:
         for method in route.methods or ():
             if method == "HEAD":
                 continue
-            path = route.path.replace("{change_id:int}", "{id}")
+            path = route.path.replace("{change_id:int}", "{id}").replace(
+                "{filter_id:int}", "{filter}"
+            )
             assert (method, path) in listed, f"{method} {path} has no permission test"
             public = route.endpoint.access is None
             assert public == ((method, path) in PUBLIC), f"{method} {path}"
@@ -49,9 +61,18 @@ def change_id(app: App) -> int:
         return record.id
 
 
+def _own_filter(app: App, role: str | None) -> int:
+    """A saved filter of the user named ``role`` (of admin's for a visitor)."""
+    with app.session() as session:
+        owner = session.scalar(select(User).where(User.username == (role or "admin")))
+        assert owner is not None
+        return save_filter(session, owner.id, "perm", "kind=correction").id
+
+
 @pytest.mark.parametrize("role", [*sorted(ALL), None])
 @pytest.mark.parametrize(("method", "path", "allowed"), TABLE)
 def test_route_by_role(
+    app: App,
     client: TestClient,
     change_id: int,
     role: str | None,
@@ -62,10 +83,13 @@ def test_route_by_role(
     if role is not None:
         sign_in(client, role)
     url = path.replace("{id}", str(change_id))
+    if "{filter}" in url:
+        url = url.replace("{filter}", str(_own_filter(app, role)))
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:
-        answer = client.post(url, data={"csrf": token_of(client, "/login")}, follow_redirects=False)
+        data = {"csrf": token_of(client, "/login"), **FORMS.get(path, {})}
+        answer = client.post(url, data=data, follow_redirects=False)
     if role is None:
         if method == "GET":
             assert answer.status_code == 303
