@@ -40,7 +40,10 @@ DOCUMENTS = 25_000
 REQUESTS = 25
 SECRET = "bench-secret-key-bench-secret-key-0123456789"
 PASSWORD = "bench password that is long enough"
-WORDS = ["송도", "청라", "영종", "국제도시", "경제자유구역", "매립", "계획", "변경", "고시", "지정", "해제", "산업단지", "투자", "유치", "기업", "입주", "개발", "사업", "공고", "보도자료", "인천", "부산", "광양만", "새만금", "plan", "zone", "investment", "notice", "designation", "reclamation", "cluster", "port"]
+_KOREAN = "송도 청라 영종 국제도시 경제자유구역 매립 계획 변경 고시 지정 해제 산업단지 투자 유치"
+_MORE = "기업 입주 개발 사업 공고 보도자료 인천 부산 광양만 새만금"
+_ENGLISH = "plan zone investment notice designation reclamation cluster port"
+WORDS = tuple(word for line in (_KOREAN, _MORE, _ENGLISH) for word in line.split(" "))
 RARE = "바이오클러스터"
 """In one document of a hundred: a selective search."""
 KINDS = ("new_document", "changed_document", "correction", "fact_change")
