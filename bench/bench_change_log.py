@@ -17,9 +17,10 @@ import sqlite3
 import statistics
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlencode
 
 from sqlalchemy import insert
@@ -35,6 +36,7 @@ from zonewatch.web.changes import PAGE_SIZE
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.users import add_user
 
+T = TypeVar("T")
 RECORDS = 100_000
 DOCUMENTS = 25_000
 REQUESTS = 25
@@ -76,7 +78,7 @@ def _text(rng: random.Random, n: int) -> str:
     return " ".join(words)
 
 
-def _chunks(rows: list[dict[str, object]], size: int = 5000) -> Iterator[list[dict[str, object]]]:
+def _chunks(rows: Sequence[T], size: int = 5000) -> Iterator[Sequence[T]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
 
@@ -87,7 +89,7 @@ def _fill(app: App) -> None:
     with app.session() as session:
         session.add(Source(id="bench", name="Bench", kind="board", url="https://x", language="ko"))
         session.flush()
-        documents = [
+        documents: list[dict[str, object]] = [
             {
                 "id": n + 1,
                 "source_id": "bench",
@@ -99,7 +101,7 @@ def _fill(app: App) -> None:
         ]
         for chunk in _chunks(documents):
             session.execute(insert(Document), chunk)
-        versions = [
+        versions: list[dict[str, object]] = [
             {
                 "id": 2 * n + number,
                 "document_id": n + 1,
@@ -114,7 +116,7 @@ def _fill(app: App) -> None:
         ]
         for chunk in _chunks(versions):
             session.execute(insert(DocumentVersion), chunk)
-        records = [
+        records: list[dict[str, object]] = [
             {
                 "kind": KINDS[n % len(KINDS)],
                 "dedupe_key": f"bench-{n}",
@@ -152,6 +154,13 @@ def _plain_sql(case: Case) -> str:
     """The page's listing query (one page and the look-ahead row) as SQL text."""
     query = change_query(replace(case.filters, limit=PAGE_SIZE + 1))
     return str(query.compile(dialect=sqlite.dialect(), compile_kwargs={"literal_binds": True}))
+
+
+def _plain(raw: sqlite3.Connection, sql: str) -> Callable[[], object]:
+    def run() -> object:
+        return raw.execute(sql).fetchall()
+
+    return run
 
 
 def _page(client: TestClient, case: Case) -> Callable[[], object]:
@@ -192,7 +201,7 @@ def change_log_page() -> list[Result]:
         for case in CASES:
             sql = _plain_sql(case)
             page_p50, page_p95 = _percentiles(_page(client, case))
-            sql_p50, sql_p95 = _percentiles(lambda sql=sql: raw.execute(sql).fetchall())
+            sql_p50, sql_p95 = _percentiles(_plain(raw, sql))
             baseline = f"the same listing query in plain SQL (sqlite3), {RECORDS} records"
             results += [
                 Result(f"change_log_{case.name}_p50", page_p50, "ms", baseline, sql_p50),
