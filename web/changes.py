@@ -140,12 +140,13 @@ def signed_in_user(page: Page) -> User:
 
 @require(*READERS)
 def change_log(page: Page) -> Response:
-    """``/changes``: newest release first, each with its release date and detection time."""
+    """``/changes``: newest release first, each with its release date and detection time;
+    each load counts toward the viewer's visits (``zonewatch.changes.visits``)."""
     params = page.request.query_params
     filters, number = parse_filters(params, page.console.app.settings.tz)
+    new = wants_new(params)
     user = signed_in_user(page)
     seen_at = visit_change_log(user, utcnow())
-    new = wants_new(params)
     if new:
         filters = only_new(filters, seen_at)
     found = list_changes(page.db, filters)
