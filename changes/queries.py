@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from zonewatch.changes.search import search_conditions, search_terms
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import (
     ChangeEntity,
@@ -147,6 +148,10 @@ class ChangeFilter:
     detected_until: dt.date | None = None
     min_significance: float | None = None
     baseline: BaselineFilter = BaselineFilter.SHOW
+    text: str | None = None
+    """Words every record must contain (``zonewatch.changes.search``)."""
+    added_after: dt.datetime | None = None
+    """Only records added to the log after this (``zonewatch.changes.visits``)."""
     limit: int | None = 50
     offset: int = 0
     """Records skipped before the page starts (the web console's pages)."""
@@ -197,6 +202,8 @@ def _check_known(session: Session, filters: ChangeFilter) -> None:
     )
     if unknown:
         raise InputError(f"unknown change kind or status: {', '.join(unknown)}")
+    if filters.text is not None:
+        search_terms(filters.text)
     if filters.limit is not None and filters.limit < 1:
         raise InputError("--limit must be at least 1")
     if filters.offset < 0:
@@ -260,6 +267,10 @@ def _conditions(filters: ChangeFilter) -> list[ColumnElement[bool]]:
         conditions.append(ChangeRecord.baseline == false())
     elif filters.baseline is BaselineFilter.ONLY:
         conditions.append(ChangeRecord.baseline == true())
+    if filters.text is not None:
+        conditions += search_conditions(filters.text)
+    if filters.added_after is not None:
+        conditions.append(ChangeRecord.created_at > filters.added_after)
     return conditions
 
 

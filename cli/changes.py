@@ -82,6 +82,11 @@ _FILTER_OPTIONS = (
         help="Released on or before this day (KST); a change without a release date counts "
         "by the day it was detected.",
     ),
+    click.option(
+        "--search",
+        help="Only changes whose title, summary or document text contains every word of this "
+        "(substrings, ASCII case ignored; 2-letter Korean words such as 송도 work too).",
+    ),
     click.option("--detected-since", type=DATE, help="Detected on or after this day (KST)."),
     click.option("--detected-until", type=DATE, help="Detected on or before this day (KST)."),
     click.option(
@@ -125,6 +130,7 @@ def _change_filter(options: dict[str, Any], limit: int | None, tz: ZoneInfo) -> 
         detected_until=_day(options["detected_until"]),
         min_significance=options["min_significance"],
         baseline=BaselineFilter(options["baseline"]),
+        text=options["search"],
         limit=limit,
         tz=tz,
     )

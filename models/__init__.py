@@ -23,7 +23,7 @@ from zonewatch.models.documents import (
 )
 from zonewatch.models.entities import Entity, EntityAlias
 from zonewatch.models.sources import CrawlRun, SchedulerLease, Source, WorkerHeartbeat
-from zonewatch.models.users import Role, User
+from zonewatch.models.users import Role, SavedFilter, User
 
 __all__ = [
     "AlertDelivery",
@@ -45,6 +45,7 @@ __all__ = [
     "Mention",
     "NoiseRule",
     "Role",
+    "SavedFilter",
     "SchedulerLease",
     "Snapshot",
     "Source",

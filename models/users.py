@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zonewatch.models.base import Base, Timestamped
+from zonewatch.models.base import Base, Timestamped, utcnow
 
 
 class Role(StrEnum):
@@ -38,3 +38,23 @@ class User(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(8), default="ko", server_default="ko")
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[dt.datetime | None]
+    log_visited_at: Mapped[dt.datetime | None]
+    """When the user last opened the change log (see ``zonewatch.changes.visits``)."""
+    log_seen_at: Mapped[dt.datetime | None]
+    """Records added to the log after this are new to the user; None: never looked."""
+
+
+class SavedFilter(Base):
+    """A change-log view a user named: the query string of ``/changes``, without a page."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (
+        UniqueConstraint("user_id", "name"),
+        Index("ix_saved_filters_user", "user_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(String(2000))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

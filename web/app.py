@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import account, admin, auth, changes, home, i18n, sources
+from zonewatch.web import account, admin, auth, changes, export, home, i18n, saved_filters, sources
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -153,6 +153,17 @@ ROUTES = [
     Route("/account", account.account_page, methods=["GET"], name="account"),
     Route("/account/language", account.save_language, methods=["POST"], name="account_language"),
     Route("/account/password", account.save_password, methods=["POST"], name="account_password"),
+    # search, saved filters, new since last visit, export
+    Route("/changes.csv", export.export_csv, methods=["GET"], name="changes_csv"),
+    Route("/changes.json", export.export_json, methods=["GET"], name="changes_json"),
+    Route("/changes/seen", saved_filters.seen, methods=["POST"], name="changes_seen"),
+    Route("/filters", saved_filters.save, methods=["POST"], name="filters_save"),
+    Route(
+        "/filters/{filter_id:int}/delete",
+        saved_filters.delete,
+        methods=["POST"],
+        name="filters_delete",
+    ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]

@@ -27,8 +27,11 @@ from zonewatch.changes.queries import (
     hidden_baselines,
     list_changes,
 )
+from zonewatch.changes.saved_filters import saved_filters
+from zonewatch.changes.visits import visit_change_log
 from zonewatch.errors import InputError, NotFoundError
-from zonewatch.models import Role
+from zonewatch.models import Role, User
+from zonewatch.models.base import utcnow
 from zonewatch.web.permissions import Page, require
 
 READERS = (Role.ADMIN, Role.ANALYST, Role.OPERATOR)
@@ -46,6 +49,7 @@ FILTER_FIELDS = (
     "detected_until",
     "min_significance",
     "baseline",
+    "q",
 )
 T = TypeVar("T")
 
@@ -74,9 +78,15 @@ def _page_number(value: str) -> int:
     return number
 
 
+def _only_new(value: str) -> bool:
+    if value != "1":
+        raise ValueError(value)
+    return True
+
+
 def parse_filters(params: QueryParams, tz: ZoneInfo) -> tuple[ChangeFilter, int]:
     """The change log's filters and page number from a query string; InputError names a bad
-    parameter."""
+    parameter. ``new=1`` is not a filter yet: it needs the viewer (:func:`only_new`)."""
     day = dt.date.fromisoformat
     filters = ChangeFilter(
         entity_id=params.get("entity", "").strip() or None,
@@ -91,6 +101,7 @@ def parse_filters(params: QueryParams, tz: ZoneInfo) -> tuple[ChangeFilter, int]
         detected_until=_one(params, "detected_until", day, "detected until"),
         min_significance=_one(params, "min_significance", _significance, "minimum significance"),
         baseline=_one(params, "baseline", BaselineFilter, "baseline") or BaselineFilter.SHOW,
+        text=params.get("q", "").strip() or None,
         limit=PAGE_SIZE + 1,
         tz=tz,
     )
@@ -98,21 +109,58 @@ def parse_filters(params: QueryParams, tz: ZoneInfo) -> tuple[ChangeFilter, int]
     return replace(filters, offset=(page - 1) * PAGE_SIZE), page
 
 
+def wants_new(params: QueryParams) -> bool:
+    return _one(params, "new", _only_new, "new") or False
+
+
+def only_new(filters: ChangeFilter, seen_at: dt.datetime | None) -> ChangeFilter:
+    """Narrow to records new to the viewer; with no boundary (never looked) all are new."""
+    return replace(filters, added_after=seen_at)
+
+
+def view_query(params: QueryParams) -> str:
+    """The query string of the view, without the page: what a saved filter or an export
+    keeps."""
+    return urlencode(
+        [(key, value) for key, value in params.multi_items() if key != "page" and value]
+    )
+
+
 def _page_link(params: QueryParams, page: int) -> str:
-    kept = [(key, value) for key, value in params.multi_items() if key != "page" and value]
-    return "/changes?" + urlencode([*kept, ("page", str(page))])
+    kept = view_query(params)
+    return "/changes?" + (f"{kept}&" if kept else "") + urlencode([("page", str(page))])
+
+
+def signed_in_user(page: Page) -> User:
+    user = page.user
+    if user is None:
+        raise NotFoundError("the signed-in user no longer exists")
+    return user
 
 
 @require(*READERS)
 def change_log(page: Page) -> Response:
-    """``/changes``: newest release first, each with its release date and detection time."""
+    """``/changes``: newest release first, each with its release date and detection time;
+    each load counts toward the viewer's visits (``zonewatch.changes.visits``)."""
     params = page.request.query_params
     filters, number = parse_filters(params, page.console.app.settings.tz)
+    new = wants_new(params)
+    user = signed_in_user(page)
+    seen_at = visit_change_log(user, utcnow())
+    if new:
+        filters = only_new(filters, seen_at)
     found = list_changes(page.db, filters)
     rows = found[:PAGE_SIZE]
+    query = view_query(params)
     return page.render(
         "changes.html",
         rows=rows,
+        new_ids={
+            row.record.id for row in rows if seen_at is None or row.record.created_at > seen_at
+        },
+        only_new=new,
+        query=query,
+        saved=saved_filters(page.db, user.id),
         params={name: params.get(name, "") for name in FILTER_FIELDS},
         chosen_kinds=set(filters.kinds),
         chosen_statuses=set(filters.statuses),

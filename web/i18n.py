@@ -178,6 +178,27 @@ TEXTS: dict[str, tuple[str, str]] = {
     "current_password": ("현재 비밀번호", "Current password"),
     "new_password": ("새 비밀번호", "New password"),
     "repeat_password": ("새 비밀번호 확인", "Repeat the new password"),
+    # search, saved filters, new since last visit, export
+    "search": ("검색", "Search"),
+    "search_hint": (
+        "제목·요약·문서 본문에 모든 낱말이 들어 있는 변경 (두 글자 낱말도 됩니다)",
+        "Changes whose title, summary or document text holds every word (two-letter words too)",
+    ),
+    "only_new": ("지난 방문 이후 새 변경만", "Only changes new since my last visit"),
+    "new_marker": ("새 변경", "New"),
+    "new_note": (
+        "지난 방문 이후 기록에 추가된 변경",
+        "Added to the log since your last visit",
+    ),
+    "mark_all_seen": ("모두 본 것으로 표시", "Mark all seen"),
+    "saved_filters": ("저장한 필터", "Saved filters"),
+    "no_saved_filters": ("저장한 필터가 없습니다.", "No saved filters yet."),
+    "filter_name": ("이 보기의 이름", "Name of this view"),
+    "save_filter": ("현재 필터 저장", "Save the current filter"),
+    "delete_filter": ("삭제", "Delete"),
+    "export": ("내보내기", "Export"),
+    "export_csv": ("이 보기를 CSV로", "This view as CSV"),
+    "export_json": ("이 보기를 JSON으로", "This view as JSON"),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 from zonewatch.models import Base
 from zonewatch.models.base import UTCDateTime
 from zonewatch.models.db import make_engine
+from zonewatch.models.search import search_index_names, search_table_names
 
 config = context.config
 target_metadata = Base.metadata
@@ -26,6 +27,17 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
+def _include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave the full-text indexes out: they are made by hand (see ``models.search``)."""
+    if type_ == "table":
+        return name not in search_table_names()
+    if type_ == "index":
+        return name not in search_index_names()
+    return True
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
@@ -33,6 +45,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -319,6 +319,24 @@ def test_a_narrow_terminal_gets_one_change_per_two_lines(app: App, seeded: dict[
     assert count == "1 change"
 
 
+def test_search_finds_words_in_titles_and_in_the_body_only(
+    zonewatch: Run, seeded: dict[str, int], tmp_path: Path
+) -> None:
+    def found(*args: str) -> set[int]:
+        listed = zonewatch("changes", "list", "--format", "json", *args).stdout
+        return {row["id"] for row in json.loads(listed)}
+
+    assert found("--search", "기회발전특구") == {seeded["new_document"]}
+    assert found("--search", "입주기업", "--kind", "changed_document") == {
+        seeded["changed_document"]
+    }, "입주기업 is only in the document's text"
+    assert found("--search", "부산") == {seeded["new_document"]}, "two Korean letters"
+    assert found("--search", "KFEZ RENAMED") == {seeded["model_change"]}
+    zonewatch("changes", "export", "--search", "부산", "--output", str(tmp_path / "b.json"))
+    exported = json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))
+    assert [row["id"] for row in exported] == [seeded["new_document"]]
+
+
 def test_show_renders_diff_facts_attachments_and_evidence(
     zonewatch: Run, seeded: dict[str, int]
 ) -> None:
@@ -448,6 +466,7 @@ MISTAKES = [
     ),
     (("changes", "export", "--format", "xlsx"), "Invalid value for '--format'"),
     (("changes", "export", "--output", "missing/log.csv"), "error: missing/log.csv: "),
+    (("changes", "list", "--search", "가" * 101), "error: a search word has at most 100"),
 ]
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.testkit import factories
 from tests.web.conftest import PASSWORD, sign_in, token_of
 from zonewatch.app import App
-from zonewatch.models import ChangeRecord, Role
+from zonewatch.changes.saved_filters import save_filter
+from zonewatch.models import ChangeRecord, Role, User
 from zonewatch.web.app import ROUTES
 
 ALL = {role.value for role in Role}
@@ -33,6 +35,12 @@ TABLE = [
     ("GET", "/account", ALL),
     ("POST", "/account/language", ALL),
     ("POST", "/account/password", ALL),
+    # search, saved filters, new since last visit, export
+    ("GET", "/changes.csv", READERS),
+    ("GET", "/changes.json", READERS),
+    ("POST", "/changes/seen", READERS),
+    ("POST", "/filters", READERS),
+    ("POST", "/filters/{filter}/delete", READERS),
 ]
 # What an allowed role's POST sends besides the CSRF token, so that it succeeds.
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -46,6 +54,7 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
         "new_password": PASSWORD + "!",
         "repeat_password": PASSWORD + "!",
     },
+    ("POST", "/filters"): {"name": "mine", "query": "kind=correction"},
 }
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
@@ -61,7 +70,11 @@ def test_every_route_is_guarded_and_in_the_table() -> None:
         for method in route.methods or ():
             if method == "HEAD":
                 continue
-            path = route.path.replace("{change_id:int}", "{id}").replace("{source_id}", "{source}")
+            path = (
+                route.path.replace("{change_id:int}", "{id}")
+                .replace("{source_id}", "{source}")
+                .replace("{filter_id:int}", "{filter}")
+            )
             assert (method, path) in listed, f"{method} {path} has no permission test"
             public = route.endpoint.access is None
             assert public == ((method, path) in PUBLIC), f"{method} {path}"
@@ -82,9 +95,18 @@ def source_id(app: App) -> str:
         return factories.source(session, "perm-board").id
 
 
+def _own_filter(app: App, role: str | None) -> int:
+    """A saved filter of the user named ``role`` (of admin's for a visitor)."""
+    with app.session() as session:
+        owner = session.scalar(select(User).where(User.username == (role or "admin")))
+        assert owner is not None
+        return save_filter(session, owner.id, "perm", "kind=correction").id
+
+
 @pytest.mark.parametrize("role", [*sorted(ALL), None])
 @pytest.mark.parametrize(("method", "path", "allowed"), TABLE)
 def test_route_by_role(
+    app: App,
     client: TestClient,
     change_id: int,
     source_id: str,
@@ -96,6 +118,8 @@ def test_route_by_role(
     if role is not None:
         sign_in(client, role)
     url = path.replace("{id}", str(change_id)).replace("{source}", source_id)
+    if "{filter}" in url:
+        url = url.replace("{filter}", str(_own_filter(app, role)))
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:

@@ -1,0 +1,123 @@
+"""Full-text search of the change log: a record matches a term when its title or summary,
+or the title or text of a document version it points to (old or new), contains the term.
+
+Several terms (separated by spaces) must all match, each anywhere. Matching is by substring,
+without regard to ASCII case, so Korean words match inside longer ones (송도 in 송도동).
+
+The same query answers on both databases through the indexes ``models.search`` names:
+
+- SQLite: an FTS5 table with the trigram tokenizer finds terms of 3 characters or more.
+  A trigram index cannot hold anything shorter, so a term of 1 or 2 characters (Korean
+  place names such as 송도 or 청라 are often two) is matched with LIKE on the same columns:
+  correct, but it reads every record (and the versions it points to).
+- PostgreSQL: ILIKE on the columns the pg_trgm GIN indexes cover, for every length (the
+  index narrows terms of 3 or more; shorter ones are read in full, as on SQLite).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, ColumnElement, Integer, Select, column, or_, select, table
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from zonewatch.errors import InputError
+from zonewatch.models import ChangeRecord, DocumentVersion
+from zonewatch.models.search import CHANGE_SEARCH, VERSION_SEARCH
+
+TRIGRAM = 3
+"""The shortest term the trigram indexes can find."""
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 100
+LIKE_ESCAPE = "\\"
+
+
+def search_terms(text: str) -> tuple[str, ...]:
+    """The terms of a search box's text; InputError when there are too many or one is too
+    long to be a word (a pasted document is not a search)."""
+    terms = tuple(dict.fromkeys(text.split()))
+    if len(terms) > MAX_TERMS:
+        raise InputError(f"a search has at most {MAX_TERMS} words, not {len(terms)}")
+    for term in terms:
+        if len(term) > MAX_TERM_LENGTH:
+            raise InputError(f"a search word has at most {MAX_TERM_LENGTH} characters")
+    return terms
+
+
+def _like_pattern(term: str) -> str:
+    escaped = term.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2).replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _fts_phrase(term: str) -> str:
+    """The term as one FTS5 string: a quoted phrase, so that operators in it are text."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _points_to(versions: Select[tuple[int]]) -> ColumnElement[bool]:
+    return or_(ChangeRecord.new_version_id.in_(versions), ChangeRecord.old_version_id.in_(versions))
+
+
+def _fts_match(term: str) -> ColumnElement[bool]:
+    phrase = _fts_phrase(term)
+    records = table(CHANGE_SEARCH, column("rowid", Integer), column(CHANGE_SEARCH))
+    versions = table(VERSION_SEARCH, column("rowid", Integer), column(VERSION_SEARCH))
+    return or_(
+        ChangeRecord.id.in_(
+            select(records.c.rowid).where(records.c[CHANGE_SEARCH].op("MATCH")(phrase))
+        ),
+        _points_to(select(versions.c.rowid).where(versions.c[VERSION_SEARCH].op("MATCH")(phrase))),
+    )
+
+
+def _like(term: str, case_blind: bool) -> ColumnElement[bool]:
+    pattern = _like_pattern(term)
+
+    def has(column: Any) -> ColumnElement[bool]:
+        if case_blind:
+            return column.ilike(pattern, escape=LIKE_ESCAPE)  # type: ignore[no-any-return]
+        return column.like(pattern, escape=LIKE_ESCAPE)  # type: ignore[no-any-return]
+
+    return or_(
+        has(ChangeRecord.title),
+        has(ChangeRecord.summary),
+        _points_to(
+            select(DocumentVersion.id).where(
+                or_(has(DocumentVersion.title), has(DocumentVersion.text))
+            )
+        ),
+    )
+
+
+class Mentions(ColumnElement[bool]):
+    """A condition on ``ChangeRecord``: the record mentions ``term`` (module docstring).
+
+    One element that each database compiles its own way (always in parentheses: it is an
+    OR inside the filters' AND), so that filters stay plain data built without a session
+    (``ChangeFilter`` -> ``change_query``).
+    """
+
+    inherit_cache = False
+    type = Boolean()
+
+    def __init__(self, term: str) -> None:
+        self.term = term
+
+
+@compiles(Mentions)
+def _mentions_elsewhere(element: Mentions, compiler: SQLCompiler, **kw: Any) -> str:
+    return "(" + compiler.process(_like(element.term, case_blind=True), **kw) + ")"
+
+
+@compiles(Mentions, "sqlite")
+def _mentions_on_sqlite(element: Mentions, compiler: SQLCompiler, **kw: Any) -> str:
+    """LIKE on SQLite ignores ASCII case already (as the trigram tokenizer does)."""
+    if len(element.term) >= TRIGRAM:
+        return "(" + compiler.process(_fts_match(element.term), **kw) + ")"
+    return "(" + compiler.process(_like(element.term, case_blind=False), **kw) + ")"
+
+
+def search_conditions(text: str) -> list[ColumnElement[bool]]:
+    """One condition per term of ``text`` (none for an empty search)."""
+    return [Mentions(term) for term in search_terms(text)]

@@ -1,0 +1,40 @@
+"""The full-text indexes of the change log, named once for the migration and Alembic.
+
+They live outside the ORM metadata (an FTS5 virtual table and trigram GIN indexes have no
+portable SQLAlchemy form), so ``migrations/env.py`` leaves them out of autogenerate: without
+that, every ``make migration`` would propose dropping them.
+
+SQLite keeps its FTS5 tables in step with triggers on ``change_records`` and
+``document_versions``. A later migration that rebuilds either table in batch mode (copy and
+rename) drops those triggers: it must create them again (see migration 963917de273d, which made
+them; migrations copy their DDL rather than import it, so that they never change).
+"""
+
+from __future__ import annotations
+
+CHANGE_SEARCH = "change_search"
+"""FTS5 (trigram) over ``change_records.title`` and ``summary``, rowid = the record's id."""
+VERSION_SEARCH = "version_search"
+"""FTS5 (trigram) over ``document_versions.title`` and ``text``, rowid = the version's id."""
+FTS5_SHADOW_SUFFIXES = ("", "_data", "_idx", "_docsize", "_config", "_content")
+TRIGRAM_INDEXES = (
+    ("ix_change_records_title_trgm", "change_records", "title"),
+    ("ix_change_records_summary_trgm", "change_records", "summary"),
+    ("ix_document_versions_title_trgm", "document_versions", "title"),
+    ("ix_document_versions_text_trgm", "document_versions", "text"),
+)
+"""PostgreSQL: (index, table, column), each ``USING gin (column gin_trgm_ops)``."""
+INDEXED = {
+    CHANGE_SEARCH: ("change_records", ("title", "summary")),
+    VERSION_SEARCH: ("document_versions", ("title", "text")),
+}
+"""FTS5 table -> (table, columns) it indexes."""
+
+
+def search_table_names() -> frozenset[str]:
+    """Every table SQLite creates for the FTS5 indexes (the virtual ones and their shadows)."""
+    return frozenset(name + suffix for name in INDEXED for suffix in FTS5_SHADOW_SUFFIXES)
+
+
+def search_index_names() -> frozenset[str]:
+    return frozenset(name for name, _, _ in TRIGRAM_INDEXES)
