@@ -541,9 +541,7 @@ def resolve_entity(session: Session, name: str) -> str:
         return text
     folded = text.casefold()
     found = set(
-        session.scalars(
-            select(EntityAlias.entity_id).where(func.lower(EntityAlias.text) == folded)
-        )
+        session.scalars(select(EntityAlias.entity_id).where(func.lower(EntityAlias.text) == folded))
     )
     found |= set(
         session.scalars(

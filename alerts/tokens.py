@@ -18,9 +18,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from itsdangerous import BadData, URLSafeTimedSerializer
+
+if TYPE_CHECKING:
+    from zonewatch.config.settings import Settings
+    from zonewatch.models import Subscriber
 
 SALT = "zonewatch.unsubscribe.v2"
 MAX_ID = 2**31 - 1  # the id column is a 32-bit INTEGER on PostgreSQL
@@ -139,3 +144,14 @@ def preferences_url(
     The token is a path segment: itsdangerous tokens hold only ``A-Za-z0-9_.-``."""
     token = preferences_token(secret_key, subscriber_id, token_key, epoch)
     return f"{public_url.rstrip('/')}/preferences/{token}"
+
+
+def preferences_link(settings: Settings, subscriber: Subscriber) -> str:
+    """The preferences link of a mail to ``subscriber``, under the current links epoch."""
+    return preferences_url(
+        settings.public_url,
+        settings.signing_key,
+        subscriber.id,
+        subscriber.token_key,
+        subscriber.links_epoch,
+    )
