@@ -674,6 +674,92 @@ def add_own_subscription(
     return add_subscription(session, str(subscriber.id), replace(spec, channel="email"))
 
 
+@dataclass(frozen=True)
+class Named:
+    """Something to pick or show by id, with its name in both languages."""
+
+    id: str
+    name_ko: str
+    name_en: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_ko
+
+
+@dataclass(frozen=True)
+class OwnSubscription:
+    """One subscription as its subscriber sees it: what it follows, by name, and how."""
+
+    id: int
+    spec: SubscriptionSpec
+    entity: Named | None
+    topic: Named | None
+    source: Named | None
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Everything the preferences page shows of one subscriber, and what they may pick."""
+
+    subscriber_id: int
+    masked_email: str
+    language: str
+    status: str
+    timezone: str
+    subscriptions: list[OwnSubscription]
+    topics: list[Named]
+    sources: list[Named]
+
+
+def preferences(session: Session, subscriber: Subscriber) -> Preferences:
+    """The subscriber's settings with names resolved; the address masked, because anyone
+    holding the link (a forwarded mail) sees the page."""
+    topics = [
+        Named(row.id, row.name_ko, row.name_en)
+        for row in session.scalars(select(Topic).order_by(Topic.id))
+    ]
+    sources = [
+        Named(row.id, row.name, row.name)
+        for row in session.scalars(select(Source).order_by(Source.id))
+    ]
+    by_topic = {topic.id: topic for topic in topics}
+    by_source = {source.id: source for source in sources}
+    entity_ids = {row.entity_id for row in subscriber.subscriptions if row.entity_id}
+    entities = {
+        row.id: Named(row.id, row.name_ko, row.name_en)
+        for row in session.scalars(select(Entity).where(Entity.id.in_(entity_ids)))
+    }
+    return Preferences(
+        subscriber_id=subscriber.id,
+        masked_email=mask_email(subscriber.email),
+        language=subscriber.language,
+        status=subscriber.status,
+        timezone=subscriber.timezone,
+        subscriptions=[
+            OwnSubscription(
+                row.id,
+                SubscriptionSpec.of(row),
+                entities.get(row.entity_id or ""),
+                by_topic.get(row.topic_id or ""),
+                by_source.get(row.source_id or ""),
+            )
+            for row in subscriber.subscriptions
+        ],
+        topics=topics,
+        sources=sources,
+    )
+
+
+def mask_email(email: str) -> str:
+    """Enough of an address for its owner to recognise it, too little to harvest it:
+    ``j***@e***.com``."""
+    local, _, domain = email.rpartition("@")
+    host, dot, tld = domain.rpartition(".")
+    if not host:
+        host, dot, tld = tld, "", ""
+    return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
+
+
 # --- import and export -----------------------------------------------------------------------
 
 CSV_COLUMNS = (

@@ -24,7 +24,7 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from zonewatch.alerts.subscribers import cancel_queued
+from zonewatch.alerts.subscribers import cancel_queued, mask_email
 from zonewatch.alerts.tokens import BadToken, TokenClaim, read_token, token_matches
 from zonewatch.app import App
 from zonewatch.models import Subscriber, Subscription
@@ -208,18 +208,6 @@ def _done(email: str, *, already: bool) -> Response:
 
 def _address(email: str) -> str:
     return f"<strong>{html.escape(mask_email(email))}</strong>"
-
-
-def mask_email(email: str) -> str:
-    """Enough of an address for its owner to recognise it, too little to harvest it.
-
-    Anyone holding a link (a forwarded mail, a link scanner's log) can open the page, so it
-    shows ``j***@e***.com`` rather than the address."""
-    local, _, domain = email.rpartition("@")
-    host, dot, tld = domain.rpartition(".")
-    if not host:
-        host, dot, tld = tld, "", ""
-    return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
 
 
 def _not_allowed(allowed: str) -> Response:

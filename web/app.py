@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import auth, changes, home, i18n
+from zonewatch.web import auth, changes, home, i18n, preferences
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -140,6 +140,19 @@ ROUTES = [
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/changes", changes.change_log, methods=["GET"], name="changes"),
     Route("/changes/{change_id:int}", changes.change_page, methods=["GET"], name="change"),
+    # preferences: public, the signed link in every mail is the credential
+    Route(
+        "/preferences/{token}",
+        preferences.preferences_page,
+        methods=["GET"],
+        name="preferences",
+    ),
+    Route(
+        "/preferences/{token}",
+        preferences.change_preferences,
+        methods=["POST"],
+        name="preferences_submit",
+    ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]

@@ -20,7 +20,14 @@ TABLE = [
     ("GET", "/changes/{id}", READERS),
     ("POST", "/logout", ALL),
 ]
-PUBLIC = {("GET", "/login"), ("POST", "/login")}
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    # preferences: no account, but the signed link's token is checked on every request
+    # (tests/web/test_preferences.py: another subscriber's, tampered and revoked links refused)
+    ("GET", "/preferences/{token}"),
+    ("POST", "/preferences/{token}"),
+}
 
 
 def test_every_route_is_guarded_and_in_the_table() -> None:
