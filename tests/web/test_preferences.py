@@ -98,7 +98,7 @@ def submit(client: TestClient, who: Reader, **fields: str) -> str:
     assert location == f"{who.path}?saved={fields['action']}"
     page = client.get(location)
     assert page.status_code == 200
-    return page.text
+    return str(page.text)
 
 
 def test_the_link_shows_the_readers_own_page_in_their_language(
