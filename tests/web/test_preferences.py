@@ -40,8 +40,8 @@ def reader(app: App, email: str, language: str = "ko") -> Reader:
         return Reader(person.id, link.removeprefix(PUBLIC))
 
 
-@pytest.fixture
-def model(app: App) -> None:
+def seed_model(app: App) -> None:
+    """Two entities (one a district of the other, with an abbreviation), a topic, a source."""
     with app.session() as session:
         session.add(
             Entity(id="ifez", kind="fez", name_ko="인천경제자유구역", name_en="Incheon FEZ")
@@ -56,6 +56,11 @@ def model(app: App) -> None:
             EntityAlias(entity_id="ifez", text="IFEZ", lang="en", alias_kind="abbreviation")
         )
         factories.source(session, "ifez-press")
+
+
+@pytest.fixture
+def model(app: App) -> None:
+    seed_model(app)
 
 
 @pytest.fixture
