@@ -953,7 +953,7 @@ class _Merger:
 
     def subscription(self, entry: ImportEntry, line: int, raw: Mapping[str, Any]) -> None:
         with _at(self.path, line):
-            entry.subscriptions.append((line, _subscription_spec(raw)))
+            entry.subscriptions.append((line, parse_subscription(raw)))
 
 
 def _subscriber_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -966,7 +966,8 @@ def _subscriber_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {name: getattr(checked, name) for name in given}
 
 
-def _subscription_spec(raw: Mapping[str, Any]) -> SubscriptionSpec:
+def parse_subscription(raw: Mapping[str, Any]) -> SubscriptionSpec:
+    """A subscription from text fields (a file's row, a web form); blank means not given."""
     values = {name: value for name, value in raw.items() if value not in (None, "")}
     return SubscriptionSpec(**values).validated()
 

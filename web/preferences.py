@@ -22,6 +22,7 @@ from zonewatch.alerts.subscribers import (
     add_own_subscription,
     change_delivery,
     own_subscription,
+    parse_subscription,
     pause,
     preferences,
     remove_own_subscription,
@@ -125,17 +126,9 @@ def _apply(page: Page, subscriber: Subscriber, action: Action) -> None:
 
 def _spec(form: dict[str, str]) -> SubscriptionSpec:
     """The new subscription as typed; the service checks and normalises every field."""
-    return SubscriptionSpec(
-        entity=form.get("entity") or None,
-        topic=form.get("topic") or None,
-        source=form.get("source") or None,
-        keyword=form.get("keyword") or None,
-        language=form.get("content_language") or None,
-        kind=form.get("kind") or None,
-        min_significance=form.get("min_significance") or 0.0,  # type: ignore[arg-type]
-        delivery=form.get("delivery", ""),
-        hour=form.get("hour") or 8,  # type: ignore[arg-type]
-    )
+    names = ("entity", "topic", "source", "keyword", "kind", "min_significance", "delivery", "hour")
+    fields = {name: form.get(name, "") for name in names}
+    return parse_subscription(fields | {"language": form.get("content_language", "")})
 
 
 def _render(page: Page, subscriber: Subscriber, token: str, saved: Action | None) -> Response:
