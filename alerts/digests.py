@@ -26,7 +26,7 @@ from zonewatch.alerts.email import digest_message
 from zonewatch.alerts.events import document_records
 from zonewatch.alerts.sender import classify_smtp_error, smtp_connection
 from zonewatch.alerts.subscribers import lookup_email
-from zonewatch.alerts.tokens import unsubscribe_url
+from zonewatch.alerts.tokens import preferences_link, unsubscribe_url
 from zonewatch.app import App
 from zonewatch.changes.events import EventKey, EventKind
 from zonewatch.errors import NotFoundError
@@ -177,6 +177,7 @@ def _message(
         unsubscribe_url=unsubscribe_url(
             settings.public_url, settings.signing_key, subscriber.id, subscriber.token_key
         ),
+        preferences_url=preferences_link(settings, subscriber),
         mail_from=settings.mail_from,
     )
 

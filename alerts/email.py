@@ -92,6 +92,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "by_topic": ("주제별", "By topic"),
     "by_kind": ("유형별", "By kind"),
     "unsubscribe": ("구독 해지", "Unsubscribe"),
+    "preferences": (
+        "구독 설정 (주제·발송 방식·언어·일시 중지)",
+        "Preferences (topics, delivery, language, pause)",
+    ),
     "footer": (
         "zonewatch 경제자유구역 정책 알림을 구독하셨기 때문에 이 메일을 받으셨습니다.",
         "You receive this because you subscribed to zonewatch economic-zone policy alerts.",
@@ -233,12 +237,13 @@ def alert_message(
     *,
     message_id: str,
     unsubscribe_url: str,
+    preferences_url: str,
     mail_from: str,
 ) -> EmailMessage:
     """An immediate alert: what changed, where, why it was sent, the diff, the source link."""
     language = language_of(subscriber)
     context = {
-        **_common(language, unsubscribe_url),
+        **_common(language, unsubscribe_url, preferences_url),
         "subject": safe_header_text(f"{SUBJECT_PREFIX} {subject(item)}"),
         "item": _view(item, language, _timezone(subscriber)),
     }
@@ -256,6 +261,7 @@ def digest_message(
     period_end: datetime,
     message_id: str,
     unsubscribe_url: str,
+    preferences_url: str,
     mail_from: str,
 ) -> EmailMessage:
     """A digest: counts first, then sections by zone or programme, most significant first."""
@@ -266,7 +272,7 @@ def digest_message(
     count = _count(len(items), language)
     summary = digest_summary(items, language)
     context = {
-        **_common(language, unsubscribe_url),
+        **_common(language, unsubscribe_url, preferences_url),
         "subject": safe_header_text(f"{SUBJECT_PREFIX} {name} {dates} · {count}"),
         "period_name": name,
         "period_dates": dates,
@@ -286,12 +292,13 @@ def digest_message(
     return message
 
 
-def _common(language: str, unsubscribe_url: str) -> dict[str, Any]:
+def _common(language: str, unsubscribe_url: str, preferences_url: str) -> dict[str, Any]:
     index = LANGUAGES.index(language)
     return {
         "lang": language,
         "t": {key: pair[index] for key, pair in _TEXT.items()},
         "unsubscribe_url": _checked_url(unsubscribe_url),
+        "preferences_url": _checked_url(preferences_url, "preferences"),
     }
 
 
@@ -322,10 +329,11 @@ def _address(mail_from: str) -> Address:
     return Address(display_name=safe_display_name(name), addr_spec=addr)
 
 
-def _checked_url(url: str) -> str:
-    """The unsubscribe URL goes into a header verbatim, so it must be a plain http(s) URL."""
+def _checked_url(url: str, what: str = "unsubscribe") -> str:
+    """The unsubscribe URL goes into a header verbatim, and both footer links into the
+    text part as one token, so each must be a plain http(s) URL."""
     if not url.startswith(("https://", "http://")) or _URL_UNSAFE.search(url) or len(url) > 900:
-        raise ValueError(f"not a usable unsubscribe URL: {url!r}")
+        raise ValueError(f"not a usable {what} URL: {url!r}")
     return url
 
 

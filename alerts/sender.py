@@ -34,7 +34,7 @@ from zonewatch.alerts.channels import DeliveryError, channel_text, send_apprise
 from zonewatch.alerts.content import load_event
 from zonewatch.alerts.email import alert_message
 from zonewatch.alerts.events import event_records
-from zonewatch.alerts.tokens import unsubscribe_url
+from zonewatch.alerts.tokens import preferences_link, unsubscribe_url
 from zonewatch.app import App
 from zonewatch.config.settings import Settings
 from zonewatch.models import AlertDelivery, Subscriber, Subscription
@@ -381,6 +381,7 @@ def _render(
             unsubscribe_url=unsubscribe_url(
                 settings.public_url, settings.signing_key, subscriber.id, subscriber.token_key
             ),
+            preferences_url=preferences_link(settings, subscriber),
             mail_from=settings.mail_from,
         )
     except LookupError as exc:  # the event is gone (or now noise): nothing left to tell

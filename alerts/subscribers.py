@@ -18,29 +18,41 @@ import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from zonewatch.alerts.channels import ChannelError, check_channel
 from zonewatch.alerts.matching import DELIVERY_MODES
+from zonewatch.alerts.tokens import BadToken, read_preferences_token
 from zonewatch.changes.queries import CHANGE_KINDS
 from zonewatch.config.loading import UniqueKeyLoader
 from zonewatch.csvcells import SafeDictWriter, restore_cell
 from zonewatch.errors import InputError, NotFoundError
-from zonewatch.models import AlertDelivery, Entity, Source, Subscriber, Subscription, Topic
+from zonewatch.models import (
+    AlertDelivery,
+    Digest,
+    Entity,
+    EntityAlias,
+    Source,
+    Subscriber,
+    Subscription,
+    Topic,
+)
 
 LANGUAGES = ("ko", "en")
-STATUSES = ("active", "suspended", "unsubscribed")
+STATUSES = ("active", "paused", "suspended", "unsubscribed")
 DEFAULT_TIMEZONE = "Asia/Seoul"
 EXPORT_FORMATS = ("yaml", "csv")
 _ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 _EMAIL_LOCAL = re.compile(rf"^{_ATOM}(?:\.{_ATOM})*$")
 _DOMAIN_LABEL = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
+_SPACES = re.compile(r"\s+")
 _TRUE = ("true", "yes", "1")
 _FALSE = ("false", "no", "0")
 
@@ -451,6 +463,8 @@ def add_subscription(
     """``allowed_hosts``: the operator's allowed private hosts, which channels may reach."""
     subscriber = find_subscriber(session, ref)
     spec = spec.validated()
+    if spec.entity is not None:
+        spec = replace(spec, entity=resolve_entity(session, spec.entity))
     spec.check_references(session)
     check_channel_policy(spec.channel, allowed_hosts)
     for existing in subscriber.subscriptions:
@@ -491,6 +505,259 @@ def list_subscriptions(session: Session, ref: str | None = None) -> list[dict[st
 def subscription_row(row: Subscription) -> dict[str, Any]:
     spec = SubscriptionSpec.of(row)
     return {"id": row.id, **asdict(spec), "description": spec.describe()}
+
+
+# --- a subscriber's own preferences: the page behind the mail link, and the CLI --------------
+
+
+class ResumeFrom(StrEnum):
+    """What :func:`resume` ended: a pause, a bounce suspension, or an unsubscribe."""
+
+    NOTHING = "nothing"
+    PAUSED = "paused"
+    SUSPENDED = "suspended"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+@dataclass(frozen=True)
+class DeliveryChange:
+    """How one subscription is delivered; None keeps the current value."""
+
+    delivery: str | None = None
+    hour: int | str | None = None
+    active: bool | str | None = None
+
+
+def resolve_entity(session: Session, name: str) -> str:
+    """The id of the entity ``name`` names: its id, or any of its names (``IFEZ``, ``송도``,
+    ``인천경제자유구역``), compared after NFKC and case folding.
+
+    A name that several entities share is refused with their ids, rather than subscribing
+    the reader to whichever came first."""
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip()
+    if not text:
+        raise InputError("entity is empty")
+    if session.get(Entity, text) is not None:
+        return text
+    folded = text.casefold()
+    found = set(
+        session.scalars(select(EntityAlias.entity_id).where(func.lower(EntityAlias.text) == folded))
+    )
+    found |= set(
+        session.scalars(
+            select(Entity.id).where(
+                or_(
+                    func.lower(Entity.id) == folded,
+                    func.lower(Entity.name_ko) == folded,
+                    func.lower(Entity.name_en) == folded,
+                )
+            )
+        )
+    )
+    if not found:
+        raise NotFoundError(f"unknown entity {name!r} (see `zonewatch entities list`)")
+    if len(found) > 1:
+        raise InputError(f"{name!r} names several entities: {', '.join(sorted(found))}; use one id")
+    return found.pop()
+
+
+def subscriber_for_link(
+    session: Session, secret_key: str, token: str, max_age_days: int
+) -> Subscriber:
+    """The subscriber a preferences link was made for, locked for the request's changes.
+
+    Raises :class:`BadToken` alike for a forged, expired or revoked link and for a subscriber
+    who is gone, so the answer tells nobody which ids exist."""
+    claim = read_preferences_token(secret_key, token, max_age_days)
+    subscriber = session.get(Subscriber, claim.subscriber_id, with_for_update=True)
+    if subscriber is None or not claim.matches(subscriber.token_key, subscriber.links_epoch):
+        raise BadToken("invalid preferences token")
+    return subscriber
+
+
+def cancel_queued(session: Session, subscriber_id: int, reason: str) -> None:
+    """Cancel what waits to be sent: alerts and digests made before a pause or an unsubscribe
+    would otherwise all go out at once when the subscriber comes back."""
+    session.execute(
+        update(AlertDelivery)
+        .where(
+            AlertDelivery.subscriber_id == subscriber_id,
+            AlertDelivery.status.in_(("pending", "queued")),
+        )
+        .values(status="cancelled", last_error=reason, next_attempt_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Digest)
+        .where(Digest.subscriber_id == subscriber_id, Digest.status == "pending")
+        .values(status="cancelled")
+        .execution_options(synchronize_session=False)
+    )
+
+
+def pause(session: Session, subscriber: Subscriber) -> bool:
+    """Stop all mail but keep every subscription as it is; False when not active (a paused,
+    suspended or unsubscribed subscriber gets no mail already, and keeps their status)."""
+    if subscriber.status != "active":
+        return False
+    subscriber.status = "paused"
+    cancel_queued(session, subscriber.id, "paused")
+    session.flush()
+    return True
+
+
+def resume(session: Session, subscriber: Subscriber) -> ResumeFrom:
+    """Mail again, for changes from now on. After an unsubscribe, which switched every
+    subscription off, they are all switched on again (the page lets the reader drop some);
+    after a bounce suspension the count of failures starts again."""
+    before = ResumeFrom(subscriber.status) if subscriber.status != "active" else None
+    if before is None:
+        return ResumeFrom.NOTHING
+    if before is ResumeFrom.UNSUBSCRIBED:
+        for subscription in subscriber.subscriptions:
+            subscription.active = True
+    subscriber.status = "active"
+    subscriber.hard_failures = 0
+    session.flush()
+    return before
+
+
+def set_language(session: Session, subscriber: Subscriber, language: str) -> None:
+    """The language of the subscriber's mails."""
+    subscriber.language = valid_language((language or "").strip())
+    session.flush()
+
+
+def revoke_links(session: Session, subscriber: Subscriber) -> None:
+    """Every preferences link sent so far stops working; the next mails carry new ones."""
+    subscriber.links_epoch += 1
+    session.flush()
+
+
+def own_subscription(subscriber: Subscriber, subscription_id: int) -> Subscription:
+    """One of the subscriber's subscriptions: another subscriber's id is "not found" too."""
+    for subscription in subscriber.subscriptions:
+        if subscription.id == subscription_id:
+            return subscription
+    raise NotFoundError(f"unknown subscription {subscription_id}")
+
+
+def change_delivery(session: Session, subscription: Subscription, change: DeliveryChange) -> None:
+    """Change how a subscription is delivered (immediate, daily or weekly at an hour) or
+    switch it on or off; refused when it would duplicate another of the subscriber's."""
+    spec = SubscriptionSpec.of(subscription)
+    spec = replace(
+        spec,
+        delivery=valid_delivery((change.delivery or spec.delivery).strip()),
+        hour=valid_hour(spec.hour if change.hour in (None, "") else change.hour),
+        active=spec.active if change.active is None else _flag(change.active, "active"),
+    )
+    for other in subscription.subscriber.subscriptions:
+        if other is not subscription and SubscriptionSpec.of(other).identity == spec.identity:
+            raise InputError(f"this would repeat subscription #{other.id}")
+    subscription.delivery, subscription.hour = spec.delivery, spec.hour
+    subscription.active = spec.active
+    session.flush()
+
+
+def remove_own_subscription(session: Session, subscriber: Subscriber, subscription_id: int) -> None:
+    subscription = own_subscription(subscriber, subscription_id)
+    subscriber.subscriptions.remove(subscription)
+    session.flush()
+
+
+def add_own_subscription(
+    session: Session, subscriber: Subscriber, spec: SubscriptionSpec
+) -> Subscription:
+    """A subscription the subscriber made themselves: always by email, since a notification
+    URL is the operator's to allow (it makes the server post to an address)."""
+    return add_subscription(session, str(subscriber.id), replace(spec, channel="email"))
+
+
+@dataclass(frozen=True)
+class Named:
+    """Something to pick or show by id, with its name in both languages."""
+
+    id: str
+    name_ko: str
+    name_en: str
+
+    def name(self, language: str) -> str:
+        return self.name_en if language == "en" else self.name_ko
+
+
+@dataclass(frozen=True)
+class OwnSubscription:
+    """One subscription as its subscriber sees it: what it follows, by name, and how."""
+
+    id: int
+    spec: SubscriptionSpec
+    entity: Named | None
+    topic: Named | None
+    source: Named | None
+
+
+@dataclass(frozen=True)
+class Preferences:
+    """Everything the preferences page shows of one subscriber, and what they may pick."""
+
+    subscriber_id: int
+    masked_email: str
+    language: str
+    status: str
+    timezone: str
+    subscriptions: list[OwnSubscription]
+    topics: list[Named]
+    sources: list[Named]
+
+
+def preferences(session: Session, subscriber: Subscriber) -> Preferences:
+    """The subscriber's settings with names resolved; the address masked, because anyone
+    holding the link (a forwarded mail) sees the page."""
+    topics = [
+        Named(row.id, row.name_ko, row.name_en)
+        for row in session.scalars(select(Topic).order_by(Topic.id))
+    ]
+    sources = [
+        Named(row.id, row.name, row.name)
+        for row in session.scalars(select(Source).order_by(Source.id))
+    ]
+    by_topic = {topic.id: topic for topic in topics}
+    by_source = {source.id: source for source in sources}
+    entity_ids = {row.entity_id for row in subscriber.subscriptions if row.entity_id}
+    entities = {
+        row.id: Named(row.id, row.name_ko, row.name_en)
+        for row in session.scalars(select(Entity).where(Entity.id.in_(entity_ids)))
+    }
+    return Preferences(
+        subscriber_id=subscriber.id,
+        masked_email=mask_email(subscriber.email),
+        language=subscriber.language,
+        status=subscriber.status,
+        timezone=subscriber.timezone,
+        subscriptions=[
+            OwnSubscription(
+                row.id,
+                SubscriptionSpec.of(row),
+                entities.get(row.entity_id or ""),
+                by_topic.get(row.topic_id or ""),
+                by_source.get(row.source_id or ""),
+            )
+            for row in subscriber.subscriptions
+        ],
+        topics=topics,
+        sources=sources,
+    )
+
+
+def mask_email(email: str) -> str:
+    """Enough of an address for its owner to recognise it, too little to harvest it:
+    ``j***@e***.com``."""
+    local, _, domain = email.rpartition("@")
+    host, dot, tld = domain.rpartition(".")
+    if not host:
+        host, dot, tld = tld, "", ""
+    return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
 
 
 # --- import and export -----------------------------------------------------------------------
@@ -686,7 +953,7 @@ class _Merger:
 
     def subscription(self, entry: ImportEntry, line: int, raw: Mapping[str, Any]) -> None:
         with _at(self.path, line):
-            entry.subscriptions.append((line, _subscription_spec(raw)))
+            entry.subscriptions.append((line, parse_subscription(raw)))
 
 
 def _subscriber_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
@@ -699,7 +966,8 @@ def _subscriber_fields(raw: Mapping[str, Any]) -> dict[str, Any]:
     return {name: getattr(checked, name) for name in given}
 
 
-def _subscription_spec(raw: Mapping[str, Any]) -> SubscriptionSpec:
+def parse_subscription(raw: Mapping[str, Any]) -> SubscriptionSpec:
+    """A subscription from text fields (a file's row, a web form); blank means not given."""
     values = {name: value for name, value in raw.items() if value not in (None, "")}
     return SubscriptionSpec(**values).validated()
 

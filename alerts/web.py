@@ -24,9 +24,10 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from zonewatch.alerts.subscribers import cancel_queued, mask_email
 from zonewatch.alerts.tokens import BadToken, TokenClaim, read_token, token_matches
 from zonewatch.app import App
-from zonewatch.models import AlertDelivery, Digest, Subscriber, Subscription
+from zonewatch.models import Subscriber, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -78,21 +79,7 @@ def unsubscribe(session: Session, subscriber_id: int) -> bool:
         .values(active=False)
         .execution_options(synchronize_session=False)
     )
-    session.execute(
-        update(AlertDelivery)
-        .where(
-            AlertDelivery.subscriber_id == subscriber_id,
-            AlertDelivery.status.in_(("pending", "queued")),
-        )
-        .values(status="cancelled", last_error="unsubscribed", next_attempt_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    session.execute(
-        update(Digest)
-        .where(Digest.subscriber_id == subscriber_id, Digest.status == "pending")
-        .values(status="cancelled")
-        .execution_options(synchronize_session=False)
-    )
+    cancel_queued(session, subscriber_id, "unsubscribed")
     return True
 
 
@@ -223,18 +210,6 @@ def _address(email: str) -> str:
     return f"<strong>{html.escape(mask_email(email))}</strong>"
 
 
-def mask_email(email: str) -> str:
-    """Enough of an address for its owner to recognise it, too little to harvest it.
-
-    Anyone holding a link (a forwarded mail, a link scanner's log) can open the page, so it
-    shows ``j***@e***.com`` rather than the address."""
-    local, _, domain = email.rpartition("@")
-    host, dot, tld = domain.rpartition(".")
-    if not host:
-        host, dot, tld = tld, "", ""
-    return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
-
-
 def _not_allowed(allowed: str) -> Response:
     response = _page("405 Method Not Allowed", "허용되지 않는 요청입니다.", "Method not allowed.")
     response.headers.append(("Allow", allowed))
@@ -355,10 +330,18 @@ class _QuietHandler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         path = getattr(self, "path", "")  # unset when the request line did not parse
-        log.info("%s %s %s", getattr(self, "command", ""), path.split("?", 1)[0], code)
+        log.info("%s %s %s", getattr(self, "command", ""), loggable_path(path), code)
 
     def log_message(self, format: str, *args: Any) -> None:
         log.info("%s: %s", self.address_string(), format % args)
+
+
+def loggable_path(path: str) -> str:
+    """The path as the access log keeps it: without the query string (the unsubscribe token)
+    and without a preferences link's token, which opens that subscriber's page."""
+    path = path.split("?", 1)[0]
+    head, marker, _ = path.partition("/preferences/")
+    return f"{head}{marker}…" if marker else path
 
 
 def make_server(app: App, host: str = "127.0.0.1", port: int = 8080) -> WSGIServer:

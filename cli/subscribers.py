@@ -14,21 +14,32 @@ from zonewatch.alerts.subscribers import (
     DEFAULT_TIMEZONE,
     EXPORT_FORMATS,
     LANGUAGES,
+    DeliveryChange,
+    ResumeFrom,
     SubscriberSpec,
     SubscriptionSpec,
     add_subscriber,
     add_subscription,
+    change_delivery,
     export_text,
+    find_subscriber,
     import_file,
     list_subscribers,
     list_subscriptions,
+    pause,
     remove_subscriber,
     remove_subscription,
+    resume,
+    revoke_links,
+    set_language,
     subscriber_details,
 )
+from zonewatch.alerts.tokens import preferences_url
 from zonewatch.changes.queries import CHANGE_KINDS
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import ROW_ID
+from zonewatch.errors import InputError, NotFoundError
+from zonewatch.models import Subscription
 
 
 @click.group()
@@ -152,6 +163,78 @@ def export_command(cli_ctx: CliContext, file_format: str | None, output: Path | 
     click.echo(f"exported to {output}")
 
 
+@subscribers.command("pause")
+@click.argument("subscriber")
+@pass_cli
+def pause_command(cli_ctx: CliContext, subscriber: str) -> None:
+    """Stop all mail to SUBSCRIBER (EMAIL or ID) and drop what is queued; subscriptions stay."""
+    with cli_ctx.app.session() as session:
+        person = find_subscriber(session, subscriber)
+        if pause(session, person):
+            click.echo(f"subscriber {person.id} paused: {person.email}")
+        else:
+            click.echo(f"subscriber {person.id} gets no mail already ({person.status})")
+
+
+@subscribers.command("resume")
+@click.argument("subscriber")
+@pass_cli
+def resume_command(cli_ctx: CliContext, subscriber: str) -> None:
+    """Mail SUBSCRIBER again after a pause, a bounce suspension or an unsubscribe (which had
+    switched every subscription off: they are switched on again)."""
+    with cli_ctx.app.session() as session:
+        person = find_subscriber(session, subscriber)
+        before = resume(session, person)
+        if before is ResumeFrom.NOTHING:
+            click.echo(f"subscriber {person.id} is active already")
+        else:
+            click.echo(f"subscriber {person.id} active again (was {before.value}): {person.email}")
+
+
+@subscribers.command("set")
+@click.argument("subscriber")
+@click.option("--language", type=click.Choice(LANGUAGES), required=True, help="Of their mails.")
+@pass_cli
+def set_command(cli_ctx: CliContext, subscriber: str, language: str) -> None:
+    """Change the language SUBSCRIBER (EMAIL or ID) gets mail in."""
+    with cli_ctx.app.session() as session:
+        person = find_subscriber(session, subscriber)
+        set_language(session, person, language)
+        click.echo(f"subscriber {person.id} gets mail in {language}")
+
+
+@subscribers.command("link")
+@click.argument("subscriber")
+@pass_cli
+def link_command(cli_ctx: CliContext, subscriber: str) -> None:
+    """Print SUBSCRIBER's preferences link, the one every mail carries (for a reader who
+    lost their mails). Anyone holding it can change their subscriptions: send it only to them."""
+    settings = cli_ctx.settings
+    with cli_ctx.app.session() as session:
+        person = find_subscriber(session, subscriber)
+        click.echo(
+            preferences_url(
+                settings.public_url,
+                settings.signing_key,
+                person.id,
+                person.token_key,
+                person.links_epoch,
+            )
+        )
+
+
+@subscribers.command("revoke-links")
+@click.argument("subscriber")
+@pass_cli
+def revoke_links_command(cli_ctx: CliContext, subscriber: str) -> None:
+    """End every preferences link sent to SUBSCRIBER so far (say, a forwarded mail); their
+    next mails carry a new one. Unsubscribe links keep working."""
+    with cli_ctx.app.session() as session:
+        person = find_subscriber(session, subscriber)
+        revoke_links(session, person)
+        click.echo(f"subscriber {person.id}: earlier preferences links no longer work")
+
+
 @click.group()
 def subscriptions() -> None:
     """What subscribers get: filters, delivery mode and hour, channel."""
@@ -215,3 +298,29 @@ def remove_subscription_command(cli_ctx: CliContext, subscription_id: int) -> No
     with cli_ctx.app.session() as session:
         removed = remove_subscription(session, subscription_id)
         click.echo(f"subscription {removed.id} removed")
+
+
+@subscriptions.command("set")
+@click.argument("subscription_id", type=ROW_ID)
+@click.option("--delivery", type=click.Choice(DELIVERY_MODES))
+@click.option("--hour", type=int, help="0-23, subscriber's time, for digests.")
+@click.option("--active/--inactive", default=None, help="Switch it on or off.")
+@pass_cli
+def set_subscription_command(
+    cli_ctx: CliContext,
+    subscription_id: int,
+    delivery: str | None,
+    hour: int | None,
+    active: bool | None,
+) -> None:
+    """Change how subscription ID is delivered, or switch it on or off."""
+    if delivery is None and hour is None and active is None:
+        raise InputError("give --delivery, --hour, --active or --inactive")
+    with cli_ctx.app.session() as session:
+        subscription = session.get(Subscription, subscription_id)
+        if subscription is None:
+            raise NotFoundError(f"unknown subscription {subscription_id}")
+        change_delivery(session, subscription, DeliveryChange(delivery, hour, active))
+        click.echo(
+            f"subscription {subscription.id}: {SubscriptionSpec.of(subscription).describe()}"
+        )

@@ -91,6 +91,13 @@ class Settings(BaseSettings):
         le=3650,
         description="How long an unsubscribe link stays valid: longer than any digest is kept.",
     )
+    preferences_max_age_days: int = Field(
+        default=400,
+        ge=1,
+        le=3650,
+        description="How long the preferences link in a mail stays valid (like unsubscribe "
+        "links: a reader may open an old digest); `subscribers revoke-links` ends them sooner.",
+    )
     web_timeout_seconds: float = Field(
         default=10.0,
         gt=0,

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base, Timestamped, utcnow
@@ -20,6 +21,9 @@ class Subscriber(Timestamped, Base):
 
     ``token_key`` is random and made with the row: unsubscribe tokens name it as well as the
     id, because SQLite reuses a deleted row's id and an old link must not reach the new row.
+    ``links_epoch`` is named by preferences links too: raising it revokes every preferences
+    link sent so far (a forwarded mail) while old one-click unsubscribe links keep working.
+    ``status``: active, paused (by the subscriber), suspended (bounces) or unsubscribed.
     """
 
     __tablename__ = "subscribers"
@@ -32,6 +36,7 @@ class Subscriber(Timestamped, Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     hard_failures: Mapped[int] = mapped_column(default=0)
     token_key: Mapped[str] = mapped_column(String(64), default=_token_key)
+    links_epoch: Mapped[int] = mapped_column(default=0, server_default=sa_text("0"))
 
     subscriptions: Mapped[list[Subscription]] = relationship(
         back_populates="subscriber", cascade="all, delete-orphan", order_by="Subscription.id"

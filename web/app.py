@@ -14,7 +14,18 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import account, admin, auth, changes, export, home, i18n, saved_filters, sources
+from zonewatch.web import (
+    account,
+    admin,
+    auth,
+    changes,
+    export,
+    home,
+    i18n,
+    preferences,
+    saved_filters,
+    sources,
+)
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -163,6 +174,19 @@ ROUTES = [
         saved_filters.delete,
         methods=["POST"],
         name="filters_delete",
+    ),
+    # preferences: public, the signed link in every mail is the credential
+    Route(
+        "/preferences/{token}",
+        preferences.preferences_page,
+        methods=["GET"],
+        name="preferences",
+    ),
+    Route(
+        "/preferences/{token}",
+        preferences.change_preferences,
+        methods=["POST"],
+        name="preferences_submit",
     ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.integration
 ARTIFACTS = Path(__file__).resolve().parents[2] / "build" / "test-artifacts" / "mail"
 WIDTHS = (390, 1000)
 UNSUBSCRIBE = "https://zonewatch.example.org/unsubscribe?token=eyJzIjo0Mn0.Lf-bNT9Bnzxcnq9chj5"
+PREFERENCES = "https://zonewatch.example.org/preferences/eyJzIjo0Miwia.Zt3pQ-prefs"
 MAIL_FROM = "zonewatch <alerts@zonewatch.example.org>"
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 KEEP_ALL = "word-break:keep-all;"
@@ -102,6 +103,7 @@ def alert_html(item: AlertItem) -> str:
             person,
             message_id="<change-1.subscriber-1@zonewatch>",
             unsubscribe_url=UNSUBSCRIBE,
+            preferences_url=PREFERENCES,
             mail_from=MAIL_FROM,
         )
     )
@@ -118,6 +120,7 @@ def digest_html(items: list[AlertItem]) -> str:
             period_end=dt.datetime(2026, 8, 11, 23, tzinfo=dt.UTC),
             message_id="<digest-1@zonewatch>",
             unsubscribe_url=UNSUBSCRIBE,
+            preferences_url=PREFERENCES,
             mail_from=MAIL_FROM,
         )
     )

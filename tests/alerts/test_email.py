@@ -41,6 +41,7 @@ from zonewatch.models import Subscriber
 UNSUBSCRIBE = (
     "https://zonewatch.example.org/unsubscribe?token=eyJzIjo0Mn0.Lf-bNT9Bnzxcnq9chj556hZOaVg"
 )
+PREFERENCES = "https://zonewatch.example.org/preferences/eyJzIjo0Miwia.Zt3pQ-prefs"
 MAIL_FROM = "zonewatch <alerts@zonewatch.example.org>"
 UTC = dt.UTC
 
@@ -84,6 +85,7 @@ def alert(it: AlertItem | None = None, sub: Subscriber | None = None) -> EmailMe
         sub or subscriber(),
         message_id="<change-7.subscriber-1.abc@zonewatch>",
         unsubscribe_url=UNSUBSCRIBE,
+        preferences_url=PREFERENCES,
         mail_from=MAIL_FROM,
     )
 
@@ -97,6 +99,7 @@ def digest(items: list[AlertItem], sub: Subscriber | None = None) -> EmailMessag
         period_end=dt.datetime(2026, 3, 2, 23, tzinfo=UTC),
         message_id="<digest-1@zonewatch>",
         unsubscribe_url=UNSUBSCRIBE,
+        preferences_url=PREFERENCES,
         mail_from=MAIL_FROM,
     )
 
@@ -285,6 +288,7 @@ def test_unusable_unsubscribe_url_is_refused() -> None:
             subscriber(),
             message_id="<m@zonewatch>",
             unsubscribe_url="https://x.example/u?t=a>\r\nBcc: v@example.com",
+            preferences_url=PREFERENCES,
             mail_from=MAIL_FROM,
         )
 
@@ -347,6 +351,7 @@ def test_english_weekly_digest() -> None:
         period_end=dt.datetime(2026, 3, 2, 23, tzinfo=UTC),
         message_id="<digest-2@zonewatch>",
         unsubscribe_url=UNSUBSCRIBE,
+        preferences_url=PREFERENCES,
         mail_from=MAIL_FROM,
     )
     parsed = reparse(message)
@@ -609,3 +614,32 @@ def test_a_digest_of_real_events(pipeline: Pipeline) -> None:
         assert shown.lede[:30] in plain
         assert shown.lede[:30] in html
     assert plain.count("\n발표 2026-") == 3
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+@pytest.mark.parametrize("kind", ["alert", "digest"])
+def test_every_mail_links_the_preferences_page_next_to_unsubscribe(
+    kind: str, language: str
+) -> None:
+    person = subscriber(language)
+    message = reparse(alert(sub=person) if kind == "alert" else digest([item()], person))
+    plain, html = bodies(message)
+    label = "구독 설정" if language == "ko" else "Preferences"
+    assert f"{label} (" in plain
+    assert f": {PREFERENCES}\n" in plain
+    assert plain.index(PREFERENCES) < plain.index(UNSUBSCRIBE), "the two links go together"
+    assert f'<a href="{PREFERENCES}"' in html
+    assert html.index(PREFERENCES) < html.index(UNSUBSCRIBE)
+    assert message["List-Unsubscribe"] == f"<{UNSUBSCRIBE}>", "the header is unchanged"
+
+
+def test_unusable_preferences_url_is_refused() -> None:
+    with pytest.raises(ValueError, match="preferences URL"):
+        alert_message(
+            item(),
+            subscriber(),
+            message_id="<m@zonewatch>",
+            unsubscribe_url=UNSUBSCRIBE,
+            preferences_url="javascript:alert(1)",
+            mail_from=MAIL_FROM,
+        )

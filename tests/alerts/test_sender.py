@@ -39,6 +39,7 @@ from zonewatch.alerts.sender import (
     smtp_connection,
 )
 from zonewatch.alerts.services import message_id
+from zonewatch.alerts.subscribers import subscriber_for_link
 from zonewatch.alerts.tokens import read_token
 from zonewatch.app import App, configure
 from zonewatch.config.settings import load_settings
@@ -188,6 +189,10 @@ def test_an_immediate_alert_arrives_once_with_its_headers(
     assert "송도 바이오 클러스터 <조성> 계획" in plain.get_content()
     [row] = deliveries(app)
     assert (row.status, row.attempts, row.last_error) == ("sent", 1, None)
+    prefix = f"{PUBLIC_URL}/preferences/"
+    token = plain.get_content().split(prefix, 1)[1].split()[0]
+    with app.session() as session:
+        assert subscriber_for_link(session, SECRET, token, 1).id == subscriber_id
     assert row.sent_at is not None
 
     assert send_due(app) == SendReport()

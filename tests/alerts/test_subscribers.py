@@ -76,7 +76,7 @@ def test_implausible_addresses_fail(email: str) -> None:
         ({"language": "fr"}, "language must be one of ko, en"),
         ({"timezone": "Mars/Olympus"}, "unknown timezone 'Mars/Olympus'"),
         ({"timezone": "../etc/passwd"}, "unknown timezone"),
-        ({"status": "paused"}, "status must be one of"),
+        ({"status": "on-hold"}, "status must be one of"),
     ],
 )
 def test_subscriber_fields_are_checked(

@@ -20,8 +20,9 @@ from sqlalchemy import select
 from tests.testkit.keys import PLACEHOLDER_KEY, TEST_SECRET_KEY
 from tests.testkit.servers import free_port
 from tests.testkit.workers import ZONEWATCH, zonewatch_env
+from zonewatch.alerts.subscribers import mask_email
 from zonewatch.alerts.tokens import unsubscribe_token, unsubscribe_url
-from zonewatch.alerts.web import make_app, make_server, mask_email
+from zonewatch.alerts.web import make_app, make_server
 from zonewatch.app import App, configure
 from zonewatch.errors import ConfigError
 from zonewatch.models import AlertDelivery, ChangeRecord, Subscriber, Subscription, migrate

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 from tests.cli.conftest import Run
+from tests.testkit.keys import TEST_SECRET_KEY
 
 PEOPLE = """\
 email,name,language,timezone,entity,topic,keyword,delivery,hour,channel
@@ -106,3 +107,44 @@ def test_export_then_import_round_trips(zonewatch: Run, tmp_path: Path) -> None:
     assert "subscribers: 0 added, 0 updated; subscriptions: 0 added, 0 updated, 2 unchanged" in (
         repeat
     )
+
+
+def test_pause_resume_language_delivery_and_the_preferences_link(zonewatch: Run) -> None:
+    key = {"ZONEWATCH_SECRET_KEY": TEST_SECRET_KEY, "ZONEWATCH_PUBLIC_URL": "https://zw.example"}
+    zonewatch("init")
+    zonewatch("subscribers", "add", "kim@example.org")
+    zonewatch("subscriptions", "add", "kim@example.org", "--entity", "ifez")
+
+    assert "paused" in zonewatch("subscribers", "pause", "kim@example.org").stdout
+    assert "no mail already (paused)" in zonewatch("subscribers", "pause", "1").stdout
+    assert json.loads(zonewatch("subscribers", "show", "1", "--json").stdout)["status"] == "paused"
+    assert "active again (was paused)" in zonewatch("subscribers", "resume", "1").stdout
+    assert "active already" in zonewatch("subscribers", "resume", "1").stdout
+
+    assert "mail in en" in zonewatch("subscribers", "set", "1", "--language", "en").stdout
+    changed = zonewatch("subscriptions", "set", "1", "--delivery", "weekly", "--hour", "6").stdout
+    assert "entity ifez; weekly at 06:00 via email" in changed
+    zonewatch("subscriptions", "set", "1", "--inactive")
+    shown = json.loads(zonewatch("subscribers", "show", "1", "--json").stdout)
+    assert shown["language"] == "en"
+    assert [s["active"] for s in shown["subscriptions"]] == [False]
+
+    link = zonewatch("subscribers", "link", "1", env=key).stdout.strip()
+    assert link.startswith("https://zw.example/preferences/")
+    assert "no longer work" in zonewatch("subscribers", "revoke-links", "1").stdout
+    assert zonewatch("subscribers", "link", "1", env=key).stdout.strip() != link
+
+
+def test_preference_mistakes_are_one_line_and_exit_2(zonewatch: Run) -> None:
+    zonewatch("init")
+    zonewatch("subscribers", "add", "kim@example.org")
+    for args, message in [
+        (("subscriptions", "set", "1", "--delivery", "daily"), "unknown subscription 1"),
+        (("subscriptions", "set", "1"), "give --delivery, --hour"),
+        (("subscribers", "pause", "nobody@example.org"), "unknown subscriber"),
+        (("subscribers", "link", "1"), "ZONEWATCH_SECRET_KEY is not set"),
+    ]:
+        result = zonewatch(*args, check=False)
+        assert result.returncode == 2, (args, result.stderr)
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr

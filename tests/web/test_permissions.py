@@ -56,7 +56,14 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
     },
     ("POST", "/filters"): {"name": "mine", "query": "kind=correction"},
 }
-PUBLIC = {("GET", "/login"), ("POST", "/login")}
+PUBLIC = {
+    ("GET", "/login"),
+    ("POST", "/login"),
+    # preferences: no account, but the signed link's token is checked on every request
+    # (tests/web/test_preferences.py: another subscriber's, tampered and revoked links refused)
+    ("GET", "/preferences/{token}"),
+    ("POST", "/preferences/{token}"),
+}
 
 
 def test_every_route_is_guarded_and_in_the_table() -> None:
