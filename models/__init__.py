@@ -23,10 +23,11 @@ from zonewatch.models.documents import (
 )
 from zonewatch.models.entities import Entity, EntityAlias
 from zonewatch.models.sources import CrawlRun, SchedulerLease, Source, WorkerHeartbeat
-from zonewatch.models.users import Role, User
+from zonewatch.models.users import ApiToken, Role, User
 
 __all__ = [
     "AlertDelivery",
+    "ApiToken",
     "Announcement",
     "Attachment",
     "Base",

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zonewatch.models.base import Base, Timestamped
+from zonewatch.models.base import Base, Timestamped, utcnow
 
 
 class Role(StrEnum):
@@ -38,3 +38,24 @@ class User(Timestamped, Base):
     language: Mapped[str] = mapped_column(String(8), default="ko", server_default="ko")
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     last_login_at: Mapped[dt.datetime | None]
+
+
+class ApiToken(Base):
+    """A personal token for feeds and the JSON API, which cannot carry a session cookie.
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, when made, so a
+    copy of the database opens nothing. A 32-byte random token needs no slow hash (nothing
+    to guess). ``prefix`` (the token's first characters) lets a person tell tokens apart.
+    Removing the user removes their tokens; a role change applies to them at once, since
+    the role is read from the user on every request.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
