@@ -27,8 +27,8 @@ from zonewatch.models.users import ApiToken, Role, User
 
 __all__ = [
     "AlertDelivery",
-    "ApiToken",
     "Announcement",
+    "ApiToken",
     "Attachment",
     "Base",
     "ChangeEntity",
