@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import auth, changes, home, i18n
+from zonewatch.web import api, auth, changes, feeds, home, i18n, token_pages
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -140,6 +140,24 @@ ROUTES = [
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/changes", changes.change_log, methods=["GET"], name="changes"),
     Route("/changes/{change_id:int}", changes.change_page, methods=["GET"], name="change"),
+    # personal tokens, Atom feeds and the API
+    Route("/tokens", token_pages.tokens_page, methods=["GET"], name="tokens"),
+    Route("/tokens", token_pages.create_token, methods=["POST"], name="token_create"),
+    Route(
+        "/tokens/{token_id:int}/revoke",
+        token_pages.remove_token,
+        methods=["POST"],
+        name="token_revoke",
+    ),
+    Route("/feeds/changes.atom", feeds.changes_feed, methods=["GET"], name="feed_changes"),
+    Route(
+        "/feeds/entities/{entity_id}.atom", feeds.entity_feed, methods=["GET"], name="feed_entity"
+    ),
+    Route("/feeds/topics/{topic_id}.atom", feeds.topic_feed, methods=["GET"], name="feed_topic"),
+    Route(
+        "/feeds/sources/{source_id}.atom", feeds.source_feed, methods=["GET"], name="feed_source"
+    ),
+    *api.ROUTES,
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]
