@@ -22,7 +22,7 @@ from zonewatch.web.tokens import issue_token
 
 RELEASED = dt.datetime(2026, 3, 2, 1, 30, tzinfo=dt.UTC)
 DETECTED = dt.datetime(2026, 3, 2, 15, 5, tzinfo=dt.UTC)
-HOSTILE = '<script>alert(1)</script> & ]]> "송도" \x00\x0b끝'
+HOSTILE = '<script>alert(1)</script> & ]]> "송도" \x0b\x1f끝'
 
 
 @dataclass(frozen=True)
