@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from httpx import Response
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
+from tests.web.apikit import World, bearer, build_world, token_for
 from tests.web.conftest import sign_in, token_of
 from zonewatch.app import App
 from zonewatch.models import ChangeRecord, Role
 from zonewatch.web.app import ROUTES
+from zonewatch.web.tokens import issue_token
 
 ALL = {role.value for role in Role}
 READERS = {"admin", "analyst", "operator"}
@@ -19,8 +22,30 @@ TABLE = [
     ("GET", "/changes", READERS),
     ("GET", "/changes/{id}", READERS),
     ("POST", "/logout", ALL),
+    # personal tokens, Atom feeds and the API
+    ("GET", "/tokens", ALL),
+    ("POST", "/tokens", ALL),
+    ("POST", "/tokens/{token_id}/revoke", ALL),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
+FORMS = {("POST", "/tokens"): {"name": "permission test"}}
+"""What a POST sends besides its CSRF token, for the routes that need more."""
+# Routes that take a personal token instead of the session (feeds: either): (path, roles).
+TOKEN_TABLE = [
+    ("/feeds/changes.atom", READERS),
+    ("/feeds/entities/{entity}.atom", READERS),
+    ("/feeds/topics/{topic}.atom", READERS),
+    ("/feeds/sources/{source}.atom", READERS),
+    ("/api/v1/changes", READERS),
+    ("/api/v1/changes/{id}", READERS),
+    ("/api/v1/documents", READERS),
+    ("/api/v1/documents/{document}", READERS),
+    ("/api/v1/entities", READERS),
+    ("/api/v1/entities/{entity}", READERS),
+    ("/api/v1/sources", READERS),
+    ("/api/v1/sources/{source}", READERS),
+]
+TOKEN_PUBLIC = {"/api/v1/openapi.json"}
 
 
 def test_every_route_is_guarded_and_in_the_table() -> None:
@@ -31,13 +56,38 @@ def test_every_route_is_guarded_and_in_the_table() -> None:
             continue
         assert isinstance(route, Route)
         assert hasattr(route.endpoint, "access"), f"{route.path} does not use require()"
+        if hasattr(route.endpoint, "credential"):
+            assert route.methods == {"GET", "HEAD"}, "token routes only read"
+            path = _table_path(route.path)
+            public = route.endpoint.access is None
+            assert public == (path in TOKEN_PUBLIC), path
+            assert public or path in {p for p, _ in TOKEN_TABLE}, f"{path} has no token test"
+            continue
         for method in route.methods or ():
             if method == "HEAD":
                 continue
-            path = route.path.replace("{change_id:int}", "{id}")
+            path = _table_path(route.path)
             assert (method, path) in listed, f"{method} {path} has no permission test"
             public = route.endpoint.access is None
             assert public == ((method, path) in PUBLIC), f"{method} {path}"
+
+
+def _table_path(path: str) -> str:
+    """A route's path as the tables write it."""
+    for param, name in PATH_NAMES.items():
+        path = path.replace(param, name)
+    return path
+
+
+PATH_NAMES = {
+    "{change_id:int}": "{id}",
+    "{token_id:int}": "{token_id}",
+    "{entity_id}": "{entity}",
+    "{topic_id}": "{topic}",
+    "{source_id}": "{source}",
+    "{document_id:int}": "{document}",
+    "{key}": "{entity}",
+}
 
 
 @pytest.fixture
@@ -52,6 +102,7 @@ def change_id(app: App) -> int:
 @pytest.mark.parametrize("role", [*sorted(ALL), None])
 @pytest.mark.parametrize(("method", "path", "allowed"), TABLE)
 def test_route_by_role(
+    app: App,
     client: TestClient,
     change_id: int,
     role: str | None,
@@ -62,10 +113,15 @@ def test_route_by_role(
     if role is not None:
         sign_in(client, role)
     url = path.replace("{id}", str(change_id))
+    if "{token_id}" in url:
+        with app.session() as session:
+            token = issue_token(session, role or "admin", "permission test")
+        url = url.replace("{token_id}", str(token.id))
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:
-        answer = client.post(url, data={"csrf": token_of(client, "/login")}, follow_redirects=False)
+        form = {"csrf": token_of(client, "/login"), **FORMS.get((method, path), {})}
+        answer = client.post(url, data=form, follow_redirects=False)
     if role is None:
         if method == "GET":
             assert answer.status_code == 303
@@ -90,3 +146,46 @@ def test_a_watcher_cannot_see_the_change_log_nor_a_change(
         assert answer.status_code == 403
         assert "송도 지정" not in answer.text
     assert "/changes" not in client.get("/").text, "no link to a page the role cannot see"
+
+
+@pytest.fixture
+def world(app: App) -> World:
+    return build_world(app)
+
+
+@pytest.mark.parametrize(("path", "allowed"), TOKEN_TABLE)
+def test_token_route_by_role(
+    app: App, client: TestClient, world: World, path: str, allowed: set[str]
+) -> None:
+    """Feeds take ``?token=``, the API only ``Authorization: Bearer``; no token or an unknown
+    one is a 401, a role outside the table a 403. (Every role in one test: a database each
+    would cost minutes.)"""
+    url = (
+        path.replace("{id}", str(world.zone_change))
+        .replace("{document}", str(world.document))
+        .replace("{entity}", "ifez")
+        .replace("{topic}", "designation")
+        .replace("{source}", "ifez-news")
+    )
+
+    def get(token: str | None) -> Response:
+        if path.startswith("/feeds/"):
+            return client.get(url + (f"?token={token}" if token else ""))
+        return client.get(url, headers=bearer(token) if token else {})
+
+    assert get(None).status_code == 401
+    assert get("zw_unknown").status_code == 401
+    for role in sorted(ALL):
+        answer = get(token_for(app, role))
+        if role in allowed:
+            assert answer.status_code == 200, (role, answer.text)
+        else:
+            assert answer.status_code == 403, role
+            assert "인천" not in answer.text
+
+
+def test_the_api_ignores_the_session_cookie(client: TestClient, world: World) -> None:
+    sign_in(client, "admin")
+    answer = client.get("/api/v1/changes")
+    assert answer.status_code == 401
+    assert answer.json()["error"]["status"] == 401
