@@ -134,4 +134,5 @@ def atom_feed(
     _sub(feed, "generator", "zonewatch")
     for change in changes:
         _entry(feed, change, public_url, labels)
-    return etree.tostring(feed, xml_declaration=True, encoding="utf-8")
+    body: bytes = etree.tostring(feed, xml_declaration=True, encoding="utf-8")
+    return body

@@ -169,9 +169,12 @@ def test_token_route_by_role(
     )
 
     def get(token: str | None) -> Response:
+        answer: Response
         if path.startswith("/feeds/"):
-            return client.get(url + (f"?token={token}" if token else ""))
-        return client.get(url, headers=bearer(token) if token else {})
+            answer = client.get(url + (f"?token={token}" if token else ""))
+        else:
+            answer = client.get(url, headers=bearer(token) if token else {})
+        return answer
 
     assert get(None).status_code == 401
     assert get("zw_unknown").status_code == 401
