@@ -25,15 +25,17 @@ FEED_SIZE = 50
 MEDIA_TYPE = "application/atom+xml; charset=utf-8"
 
 
-def _query(call: Call, **path_filter: str) -> str:
-    """The request's filters without the token (a feed's links must not carry it) and
-    without the page (a feed is always the newest page)."""
+def _query(call: Call, path_filter: dict[str, str], *, with_path: bool = False) -> str:
+    """The request's filters without the token (a feed's links must not carry it), the page
+    (a feed is always the newest page) and what the path sets (it wins)."""
+    dropped = {"token", "page", *path_filter}
     kept = [
         (key, value)
         for key, value in call.request.query_params.multi_items()
-        if key not in ("token", "page") and value
+        if key not in dropped and value
     ]
-    kept += list(path_filter.items())
+    if with_path:
+        kept += list(path_filter.items())
     return urlencode(kept)
 
 
@@ -44,8 +46,8 @@ def _render(
     base = settings.public_url.rstrip("/")
     changes = list_changes(call.db, replace(filters, limit=FEED_SIZE, offset=0))
     assert call.caller is not None, "feeds are never public"
-    query = _query(call)
-    log_query = _query(call, **path_filter)
+    query = _query(call, path_filter)
+    log_query = _query(call, path_filter, with_path=True)
     info = FeedInfo(
         key=key,
         title=title,
@@ -63,7 +65,7 @@ def _filters(call: Call) -> ChangeFilter:
 
 
 def _feed_key(kind: str, value: str, call: Call) -> str:
-    query = _query(call)
+    query = _query(call, {kind: value})
     return f"{kind}/{value}" + (f"?{query}" if query else "")
 
 

@@ -244,3 +244,14 @@ def test_an_empty_feed_is_still_valid(client: TestClient, token: str) -> None:
     root = check_atom(body)
     assert root.findall(ATOM + "entry") == []
     assert not feedparser.parse(body).bozo
+
+
+def test_the_path_s_filter_wins_over_the_query_s(
+    client: TestClient, world: World, token: str
+) -> None:
+    body = client.get(f"/feeds/entities/ifez.atom?entity=bjfez&token={token}").content
+    assert "부산 소식" not in _entry_titles(body)
+    root = etree.fromstring(body)
+    links = {link.get("rel"): link.get("href") for link in root.findall(ATOM + "link")}
+    assert links["alternate"] == "http://console.example.org/changes?entity=ifez"
+    assert links["self"] == "http://console.example.org/feeds/entities/ifez.atom"
