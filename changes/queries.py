@@ -22,9 +22,11 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     SQLColumnExpression,
+    and_,
     delete,
     false,
     func,
+    or_,
     select,
     true,
 )
@@ -128,6 +130,20 @@ class LoggedChange:
 
 
 @dataclass(frozen=True)
+class ChangePosition:
+    """Where a record sits in the log (its sort key). A page that starts after a position
+    (the API's cursor) stays right while new records arrive, which an offset does not."""
+
+    placed_at: dt.datetime
+    detected_at: dt.datetime
+    id: int
+
+    @classmethod
+    def of(cls, change: LoggedChange) -> ChangePosition:
+        return cls(change.release.at or change.detected_at, change.detected_at, change.record.id)
+
+
+@dataclass(frozen=True)
 class ChangeFilter:
     """What ``zonewatch changes list`` asks for; every field left empty matches everything.
 
@@ -156,6 +172,8 @@ class ChangeFilter:
     offset: int = 0
     """Records skipped before the page starts (the web console's pages)."""
     tz: ZoneInfo = KST
+    after: ChangePosition | None = None
+    """Only records after this one in the log's order (the API's pages)."""
 
 
 def subtree(entity_id: str, name: str = "subtree") -> CTE:
@@ -271,7 +289,23 @@ def _conditions(filters: ChangeFilter) -> list[ColumnElement[bool]]:
         conditions += search_conditions(filters.text)
     if filters.added_after is not None:
         conditions.append(ChangeRecord.created_at > filters.added_after)
+    if filters.after is not None:
+        conditions.append(_after(filters.after))
     return conditions
+
+
+def _after(position: ChangePosition) -> ColumnElement[bool]:
+    """Later in the log's order (placed, detected, id; all descending) than ``position``."""
+    placed, detected, record = _placed_at(), ChangeRecord.occurred_at, ChangeRecord.id
+    return or_(
+        placed < position.placed_at,
+        and_(placed == position.placed_at, detected < position.detected_at),
+        and_(
+            placed == position.placed_at,
+            detected == position.detected_at,
+            record < position.id,
+        ),
+    )
 
 
 def change_query(filters: ChangeFilter) -> Select[tuple[ChangeRecord, str, dt.datetime | None]]:

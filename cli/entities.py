@@ -11,7 +11,7 @@ from rich.table import Table
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.config.zones import EntityKind
-from zonewatch.models.queries import entity_details, list_entities
+from zonewatch.models.queries import entity_as_json, entity_details, list_entities
 from zonewatch.models.services import describe_entry_diff
 from zonewatch.timefmt import iso_local, local_minutes
 
@@ -30,17 +30,7 @@ def entities() -> None:
 def list_command(cli_ctx: CliContext, kind: str | None, as_json: bool) -> None:
     """List entities (zones, districts, complexes, programmes, authorities, ...)."""
     with cli_ctx.app.session() as session:
-        rows: list[dict[str, Any]] = [
-            {
-                "id": entity.id,
-                "kind": entity.kind,
-                "parent": entity.parent_id,
-                "name_ko": entity.name_ko,
-                "name_en": entity.name_en,
-                "retired": entity.retired,
-            }
-            for entity in list_entities(session, kind)
-        ]
+        rows = [entity_as_json(entity) for entity in list_entities(session, kind)]
     if as_json:
         print_json(rows)
         return

@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.crawlers.status import source_as_json
 from zonewatch.models import Source
 
 
@@ -26,20 +27,7 @@ def list_sources(cli_ctx: CliContext, as_json: bool) -> None:
     """List the sources loaded by `zonewatch init`."""
     with cli_ctx.app.session() as session:
         rows = list(session.scalars(select(Source).order_by(Source.id)))
-        data: list[dict[str, Any]] = [
-            {
-                "id": source.id,
-                "name": source.name,
-                "kind": source.kind,
-                "language": source.language,
-                "owner": source.owner_id,
-                "url": source.url,
-                "enabled": source.enabled,
-                "paused": source.paused,
-                "health": source.health,
-            }
-            for source in rows
-        ]
+        data: list[dict[str, Any]] = [source_as_json(source) for source in rows]
     if as_json:
         print_json(data)
         return

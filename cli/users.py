@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
 
 import click
 from rich.markup import escape
@@ -97,3 +98,52 @@ def remove_command(cli_ctx: CliContext, username: str) -> None:
     with cli_ctx.app.session() as session:
         remove_user(session, username)
     click.echo(f"user {username.strip().lower()} removed")
+
+
+@users.command("token")
+@click.argument("username")
+@click.option("--name", required=True, help="What will use the token (a feed reader, a script).")
+@pass_cli
+def token_command(cli_ctx: CliContext, username: str, name: str) -> None:
+    """Make a personal token for USERNAME's feeds and API calls; it is printed once (only its
+    hash is kept), alone on stdout so that scripts can capture it."""
+    from zonewatch.web.tokens import issue_token
+
+    with cli_ctx.app.session() as session:
+        issued = issue_token(session, username, name)
+    click.echo(f"token {issued.id} ({issued.name}) for {username.strip().lower()}:", err=True)
+    click.echo(issued.token)
+
+
+@users.command("tokens")
+@click.argument("username")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@pass_cli
+def tokens_command(cli_ctx: CliContext, username: str, as_json: bool) -> None:
+    """List USERNAME's tokens: name, first characters, made, last used (local time)."""
+    from zonewatch.web.tokens import list_tokens
+
+    with cli_ctx.app.session() as session:
+        rows = list_tokens(session, username, cli_ctx.settings.tz)
+    if as_json:
+        print_json([asdict(row) for row in rows])
+        return
+    table = Table("id", "name", "starts with", "made", "last used")
+    for row in rows:
+        table.add_row(
+            str(row.id), escape(row.name), row.prefix, row.created_at, row.last_used_at or ""
+        )
+    cli_ctx.console.print(table)
+
+
+@users.command("revoke-token")
+@click.argument("username")
+@click.argument("token_id", type=int)
+@pass_cli
+def revoke_token_command(cli_ctx: CliContext, username: str, token_id: int) -> None:
+    """Revoke one of USERNAME's tokens (its id from `zonewatch users tokens`)."""
+    from zonewatch.web.tokens import revoke_token
+
+    with cli_ctx.app.session() as session:
+        revoke_token(session, username, token_id)
+    click.echo(f"token {token_id} revoked")

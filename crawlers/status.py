@@ -128,3 +128,18 @@ def all_statuses(session: Session) -> list[SourceStatus]:
         source_status(session, source)
         for source in session.scalars(select(Source).order_by(Source.id))
     ]
+
+
+def source_as_json(source: Source) -> dict[str, object]:
+    """A source as ``zonewatch sources list --json`` and the API show it."""
+    return {
+        "id": source.id,
+        "name": source.name,
+        "kind": source.kind,
+        "language": source.language,
+        "owner": source.owner_id,
+        "url": source.url,
+        "enabled": source.enabled,
+        "paused": source.paused,
+        "health": source.health,
+    }

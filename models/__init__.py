@@ -23,11 +23,12 @@ from zonewatch.models.documents import (
 )
 from zonewatch.models.entities import Entity, EntityAlias
 from zonewatch.models.sources import CrawlRun, SchedulerLease, Source, WorkerHeartbeat
-from zonewatch.models.users import Role, SavedFilter, User
+from zonewatch.models.users import ApiToken, Role, SavedFilter, User
 
 __all__ = [
     "AlertDelivery",
     "Announcement",
+    "ApiToken",
     "Attachment",
     "Base",
     "ChangeEntity",

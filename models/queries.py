@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from zonewatch.errors import NotFoundError
+from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models.changes import EntityChange
-from zonewatch.models.entities import Entity
+from zonewatch.models.entities import Entity, EntityAlias
 
 ALIAS_KIND_ORDER = ("name", "abbreviation", "alias", "weak", "former")
 
@@ -98,3 +98,37 @@ def entity_details(session: Session, entity_id: str) -> dict[str, Any]:
             for change in history
         ],
     }
+
+
+def entity_as_json(entity: Entity) -> dict[str, Any]:
+    """An entity as ``zonewatch entities list --json`` and the API's list show it."""
+    return {
+        "id": entity.id,
+        "kind": entity.kind,
+        "parent": entity.parent_id,
+        "name_ko": entity.name_ko,
+        "name_en": entity.name_en,
+        "retired": entity.retired,
+    }
+
+
+def find_entity(session: Session, key: str) -> Entity:
+    """An entity by its id, else by any of its names or aliases (``IFEZ``, ``송도``,
+    ``인천경제자유구역``), ignoring case and spacing. A name shared by several entities is an
+    error that lists them, never a guess."""
+    entity = session.get(Entity, key)
+    if entity is not None:
+        return entity
+    folded = " ".join(key.split()).casefold()
+    if not folded:
+        raise InputError("an entity id or name is needed")
+    by_name = select(Entity.id).where(
+        or_(func.lower(Entity.name_ko) == folded, func.lower(Entity.name_en) == folded)
+    )
+    by_alias = select(EntityAlias.entity_id).where(func.lower(EntityAlias.text) == folded)
+    ids = sorted(set(session.scalars(by_name)) | set(session.scalars(by_alias)))
+    if not ids:
+        raise NotFoundError(f"unknown entity {key!r} (see `zonewatch entities list`)")
+    if len(ids) > 1:
+        raise InputError(f"{key!r} names several entities: {', '.join(ids)}; use an id")
+    return get_entity(session, ids[0])

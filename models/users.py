@@ -58,3 +58,24 @@ class SavedFilter(Base):
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(Base):
+    """A personal token for feeds and the JSON API, which cannot carry a session cookie.
+
+    Only the SHA-256 of the token is stored: the token itself is shown once, when made, so a
+    copy of the database opens nothing. A 32-byte random token needs no slow hash (nothing
+    to guess). ``prefix`` (the token's first characters) lets a person tell tokens apart.
+    Removing the user removes their tokens; a role change applies to them at once, since
+    the role is read from the user on every request.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]

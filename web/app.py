@@ -17,14 +17,17 @@ from zonewatch.app import App
 from zonewatch.web import (
     account,
     admin,
+    api,
     auth,
     changes,
     export,
+    feeds,
     home,
     i18n,
     preferences,
     saved_filters,
     sources,
+    token_pages,
 )
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
@@ -188,6 +191,24 @@ ROUTES = [
         methods=["POST"],
         name="preferences_submit",
     ),
+    # personal tokens, Atom feeds and the API
+    Route("/tokens", token_pages.tokens_page, methods=["GET"], name="tokens"),
+    Route("/tokens", token_pages.create_token, methods=["POST"], name="token_create"),
+    Route(
+        "/tokens/{token_id:int}/revoke",
+        token_pages.remove_token,
+        methods=["POST"],
+        name="token_revoke",
+    ),
+    Route("/feeds/changes.atom", feeds.changes_feed, methods=["GET"], name="feed_changes"),
+    Route(
+        "/feeds/entities/{entity_id}.atom", feeds.entity_feed, methods=["GET"], name="feed_entity"
+    ),
+    Route("/feeds/topics/{topic_id}.atom", feeds.topic_feed, methods=["GET"], name="feed_topic"),
+    Route(
+        "/feeds/sources/{source_id}.atom", feeds.source_feed, methods=["GET"], name="feed_source"
+    ),
+    *api.ROUTES,
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]

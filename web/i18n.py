@@ -260,6 +260,36 @@ TEXTS: dict[str, tuple[str, str]] = {
     "prefs_saved_remove": ("구독을 삭제했습니다.", "The subscription is removed."),
     "lang_ko": ("한국어", "Korean (한국어)"),
     "lang_en": ("영어 (English)", "English"),
+    # personal tokens, Atom feeds and the API
+    "nav_tokens": ("토큰", "Tokens"),
+    "tokens_title": ("개인 토큰", "Personal tokens"),
+    "tokens_intro": (
+        "개인 토큰으로 피드 리더나 스크립트가 내 권한으로 Atom 피드와 API를 읽습니다.",
+        "A personal token lets a feed reader or a script read the Atom feeds and the API "
+        "with your rights.",
+    ),
+    "token": ("토큰", "Token"),
+    "token_issued": ("새 토큰", "New token"),
+    "token_shown_once": (
+        "이 토큰은 지금 한 번만 보입니다. 복사해서 안전한 곳에 두세요.",
+        "This token is shown only now. Copy it and keep it somewhere safe.",
+    ),
+    "token_feed_usage": ("피드", "Feeds"),
+    "token_api_usage": ("API", "API"),
+    "token_new": ("토큰 만들기", "Make a token"),
+    "token_name": ("이름 (쓰는 곳)", "Name (what uses it)"),
+    "token_create": ("만들기", "Make"),
+    "token_list": ("내 토큰", "My tokens"),
+    "token_starts_with": ("앞부분", "Starts with"),
+    "token_made": ("만든 때", "Made"),
+    "token_last_used": ("마지막 사용", "Last used"),
+    "token_never_used": ("사용 안 함", "Never"),
+    "token_revoke": ("폐기", "Revoke"),
+    "token_none": ("토큰이 없습니다.", "You have no tokens."),
+    "feed_changes": ("zonewatch 변경 기록", "zonewatch change log"),
+    "feed_entity": ("zonewatch 변경 기록 · 대상", "zonewatch change log · entity"),
+    "feed_topic": ("zonewatch 변경 기록 · 주제", "zonewatch change log · topic"),
+    "feed_source": ("zonewatch 변경 기록 · 출처", "zonewatch change log · source"),
 }
 
 

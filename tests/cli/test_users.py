@@ -71,3 +71,22 @@ def test_duplicates_and_the_last_admin_are_refused(users) -> None:  # type: igno
     assert (demote.returncode, "last admin" in demote.stderr) == (2, True)
     remove = users("users", "remove", "kim")
     assert (remove.returncode, "last admin" in remove.stderr) == (2, True)
+
+
+def test_token_is_printed_once_listed_by_prefix_and_revoked(users) -> None:  # type: ignore[no-untyped-def]
+    users("users", "add", "kim", "--role", "analyst", "--password-stdin", stdin=PASSWORD)
+    made = users("users", "token", "kim", "--name", "feed reader")
+    assert made.returncode == 0, made.stderr
+    token = made.stdout.strip()
+    assert token.startswith("zw_")
+    assert len(token) > 40
+    listed = json.loads(users("users", "tokens", "kim", "--json").stdout)
+    assert [(row["name"], row["prefix"]) for row in listed] == [("feed reader", token[:10])]
+    assert token not in users("users", "tokens", "kim", "--json").stdout
+    assert "revoked" in users("users", "revoke-token", "kim", str(listed[0]["id"])).stdout
+    assert json.loads(users("users", "tokens", "kim", "--json").stdout) == []
+    for args in (("token", "ghost", "--name", "x"), ("token", "kim", "--name", " "),
+                 ("revoke-token", "kim", "999")):  # fmt: skip
+        result = users("users", *args)
+        assert result.returncode == 2, result
+        assert len(result.stderr.strip().splitlines()) == 1

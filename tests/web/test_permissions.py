@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import pytest
+from httpx import Response
 from sqlalchemy import select
 from starlette.routing import Mount, Route
 from starlette.testclient import TestClient
 
 from tests.testkit import factories
+from tests.web.apikit import World, bearer, build_world, token_for
 from tests.web.conftest import PASSWORD, sign_in, token_of
 from zonewatch.app import App
 from zonewatch.changes.saved_filters import save_filter
 from zonewatch.models import ChangeRecord, Role, User
 from zonewatch.web.app import ROUTES
+from zonewatch.web.tokens import issue_token
 
 ALL = {role.value for role in Role}
 READERS = {"admin", "analyst", "operator"}
@@ -41,6 +44,10 @@ TABLE = [
     ("POST", "/changes/seen", READERS),
     ("POST", "/filters", READERS),
     ("POST", "/filters/{filter}/delete", READERS),
+    # personal tokens, Atom feeds and the API
+    ("GET", "/tokens", ALL),
+    ("POST", "/tokens", ALL),
+    ("POST", "/tokens/{token_id}/revoke", ALL),
 ]
 # What an allowed role's POST sends besides the CSRF token, so that it succeeds.
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -55,6 +62,7 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
         "repeat_password": PASSWORD + "!",
     },
     ("POST", "/filters"): {"name": "mine", "query": "kind=correction"},
+    ("POST", "/tokens"): {"name": "permission test"},
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -64,6 +72,22 @@ PUBLIC = {
     ("GET", "/preferences/{token}"),
     ("POST", "/preferences/{token}"),
 }
+# Routes that take a personal token instead of the session (feeds: either): (path, roles).
+TOKEN_TABLE = [
+    ("/feeds/changes.atom", READERS),
+    ("/feeds/entities/{entity}.atom", READERS),
+    ("/feeds/topics/{topic}.atom", READERS),
+    ("/feeds/sources/{source}.atom", READERS),
+    ("/api/v1/changes", READERS),
+    ("/api/v1/changes/{id}", READERS),
+    ("/api/v1/documents", READERS),
+    ("/api/v1/documents/{document}", READERS),
+    ("/api/v1/entities", READERS),
+    ("/api/v1/entities/{entity}", READERS),
+    ("/api/v1/sources", READERS),
+    ("/api/v1/sources/{source}", READERS),
+]
+TOKEN_PUBLIC = {"/api/v1/openapi.json"}
 
 
 def test_every_route_is_guarded_and_in_the_table() -> None:
@@ -74,17 +98,39 @@ def test_every_route_is_guarded_and_in_the_table() -> None:
             continue
         assert isinstance(route, Route)
         assert hasattr(route.endpoint, "access"), f"{route.path} does not use require()"
+        if hasattr(route.endpoint, "credential"):
+            assert route.methods == {"GET", "HEAD"}, "token routes only read"
+            path = _table_path(route.path)
+            public = route.endpoint.access is None
+            assert public == (path in TOKEN_PUBLIC), path
+            assert public or path in {p for p, _ in TOKEN_TABLE}, f"{path} has no token test"
+            continue
         for method in route.methods or ():
             if method == "HEAD":
                 continue
-            path = (
-                route.path.replace("{change_id:int}", "{id}")
-                .replace("{source_id}", "{source}")
-                .replace("{filter_id:int}", "{filter}")
-            )
+            path = _table_path(route.path)
             assert (method, path) in listed, f"{method} {path} has no permission test"
             public = route.endpoint.access is None
             assert public == ((method, path) in PUBLIC), f"{method} {path}"
+
+
+def _table_path(path: str) -> str:
+    """A route's path as the tables write it."""
+    for param, name in PATH_NAMES.items():
+        path = path.replace(param, name)
+    return path
+
+
+PATH_NAMES = {
+    "{change_id:int}": "{id}",
+    "{token_id:int}": "{token_id}",
+    "{entity_id}": "{entity}",
+    "{topic_id}": "{topic}",
+    "{source_id}": "{source}",
+    "{filter_id:int}": "{filter}",
+    "{document_id:int}": "{document}",
+    "{key}": "{entity}",
+}
 
 
 @pytest.fixture
@@ -127,6 +173,10 @@ def test_route_by_role(
     url = path.replace("{id}", str(change_id)).replace("{source}", source_id)
     if "{filter}" in url:
         url = url.replace("{filter}", str(_own_filter(app, role)))
+    if "{token_id}" in url:
+        with app.session() as session:
+            token = issue_token(session, role or "admin", "permission test")
+        url = url.replace("{token_id}", str(token.id))
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:
@@ -156,3 +206,49 @@ def test_a_watcher_cannot_see_the_change_log_nor_a_change(
         assert answer.status_code == 403
         assert "송도 지정" not in answer.text
     assert "/changes" not in client.get("/").text, "no link to a page the role cannot see"
+
+
+@pytest.fixture
+def world(app: App) -> World:
+    return build_world(app)
+
+
+@pytest.mark.parametrize(("path", "allowed"), TOKEN_TABLE)
+def test_token_route_by_role(
+    app: App, client: TestClient, world: World, path: str, allowed: set[str]
+) -> None:
+    """Feeds take ``?token=``, the API only ``Authorization: Bearer``; no token or an unknown
+    one is a 401, a role outside the table a 403. (Every role in one test: a database each
+    would cost minutes.)"""
+    url = (
+        path.replace("{id}", str(world.zone_change))
+        .replace("{document}", str(world.document))
+        .replace("{entity}", "ifez")
+        .replace("{topic}", "designation")
+        .replace("{source}", "ifez-news")
+    )
+
+    def get(token: str | None) -> Response:
+        answer: Response
+        if path.startswith("/feeds/"):
+            answer = client.get(url + (f"?token={token}" if token else ""))
+        else:
+            answer = client.get(url, headers=bearer(token) if token else {})
+        return answer
+
+    assert get(None).status_code == 401
+    assert get("zw_unknown").status_code == 401
+    for role in sorted(ALL):
+        answer = get(token_for(app, role))
+        if role in allowed:
+            assert answer.status_code == 200, (role, answer.text)
+        else:
+            assert answer.status_code == 403, role
+            assert "인천" not in answer.text
+
+
+def test_the_api_ignores_the_session_cookie(client: TestClient, world: World) -> None:
+    sign_in(client, "admin")
+    answer = client.get("/api/v1/changes")
+    assert answer.status_code == 401
+    assert answer.json()["error"]["status"] == 401

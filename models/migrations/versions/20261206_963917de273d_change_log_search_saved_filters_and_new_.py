@@ -5,7 +5,7 @@ Full-text search of the change log: on SQLite two FTS5 tables with the trigram t
 too); on PostgreSQL pg_trgm GIN indexes that serve ILIKE '%term%'.
 
 Revision ID: 963917de273d
-Revises: 3c62057daffb
+Revises: fb84c7a93884
 Create Date: 2026-12-06 20:49:32.519038
 
 """
@@ -17,7 +17,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "963917de273d"
-down_revision: str | Sequence[str] | None = "3c62057daffb"
+down_revision: str | Sequence[str] | None = "fb84c7a93884"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
