@@ -141,6 +141,9 @@ SOURCE_STATUS = {
     "streak": TEXT,
     "items_found": ID,
     "mean_duration_seconds": _nullable("number"),
+    "pause_reason": TEXT,
+    "paused_by": TEXT,
+    "last_errors": _nullable("integer"),
 }
 SOURCE = {
     "id": STRING,
