@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from zonewatch.alerts.services import match_event
 from zonewatch.changes.events import model_event
 from zonewatch.changes.proposals import decide, list_proposals
-from zonewatch.errors import InputError
+from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeRecord, Entity, EntityChange
 from zonewatch.models.services import describe_entry_diff
 
@@ -101,6 +101,8 @@ def decide_proposal(
 ) -> Decision:
     """Accept or reject a proposal with an optional note (blank is none); an accepted one is
     matched against subscriptions at once."""
+    if not 0 < proposal_id < 2**63:
+        raise NotFoundError(f"no model change proposal {proposal_id}")
     note = (note or "").strip() or None
     if note is not None and len(note) > MAX_NOTE:
         raise InputError(f"a note is at most {MAX_NOTE} characters")

@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import auth, changes, home, i18n
+from zonewatch.web import auth, changes, entities, home, i18n, proposals
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -140,6 +140,22 @@ ROUTES = [
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/changes", changes.change_log, methods=["GET"], name="changes"),
     Route("/changes/{change_id:int}", changes.change_page, methods=["GET"], name="change"),
+    # entities and proposals
+    Route("/entities", entities.entity_index, methods=["GET"], name="entities"),
+    Route("/entities/{entity}", entities.entity_page, methods=["GET"], name="entity"),
+    Route("/proposals", proposals.proposal_list, methods=["GET"], name="proposals"),
+    Route(
+        "/proposals/{proposal_id:int}/accept",
+        proposals.accept,
+        methods=["POST"],
+        name="proposal_accept",
+    ),
+    Route(
+        "/proposals/{proposal_id:int}/reject",
+        proposals.reject,
+        methods=["POST"],
+        name="proposal_reject",
+    ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]
