@@ -62,7 +62,8 @@ def test_the_entity_page_shows_names_districts_history_and_timeline(
     body = analyst.get("/entities/ifez").text
     assert "<h1>인천경제자유구역" in body
     assert "Incheon Free Economic Zone" in body
-    assert "IFEZ" in body and "약칭" in body
+    assert "IFEZ" in body
+    assert "약칭" in body
     assert 'href="/entities/kfez"' in body, "the parent is a link"
     for district in ("ifez-songdo", "ifez-cheongna", "ifez-yeongjong"):
         assert f'href="/entities/{district}"' in body
