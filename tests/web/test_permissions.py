@@ -8,7 +8,7 @@ from starlette.testclient import TestClient
 
 from tests.web.conftest import sign_in, token_of
 from zonewatch.app import App
-from zonewatch.models import ChangeRecord, Role
+from zonewatch.models import ChangeRecord, Entity, EntityChange, Role
 from zonewatch.web.app import ROUTES
 
 ALL = {role.value for role in Role}
@@ -19,6 +19,12 @@ TABLE = [
     ("GET", "/changes", READERS),
     ("GET", "/changes/{id}", READERS),
     ("POST", "/logout", ALL),
+    # entities and proposals
+    ("GET", "/entities", READERS),
+    ("GET", "/entities/{entity}", READERS),
+    ("GET", "/proposals", READERS),
+    ("POST", "/proposals/{proposal}/accept", {"admin", "analyst"}),
+    ("POST", "/proposals/{proposal}/reject", {"admin", "analyst"}),
 ]
 PUBLIC = {("GET", "/login"), ("POST", "/login")}
 
@@ -35,6 +41,7 @@ def test_every_route_is_guarded_and_in_the_table() -> None:
             if method == "HEAD":
                 continue
             path = route.path.replace("{change_id:int}", "{id}")
+            path = path.replace("{proposal_id:int}", "{proposal}")
             assert (method, path) in listed, f"{method} {path} has no permission test"
             public = route.endpoint.access is None
             assert public == ((method, path) in PUBLIC), f"{method} {path}"
@@ -49,11 +56,25 @@ def change_id(app: App) -> int:
         return record.id
 
 
+@pytest.fixture
+def proposal_id(app: App) -> int:
+    """A pending proposal (about an entity the entity page test opens)."""
+    with app.session() as session:
+        session.add(Entity(id="ifez", kind="fez", name_ko="인천경제자유구역", name_en="IFEZ"))
+        proposal = EntityChange(
+            entity_id="ifez", action="expand", status="proposed", origin="document"
+        )
+        session.add(proposal)
+        session.flush()
+        return proposal.id
+
+
 @pytest.mark.parametrize("role", [*sorted(ALL), None])
 @pytest.mark.parametrize(("method", "path", "allowed"), TABLE)
 def test_route_by_role(
     client: TestClient,
     change_id: int,
+    proposal_id: int,
     role: str | None,
     method: str,
     path: str,
@@ -61,7 +82,8 @@ def test_route_by_role(
 ) -> None:
     if role is not None:
         sign_in(client, role)
-    url = path.replace("{id}", str(change_id))
+    url = path.replace("{id}", str(change_id)).replace("{entity}", "ifez")
+    url = url.replace("{proposal}", str(proposal_id))
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:
