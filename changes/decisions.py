@@ -38,7 +38,8 @@ class QueuedProposal:
     title: str | None
     evidence: tuple[str, ...]
     record_id: int | None
-    """The change record the proposal made (its page shows the release and its diff)."""
+    """The latest change record about it: the proposal's, or the acceptance once accepted
+    (its page shows the release and the diff)."""
 
 
 def proposal_queue(session: Session, status: str | None = "proposed") -> list[QueuedProposal]:
@@ -57,7 +58,7 @@ def proposal_queue(session: Session, status: str | None = "proposed") -> list[Qu
     for change_id, record_id in session.execute(
         select(ChangeRecord.entity_change_id, ChangeRecord.id)
         .where(ChangeRecord.entity_change_id.in_(ids))
-        .order_by(ChangeRecord.id.desc())
+        .order_by(ChangeRecord.id)
     ):
         if change_id is not None:
             records[change_id] = record_id
