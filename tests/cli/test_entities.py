@@ -84,3 +84,13 @@ def test_an_ambiguous_name_is_one_line_naming_the_candidates(zonewatch: Run) -> 
         assert "several entities" in result.stderr
         assert "incheon" in result.stderr
         assert "ifez" in result.stderr
+
+
+def test_subscriptions_and_reclassify_take_any_name(zonewatch: Run) -> None:
+    zonewatch("init")
+    zonewatch("subscribers", "add", "kim@example.org")
+    added = zonewatch("subscriptions", "add", "kim@example.org", "--entity", "IFEZ").stdout
+    assert "ifez" in added
+    rows = json.loads(zonewatch("subscriptions", "list", "--json").stdout)
+    assert "ifez" in json.dumps(rows)
+    assert zonewatch("reclassify", "--entity", "송도").returncode == 0
