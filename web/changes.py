@@ -26,6 +26,7 @@ from zonewatch.changes.queries import (
     change_details,
     hidden_baselines,
     list_changes,
+    with_entity_ids,
 )
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import Role
@@ -108,6 +109,7 @@ def change_log(page: Page) -> Response:
     """``/changes``: newest release first, each with its release date and detection time."""
     params = page.request.query_params
     filters, number = parse_filters(params, page.console.app.settings.tz)
+    filters = with_entity_ids(page.db, filters)
     found = list_changes(page.db, filters)
     rows = found[:PAGE_SIZE]
     return page.render(

@@ -77,7 +77,6 @@ def entity_page(page: Page) -> Response:
         entity=details,
         history=history,
         events=timeline(page.db, entity_id, TIMELINE_LIMIT),
-        timeline_limit=TIMELINE_LIMIT,
         change_log="/changes?" + urlencode({"entity": entity_id}),
         entity_path=entity_path,
     )

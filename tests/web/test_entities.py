@@ -130,3 +130,12 @@ def test_a_watcher_cannot_see_entities(model: App, client: TestClient) -> None:
         assert answer.status_code == 403
         assert "인천경제자유구역" not in answer.text
     assert "/entities" not in client.get("/").text
+
+
+def test_the_change_log_takes_an_entity_by_any_name(model: App, analyst: TestClient) -> None:
+    by_name = analyst.get("/changes", params={"entity": "송도"})
+    assert by_name.status_code == 200
+    assert "송도 &lt;b&gt;바이오&lt;/b&gt; 클러스터 확대" in by_name.text
+    ambiguous = analyst.get("/changes", params={"entity": "인천"})
+    assert ambiguous.status_code == 400
+    assert "several entities" in ambiguous.text
