@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from zonewatch.alerts.channels import ChannelError, check_channel
@@ -38,12 +38,12 @@ from zonewatch.models import (
     AlertDelivery,
     Digest,
     Entity,
-    EntityAlias,
     Source,
     Subscriber,
     Subscription,
     Topic,
 )
+from zonewatch.models.names import resolve_entity_id
 
 LANGUAGES = ("ko", "en")
 STATUSES = ("active", "paused", "suspended", "unsubscribed")
@@ -529,36 +529,10 @@ class DeliveryChange:
 
 
 def resolve_entity(session: Session, name: str) -> str:
-    """The id of the entity ``name`` names: its id, or any of its names (``IFEZ``, ``송도``,
-    ``인천경제자유구역``), compared after NFKC and case folding.
-
-    A name that several entities share is refused with their ids, rather than subscribing
-    the reader to whichever came first."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", name)).strip()
-    if not text:
-        raise InputError("entity is empty")
-    if session.get(Entity, text) is not None:
-        return text
-    folded = text.casefold()
-    found = set(
-        session.scalars(select(EntityAlias.entity_id).where(func.lower(EntityAlias.text) == folded))
-    )
-    found |= set(
-        session.scalars(
-            select(Entity.id).where(
-                or_(
-                    func.lower(Entity.id) == folded,
-                    func.lower(Entity.name_ko) == folded,
-                    func.lower(Entity.name_en) == folded,
-                )
-            )
-        )
-    )
-    if not found:
-        raise NotFoundError(f"unknown entity {name!r} (see `zonewatch entities list`)")
-    if len(found) > 1:
-        raise InputError(f"{name!r} names several entities: {', '.join(sorted(found))}; use one id")
-    return found.pop()
+    """The id of the entity ``name`` names (its id or any of its names); a name several
+    entities share is refused with their ids rather than subscribing the reader to whichever
+    came first. The one lookup of :mod:`zonewatch.models.names`."""
+    return resolve_entity_id(session, name)
 
 
 def subscriber_for_link(

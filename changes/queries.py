@@ -49,6 +49,7 @@ from zonewatch.models import (
     VersionTopic,
 )
 from zonewatch.models.base import utcnow
+from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import get_entity
 from zonewatch.models.services import PAST_TENSE, describe_entry_diff
 from zonewatch.timefmt import KST, iso_local
@@ -754,3 +755,18 @@ def timeline(session: Session, entity_id: str, limit: int = 100) -> list[Timelin
         events, key=lambda event: (event.placed_at, event.type is EventType.CHANGE, event.id)
     )
     return oldest_first[-limit:]
+
+
+def with_entity_ids(session: Session, filters: ChangeFilter) -> ChangeFilter:
+    """The filter with its entity and zone type, given by any name (``IFEZ``, ``송도``),
+    resolved to ids: an unknown name is NotFoundError, an ambiguous one an InputError that
+    names the candidates, never a guess."""
+    return replace(
+        filters,
+        entity_id=_resolved(session, filters.entity_id),
+        zone_type=_resolved(session, filters.zone_type),
+    )
+
+
+def _resolved(session: Session, name: str | None) -> str | None:
+    return resolve_entity_id(session, name) if name is not None else None

@@ -41,9 +41,11 @@ from zonewatch.changes.queries import (
     noise_rules_of,
     review_change,
     timeline,
+    with_entity_ids,
 )
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
+from zonewatch.models.names import resolve_entity_id
 from zonewatch.timefmt import local_minutes
 
 TITLE_WIDTH = 80
@@ -56,8 +58,14 @@ BASELINE = "baseline"
 F = TypeVar("F", bound=Callable[..., Any])
 
 _FILTER_OPTIONS = (
-    click.option("--entity", "entity_id", help="About this entity or anything below it."),
-    click.option("--zone-type", help="About this zone type or any of its instances."),
+    click.option(
+        "--entity",
+        "entity_id",
+        help="About this entity (id or any name: IFEZ, 송도) or anything below it.",
+    ),
+    click.option(
+        "--zone-type", help="About this zone type (id or any name) or any of its instances."
+    ),
     click.option("--topic", "topic_id", help="Only changes with this topic."),
     click.option("--source", "source_id", help="Only changes from this source."),
     click.option(
@@ -183,8 +191,8 @@ def list_command(cli_ctx: CliContext, /, limit: int, output: str, **options: Any
     and sits in the list at the time it was detected.
     """
     tz = _zone(cli_ctx)
-    filters = _change_filter(options, limit, tz)
     with cli_ctx.app.session() as session:
+        filters = with_entity_ids(session, _change_filter(options, limit, tz))
         found = list_changes(session, filters)
         if output == "json":
             print_json([change_as_json(change, tz) for change in found])
@@ -223,8 +231,8 @@ def export_command(
     the review."""
     tz = _zone(cli_ctx)
     chosen = ExportFormat(file_format or _format_of(output))
-    filters = _change_filter(options, limit, tz)
     with cli_ctx.app.session() as session:
+        filters = with_entity_ids(session, _change_filter(options, limit, tz))
         rows = [ExportRow.of(change) for change in list_changes(session, filters)]
     if output is None:
         _write_export(rows, chosen, sys.stdout, tz)
@@ -596,6 +604,7 @@ def timeline_command(cli_ctx: CliContext, entity_id: str, limit: int, output: st
     they sit at the time they were applied)."""
     tz = _zone(cli_ctx)
     with cli_ctx.app.session() as session:
+        entity_id = resolve_entity_id(session, entity_id)
         events = timeline(session, entity_id, limit)
     if output == "json":
         print_json([event.as_json(tz) for event in events])

@@ -13,6 +13,7 @@ import click
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.progress import ProgressLine
 from zonewatch.errors import NotFoundError
+from zonewatch.models.names import resolve_entity_id
 
 FC = TypeVar("FC", bound=Callable[..., Any])
 
@@ -316,7 +317,11 @@ def _print_report(report: object, verbose: bool) -> None:
 
 @click.command()
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Versions stored on or after.")
-@click.option("--entity", "entity_id", help="Only versions that name or may name this entity.")
+@click.option(
+    "--entity",
+    "entity_id",
+    help="Only versions that name or may name this entity (id or any name).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @pass_cli
 def reclassify(
@@ -329,6 +334,9 @@ def reclassify(
     from zonewatch.classify.reclassify import reclassify_versions
 
     app = cli_ctx.app
+    if entity_id is not None:
+        with app.session() as session:
+            entity_id = resolve_entity_id(session, entity_id)
     progress = ProgressLine("reclassify")
     try:
         summary = reclassify_versions(

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.config.zones import EntityKind
+from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import entity_as_json, entity_details, list_entities
 from zonewatch.models.services import describe_entry_diff
 from zonewatch.timefmt import iso_local, local_minutes
@@ -43,14 +44,15 @@ def list_command(cli_ctx: CliContext, kind: str | None, as_json: bool) -> None:
 
 
 @entities.command("show")
-@click.argument("entity_id")
+@click.argument("entity_id", metavar="ENTITY")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @pass_cli
 def show_command(cli_ctx: CliContext, entity_id: str, as_json: bool) -> None:
-    """Show one entity: names in both languages, aliases, parent, children, validity, history."""
+    """Show one entity, by id or any name (IFEZ, 인천경제자유구역, 송도): names in both
+    languages, aliases, parent, children, validity, history."""
     tz = ZoneInfo(cli_ctx.settings.timezone)
     with cli_ctx.app.session() as session:
-        details = entity_details(session, entity_id)
+        details = entity_details(session, resolve_entity_id(session, entity_id))
     if as_json:
         print_json(_json_times(details, tz))
         return

@@ -72,21 +72,21 @@ def proposals_command(cli_ctx: CliContext, status: str, as_json: bool) -> None:
 def _decide(
     cli_ctx: CliContext, proposal_id: int, accept: bool, by: str | None, note: str | None
 ) -> None:
-    """Decide, and match an accepted change in the same transaction: its outbox rows are
-    committed with the decision (never one without the other), and the workers' periodic
-    send takes them from there, as it does every alert; no broker is needed here."""
-    from zonewatch.alerts.services import match_event
-    from zonewatch.changes.events import model_event
-    from zonewatch.changes.proposals import decide
+    """Decide through the service the console uses too (decision and alerts in one
+    transaction)."""
+    from zonewatch.changes.decisions import decide_proposal
 
     with cli_ctx.app.session() as session:
-        proposal = decide(session, proposal_id, accept, by or _user(), note)
-        alerts = match_event(session, model_event(proposal.id)) if accept else []
+        decision = decide_proposal(session, proposal_id, accept, by or _user(), note)
+        proposal = decision.proposal
         click.echo(
             f"proposal {proposal.id} ({proposal.entity_id} {proposal.action}) {proposal.status}"
         )
-    if alerts:
-        click.echo(f"{len(alerts)} immediate alerts queued; the workers send them within a minute")
+    if decision.alerts_queued:
+        click.echo(
+            f"{decision.alerts_queued} immediate alerts queued; "
+            "the workers send them within a minute"
+        )
 
 
 def _user() -> str:

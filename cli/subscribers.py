@@ -40,6 +40,7 @@ from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import ROW_ID
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import Subscription
+from zonewatch.models.names import resolve_entity_id
 
 
 @click.group()
@@ -242,7 +243,10 @@ def subscriptions() -> None:
 
 @subscriptions.command("add")
 @click.argument("subscriber")
-@click.option("--entity", help="A zone, district, zone type ... (its children included).")
+@click.option(
+    "--entity",
+    help="A zone, district, zone type ... by id or any name (its children included).",
+)
 @click.option("--topic", help="A topic id (designation, plan, incentive, ...).")
 @click.option("--source", help="A source id (see `zonewatch sources list`).")
 @click.option("--keyword", help="Text the title or body must contain.")
@@ -257,8 +261,10 @@ def subscriptions() -> None:
 @pass_cli
 def add_subscription_command(cli_ctx: CliContext, /, subscriber: str, **options: Any) -> None:
     """Subscribe SUBSCRIBER (EMAIL or ID) to changes; every filter given must match."""
-    spec = SubscriptionSpec(**options)
     with cli_ctx.app.session() as session:
+        if options["entity"] is not None:
+            options["entity"] = resolve_entity_id(session, options["entity"])
+        spec = SubscriptionSpec(**options)
         subscription = add_subscription(
             session, subscriber, spec, cli_ctx.settings.allowed_private_hosts
         )

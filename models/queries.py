@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from zonewatch.errors import InputError, NotFoundError
+from zonewatch.errors import NotFoundError
 from zonewatch.models.changes import EntityChange
-from zonewatch.models.entities import Entity, EntityAlias
+from zonewatch.models.entities import Entity
+from zonewatch.models.names import resolve_entity_id
 
 ALIAS_KIND_ORDER = ("name", "abbreviation", "alias", "weak", "former")
 
@@ -113,22 +114,7 @@ def entity_as_json(entity: Entity) -> dict[str, Any]:
 
 
 def find_entity(session: Session, key: str) -> Entity:
-    """An entity by its id, else by any of its names or aliases (``IFEZ``, ``송도``,
-    ``인천경제자유구역``), ignoring case and spacing. A name shared by several entities is an
-    error that lists them, never a guess."""
-    entity = session.get(Entity, key)
-    if entity is not None:
-        return entity
-    folded = " ".join(key.split()).casefold()
-    if not folded:
-        raise InputError("an entity id or name is needed")
-    by_name = select(Entity.id).where(
-        or_(func.lower(Entity.name_ko) == folded, func.lower(Entity.name_en) == folded)
-    )
-    by_alias = select(EntityAlias.entity_id).where(func.lower(EntityAlias.text) == folded)
-    ids = sorted(set(session.scalars(by_name)) | set(session.scalars(by_alias)))
-    if not ids:
-        raise NotFoundError(f"unknown entity {key!r} (see `zonewatch entities list`)")
-    if len(ids) > 1:
-        raise InputError(f"{key!r} names several entities: {', '.join(ids)}; use an id")
-    return get_entity(session, ids[0])
+    """An entity by its id, else by any of its names (``IFEZ``, ``인천경제자유구역``), as
+    :func:`zonewatch.models.names.resolve_entity_id` resolves them: one lookup for every
+    command, page and API call. A name shared by several entities is an error, never a guess."""
+    return get_entity(session, resolve_entity_id(session, key))

@@ -20,11 +20,13 @@ from zonewatch.web import (
     api,
     auth,
     changes,
+    entities,
     export,
     feeds,
     home,
     i18n,
     preferences,
+    proposals,
     saved_filters,
     sources,
     token_pages,
@@ -209,6 +211,22 @@ ROUTES = [
         "/feeds/sources/{source_id}.atom", feeds.source_feed, methods=["GET"], name="feed_source"
     ),
     *api.ROUTES,
+    # entities and proposals
+    Route("/entities", entities.entity_index, methods=["GET"], name="entities"),
+    Route("/entities/{entity}", entities.entity_page, methods=["GET"], name="entity"),
+    Route("/proposals", proposals.proposal_list, methods=["GET"], name="proposals"),
+    Route(
+        "/proposals/{proposal_id:int}/accept",
+        proposals.accept,
+        methods=["POST"],
+        name="proposal_accept",
+    ),
+    Route(
+        "/proposals/{proposal_id:int}/reject",
+        proposals.reject,
+        methods=["POST"],
+        name="proposal_reject",
+    ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]

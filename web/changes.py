@@ -26,6 +26,7 @@ from zonewatch.changes.queries import (
     change_details,
     hidden_baselines,
     list_changes,
+    with_entity_ids,
 )
 from zonewatch.changes.saved_filters import saved_filters
 from zonewatch.changes.visits import visit_change_log
@@ -144,6 +145,7 @@ def change_log(page: Page) -> Response:
     each load counts toward the viewer's visits (``zonewatch.changes.visits``)."""
     params = page.request.query_params
     filters, number = parse_filters(params, page.console.app.settings.tz)
+    filters = with_entity_ids(page.db, filters)
     new = wants_new(params)
     user = signed_in_user(page)
     seen_at = visit_change_log(user, utcnow())

@@ -13,7 +13,7 @@ from tests.web.apikit import World, bearer, build_world, token_for
 from tests.web.conftest import PASSWORD, sign_in, token_of
 from zonewatch.app import App
 from zonewatch.changes.saved_filters import save_filter
-from zonewatch.models import ChangeRecord, Role, User
+from zonewatch.models import ChangeRecord, Entity, EntityChange, Role, User
 from zonewatch.web.app import ROUTES
 from zonewatch.web.tokens import issue_token
 
@@ -48,6 +48,12 @@ TABLE = [
     ("GET", "/tokens", ALL),
     ("POST", "/tokens", ALL),
     ("POST", "/tokens/{token_id}/revoke", ALL),
+    # entities and proposals
+    ("GET", "/entities", READERS),
+    ("GET", "/entities/{entity}", READERS),
+    ("GET", "/proposals", READERS),
+    ("POST", "/proposals/{proposal}/accept", {"admin", "analyst"}),
+    ("POST", "/proposals/{proposal}/reject", {"admin", "analyst"}),
 ]
 # What an allowed role's POST sends besides the CSRF token, so that it succeeds.
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -128,6 +134,7 @@ PATH_NAMES = {
     "{topic_id}": "{topic}",
     "{source_id}": "{source}",
     "{filter_id:int}": "{filter}",
+    "{proposal_id:int}": "{proposal}",
     "{document_id:int}": "{document}",
     "{key}": "{entity}",
 }
@@ -156,6 +163,19 @@ def _own_filter(app: App, role: str | None) -> int:
         return save_filter(session, owner.id, "perm", "kind=correction").id
 
 
+@pytest.fixture
+def proposal_id(app: App) -> int:
+    """A pending proposal (about an entity the entity page test opens)."""
+    with app.session() as session:
+        session.add(Entity(id="ifez", kind="fez", name_ko="인천경제자유구역", name_en="IFEZ"))
+        proposal = EntityChange(
+            entity_id="ifez", action="expand", status="proposed", origin="document"
+        )
+        session.add(proposal)
+        session.flush()
+        return proposal.id
+
+
 @pytest.mark.parametrize("role", [*sorted(ALL), None])
 @pytest.mark.parametrize(("method", "path", "allowed"), TABLE)
 def test_route_by_role(
@@ -163,6 +183,7 @@ def test_route_by_role(
     client: TestClient,
     change_id: int,
     source_id: str,
+    proposal_id: int,
     role: str | None,
     method: str,
     path: str,
@@ -171,6 +192,7 @@ def test_route_by_role(
     if role is not None:
         sign_in(client, role)
     url = path.replace("{id}", str(change_id)).replace("{source}", source_id)
+    url = url.replace("{entity}", "ifez").replace("{proposal}", str(proposal_id))
     if "{filter}" in url:
         url = url.replace("{filter}", str(_own_filter(app, role)))
     if "{token_id}" in url:
