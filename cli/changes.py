@@ -38,12 +38,12 @@ from zonewatch.changes.queries import (
     change_details,
     hidden_baselines,
     list_changes,
-    noise_rules_of,
-    review_change,
     timeline,
 )
+from zonewatch.changes.review import ReviewAction, review_many
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
+from zonewatch.models import ChangeRecord, NoiseRule
 from zonewatch.timefmt import local_minutes
 
 TITLE_WIDTH = 80
@@ -546,31 +546,48 @@ def _replaced_label(item: Any) -> str:
 
 
 @changes.command("review")
-@click.argument("change_id", type=ROW_ID)
-@click.option("--status", required=True, type=click.Choice(VERDICTS), help="The verdict.")
-@click.option("--note", help="Why, for the next analyst.")
+@click.argument("change_ids", metavar="CHANGE_ID...", nargs=-1, required=True, type=ROW_ID)
+@click.option("--status", type=click.Choice(VERDICTS), help="The verdict (omit to only note).")
+@click.option("--note", help="Why, for the next analyst (kept when a verdict comes without one).")
 @click.option("--by", help="Who decided (default: $USER, else 'analyst').")
 @pass_cli
 def review_command(
-    cli_ctx: CliContext, change_id: int, status: str, note: str | None, by: str | None
+    cli_ctx: CliContext,
+    change_ids: tuple[int, ...],
+    status: str | None,
+    note: str | None,
+    by: str | None,
 ) -> None:
-    """Mark a change reviewed, noise or important.
+    """Mark changes reviewed, noise or important, or only write a note on them.
 
     Noise on a changed document also stores noise rules for the source: the kind of token the
     edit touched (a phone number, a view counter, ...) or else its changed fragments, so that
-    the next such edit is recorded as minor.
+    the next such edit is recorded as minor. An unknown id refuses the whole batch.
     """
+    if status is None and note is None:
+        raise click.UsageError("give --status, --note or both")
+    action = ReviewAction(status) if status is not None else ReviewAction.NOTE
     reviewer = by or _user()
     with cli_ctx.app.session() as session:
-        record = review_change(session, change_id, status, note, reviewer)
-        learned = noise_rules_of(session, record.id) if status == "noise" else []
-        kinds = sorted({rule.fragment for rule in learned if rule.kind})
-        source_id = record.source_id
-    message = f"#{change_id}: {status} (by {reviewer})"
+        outcome = review_many(session, list(dict.fromkeys(change_ids)), action, note, reviewer)
+        lines = [
+            _review_line(record, action, outcome.rules, reviewer) for record in outcome.records
+        ]
+    for line in lines:
+        click.echo(line)
+
+
+def _review_line(
+    record: ChangeRecord, action: ReviewAction, rules: tuple[NoiseRule, ...], reviewer: str
+) -> str:
+    learned = [rule for rule in rules if rule.change_id == record.id]
+    message = f"#{record.id}: {action.value} (by {reviewer})"
     if learned:
-        message += f"; {len(learned)} noise rule{'s' if len(learned) != 1 else ''} for {source_id}"
+        kinds = sorted({rule.fragment for rule in learned if rule.kind})
+        plural = "s" if len(learned) != 1 else ""
+        message += f"; {len(learned)} noise rule{plural} for {record.source_id}"
         message += f" ({', '.join(kinds)})" if kinds else ""
-    click.echo(message)
+    return message
 
 
 def _user() -> str:

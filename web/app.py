@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from zonewatch.app import App
-from zonewatch.web import auth, changes, home, i18n
+from zonewatch.web import auth, change_page, changes, home, i18n
 from zonewatch.web.permissions import MAX_FORM_BYTES, Viewer
 from zonewatch.web.ratelimit import LoginLimiter
 from zonewatch.web.sessions import COOKIE_NAME, CSRF_FIELD, SessionCodec, WebSession
@@ -139,7 +139,22 @@ ROUTES = [
     Route("/login", auth.login, methods=["POST"], name="login_submit"),
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/changes", changes.change_log, methods=["GET"], name="changes"),
-    Route("/changes/{change_id:int}", changes.change_page, methods=["GET"], name="change"),
+    # change page, review, snapshots
+    Route("/changes/{change_id:int}", change_page.change, methods=["GET"], name="change"),
+    Route(
+        "/changes/{change_id:int}/review",
+        change_page.review_one,
+        methods=["POST"],
+        name="change_review",
+    ),
+    Route("/changes/review", change_page.review_bulk, methods=["POST"], name="changes_review"),
+    Route("/versions/{version_id:int}", change_page.version, methods=["GET"], name="version"),
+    Route(
+        "/versions/{version_id:int}/snapshot",
+        change_page.snapshot,
+        methods=["GET"],
+        name="version_snapshot",
+    ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),
 ]
