@@ -88,13 +88,73 @@ class FactShown:
     after_source: FactSource | None
 
 
+class FileChange(StrEnum):
+    ADDED = "added"
+    REMOVED = "removed"
+    REPLACED = "replaced"
+
+
+@dataclass(frozen=True)
+class AttachmentChange:
+    """One attached file that came, went or changed; ``label`` names it (and its address)."""
+
+    change: FileChange
+    label: str
+
+
 @dataclass(frozen=True)
 class ChangePage:
     details: dict[str, Any]
     """:func:`~zonewatch.changes.queries.change_details`, what ``changes show --json`` prints."""
     diffs: tuple[DiffSection, ...]
     facts: tuple[FactShown, ...]
+    attachments: tuple[AttachmentChange, ...]
     related: tuple[RelatedRecord, ...]
+
+
+def _attachment_name(item: Any) -> str:
+    if isinstance(item, dict):
+        name = item.get("name") or item.get("url") or "?"
+        return f"{name} <{item['url']}>" if item.get("url") and item.get("name") else str(name)
+    return str(item)
+
+
+def _replaced_label(item: Any) -> str:
+    if isinstance(item, dict) and "old" in item and "new" in item:
+        old, new = _attachment_name(item["old"]), _attachment_name(item["new"])
+        return new if old == new else f"{old} → {new}"
+    return _attachment_name(item)
+
+
+def attachment_changes(data: Any) -> tuple[AttachmentChange, ...]:
+    """The file changes a record's diff holds, in either shape records carry: lists of
+    added/removed/replaced files (a document's record), or the old and new file of one
+    attachment record."""
+    if not isinstance(data, dict):
+        return ()
+    if any(key in data for key in ("added", "removed", "replaced")):
+        return (
+            *(
+                AttachmentChange(FileChange.ADDED, _attachment_name(item))
+                for item in data.get("added") or []
+            ),
+            *(
+                AttachmentChange(FileChange.REMOVED, _attachment_name(item))
+                for item in data.get("removed") or []
+            ),
+            *(
+                AttachmentChange(FileChange.REPLACED, _replaced_label(item))
+                for item in data.get("replaced") or []
+            ),
+        )
+    old, new = data.get("old"), data.get("new")
+    if old and new:
+        return (AttachmentChange(FileChange.REPLACED, _replaced_label(data)),)
+    if new:
+        return (AttachmentChange(FileChange.ADDED, _attachment_name(new)),)
+    if old:
+        return (AttachmentChange(FileChange.REMOVED, _attachment_name(old)),)
+    return ()
 
 
 def _int_or_none(value: Any) -> int | None:
@@ -155,5 +215,6 @@ def change_page(session: Session, change_id: int, tz: ZoneInfo = KST) -> ChangeP
         details=details,
         diffs=_diffs(details["diff"]),
         facts=_facts(details["diff"]),
+        attachments=attachment_changes(details["diff"].get("attachments")),
         related=tuple(related_records(session, change_id)),
     )

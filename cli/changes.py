@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
+from zonewatch.changes.page import FileChange, attachment_changes
 from zonewatch.changes.queries import (
     CHANGE_KINDS,
     REVIEW_STATUSES,
@@ -54,6 +55,11 @@ NO_RELEASE = "no release date"
 BASELINE = "baseline"
 """The mark of a record made by a source's first crawl, in every list."""
 F = TypeVar("F", bound=Callable[..., Any])
+FILE_MARKS = {
+    FileChange.ADDED: ("+", "green"),
+    FileChange.REMOVED: ("-", "red"),
+    FileChange.REPLACED: ("~", "yellow"),
+}
 
 _FILTER_OPTIONS = (
     click.option("--entity", "entity_id", help="About this entity or anything below it."),
@@ -417,11 +423,10 @@ class _View:
         return lines
 
     def attachments(self, data: Any) -> list[str]:
-        if not isinstance(data, dict):
-            return []
         lines = [
-            f"  {self.style(mark, fg=colour)} {label}"
-            for mark, colour, label in _attachment_changes(data)
+            f"  {self.style(mark, fg=colour)} {item.label}"
+            for item in attachment_changes(data)
+            for mark, colour in (FILE_MARKS[item.change],)
         ]
         return [self.heading("attachments"), *lines] if lines else []
 
@@ -510,39 +515,6 @@ def _cite(source: Any) -> str:
     if source.get("url"):
         parts.append(str(source["url"]))
     return " ".join(parts) or json.dumps(source, ensure_ascii=False)
-
-
-def _attachment_name(item: Any) -> str:
-    if isinstance(item, dict):
-        name = item.get("name") or item.get("url") or "?"
-        return f"{name} <{item['url']}>" if item.get("url") and item.get("name") else str(name)
-    return str(item)
-
-
-def _attachment_changes(data: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(mark, colour, label) per attachment change, for both shapes a record may carry:
-    lists of added/removed/replaced files, or the old and new file of one change."""
-    if any(key in data for key in ("added", "removed", "replaced")):
-        found = [("+", "green", _attachment_name(item)) for item in data.get("added") or []]
-        found += [("-", "red", _attachment_name(item)) for item in data.get("removed") or []]
-        for item in data.get("replaced") or []:
-            found.append(("~", "yellow", _replaced_label(item)))
-        return found
-    old, new = data.get("old"), data.get("new")
-    if old and new:
-        return [("~", "yellow", _replaced_label(data))]
-    if new:
-        return [("+", "green", _attachment_name(new))]
-    if old:
-        return [("-", "red", _attachment_name(old))]
-    return []
-
-
-def _replaced_label(item: Any) -> str:
-    if isinstance(item, dict) and "old" in item and "new" in item:
-        old, new = _attachment_name(item["old"]), _attachment_name(item["new"])
-        return new if old == new else f"{old} → {new}"
-    return _attachment_name(item)
 
 
 @changes.command("review")

@@ -44,6 +44,7 @@ def change(page: Page) -> Response:
         change=shown.details,
         diffs=shown.diffs,
         facts=shown.facts,
+        attachments=shown.attachments,
         related=shown.related,
         layout=layout.value,
         layouts=[choice.value for choice in DiffLayout],

@@ -6,7 +6,14 @@ import pytest
 from sqlalchemy.orm import Session
 
 from zonewatch.changes.diffing import Mark, diff_text
-from zonewatch.changes.page import DiffLayout, FactSource, change_page
+from zonewatch.changes.page import (
+    AttachmentChange,
+    DiffLayout,
+    FactSource,
+    FileChange,
+    attachment_changes,
+    change_page,
+)
 from zonewatch.changes.related import Relation
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeRecord
@@ -71,3 +78,24 @@ def test_diff_layouts() -> None:
     assert DiffLayout.parse("side") is DiffLayout.SIDE_BY_SIDE
     with pytest.raises(InputError, match="'wide' is not inline or side"):
         DiffLayout.parse("wide")
+
+
+def test_attachment_changes_in_both_shapes() -> None:
+    listed = {
+        "added": [{"name": "계획.hwp", "url": "https://x.go.kr/a.hwp"}],
+        "removed": ["old.pdf"],
+        "replaced": [{"old": {"name": "표.xlsx"}, "new": {"name": "표(수정).xlsx"}}],
+    }
+    assert [(item.change, item.label) for item in attachment_changes(listed)] == [
+        (FileChange.ADDED, "계획.hwp <https://x.go.kr/a.hwp>"),
+        (FileChange.REMOVED, "old.pdf"),
+        (FileChange.REPLACED, "표.xlsx → 표(수정).xlsx"),
+    ]
+    one = {"old": {"name": "a.pdf"}, "new": {"name": "a.pdf"}}
+    assert attachment_changes(one) == (AttachmentChange(FileChange.REPLACED, "a.pdf"),)
+    assert attachment_changes({"new": {"url": "https://x.go.kr/b"}}) == (
+        AttachmentChange(FileChange.ADDED, "https://x.go.kr/b"),
+    )
+    assert attachment_changes({"old": "gone.pdf"})[0].change is FileChange.REMOVED
+    assert attachment_changes(None) == ()
+    assert attachment_changes({}) == ()

@@ -26,8 +26,8 @@ def records(session: Session, count: int, **fields: object) -> list[ChangeRecord
             kind=str(fields.get("kind", "new_document")),
             dedupe_key=f"review-{fields.get('key', 'k')}-{n}",
             title=f"발표 {n}",
-            source_id=fields.get("source_id"),  # type: ignore[arg-type]
-            diff=fields.get("diff", {}),  # type: ignore[arg-type]
+            source_id=fields.get("source_id"),
+            diff=fields.get("diff", {}),
         )
         for n in range(count)
     ]

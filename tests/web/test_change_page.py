@@ -53,7 +53,9 @@ def test_script_in_a_diff_is_escaped(app: App, analyst: TestClient) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
 
-def test_facts_before_and_after_with_their_versions(app: App, analyst: TestClient) -> None:
+def test_facts_and_files_before_and_after_with_their_versions(
+    app: App, analyst: TestClient
+) -> None:
     release = stored_release(app)
     with app.session() as session:
         record = session.get(ChangeRecord, release.change_id)
@@ -74,8 +76,13 @@ def test_facts_before_and_after_with_their_versions(app: App, analyst: TestClien
                     "new_source": {**source, "version_id": release.new_version_id, "version": 2},
                 }
             ],
+            "attachments": {"added": [{"name": "계획.hwp", "url": "https://x.go.kr/a.hwp"}]},
         }
     body = analyst.get(f"/changes/{release.change_id}").text
+    files = body.split('id="files-heading"')[1].split("</section>")[0]
+    assert (
+        '<span class="badge">추가</span> <ins>계획.hwp &lt;https://x.go.kr/a.hwp&gt;</ins>' in files
+    )
     facts = body.split('id="facts-heading"')[1]
     assert "companies" in facts
     assert "250개사</del>" in facts
