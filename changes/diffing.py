@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from enum import StrEnum
 
 OPS = ("equal", "insert", "delete", "replace")
 CONTEXT = 80
@@ -189,6 +190,48 @@ def render_terminal(diff: TextDiff, width: int, color: bool = True) -> str:
         return _side_by_side(ops, width, color)
     segments = [segment for op in ops for segment in _inline_segments(op, color)]
     return "\n".join(_paint(line, color) for line in _wrap(segments, max(width, 20)))
+
+
+class Mark(StrEnum):
+    """How a piece of a rendered diff reads: removed or added (plain text has none)."""
+
+    DELETED = "delete"
+    INSERTED = "insert"
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text for a page to show, escaped by the page; ``mark`` says whether it is ``<del>`` or
+    ``<ins>`` text (shown with a sign as well as a colour)."""
+
+    text: str
+    mark: Mark | None
+
+
+@dataclass(frozen=True)
+class RowPair:
+    """One row of a side-by-side diff: the old and the new line(s), aligned."""
+
+    old: tuple[Piece, ...]
+    new: tuple[Piece, ...]
+
+
+def _pieces(segments: Sequence[Segment]) -> tuple[Piece, ...]:
+    return tuple(Piece(text, Mark(style) if style else None) for text, style in segments if text)
+
+
+def inline_pieces(diff: TextDiff) -> tuple[Piece, ...]:
+    """The diff as one run of text with removals before additions, long equal runs shortened:
+    what a narrow screen shows. The same cuts as :func:`render_terminal`, without escapes."""
+    return _pieces([segment for op in _compact(diff.ops) for segment in _inline_segments(op, True)])
+
+
+def side_by_side_rows(diff: TextDiff) -> tuple[RowPair, ...]:
+    """The diff as old | new rows cut where both sides start a line, so that the two columns
+    of a wide screen stay aligned."""
+    return tuple(
+        RowPair(_pieces(old), _pieces(new)) for old, new in _line_pairs(_compact(diff.ops), True)
+    )
 
 
 # Units and tokens

@@ -24,6 +24,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
+from zonewatch.changes.page import FileChange, attachment_changes
 from zonewatch.changes.queries import (
     CHANGE_KINDS,
     REVIEW_STATUSES,
@@ -38,13 +39,13 @@ from zonewatch.changes.queries import (
     change_details,
     hidden_baselines,
     list_changes,
-    noise_rules_of,
-    review_change,
     timeline,
     with_entity_ids,
 )
+from zonewatch.changes.review import ReviewAction, review_many
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
+from zonewatch.models import ChangeRecord, NoiseRule
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.timefmt import local_minutes
 
@@ -56,6 +57,11 @@ NO_RELEASE = "no release date"
 BASELINE = "baseline"
 """The mark of a record made by a source's first crawl, in every list."""
 F = TypeVar("F", bound=Callable[..., Any])
+FILE_MARKS = {
+    FileChange.ADDED: ("+", "green"),
+    FileChange.REMOVED: ("-", "red"),
+    FileChange.REPLACED: ("~", "yellow"),
+}
 
 _FILTER_OPTIONS = (
     click.option(
@@ -431,11 +437,10 @@ class _View:
         return lines
 
     def attachments(self, data: Any) -> list[str]:
-        if not isinstance(data, dict):
-            return []
         lines = [
-            f"  {self.style(mark, fg=colour)} {label}"
-            for mark, colour, label in _attachment_changes(data)
+            f"  {self.style(mark, fg=colour)} {item.label}"
+            for item in attachment_changes(data)
+            for mark, colour in (FILE_MARKS[item.change],)
         ]
         return [self.heading("attachments"), *lines] if lines else []
 
@@ -526,65 +531,49 @@ def _cite(source: Any) -> str:
     return " ".join(parts) or json.dumps(source, ensure_ascii=False)
 
 
-def _attachment_name(item: Any) -> str:
-    if isinstance(item, dict):
-        name = item.get("name") or item.get("url") or "?"
-        return f"{name} <{item['url']}>" if item.get("url") and item.get("name") else str(name)
-    return str(item)
-
-
-def _attachment_changes(data: dict[str, Any]) -> list[tuple[str, str, str]]:
-    """(mark, colour, label) per attachment change, for both shapes a record may carry:
-    lists of added/removed/replaced files, or the old and new file of one change."""
-    if any(key in data for key in ("added", "removed", "replaced")):
-        found = [("+", "green", _attachment_name(item)) for item in data.get("added") or []]
-        found += [("-", "red", _attachment_name(item)) for item in data.get("removed") or []]
-        for item in data.get("replaced") or []:
-            found.append(("~", "yellow", _replaced_label(item)))
-        return found
-    old, new = data.get("old"), data.get("new")
-    if old and new:
-        return [("~", "yellow", _replaced_label(data))]
-    if new:
-        return [("+", "green", _attachment_name(new))]
-    if old:
-        return [("-", "red", _attachment_name(old))]
-    return []
-
-
-def _replaced_label(item: Any) -> str:
-    if isinstance(item, dict) and "old" in item and "new" in item:
-        old, new = _attachment_name(item["old"]), _attachment_name(item["new"])
-        return new if old == new else f"{old} → {new}"
-    return _attachment_name(item)
-
-
 @changes.command("review")
-@click.argument("change_id", type=ROW_ID)
-@click.option("--status", required=True, type=click.Choice(VERDICTS), help="The verdict.")
-@click.option("--note", help="Why, for the next analyst.")
+@click.argument("change_ids", metavar="CHANGE_ID...", nargs=-1, required=True, type=ROW_ID)
+@click.option("--status", type=click.Choice(VERDICTS), help="The verdict (omit to only note).")
+@click.option("--note", help="Why, for the next analyst (kept when a verdict comes without one).")
 @click.option("--by", help="Who decided (default: $USER, else 'analyst').")
 @pass_cli
 def review_command(
-    cli_ctx: CliContext, change_id: int, status: str, note: str | None, by: str | None
+    cli_ctx: CliContext,
+    change_ids: tuple[int, ...],
+    status: str | None,
+    note: str | None,
+    by: str | None,
 ) -> None:
-    """Mark a change reviewed, noise or important.
+    """Mark changes reviewed, noise or important, or only write a note on them.
 
     Noise on a changed document also stores noise rules for the source: the kind of token the
     edit touched (a phone number, a view counter, ...) or else its changed fragments, so that
-    the next such edit is recorded as minor.
+    the next such edit is recorded as minor. An unknown id refuses the whole batch.
     """
+    if status is None and note is None:
+        raise click.UsageError("give --status, --note or both")
+    action = ReviewAction(status) if status is not None else ReviewAction.NOTE
     reviewer = by or _user()
     with cli_ctx.app.session() as session:
-        record = review_change(session, change_id, status, note, reviewer)
-        learned = noise_rules_of(session, record.id) if status == "noise" else []
-        kinds = sorted({rule.fragment for rule in learned if rule.kind})
-        source_id = record.source_id
-    message = f"#{change_id}: {status} (by {reviewer})"
+        outcome = review_many(session, list(dict.fromkeys(change_ids)), action, note, reviewer)
+        lines = [
+            _review_line(record, action, outcome.rules, reviewer) for record in outcome.records
+        ]
+    for line in lines:
+        click.echo(line)
+
+
+def _review_line(
+    record: ChangeRecord, action: ReviewAction, rules: tuple[NoiseRule, ...], reviewer: str
+) -> str:
+    learned = [rule for rule in rules if rule.change_id == record.id]
+    message = f"#{record.id}: {action.value} (by {reviewer})"
     if learned:
-        message += f"; {len(learned)} noise rule{'s' if len(learned) != 1 else ''} for {source_id}"
+        kinds = sorted({rule.fragment for rule in learned if rule.kind})
+        plural = "s" if len(learned) != 1 else ""
+        message += f"; {len(learned)} noise rule{plural} for {record.source_id}"
         message += f" ({', '.join(kinds)})" if kinds else ""
-    click.echo(message)
+    return message
 
 
 def _user() -> str:

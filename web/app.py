@@ -19,6 +19,7 @@ from zonewatch.web import (
     admin,
     api,
     auth,
+    change_page,
     changes,
     entities,
     export,
@@ -155,7 +156,6 @@ ROUTES = [
     Route("/login", auth.login, methods=["POST"], name="login_submit"),
     Route("/logout", auth.logout, methods=["POST"], name="logout"),
     Route("/changes", changes.change_log, methods=["GET"], name="changes"),
-    Route("/changes/{change_id:int}", changes.change_page, methods=["GET"], name="change"),
     # operators
     Route("/sources", sources.sources_table, methods=["GET"], name="sources"),
     Route("/sources/{source_id}", sources.source_page, methods=["GET"], name="source"),
@@ -226,6 +226,22 @@ ROUTES = [
         proposals.reject,
         methods=["POST"],
         name="proposal_reject",
+    ),
+    # change page, review, snapshots
+    Route("/changes/{change_id:int}", change_page.change, methods=["GET"], name="change"),
+    Route(
+        "/changes/{change_id:int}/review",
+        change_page.review_one,
+        methods=["POST"],
+        name="change_review",
+    ),
+    Route("/changes/review", change_page.review_bulk, methods=["POST"], name="changes_review"),
+    Route("/versions/{version_id:int}", change_page.version, methods=["GET"], name="version"),
+    Route(
+        "/versions/{version_id:int}/snapshot",
+        change_page.snapshot,
+        methods=["GET"],
+        name="version_snapshot",
     ),
     # Public on purpose: the style sheet holds nothing but CSS.
     Mount("/static", StaticFiles(packages=[("zonewatch.web", "static")]), name="static"),

@@ -1,4 +1,4 @@
-"""The change log and a change's page, for the roles that review changes.
+"""The change log, for the roles that read changes (a change's own page: web/change_page.py).
 
 The filters are the command line's (``zonewatch changes list``), as query parameters, so a
 filtered view is a link an analyst can keep. The views parse, call
@@ -23,7 +23,6 @@ from zonewatch.changes.queries import (
     REVIEW_STATUSES,
     BaselineFilter,
     ChangeFilter,
-    change_details,
     hidden_baselines,
     list_changes,
     with_entity_ids,
@@ -34,6 +33,7 @@ from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import Role, User
 from zonewatch.models.base import utcnow
 from zonewatch.web.permissions import Page, require
+from zonewatch.web.redirects import current_path
 
 READERS = (Role.ADMIN, Role.ANALYST, Role.OPERATOR)
 """Who reads the change log; watchers see only their own subscriptions."""
@@ -173,14 +173,5 @@ def change_log(page: Page) -> Response:
         number=number,
         previous=_page_link(params, number - 1) if number > 1 else None,
         next=_page_link(params, number + 1) if len(found) > PAGE_SIZE else None,
+        here=current_path(page.request),
     )
-
-
-@require(*READERS)
-def change_page(page: Page) -> Response:
-    """``/changes/{id}``: one record, read-only, with its evidence."""
-    change_id = page.request.path_params["change_id"]
-    if not 0 < change_id < 2**63:
-        raise NotFoundError(f"unknown change {change_id}")
-    details = change_details(page.db, change_id, page.console.app.settings.tz)
-    return page.render("change.html", change=details)

@@ -51,6 +51,8 @@ class Page:
     viewer: Viewer
     web_session: WebSession
     form: dict[str, str] = field(default_factory=dict)
+    form_lists: dict[str, list[str]] = field(default_factory=dict)
+    """Every value of each form field, for repeated fields (ticked checkboxes)."""
 
     @property
     def user(self) -> User | None:
@@ -67,6 +69,14 @@ class Page:
 
 def _form_dict(form: FormData) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _form_lists(form: FormData) -> dict[str, list[str]]:
+    lists: dict[str, list[str]] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            lists.setdefault(key, []).append(value)
+    return lists
 
 
 def require(*roles: Role) -> Callable[[View], Endpoint]:
@@ -93,10 +103,11 @@ def _guard(roles: frozenset[Role] | None) -> Callable[[View], Endpoint]:
             if length > MAX_FORM_BYTES:
                 return console.error(request, None, 413, "too_large")
             form: dict[str, str] = {}
+            lists: dict[str, list[str]] = {}
             if request.method == "POST":
                 async with request.form(max_files=0, max_fields=200) as data:
-                    form = _form_dict(data)
-            return await run_in_threadpool(_handle, console, request, form, view, roles)
+                    form, lists = _form_dict(data), _form_lists(data)
+            return await run_in_threadpool(_handle, console, request, (form, lists), view, roles)
 
         endpoint.access = roles  # type: ignore[attr-defined] # read by the route tests
         endpoint.__name__ = view.__name__
@@ -109,10 +120,11 @@ def _guard(roles: frozenset[Role] | None) -> Callable[[View], Endpoint]:
 def _handle(
     console: Console,
     request: Request,
-    form: dict[str, str],
+    fields: tuple[dict[str, str], dict[str, list[str]]],
     view: View,
     roles: frozenset[Role] | None,
 ) -> Response:
+    form, lists = fields
     cookie = console.codec.loads(request.cookies.get(COOKIE_NAME))
     web_session = cookie or WebSession.new()
     language = i18n.negotiate(request.headers.get("accept-language"))
@@ -133,7 +145,7 @@ def _handle(
             elif roles is not None and viewer.role not in roles:
                 response = console.error(request, viewer, 403, "forbidden", web_session)
             else:
-                page = Page(console, request, db, viewer, web_session, form)
+                page = Page(console, request, db, viewer, web_session, form, lists)
                 response = view(page)
                 web_session = page.web_session
     except NotFoundError as exc:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from starlette.requests import Request
+
 DEFAULT_NEXT = "/"
 
 
@@ -23,3 +25,10 @@ def safe_next(value: str | None, default: str = DEFAULT_NEXT) -> str:
     if parts.scheme or parts.netloc:
         return default
     return value
+
+
+def current_path(request: Request) -> str:
+    """This request's path and query as a same-site link (without the public URL's prefix),
+    for a form that brings the browser back here."""
+    here = request.url.path.removeprefix(str(request.scope.get("root_path", "")))
+    return here + ("?" + request.url.query if request.url.query else "")

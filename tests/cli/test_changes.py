@@ -399,6 +399,29 @@ def test_review_marks_noise_and_learns_fragments(zonewatch: Run, seeded: dict[st
     assert "noise by kim" in shown
 
 
+def test_review_several_changes_or_only_a_note(zonewatch: Run, seeded: dict[str, int]) -> None:
+    first, second = str(seeded["new_document"]), str(seeded["fact_change"])
+    said = zonewatch(
+        "changes", "review", first, second, "--status", "reviewed", "--note", "확인", "--by", "kim"
+    ).stdout
+    assert said.splitlines() == [f"#{first}: reviewed (by kim)", f"#{second}: reviewed (by kim)"]
+    noted = zonewatch("changes", "review", first, "--note", "후속 확인", "--by", "lee").stdout
+    assert noted == f"#{first}: note (by lee)\n"
+    shown = json.loads(zonewatch("changes", "show", first, "--json").stdout)
+    assert (shown["review_status"], shown["review_note"], shown["reviewed_by"]) == (
+        "reviewed",
+        "후속 확인",
+        "lee",
+    )
+    kept = json.loads(zonewatch("changes", "show", second, "--json").stdout)
+    assert kept["review_note"] == "확인"
+    refused = zonewatch("changes", "review", first, "999999", "--status", "noise", check=False)
+    assert refused.returncode == 2
+    assert "unknown change 999999" in refused.stderr
+    again = json.loads(zonewatch("changes", "show", first, "--json").stdout)
+    assert again["review_status"] == "reviewed", "an unknown id refuses the whole batch"
+
+
 def test_timeline_oldest_first(zonewatch: Run, seeded: dict[str, int]) -> None:
     events = json.loads(zonewatch("timeline", "ifez", "--format", "json").stdout)
     placed = [
@@ -458,6 +481,8 @@ MISTAKES = [
     (("changes", "list", "--entity", "atlantis"), "error: unknown entity 'atlantis'"),
     (("changes", "list", "--zone-type", "ifez"), "error: 'ifez' is a fez, not a zone type"),
     (("changes", "review", "1", "--status", "new"), "Invalid value for '--status'"),
+    (("changes", "review", "1"), "give --status, --note or both"),
+    (("changes", "review", "--status", "noise"), "Missing argument 'CHANGE_ID...'"),
     (("changes", "list", "--baseline", "maybe"), "Invalid value for '--baseline'"),
     (("changes", "list", "--since", "2026-13-01"), "Invalid value for '--since'"),
     (

@@ -11,6 +11,7 @@ from starlette.testclient import TestClient
 from tests.testkit import factories
 from tests.web.apikit import World, bearer, build_world, token_for
 from tests.web.conftest import PASSWORD, sign_in, token_of
+from tests.web.stored import stored_release
 from zonewatch.app import App
 from zonewatch.changes.saved_filters import save_filter
 from zonewatch.models import ChangeRecord, Entity, EntityChange, Role, User
@@ -19,6 +20,7 @@ from zonewatch.web.tokens import issue_token
 
 ALL = {role.value for role in Role}
 READERS = {"admin", "analyst", "operator"}
+REVIEWERS = {"admin", "analyst"}
 # (method, path, roles that get the page) — a role outside gets 403, a visitor the login page.
 TABLE = [
     ("GET", "/", ALL),
@@ -54,6 +56,11 @@ TABLE = [
     ("GET", "/proposals", READERS),
     ("POST", "/proposals/{proposal}/accept", {"admin", "analyst"}),
     ("POST", "/proposals/{proposal}/reject", {"admin", "analyst"}),
+    # change page, review, snapshots
+    ("POST", "/changes/{id}/review", REVIEWERS),
+    ("POST", "/changes/review", REVIEWERS),
+    ("GET", "/versions/{version}", READERS),
+    ("GET", "/versions/{version}/snapshot", READERS),
 ]
 # What an allowed role's POST sends besides the CSRF token, so that it succeeds.
 FORMS: dict[tuple[str, str], dict[str, str]] = {
@@ -69,6 +76,8 @@ FORMS: dict[tuple[str, str], dict[str, str]] = {
     },
     ("POST", "/filters"): {"name": "mine", "query": "kind=correction"},
     ("POST", "/tokens"): {"name": "permission test"},
+    ("POST", "/changes/{id}/review"): {"action": "reviewed"},
+    ("POST", "/changes/review"): {"action": "reviewed", "ids": "{id}"},
 }
 PUBLIC = {
     ("GET", "/login"),
@@ -135,6 +144,7 @@ PATH_NAMES = {
     "{source_id}": "{source}",
     "{filter_id:int}": "{filter}",
     "{proposal_id:int}": "{proposal}",
+    "{version_id:int}": "{version}",
     "{document_id:int}": "{document}",
     "{key}": "{entity}",
 }
@@ -176,6 +186,11 @@ def proposal_id(app: App) -> int:
         return proposal.id
 
 
+@pytest.fixture
+def version_id(app: App) -> int:
+    return stored_release(app, dedupe_key="perm-version").new_version_id
+
+
 @pytest.mark.parametrize("role", [*sorted(ALL), None])
 @pytest.mark.parametrize(("method", "path", "allowed"), TABLE)
 def test_route_by_role(
@@ -184,6 +199,7 @@ def test_route_by_role(
     change_id: int,
     source_id: str,
     proposal_id: int,
+    version_id: int,
     role: str | None,
     method: str,
     path: str,
@@ -193,6 +209,7 @@ def test_route_by_role(
         sign_in(client, role)
     url = path.replace("{id}", str(change_id)).replace("{source}", source_id)
     url = url.replace("{entity}", "ifez").replace("{proposal}", str(proposal_id))
+    url = url.replace("{version}", str(version_id))
     if "{filter}" in url:
         url = url.replace("{filter}", str(_own_filter(app, role)))
     if "{token_id}" in url:
@@ -202,8 +219,12 @@ def test_route_by_role(
     if method == "GET":
         answer = client.get(url, follow_redirects=False)
     else:
-        form = {"csrf": token_of(client, "/login"), **FORMS.get((method, path), {})}
-        answer = client.post(url, data=form, follow_redirects=False)
+        form = {
+            name: value.replace("{id}", str(change_id))
+            for name, value in FORMS.get((method, path), {}).items()
+        }
+        data = {"csrf": token_of(client, "/login"), **form}
+        answer = client.post(url, data=data, follow_redirects=False)
     if role is None:
         if method == "GET":
             assert answer.status_code == 303
