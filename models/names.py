@@ -98,12 +98,13 @@ class AmbiguousEntityError(InputError):
 
 
 def fold_name(text: str) -> str:
-    """The key names are compared by: NFC, case-folded, without whitespace."""
-    return _WHITESPACE.sub("", unicodedata.normalize("NFC", text).casefold())
+    """The key names are compared by: NFKC (full-width Latin letters are letters),
+    case-folded, without whitespace."""
+    return _WHITESPACE.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _checked(text: str) -> str:
-    query = unicodedata.normalize("NFC", text).strip()
+    query = unicodedata.normalize("NFKC", text).strip()
     if not query:
         raise InputError("an entity name or id must not be empty")
     if len(query) > MAX_QUERY:
@@ -112,11 +113,15 @@ def _checked(text: str) -> str:
 
 
 def _names(session: Session) -> Iterator[tuple[Entity, str, MatchKind]]:
-    """Every name of every entity, with its tier: the id, the alias rows, the region names
+    """Every name of every entity, with its tier: the id, its Korean and English names
+    (whether or not an alias row repeats them), the alias rows, the region names
     (kept in the entity's zones.yaml entry, as classify reads them)."""
     entities = {entity.id: entity for entity in session.scalars(select(Entity))}
     for entity in entities.values():
         yield entity, entity.id, MatchKind.ID
+        for name in (entity.name_ko, entity.name_en):
+            if name:
+                yield entity, name, MatchKind.NAME
         for region_name in entity.spec.get("region_names", ()):
             yield entity, str(region_name), MatchKind.REGION
     for entity_id, text, alias_kind in session.execute(
