@@ -266,7 +266,8 @@ def _seed_versions(app: App, change_id: int) -> tuple[int, int]:
     """The document of ``change_id`` with its two versions and their raw pages, as ingest
     stores them, so that the change page links its versions and stored pages."""
     seed = next(seed for seed in SEED_CHANGES if seed.title == STORED_CHANGE)
-    assert seed.before is not None and seed.after is not None
+    assert seed.before is not None
+    assert seed.after is not None
     old_title, old_text = seed.before
     with app.session() as session:
         document = Document(
@@ -417,7 +418,6 @@ def mailed_preferences_link(console: LiveConsole) -> str:
     links = set(PREFERENCES_LINK.findall(body.get_content()))
     assert len(links) == 1, links
     return links.pop().removeprefix(settings.public_url)
-
 
 
 def ensure_chromedriver() -> tuple[str, str]:

@@ -12,6 +12,7 @@ from zonewatch.web.i18n import text
 
 pytestmark = pytest.mark.browser
 
+
 def _subscriptions(console: LiveConsole) -> list[tuple[int, str, int, bool]]:
     with console.app.session() as session:
         person = session.get(Subscriber, console.seeded.subscriber)
