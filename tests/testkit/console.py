@@ -415,7 +415,7 @@ def mailed_preferences_link(console: LiveConsole) -> str:
         )
     body = mail.get_body(("plain",))
     assert body is not None
-    links = set(PREFERENCES_LINK.findall(body.get_content()))
+    links: set[str] = set(PREFERENCES_LINK.findall(str(body.get_content())))
     assert len(links) == 1, links
     return links.pop().removeprefix(settings.public_url)
 
