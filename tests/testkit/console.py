@@ -42,6 +42,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -54,14 +55,35 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy.orm import Session
 
 from tests.testkit.browser import ensure_chromium
 from tests.testkit.keys import TEST_SECRET_KEY
 from tests.testkit.servers import ServerUnavailableError, ensure_debian_package
+from zonewatch.alerts.content import load_item
+from zonewatch.alerts.email import alert_message
+from zonewatch.alerts.subscribers import (
+    SubscriberSpec,
+    SubscriptionSpec,
+    add_subscriber,
+    add_subscription,
+)
+from zonewatch.alerts.tokens import preferences_link, unsubscribe_url
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.changes.diffing import diff_text
-from zonewatch.models import ChangeEntity, ChangeRecord, ChangeTopic, Role
+from zonewatch.crawlers.snapshots import store_snapshot
+from zonewatch.models import (
+    ChangeEntity,
+    ChangeRecord,
+    ChangeTopic,
+    Document,
+    DocumentVersion,
+    EntityChange,
+    Role,
+    Snapshot,
+    Subscriber,
+)
 from zonewatch.web.server import make_server
 from zonewatch.web.users import add_user
 
@@ -181,18 +203,125 @@ SEED_CHANGES = (
 )
 
 
+STORED_CHANGE = "인천경제청, 송도 바이오 클러스터 2단계 조성 계획 발표 (수정)"
+"""The seeded change whose document has two stored versions (with raw pages) behind it."""
+PROPOSED_ENTITIES = ("odz-busan", "odz-daegu")
+"""Each has a pending lifting proposal: one for a flow to decide, one that stays pending."""
+PROPOSED_EFFECTIVE = dt.date(2026, 5, 1)
+SUBSCRIBER_EMAIL = "kim@example.org"
+FETCHED = dt.datetime(2026, 3, 3, 0, 30, tzinfo=dt.UTC)
+
+
 @dataclass(frozen=True)
 class Seeded:
-    """What :func:`seed_console` added: change ids by title, and the users' password."""
+    """What :func:`seed_console` added: change ids by title, the stored versions of
+    :data:`STORED_CHANGE` (old, new), the pending proposal, the subscriber, and the users'
+    password."""
 
     changes: dict[str, int]
+    versions: tuple[int, int]
+    proposals: tuple[int, ...]
+    subscriber: int
     password: str = PASSWORD
 
 
 def seed_console(app: App) -> Seeded:
     """Demo-like data: ``zonewatch init`` (zone model, topics, sources from ``config/``), a
-    user per role, and :data:`SEED_CHANGES` with their entities and topics."""
+    user per role, :data:`SEED_CHANGES` with their entities and topics, stored versions
+    behind :data:`STORED_CHANGE`, a pending model proposal and a subscriber with a
+    subscription (the watcher's preferences page)."""
     initialize(app)
+    ids = _seed_changes(app)
+    versions = _seed_versions(app, ids[STORED_CHANGE])
+    with app.session() as session:
+        proposals = tuple(_seed_proposal(session, entity) for entity in PROPOSED_ENTITIES)
+        subscriber = add_subscriber(session, SubscriberSpec(email=SUBSCRIBER_EMAIL))
+        add_subscription(session, SUBSCRIBER_EMAIL, SubscriptionSpec(entity="ifez"))
+        add_subscription(session, SUBSCRIBER_EMAIL, SubscriptionSpec(topic="plan"))
+        return Seeded(ids, versions, proposals, subscriber.id)
+
+
+def _seed_proposal(session: Session, entity_id: str) -> int:
+    """A lifting proposal as a release makes one (see ``changes/proposals.py``)."""
+    before = {"id": entity_id, "kind": "special_zone", "valid_to": None}
+    proposal = EntityChange(
+        entity_id=entity_id,
+        action="lift",
+        status="proposed",
+        origin="document",
+        before=before,
+        after={**before, "valid_to": PROPOSED_EFFECTIVE.isoformat()},
+        effective_on=PROPOSED_EFFECTIVE,
+        evidence=[
+            {"title": f"{entity_id} 기회발전특구 지정 해제 고시"},
+            {"text": "기회발전특구", "rule": "name"},
+        ],
+    )
+    session.add(proposal)
+    session.flush()
+    return proposal.id
+
+
+def _seed_versions(app: App, change_id: int) -> tuple[int, int]:
+    """The document of ``change_id`` with its two versions and their raw pages, as ingest
+    stores them, so that the change page links its versions and stored pages."""
+    seed = next(seed for seed in SEED_CHANGES if seed.title == STORED_CHANGE)
+    assert seed.before is not None
+    assert seed.after is not None
+    old_title, old_text = seed.before
+    with app.session() as session:
+        document = Document(
+            source_id=seed.source_id,
+            external_id="console-kit-songdo",
+            url="https://www.ifez.go.kr/ivt/news/songdo-bio-2",
+        )
+        session.add(document)
+        session.flush()
+        numbered = ((1, old_title, old_text), (2, seed.title, seed.after))
+        versions = [
+            _stored_version(app, session, document, number, title, text)
+            for number, title, text in numbered
+        ]
+        record = session.get(ChangeRecord, change_id)
+        assert record is not None
+        record.document_id = document.id
+        record.old_version_id, record.new_version_id = versions
+        return versions[0], versions[1]
+
+
+def _stored_version(
+    app: App, session: Session, document: Document, number: int, title: str, text: str
+) -> int:
+    html = f"<html><body><h1>{title}</h1><p>{text}</p></body></html>".encode()
+    digest, relative = store_snapshot(app.settings.data_dir, html)
+    snapshot = Snapshot(
+        document_id=document.id,
+        url=document.url,
+        http_status=200,
+        content_type="text/html; charset=utf-8",
+        encoding="utf-8",
+        sha256=digest,
+        size=len(html),
+        path=relative,
+        fetched_at=FETCHED + dt.timedelta(days=number - 2),
+    )
+    session.add(snapshot)
+    session.flush()
+    version = DocumentVersion(
+        document_id=document.id,
+        number=number,
+        snapshot_id=snapshot.id,
+        title=title,
+        text=text,
+        content_hash=f"console-kit-songdo-{number}",
+        extractor_version="1",
+    )
+    session.add(version)
+    session.flush()
+    return version.id
+
+
+def _seed_changes(app: App) -> dict[str, int]:
     ids: dict[str, int] = {}
     with app.session() as session:
         for role in Role:
@@ -225,7 +354,7 @@ def seed_console(app: App) -> Seeded:
             session.add(record)
             session.flush()
             ids[seed.title] = record.id
-    return Seeded(ids)
+    return ids
 
 
 @dataclass
@@ -260,6 +389,35 @@ def live_console(data_dir: Path) -> Iterator[LiveConsole]:
             thread.join(timeout=10)
     finally:
         app.dispose()
+
+
+PREFERENCES_LINK = re.compile(r"https?://[^\s\"'<>]+/preferences/[^\s\"'<>]+")
+
+
+def mailed_preferences_link(console: LiveConsole) -> str:
+    """The preferences link as the subscriber reads it in an alert about a seeded change."""
+    settings = console.app.settings
+    with console.app.session() as session:
+        person = session.get(Subscriber, console.seeded.subscriber)
+        assert person is not None
+        item = load_item(
+            session, console.seeded.changes[STORED_CHANGE], person, person.subscriptions[0]
+        )
+        mail = alert_message(
+            item,
+            person,
+            message_id="<browser-test@zonewatch>",
+            unsubscribe_url=unsubscribe_url(
+                settings.public_url, settings.signing_key, person.id, person.token_key
+            ),
+            preferences_url=preferences_link(settings, person),
+            mail_from=settings.mail_from,
+        )
+    body = mail.get_body(("plain",))
+    assert body is not None
+    links: set[str] = set(PREFERENCES_LINK.findall(str(body.get_content())))
+    assert len(links) == 1, links
+    return links.pop().removeprefix(settings.public_url)
 
 
 def ensure_chromedriver() -> tuple[str, str]:
@@ -360,21 +518,42 @@ class ConsoleBrowser:
         found = self.find_all("header .muted")
         return str(found[0].text) if found else None
 
-    def screenshot(self, name: str, width: int) -> Path:
-        """The whole current page ``width`` CSS pixels wide as ``NAME-WIDTH.png`` in the
-        artifacts folder. The width is emulated (headless windows are at least 500 px wide),
-        as a phone when below 600 px."""
+    @contextmanager
+    def emulated(self, width: int) -> Iterator[None]:
+        """The current page laid out ``width`` CSS pixels wide (as a phone below 600 px):
+        headless windows cannot be narrower than 500 px."""
         self.driver.execute_cdp_cmd(
             "Emulation.setDeviceMetricsOverride",
             {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600},
         )
         try:
+            yield
+        finally:
+            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    def wider_than(self, width: int) -> list[str]:
+        """The elements of the page that reach beyond ``width`` CSS pixels (a phone would
+        scroll sideways), as ``tag#id.class``. Checked against the width given, as a phone's
+        browser widens its layout to fit (and shrinks the page) when something overflows."""
+        script = """
+            const limit = arguments[0];
+            return [...document.body.querySelectorAll('*')]
+              .filter(e => e.getBoundingClientRect().right > limit + 1)
+              .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                   + (e.className && typeof e.className === 'string'
+                      ? '.' + e.className.trim().split(/\\s+/).join('.') : ''));
+        """
+        return list(self.driver.execute_script(script, width))
+
+    def screenshot(self, name: str, width: int) -> Path:
+        """The whole current page ``width`` CSS pixels wide as ``NAME-WIDTH.png`` in the
+        artifacts folder. The width is emulated (headless windows are at least 500 px wide),
+        as a phone when below 600 px."""
+        with self.emulated(width):
             self.driver.execute_script("return document.fonts.ready.then(() => true)")
             shot = self.driver.execute_cdp_cmd(
                 "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}
             )
-        finally:
-            self.driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         self.artifacts.mkdir(parents=True, exist_ok=True)
         path = self.artifacts / f"{name}-{width}.png"
         path.write_bytes(base64.b64decode(shot["data"]))

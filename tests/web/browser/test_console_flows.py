@@ -1,17 +1,14 @@
 """The console in a real browser: signing in and out, the change log's form, a change's page,
-the keyboard, and screenshots at desktop and phone widths."""
+and the keyboard."""
 
 from __future__ import annotations
-
-import struct
-from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
-from tests.testkit.console import PASSWORD, SEED_CHANGES, WIDTHS, ConsoleBrowser, LiveConsole
+from tests.testkit.console import PASSWORD, SEED_CHANGES, ConsoleBrowser, LiveConsole
 from zonewatch.models import Role
 from zonewatch.web.i18n import text
 
@@ -56,7 +53,7 @@ def test_filter_the_change_log_with_the_form(browser: ConsoleBrowser) -> None:
     browser.sign_in(Role.ANALYST)
     browser.open("/changes")
     every = _titles(browser)
-    assert sorted(every) == sorted(seed.title for seed in SEED_CHANGES)
+    assert {seed.title for seed in SEED_CHANGES} <= set(every), "other flows may add records"
     assert every[0] == "[정정] 산업단지 대개조 지원 대상 3곳 선정", "newest release first"
 
     browser.find("#f-entity").send_keys("bjfez")
@@ -69,7 +66,7 @@ def test_filter_the_change_log_with_the_form(browser: ConsoleBrowser) -> None:
     assert browser.find("#f-entity").get_attribute("value") == "bjfez", "the form keeps it"
 
     browser.submit(browser.driver.find_element("link text", text("reset", "ko")))
-    assert len(_titles(browser)) == len(SEED_CHANGES)
+    assert _titles(browser) == every
 
 
 def test_open_a_change_from_the_list(browser: ConsoleBrowser, console_server: LiveConsole) -> None:
@@ -95,29 +92,3 @@ def test_sign_out_then_the_log_asks_to_sign_in(browser: ConsoleBrowser) -> None:
     browser.open("/changes")
     assert browser.path == "/login?next=/changes"
     assert browser.signed_in_as is None
-
-
-def _png_width(path: Path) -> int:
-    header = path.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
-    width: int = struct.unpack(">I", header[16:20])[0]
-    return width
-
-
-def test_screenshots_of_login_change_log_and_a_change(
-    browser: ConsoleBrowser, console_server: LiveConsole
-) -> None:
-    pages = {
-        "login": "/login",
-        "changes": "/changes",
-        "change": f"/changes/{console_server.seeded.changes[SONGDO]}",
-    }
-    shots: list[Path] = []
-    for name, path in pages.items():
-        if name == "changes":
-            browser.sign_in(Role.ANALYST)
-        browser.open(path)
-        shots.extend(browser.screenshot(name, width) for width in WIDTHS)
-    for shot, width in zip(shots, WIDTHS * len(pages), strict=True):
-        assert _png_width(shot) == width, shot
-        assert shot.stat().st_size > 5_000, f"{shot} looks blank"
