@@ -427,10 +427,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # labels of machine values (polish)
     "health_reason": ("상태 사유 (수집 기록, 영어)", "Health reason (crawl log)"),
     "run_reasons": ("오류 사유 (수집 기록, 영어)", "Error reasons (crawl log)"),
-    "run_trigger": ("시작 방식", "Started by"),
-    "entity_origin": ("출처", "Origin"),
-    "show_filters": ("필터 펼치기·접기", "Show or hide the filters"),
-    "filters_set": ("적용 중", "in use"),
 }
 
 
