@@ -165,3 +165,48 @@ def test_an_english_reader_gets_english_words(
     body = client.get("/proposals?status=all").text
     assert "· Lift</h2>" in body
     assert "<dd>pending</dd>" in body
+
+
+class FormControls(HTMLParser):
+    """Every visible form control, the ``for`` of every label, and inline styles/scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.controls: list[dict[str, str | None]] = []
+        self.labelled: set[str] = set()
+        self.inline: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if "style" in found or tag in ("script", "style"):
+            self.inline.append(tag)
+        if tag == "label" and found.get("for"):
+            self.labelled.add(str(found["for"]))
+        hidden = found.get("type") in ("hidden", "submit", "button")
+        if tag in ("input", "select", "textarea") and not hidden:
+            self.controls.append(found)
+
+
+def test_every_form_control_has_a_label_and_nothing_is_inline(
+    client: TestClient, seeded: dict[str, int]
+) -> None:
+    sign_in(client, "admin")
+    for path in (
+        "/changes",
+        f"/changes/{seeded['change']}",
+        f"/sources/{SOURCE}",
+        "/proposals",
+        "/entities",
+        "/admin/users",
+        "/account",
+        "/tokens",
+    ):
+        parser = FormControls()
+        parser.feed(client.get(path).text)
+        assert parser.controls, path
+        for control in parser.controls:
+            assert control.get("id") in parser.labelled or control.get("aria-label"), (
+                path,
+                control,
+            )
+        assert parser.inline == [], path
