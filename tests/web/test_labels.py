@@ -151,7 +151,7 @@ def test_the_change_log_keeps_machine_values_in_the_form(
     body = client.get("/changes?status=noise").text
     assert '<option value="noise" selected>잡음</option>' in body
     assert '<option value="new_document">새 보도자료</option>' in body
-    assert "<td>잡음</td>" in body
+    assert 'data-label="검토 상태">잡음</td>' in body
 
 
 def test_an_english_reader_gets_english_words(
