@@ -23,7 +23,7 @@ from zonewatch.models.documents import (
 )
 from zonewatch.models.entities import Entity, EntityAlias
 from zonewatch.models.sources import CrawlRun, SchedulerLease, Source, WorkerHeartbeat
-from zonewatch.models.users import ApiToken, Role, SavedFilter, User
+from zonewatch.models.users import ApiToken, LoginFailure, Role, SavedFilter, User
 
 __all__ = [
     "AlertDelivery",
@@ -43,6 +43,7 @@ __all__ = [
     "EntityChange",
     "Fact",
     "FetchedItem",
+    "LoginFailure",
     "Mention",
     "NoiseRule",
     "Role",

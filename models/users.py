@@ -79,3 +79,18 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
+
+
+class LoginFailure(Base):
+    """One failed sign-in, counted under a key (``u:<username>`` or ``a:<address>``).
+
+    In the database rather than in memory so every web process (docker-compose runs several
+    workers) counts the same failures; rows older than the window are deleted as new ones
+    arrive (``zonewatch.web.ratelimit``)."""
+
+    __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_key", "key", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(260))
+    failed_at: Mapped[dt.datetime] = mapped_column(index=True)

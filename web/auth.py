@@ -29,13 +29,13 @@ def login(page: Page) -> Response:
     client = page.request.client
     address = client.host if client is not None else "-"
     limiter = page.console.limiter
-    if limiter.blocked(username, address):
+    if limiter.blocked(page.db, username, address):
         return page.render("login.html", status=429, next=target, error="login_limited")
     user = authenticate(page.db, username, password)
     if user is None:
-        limiter.failed(username, address)
+        limiter.failed(page.db, username, address)
         return page.render("login.html", status=400, next=target, error="login_failed")
-    limiter.succeeded(username)
+    limiter.succeeded(page.db, username)
     page.web_session = page.web_session.signed_in(user.id, user.session_epoch)
     return page.redirect(target)
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+from zonewatch.alerts.wording import KIND_LABELS
+
 LANGUAGES = ("ko", "en")
 DEFAULT_LANGUAGE = "ko"
 
@@ -420,7 +424,136 @@ TEXTS: dict[str, tuple[str, str]] = {
         "이 버전은 원본 페이지를 저장하지 않았습니다.",
         "No raw page was stored for this version.",
     ),
+    # labels of machine values (polish)
+    "health_reason": ("상태 사유 (수집 기록, 영어)", "Health reason (crawl log)"),
+    "run_reasons": ("오류 사유 (수집 기록, 영어)", "Error reasons (crawl log)"),
 }
+
+
+class Vocabulary(StrEnum):
+    """The families of machine values the console shows; each value has a word per language."""
+
+    CHANGE_KIND = "change_kind"
+    REVIEW_STATUS = "review_status"
+    SOURCE_KIND = "source_kind"
+    RUN_STATUS = "run_status"
+    RUN_TRIGGER = "run_trigger"
+    MODEL_ACTION = "model_action"
+    MODEL_STATUS = "model_status"
+    MODEL_ORIGIN = "model_origin"
+    ENTITY_KIND = "entity_kind"
+    DELIVERY = "delivery"
+    ROLE = "role"
+    DOCUMENT_STATUS = "document_status"
+    LANGUAGE = "language"
+
+
+LABELS: dict[Vocabulary, dict[str, tuple[str, str]]] = {
+    Vocabulary.CHANGE_KIND: {
+        **KIND_LABELS,
+        **{
+            f"model_{action}": words
+            for action, words in {
+                "create": ("구역 추가", "Zone added"),
+                "retire": ("구역 폐지", "Zone retired"),
+                "rename": ("명칭 변경", "Renamed"),
+                "lift": ("지정 해제", "Lifted"),
+                "designate": ("지정", "Designated"),
+                "reduce": ("축소", "Reduced"),
+                "expand": ("확대", "Expanded"),
+                "update": ("정보 수정", "Updated"),
+            }.items()
+        },
+    },
+    Vocabulary.REVIEW_STATUS: {
+        "new": ("미검토", "New"),
+        "reviewed": ("검토 완료", "Reviewed"),
+        "noise": ("잡음", "Noise"),
+        "important": ("중요", "Important"),
+    },
+    Vocabulary.SOURCE_KIND: {
+        "board": ("게시판", "Board"),
+        "feed": ("피드", "Feed"),
+        "api": ("API", "API"),
+    },
+    Vocabulary.RUN_STATUS: {
+        "queued": ("대기", "Queued"),
+        "running": ("실행 중", "Running"),
+        "ok": ("성공", "OK"),
+        "partial": ("일부 성공", "Partial"),
+        "failed": ("실패", "Failed"),
+        "skipped": ("건너뜀", "Skipped"),
+    },
+    Vocabulary.RUN_TRIGGER: {
+        "schedule": ("일정", "schedule"),
+        "manual": ("수동", "manual"),
+        "demo": ("데모", "demo"),
+    },
+    Vocabulary.MODEL_ACTION: {
+        "create": ("추가", "Add"),
+        "retire": ("폐지", "Retire"),
+        "rename": ("명칭 변경", "Rename"),
+        "lift": ("지정 해제", "Lift"),
+        "designate": ("지정", "Designate"),
+        "reduce": ("축소", "Reduce"),
+        "expand": ("확대", "Expand"),
+        "update": ("정보 수정", "Update"),
+    },
+    Vocabulary.MODEL_STATUS: {
+        "proposed": ("검토 대기", "Pending"),
+        "accepted": ("수락됨", "Accepted"),
+        "rejected": ("거절됨", "Rejected"),
+        "applied": ("적용됨", "Applied"),
+    },
+    Vocabulary.MODEL_ORIGIN: {
+        "config": ("설정 파일 (zones.yaml)", "configuration (zones.yaml)"),
+        "document": ("보도자료", "a release"),
+    },
+    Vocabulary.ENTITY_KIND: {
+        "authority": ("관할 기관", "Authority"),
+        "zone_system": ("구역 제도", "Zone system"),
+        "fez": ("경제자유구역", "Free economic zone"),
+        "fez_district": ("경제자유구역 지구", "FEZ district"),
+        "industrial_complex": ("산업단지", "Industrial complex"),
+        "zone_type": ("구역 유형", "Zone type"),
+        "special_zone": ("특구", "Special zone"),
+        "programme": ("사업", "Programme"),
+        "body": ("기관", "Body"),
+        "cluster": ("클러스터", "Cluster"),
+        "district": ("지구", "District"),
+    },
+    Vocabulary.DELIVERY: {
+        "immediate": TEXTS["prefs_delivery_immediate"],
+        "daily": TEXTS["prefs_delivery_daily"],
+        "weekly": TEXTS["prefs_delivery_weekly"],
+    },
+    Vocabulary.ROLE: {
+        "admin": ("관리자", "Admin"),
+        "operator": ("운영자", "Operator"),
+        "analyst": ("분석가", "Analyst"),
+        "watcher": ("구독자", "Watcher"),
+    },
+    Vocabulary.DOCUMENT_STATUS: {
+        "active": ("게시 중", "Online"),
+        "withdrawn": ("삭제됨", "Withdrawn"),
+    },
+    Vocabulary.LANGUAGE: {
+        "ko": TEXTS["lang_ko"],
+        "en": TEXTS["lang_en"],
+    },
+}
+
+
+def label(vocabulary: Vocabulary | str, value: object, language: str) -> str:
+    """A machine value as a reader says it. The value stays in form fields and URLs; only
+    what people read is translated. A value with no word is a missing translation to add
+    here, so it raises instead of showing the raw key."""
+    words = LABELS[Vocabulary(vocabulary)]
+    key = str(getattr(value, "value", value))
+    if key not in words:
+        raise KeyError(f"no {vocabulary} label for {key!r} (add it to i18n.LABELS)")
+    korean, english = words[key]
+    return english if language == "en" else korean
 
 
 def text(key: str, language: str) -> str:

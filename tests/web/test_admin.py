@@ -9,6 +9,7 @@ from tests.web.conftest import PASSWORD, sign_in, token_of
 from zonewatch.app import App
 from zonewatch.models import Role
 from zonewatch.web.app import make_web_app
+from zonewatch.web.i18n import Vocabulary, label
 from zonewatch.web.users import list_users
 
 
@@ -26,8 +27,9 @@ def test_the_list_shows_every_user_with_role_and_language(client: TestClient) ->
     sign_in(client, "admin")
     body = client.get("/admin/users").text
     for role in Role:
-        assert f"<td>{role.value}</td>" in body
-    assert "<td>ko</td>" in body
+        assert f"<td>{label(Vocabulary.ROLE, role, 'ko')}</td>" in body
+        assert f'<option value="{role.value}">{label(Vocabulary.ROLE, role, "ko")}</option>' in body
+    assert "<td>한국어</td>" in body
 
 
 def test_add_change_role_and_remove(app: App, client: TestClient) -> None:

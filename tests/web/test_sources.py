@@ -135,7 +135,7 @@ def test_the_source_page_lists_runs_with_their_one_line_reasons(
     assert f"<td>{run_id} " in body
     assert "42 s" in body
     assert "http: 503 from the site" in body
-    assert "partial" in body
+    assert "<td>일부 성공</td>" in body, "the run result in the reader's words"
 
 
 def test_the_stored_pages_are_checked_against_the_configuration(
