@@ -533,12 +533,16 @@ class ConsoleBrowser:
 
     def wider_than(self, width: int) -> list[str]:
         """The elements of the page that reach beyond ``width`` CSS pixels (a phone would
-        scroll sideways), as ``tag#id.class``. Checked against the width given, as a phone's
-        browser widens its layout to fit (and shrinks the page) when something overflows."""
+        scroll sideways), as ``tag#id.class``; what a box of its own scrolls (``.scroll``, a
+        wide table) counts only if that box does not fit. Checked against the width given, as
+        a phone's browser widens its layout to fit (and shrinks the page) when something
+        overflows."""
         script = """
             const limit = arguments[0];
             return [...document.body.querySelectorAll('*')]
               .filter(e => e.getBoundingClientRect().right > limit + 1)
+              .filter(e => { const box = e.parentElement && e.parentElement.closest('.scroll');
+                             return !box || box.getBoundingClientRect().right > limit + 1; })
               .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
                    + (e.className && typeof e.className === 'string'
                       ? '.' + e.className.trim().split(/\\s+/).join('.') : ''));

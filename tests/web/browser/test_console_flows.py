@@ -10,7 +10,7 @@ from selenium.webdriver.support.ui import Select
 
 from tests.testkit.console import PASSWORD, SEED_CHANGES, ConsoleBrowser, LiveConsole
 from zonewatch.models import Role
-from zonewatch.web.i18n import text
+from zonewatch.web.i18n import Vocabulary, label, text
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +25,10 @@ def _titles(browser: ConsoleBrowser) -> list[str]:
 def test_sign_in_then_a_wrong_password_is_refused(browser: ConsoleBrowser) -> None:
     browser.sign_in(Role.ANALYST)
     assert browser.path == "/"
-    assert browser.signed_in_as == f"{text('signed_in_as', 'ko')}: analyst (analyst)"
+    assert (
+        browser.signed_in_as
+        == f"{text('signed_in_as', 'ko')}: analyst ({label(Vocabulary.ROLE, 'analyst', 'ko')})"
+    )
     browser.sign_out()
 
     browser.sign_in(Role.ANALYST, password="not the password at all")
@@ -46,7 +49,10 @@ def test_the_login_form_works_with_tab_and_enter(browser: ConsoleBrowser) -> Non
     keys.send_keys("operator", Keys.TAB, PASSWORD, Keys.ENTER).perform()
     browser.wait_for_new_page()
     assert browser.path == "/"
-    assert browser.signed_in_as == f"{text('signed_in_as', 'ko')}: operator (operator)"
+    assert (
+        browser.signed_in_as
+        == f"{text('signed_in_as', 'ko')}: operator ({label(Vocabulary.ROLE, 'operator', 'ko')})"
+    )
 
 
 def test_filter_the_change_log_with_the_form(browser: ConsoleBrowser) -> None:
