@@ -4,7 +4,9 @@ Every list is ordered by release date, newest first: when the publisher released
 (the record's ``released_at``; for records made before it was stored, the document's
 ``published_at``), then by detection time. Records that have no release date (model changes,
 releases whose page gives no date) take their place by detection time instead, and every
-output says that they have none. Filters go through the indexes where they can: entities
+output says that they have none. That key is stored on the record (``placed_at``) and
+indexed with the detection time and id, so a page is read from the index in order; pages
+after the first start after a :class:`ChangePosition`, never at an offset. Filters go through the indexes where they can: entities
 through ``change_entities`` (one recursive query for the descendants of a zone, never the
 whole model), kinds and statuses through theirs; every list but an export is bounded.
 """
@@ -141,7 +143,7 @@ class ChangePosition:
 
     @classmethod
     def of(cls, change: LoggedChange) -> ChangePosition:
-        return cls(change.release.at or change.detected_at, change.detected_at, change.record.id)
+        return cls(change.record.placed_at, change.detected_at, change.record.id)
 
 
 @dataclass(frozen=True)
@@ -234,14 +236,14 @@ def _released() -> ColumnElement[dt.datetime]:
     return func.coalesce(ChangeRecord.released_at, Document.published_at)
 
 
-def _placed_at() -> ColumnElement[dt.datetime]:
+def _placed_at() -> SQLColumnExpression[dt.datetime]:
     """Where a record sits in the log: its release date, else its detection time.
 
-    A computed key, so no index orders by it: the filters narrow the rows first and the
-    limit keeps the sort a top-N one. All three columns are stored alike (UTC; the same text
-    form on SQLite), so COALESCE compares them correctly on both databases.
+    Stored (``ChangeRecord.placed_at``, kept by its writers) rather than computed from the
+    document, so that the index on (placed, detected, id) reads a page in order instead of
+    sorting every matching record.
     """
-    return func.coalesce(ChangeRecord.released_at, Document.published_at, ChangeRecord.occurred_at)
+    return ChangeRecord.placed_at
 
 
 def _day_range(
