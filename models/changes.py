@@ -14,7 +14,6 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
     false,
-    func,
     select,
     update,
 )
@@ -147,10 +146,11 @@ def _place_on_insert(
 def follow_document_release(session: Session, document: Document) -> None:
     """Records without a release date of their own sit at their document's: when ingest
     learns the document's date later (a re-fetch), they move to it, as the log shows them."""
+    place = ChangeRecord.occurred_at if document.published_at is None else document.published_at
     session.execute(
         update(ChangeRecord)
         .where(ChangeRecord.document_id == document.id, ChangeRecord.released_at.is_(None))
-        .values(placed_at=func.coalesce(document.published_at, ChangeRecord.occurred_at)),
+        .values(placed_at=place),
         execution_options={"synchronize_session": "fetch"},
     )
 
