@@ -138,7 +138,7 @@ def _record(rng: random.Random, n: int, start: dt.datetime) -> dict[str, object]
         "title": f"{rng.choice(WORDS)} {rng.choice(WORDS)} {n}",
         "summary": f"{rng.choice(WORDS)} {rng.choice(WORDS)}",
         "significance": rng.random(),
-        "review_status": STATUSES[n % len(STATUSES)],
+        "review_status": STATUSES[n // len(KINDS) % len(STATUSES)],
         "released_at": released,
         "occurred_at": occurred,
         "placed_at": released or start + dt.timedelta(hours=document),
