@@ -168,14 +168,14 @@ class ChangePosition:
                 dt.datetime.fromisoformat(placed), dt.datetime.fromisoformat(detected), record_id
             )
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-            raise ValueError(value) from None
+            raise ValueError(f"not a position: {value[:40]!r}") from None
         if (
             not isinstance(record_id, int)
             or not 0 < record_id <= MAX_ID
             or position.placed_at.tzinfo is None
             or position.detected_at.tzinfo is None
         ):
-            raise ValueError(value)
+            raise ValueError(f"not a position: {value[:40]!r}")
         return position
 
 

@@ -288,5 +288,5 @@ def test_a_position_survives_its_token() -> None:
     position = ChangePosition(DAY, DAY + dt.timedelta(hours=1), 42)
     assert ChangePosition.from_token(position.token()) == position
     for bad in ("", "x", position.token()[:-2]):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="not a position"):
             ChangePosition.from_token(bad)
