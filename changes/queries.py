@@ -4,14 +4,20 @@ Every list is ordered by release date, newest first: when the publisher released
 (the record's ``released_at``; for records made before it was stored, the document's
 ``published_at``), then by detection time. Records that have no release date (model changes,
 releases whose page gives no date) take their place by detection time instead, and every
-output says that they have none. Filters go through the indexes where they can: entities
-through ``change_entities`` (one recursive query for the descendants of a zone, never the
-whole model), kinds and statuses through theirs; every list but an export is bounded.
+output says that they have none. That key is stored on the record (``placed_at``) and
+indexed with the detection time and id, so a page is read from the index in order; pages
+after the first start after a :class:`ChangePosition`, never at an offset. Filters go
+through the indexes where they can: entities through ``change_entities`` (one recursive
+query for the descendants of a zone, never the whole model), kinds and statuses through
+theirs; every list but an export is bounded.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -78,6 +84,8 @@ ZONE_TYPE_KINDS = ("zone_type", "zone_system")
 NOISE_FRAGMENT_LENGTH = (2, 200)
 """Shorter fragments would silence nearly any edit; longer ones are content, not boilerplate."""
 EVIDENCE_TEXTS = 5
+MAX_ID = 2**63 - 1
+"""The largest id a position may name (a BIGINT): larger ones are not positions."""
 
 
 class BaselineFilter(StrEnum):
@@ -141,7 +149,34 @@ class ChangePosition:
 
     @classmethod
     def of(cls, change: LoggedChange) -> ChangePosition:
-        return cls(change.release.at or change.detected_at, change.detected_at, change.record.id)
+        return cls(change.record.placed_at, change.detected_at, change.record.id)
+
+    def token(self) -> str:
+        """The position as a short opaque string for a link (the API's cursor, the console's
+        older/newer links)."""
+        data = [self.placed_at.isoformat(), self.detected_at.isoformat(), self.id]
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    @classmethod
+    def from_token(cls, value: str) -> ChangePosition:
+        """The position :meth:`token` wrote; ValueError for anything else (the caller names
+        the parameter)."""
+        try:
+            padded = value + "=" * (-len(value) % 4)
+            placed, detected, record_id = json.loads(base64.urlsafe_b64decode(padded))
+            position = cls(
+                dt.datetime.fromisoformat(placed), dt.datetime.fromisoformat(detected), record_id
+            )
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+            raise ValueError(f"not a position: {value[:40]!r}") from None
+        if (
+            not isinstance(record_id, int)
+            or not 0 < record_id <= MAX_ID
+            or position.placed_at.tzinfo is None
+            or position.detected_at.tzinfo is None
+        ):
+            raise ValueError(f"not a position: {value[:40]!r}")
+        return position
 
 
 @dataclass(frozen=True)
@@ -174,7 +209,10 @@ class ChangeFilter:
     """Records skipped before the page starts (the web console's pages)."""
     tz: ZoneInfo = KST
     after: ChangePosition | None = None
-    """Only records after this one in the log's order (the API's pages)."""
+    """Only records after this one in the log's order (the API's and the console's pages)."""
+    before: ChangePosition | None = None
+    """Only records before this one (the console's newer pages): the nearest ``limit`` of
+    them, still listed newest first."""
 
 
 def subtree(entity_id: str, name: str = "subtree") -> CTE:
@@ -234,14 +272,14 @@ def _released() -> ColumnElement[dt.datetime]:
     return func.coalesce(ChangeRecord.released_at, Document.published_at)
 
 
-def _placed_at() -> ColumnElement[dt.datetime]:
+def _placed_at() -> SQLColumnExpression[dt.datetime]:
     """Where a record sits in the log: its release date, else its detection time.
 
-    A computed key, so no index orders by it: the filters narrow the rows first and the
-    limit keeps the sort a top-N one. All three columns are stored alike (UTC; the same text
-    form on SQLite), so COALESCE compares them correctly on both databases.
+    Stored (``ChangeRecord.placed_at``, kept by its writers) rather than computed from the
+    document, so that the index on (placed, detected, id) reads a page in order instead of
+    sorting every matching record.
     """
-    return func.coalesce(ChangeRecord.released_at, Document.published_at, ChangeRecord.occurred_at)
+    return ChangeRecord.placed_at
 
 
 def _day_range(
@@ -292,7 +330,23 @@ def _conditions(filters: ChangeFilter) -> list[ColumnElement[bool]]:
         conditions.append(ChangeRecord.created_at > filters.added_after)
     if filters.after is not None:
         conditions.append(_after(filters.after))
+    if filters.before is not None:
+        conditions.append(_before(filters.before))
     return conditions
+
+
+def _before(position: ChangePosition) -> ColumnElement[bool]:
+    """Earlier in the log's order (newer) than ``position``: :func:`_after` mirrored."""
+    placed, detected, record = _placed_at(), ChangeRecord.occurred_at, ChangeRecord.id
+    return or_(
+        placed > position.placed_at,
+        and_(placed == position.placed_at, detected > position.detected_at),
+        and_(
+            placed == position.placed_at,
+            detected == position.detected_at,
+            record > position.id,
+        ),
+    )
 
 
 def _after(position: ChangePosition) -> ColumnElement[bool]:
@@ -311,13 +365,16 @@ def _after(position: ChangePosition) -> ColumnElement[bool]:
 
 def change_query(filters: ChangeFilter) -> Select[tuple[ChangeRecord, str, dt.datetime | None]]:
     """The records matching ``filters`` with their document's address and release date,
-    newest release first (see the module docstring). The join is an outer one: a record
-    without a document has None for both."""
+    newest release first (see the module docstring); oldest first after ``before``, so that
+    the limit keeps the nearest (:func:`list_changes` turns them round). The join is an outer
+    one: a record without a document has None for both."""
+    keys = (_placed_at(), ChangeRecord.occurred_at, ChangeRecord.id)
+    order = [key.asc() if filters.before is not None else key.desc() for key in keys]
     return (
         select(ChangeRecord, Document.url, Document.published_at)
         .outerjoin(Document, Document.id == ChangeRecord.document_id)
         .where(*_conditions(filters))
-        .order_by(_placed_at().desc(), ChangeRecord.occurred_at.desc(), ChangeRecord.id.desc())
+        .order_by(*order)
         .limit(filters.limit)
         .offset(filters.offset or None)
     )
@@ -329,10 +386,13 @@ def list_changes(session: Session, filters: ChangeFilter) -> list[LoggedChange]:
     query = change_query(filters).options(
         selectinload(ChangeRecord.entities), selectinload(ChangeRecord.topics)
     )
-    return [
+    found = [
         _logged(record, url, published)
         for record, url, published in session.execute(query).tuples()
     ]
+    if filters.before is not None:
+        found.reverse()
+    return found
 
 
 def _logged(record: ChangeRecord, url: str | None, published: dt.datetime | None) -> LoggedChange:

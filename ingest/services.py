@@ -28,6 +28,7 @@ from zonewatch.ingest.identity import attachment_identity
 from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
+from zonewatch.models.changes import follow_document_release
 
 RESULTS = (
     "new",
@@ -244,7 +245,9 @@ def _store_version(
     session.add(version)
     session.flush()
     document.current_version = version
-    document.published_at = item.published_at or document.published_at
+    if item.published_at is not None and item.published_at != document.published_at:
+        document.published_at = item.published_at
+        follow_document_release(session, document)
     if current is None:
         link_announcement(session, document, version.title, document.published_at)
     if technical:

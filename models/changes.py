@@ -5,10 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    Connection,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    select,
+    update,
+)
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, relationship
 
 from zonewatch.models.base import Base, utcnow
+from zonewatch.models.documents import Document
 
 
 class EntityChange(Base):
@@ -51,6 +63,7 @@ class ChangeRecord(Base):
         Index("ix_change_records_review", "review_status", "created_at"),
         Index("ix_change_records_event", "event_key"),
         Index("ix_change_records_released", "released_at"),
+        Index("ix_change_records_placed", "placed_at", "occurred_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -95,6 +108,12 @@ class ChangeRecord(Base):
         doc="When the publisher released the document (its stated date), not when we saw it."
     )
     occurred_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    placed_at: Mapped[dt.datetime] = mapped_column(
+        doc="Where the record sits in the change log: its release date (its own, else its "
+        "document's), else its detection time. Stored, so that an index orders the log; "
+        "set on insert (:func:`_place_on_insert`) and kept by ingest when a document's date "
+        "becomes known later (:func:`follow_document_release`)."
+    )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     review_status: Mapped[str] = mapped_column(String(16), default="new")
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
@@ -103,6 +122,37 @@ class ChangeRecord(Base):
 
     entities: Mapped[list[ChangeEntity]] = relationship(cascade="all, delete-orphan")
     topics: Mapped[list[ChangeTopic]] = relationship(cascade="all, delete-orphan")
+
+
+@event.listens_for(ChangeRecord, "before_insert")
+def _place_on_insert(
+    _mapper: Mapper[ChangeRecord], connection: Connection, record: ChangeRecord
+) -> None:
+    """Give every new record its place in the log, whichever writer made it (the pipeline,
+    proposals, model edits): a key each writer computed itself would drift apart. The same
+    rule as the migration's backfill and as the log has always shown records."""
+    if record.placed_at is not None:
+        return
+    if record.occurred_at is None:
+        record.occurred_at = utcnow()
+    published = (
+        connection.scalar(select(Document.published_at).where(Document.id == record.document_id))
+        if record.released_at is None and record.document_id is not None
+        else None
+    )
+    record.placed_at = record.released_at or published or record.occurred_at
+
+
+def follow_document_release(session: Session, document: Document) -> None:
+    """Records without a release date of their own sit at their document's: when ingest
+    learns the document's date later (a re-fetch), they move to it, as the log shows them."""
+    place = ChangeRecord.occurred_at if document.published_at is None else document.published_at
+    session.execute(
+        update(ChangeRecord)
+        .where(ChangeRecord.document_id == document.id, ChangeRecord.released_at.is_(None))
+        .values(placed_at=place),
+        execution_options={"synchronize_session": "fetch"},
+    )
 
 
 class ChangeEntity(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -23,6 +23,8 @@ from zonewatch.changes.queries import (
     REVIEW_STATUSES,
     BaselineFilter,
     ChangeFilter,
+    ChangePosition,
+    LoggedChange,
     hidden_baselines,
     list_changes,
     with_entity_ids,
@@ -38,6 +40,8 @@ from zonewatch.web.redirects import current_path
 READERS = (Role.ADMIN, Role.ANALYST, Role.OPERATOR)
 """Who reads the change log; watchers see only their own subscriptions."""
 PAGE_SIZE = 50
+POSITIONS = ("after", "before")
+"""The older/newer links' positions: where a page starts, not what it shows."""
 MAX_PAGE = 10_000
 FILTER_FIELDS = (
     "entity",
@@ -123,13 +127,60 @@ def view_query(params: QueryParams) -> str:
     """The query string of the view, without the page: what a saved filter or an export
     keeps."""
     return urlencode(
-        [(key, value) for key, value in params.multi_items() if key != "page" and value]
+        [
+            (key, value)
+            for key, value in params.multi_items()
+            if key != "page" and key not in POSITIONS and value
+        ]
     )
 
 
-def _page_link(params: QueryParams, page: int) -> str:
+def _position(params: QueryParams, name: str) -> ChangePosition | None:
+    return _one(params, name, ChangePosition.from_token, name)
+
+
+def _page_link(params: QueryParams, page: int, name: str, position: ChangePosition) -> str:
+    """The page's number rides along for display only: the position says where it starts."""
     kept = view_query(params)
-    return "/changes?" + (f"{kept}&" if kept else "") + urlencode([("page", str(page))])
+    return (
+        "/changes?"
+        + (f"{kept}&" if kept else "")
+        + urlencode([("page", str(page)), (name, position.token())])
+    )
+
+
+@dataclass(frozen=True)
+class LogPage:
+    """One page of the log, with the positions of its neighbours (None at either end)."""
+
+    rows: list[LoggedChange]
+    number: int
+    newer: ChangePosition | None
+    older: ChangePosition | None
+
+
+def _log_page(page: Page, filters: ChangeFilter, number: int) -> LogPage:
+    """Keyset pages: ``after`` the last row of the page before, or ``before`` the first row
+    of the page after, so records added meanwhile never shift a row onto two pages or off
+    both. A bare ``page=N`` (an old link) still means an offset. Newer than the top there is
+    nothing left to go back to: that is the first page, read afresh."""
+    params = page.request.query_params
+    after, before = _position(params, "after"), _position(params, "before")
+    if after is not None and before is not None:
+        raise InputError("after and before: a page starts at one position, not two")
+    if after is not None or before is not None:
+        filters = replace(filters, offset=0, after=after, before=before)
+    found = list_changes(page.db, filters)
+    if before is not None and len(found) <= PAGE_SIZE:
+        found = list_changes(page.db, replace(filters, before=None))
+        number, before = 1, None
+    if before is not None:
+        rows = found[-PAGE_SIZE:]
+        return LogPage(rows, number, ChangePosition.of(rows[0]), ChangePosition.of(rows[-1]))
+    rows = found[:PAGE_SIZE]
+    newer = ChangePosition.of(rows[0]) if rows and number > 1 else None
+    older = ChangePosition.of(rows[-1]) if len(found) > PAGE_SIZE else None
+    return LogPage(rows, number, newer, older)
 
 
 def signed_in_user(page: Page) -> User:
@@ -151,8 +202,8 @@ def change_log(page: Page) -> Response:
     seen_at = visit_change_log(user, utcnow())
     if new:
         filters = only_new(filters, seen_at)
-    found = list_changes(page.db, filters)
-    rows = found[:PAGE_SIZE]
+    shown = _log_page(page, filters, number)
+    rows = shown.rows
     query = view_query(params)
     return page.render(
         "changes.html",
@@ -170,8 +221,12 @@ def change_log(page: Page) -> Response:
         statuses=REVIEW_STATUSES,
         baselines=[choice.value for choice in BaselineFilter],
         hidden=hidden_baselines(page.db, filters),
-        number=number,
-        previous=_page_link(params, number - 1) if number > 1 else None,
-        next=_page_link(params, number + 1) if len(found) > PAGE_SIZE else None,
+        number=shown.number,
+        previous=_page_link(params, max(shown.number - 1, 1), "before", shown.newer)
+        if shown.newer is not None
+        else None,
+        next=_page_link(params, shown.number + 1, "after", shown.older)
+        if shown.older is not None
+        else None,
         here=current_path(page.request),
     )

@@ -15,6 +15,7 @@ from tests.testkit import factories
 from zonewatch.changes.queries import (
     BaselineFilter,
     ChangeFilter,
+    ChangePosition,
     ReleaseOrigin,
     change_as_json,
     change_details,
@@ -23,6 +24,7 @@ from zonewatch.changes.queries import (
     timeline,
 )
 from zonewatch.models import ChangeRecord, Document
+from zonewatch.models.changes import follow_document_release
 
 KST = dt.timezone(dt.timedelta(hours=9))
 DAY = dt.datetime(2026, 3, 10, 9, tzinfo=KST)
@@ -228,3 +230,63 @@ def test_a_link_stored_before_canonicalisation_is_shown_canonical(zones: Session
     assert listed.url == clean
     details = change_details(zones, change.id)
     assert details["url"] == details["document"]["url"] == clean
+
+
+def test_every_record_is_placed_by_the_logs_rule_when_written(zones: Session) -> None:
+    """Whoever writes a record, its stored place is its release date, else its document's,
+    else its detection time: the order the log has always shown."""
+    dated = document(zones, "7", DAY - dt.timedelta(days=3))
+    own = released(zones, "own", release=DAY - dt.timedelta(days=1), detected=DAY)
+    via_document = released(zones, "doc", release=None, detected=DAY, document_id=dated.id)
+    undated = released(zones, "none", release=None, detected=DAY - dt.timedelta(days=2))
+    assert own.placed_at == DAY - dt.timedelta(days=1)
+    assert via_document.placed_at == DAY - dt.timedelta(days=3)
+    assert undated.placed_at == DAY - dt.timedelta(days=2)
+
+
+def test_records_follow_a_document_date_learnt_later(zones: Session) -> None:
+    """A re-fetch that finds the page's date moves the records that had none of their own,
+    and leaves a record with its own date where it is."""
+    undated_doc = document(zones, "8", None)
+    follows = released(zones, "follows", release=None, detected=DAY, document_id=undated_doc.id)
+    stays = released(
+        zones, "stays", release=DAY - dt.timedelta(days=9), detected=DAY, document_id=undated_doc.id
+    )
+    released(zones, "between", release=DAY - dt.timedelta(days=5), detected=DAY)
+    assert titles(zones) == ["follows", "between", "stays"]
+    undated_doc.published_at = DAY - dt.timedelta(days=20)
+    follow_document_release(zones, undated_doc)
+    zones.refresh(follows)
+    assert follows.placed_at == DAY - dt.timedelta(days=20)
+    assert titles(zones) == ["between", "stays", "follows"]
+    assert [change.release.at for change in list_changes(zones, ChangeFilter())][-1] == (
+        DAY - dt.timedelta(days=20)
+    )
+    zones.refresh(stays)
+    assert stays.placed_at == DAY - dt.timedelta(days=9)
+
+
+def test_pages_after_and_before_a_position_while_records_arrive(zones: Session) -> None:
+    """Pages that start at a position neither repeat nor skip a record added meanwhile,
+    newer pages (``before``) included, and ties on both times are broken by id."""
+    for n in range(7):
+        released(zones, f"r{n}", release=DAY - dt.timedelta(hours=n // 2), detected=DAY)
+    first = list_changes(zones, ChangeFilter(limit=3))
+    released(zones, "newest", release=DAY + dt.timedelta(days=1), detected=DAY)
+    released(zones, "amid", release=DAY - dt.timedelta(hours=2), detected=DAY)
+    second = list_changes(zones, ChangeFilter(limit=3, after=ChangePosition.of(first[-1])))
+    third = list_changes(zones, ChangeFilter(limit=3, after=ChangePosition.of(second[-1])))
+    shown = [change.record.title for change in first + second + third]
+    assert shown == ["r1", "r0", "r3", "r2", "amid", "r5", "r4", "r6"]
+    back = list_changes(zones, ChangeFilter(limit=3, before=ChangePosition.of(second[0])))
+    assert [change.record.title for change in back] == ["r1", "r0", "r3"]
+    top = list_changes(zones, ChangeFilter(limit=3, before=ChangePosition.of(back[0])))
+    assert [change.record.title for change in top] == ["newest"]
+
+
+def test_a_position_survives_its_token() -> None:
+    position = ChangePosition(DAY, DAY + dt.timedelta(hours=1), 42)
+    assert ChangePosition.from_token(position.token()) == position
+    for bad in ("", "x", position.token()[:-2]):
+        with pytest.raises(ValueError, match="not a position"):
+            ChangePosition.from_token(bad)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from tests.testkit import factories
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.ingest.services import content_hash, ingest_fetched_item
-from zonewatch.models import Document, DocumentVersion, Snapshot
+from zonewatch.models import ChangeRecord, Document, DocumentVersion, Snapshot
+from zonewatch.timefmt import KST
 
 
 def versions(session: Session) -> int:
@@ -270,3 +271,27 @@ def test_files_keep_their_validators_and_their_revalidation_time(db_session: Ses
     assert document.attachments_checked_at > first_check
     assert ingest(db_session, run, outcome="not_modified") == "not_modified"
     assert versions(db_session) == 1
+
+
+def test_a_date_learnt_on_a_refetch_moves_the_records_that_had_none(db_session: Session) -> None:
+    """A page first read without its date: its records sat by detection time; once a later
+    version states the date, they sit at it in the log (and in its index)."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest(db_session, run, published_at=None) == "new"
+    document = db_session.scalars(select(Document)).one()
+    seen = dt.datetime(2026, 3, 20, 10, tzinfo=dt.UTC)
+    record = ChangeRecord(
+        kind="new_document",
+        dedupe_key="undated",
+        title="t",
+        document_id=document.id,
+        occurred_at=seen,
+    )
+    db_session.add(record)
+    db_session.flush()
+    assert record.placed_at == seen
+    stated = dt.datetime(2026, 3, 2, 10, tzinfo=KST)
+    assert ingest(db_session, run, text="고용 2만명.", published_at=stated) == "changed"
+    db_session.refresh(record)
+    assert record.placed_at == stated
+    assert record.released_at is None

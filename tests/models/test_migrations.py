@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import MetaData, inspect, text
+from sqlalchemy import MetaData, inspect, select, text
+from sqlalchemy.orm import Session
 
-from zonewatch.models import Base
+from zonewatch.changes.queries import ChangeFilter, list_changes
+from zonewatch.models import Base, ChangeRecord
 from zonewatch.models.db import make_engine
 from zonewatch.models.migrate import check, current_revision, head_revision, upgrade
 
@@ -141,5 +143,80 @@ def test_stored_links_lose_their_session_ids(fresh_database_url: str) -> None:
             assert snapshot == f"{page}?nttId=518"
             attachment = connection.execute(text("SELECT url FROM attachments")).scalar_one()
             assert attachment == "https://www.gfez.go.kr/bbs/content/download.do?bCd=notice&seq=7"
+    finally:
+        engine.dispose()
+
+
+def test_change_records_are_placed_by_the_logs_rule_and_stay_searchable(
+    fresh_database_url: str,
+) -> None:
+    """The backfill places each record as the log ordered it (its release date, else its
+    document's, else detection time); on SQLite the table's rebuild keeps its search triggers."""
+    engine = make_engine(fresh_database_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    released, published = now - dt.timedelta(days=3), now - dt.timedelta(days=9)
+    try:
+        upgrade(engine, "963917de273d")
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            insert(
+                "sources",
+                id="s",
+                name="S",
+                kind="board",
+                url="https://x/",
+                language="ko",
+                spec={},
+                enabled=True,
+                paused=False,
+                health="healthy",
+                created_at=now,
+                updated_at=now,
+            )
+            for number, date in ((1, published), (2, None)):
+                insert(
+                    "documents",
+                    id=number,
+                    source_id="s",
+                    external_id=str(number),
+                    url=f"https://x/{number}",
+                    status="active",
+                    first_seen_at=now,
+                    last_seen_at=now,
+                    published_at=date,
+                )
+            for number, document, release in ((1, 1, released), (2, 1, None), (3, 2, None)):
+                insert(
+                    "change_records",
+                    id=number,
+                    kind="new_document",
+                    dedupe_key=str(number),
+                    document_id=document,
+                    title=f"t{number}",
+                    significance=0.0,
+                    signals={},
+                    diff={},
+                    minor=False,
+                    baseline=False,
+                    released_at=release,
+                    occurred_at=now,
+                    created_at=now,
+                    review_status="new",
+                )
+        upgrade(engine)
+        with Session(engine) as session:
+            stored = {row.id: row.placed_at for row in session.scalars(select(ChangeRecord))}
+            assert stored == {1: released, 2: published, 3: now}
+            session.add(
+                ChangeRecord(id=4, kind="new_document", dedupe_key="4", title="바이오클러스터")
+            )
+            session.commit()
+            found = list_changes(session, ChangeFilter(text="바이오클러스터"))
+            assert [change.record.dedupe_key for change in found] == ["4"]
     finally:
         engine.dispose()

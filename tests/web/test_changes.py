@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 
 import pytest
 from starlette.testclient import TestClient
@@ -29,7 +31,7 @@ def _add(app: App, count: int, **fields: object) -> list[int]:
                 kind=str(fields.get("kind", "new_document")),
                 dedupe_key=f"{fields.get('key', 'k')}{n}",
                 title=f"{fields.get('title', '송도 국제도시')} {n}",
-                released_at=RELEASED - dt.timedelta(minutes=n),
+                released_at=RELEASED - dt.timedelta(minutes=n - int(str(fields.get("later", 0)))),
                 occurred_at=DETECTED,
                 baseline=bool(fields.get("baseline", False)),
             )
@@ -53,16 +55,58 @@ def test_release_and_detection_times_in_kst_and_the_baseline_marker(
     assert "1 숨긴 기준선 기록" in hidden
 
 
+def _link(body: str, rel: str) -> str | None:
+    found = re.search(rf'rel="{rel}" href="([^"]+)"', body)
+    return html.unescape(found.group(1)) if found else None
+
+
+def _titles(body: str) -> list[str]:
+    return re.findall(r">(송도 국제도시 \d+|new \d+)<", body)
+
+
 def test_pages_of_fifty_newest_release_first(app: App, signed_in: TestClient) -> None:
     _add(app, PAGE_SIZE + 3)
     first = signed_in.get("/changes").text
     assert first.count('href="/changes/') == PAGE_SIZE
-    assert 'rel="next" href="/changes?page=2"' in first
+    assert (_link(first, "next") or "").startswith("/changes?page=2&after=")
+    assert _link(first, "prev") is None
     assert first.index("송도 국제도시 0<") < first.index("송도 국제도시 1<")
-    second = signed_in.get("/changes?page=2").text
+    second = signed_in.get(_link(first, "next") or "").text
     assert second.count('href="/changes/') == 3
     assert 'rel="prev"' in second
     assert 'rel="next"' not in second
+    assert signed_in.get("/changes?page=2").text.count('href="/changes/') == 3
+
+
+def test_keyset_pages_neither_repeat_nor_skip_while_records_arrive(
+    app: App, signed_in: TestClient
+) -> None:
+    """An offset page would shift by the records added since the first page was read."""
+    _add(app, 2 * PAGE_SIZE + 5)
+    first = signed_in.get("/changes").text
+    _add(app, 7, key="new", title="new", later=60)
+    _add(app, 1, key="amid", title="new", later=-PAGE_SIZE - 80)
+    second = signed_in.get(_link(first, "next") or "").text
+    third = signed_in.get(_link(second, "next") or "").text
+    seen = _titles(first) + _titles(second) + _titles(third)
+    assert [title for title in seen if title != "new 0"] == [
+        f"송도 국제도시 {n}" for n in range(2 * PAGE_SIZE + 5)
+    ]
+    assert seen.count("new 0") == 1  # the one added amid the pages not read yet
+    back = signed_in.get(_link(third, "prev") or "").text
+    assert _titles(back) == _titles(second)
+    again = signed_in.get(_link(back, "prev") or "").text
+    assert _titles(again) == _titles(first)
+    top = signed_in.get(_link(again, "prev") or "").text
+    assert _titles(top)[:2] == ["new 0", "new 1"]
+    assert len(_titles(top)) == PAGE_SIZE
+    assert _link(top, "prev") is None
+
+
+@pytest.mark.parametrize("query", ["after=nonsense", "before=x", "after=&before="])
+def test_a_bad_position_is_a_400(signed_in: TestClient, query: str) -> None:
+    answer = signed_in.get(f"/changes?{query}")
+    assert answer.status_code == (400 if query != "after=&before=" else 200)
 
 
 def test_filters_are_the_cli_s(app: App, signed_in: TestClient) -> None:
