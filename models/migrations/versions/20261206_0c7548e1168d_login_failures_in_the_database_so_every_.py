@@ -1,7 +1,7 @@
 """login failures in the database so every web process shares the limit
 
 Revision ID: 0c7548e1168d
-Revises: 963917de273d
+Revises: 3ce6e1e251cb
 Create Date: 2026-12-06 21:55:42.032486
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "0c7548e1168d"
-down_revision: str | Sequence[str] | None = "963917de273d"
+down_revision: str | Sequence[str] | None = "3ce6e1e251cb"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
