@@ -203,6 +203,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "export": ("내보내기", "Export"),
     "export_csv": ("이 보기를 CSV로", "This view as CSV"),
     "export_json": ("이 보기를 JSON으로", "This view as JSON"),
+    "atom_feed": ("Atom 피드", "Atom feed"),
+    "view_feed": (
+        "이 보기의 Atom 피드 (피드 리더에는 개인 토큰을 붙이세요: ?token=…)",
+        "This view as an Atom feed (for a feed reader, add a personal token: ?token=…)",
+    ),
     # preferences (a watcher's own page, reached through the link in every mail)
     "prefs_title": ("메일 구독 설정", "Your zonewatch mail"),
     "prefs_for": ("받는 주소", "Sent to"),

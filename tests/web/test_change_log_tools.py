@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 
+import feedparser
 import pytest
 from sqlalchemy import select
 from starlette.testclient import TestClient
@@ -152,6 +153,23 @@ def test_export_of_the_view_as_csv_and_json(app: App, analyst: TestClient) -> No
     assert sorted(row["title"] for row in rows) == ["'=HYPERLINK(1) 송도", "송도 지정"]
     assert analyst.get("/changes.csv?kind=bogus").status_code == 400
     assert MAX_EXPORT >= 10_000
+
+
+def test_the_view_and_each_saved_filter_have_their_atom_feed(app: App, analyst: TestClient) -> None:
+    _add(app, "송도 지정")
+    _add(app, "청라 지정")
+    saved = analyst.post(
+        "/filters",
+        data={"csrf": token_of(analyst, "/changes"), "name": "송도만", "query": "q=송도"},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303
+    page = analyst.get("/changes?q=송도").text
+    link = "/feeds/changes.atom?q=%EC%86%A1%EB%8F%84"
+    assert page.count(f'href="{link}"') == 2, "the view's feed and the saved filter's"
+    feed = feedparser.parse(analyst.get(link).content)
+    assert not feed.bozo
+    assert [entry.title for entry in feed.entries] == ["송도 지정"]
 
 
 def test_a_watcher_reaches_none_of_it(app: App, client: TestClient) -> None:
