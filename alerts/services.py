@@ -7,7 +7,9 @@ it matched are narrowed to one per subscriber and channel. The delivery points a
 lead record and names the event; the mail shows all of its records when it is rendered.
 
 A delivery is unique per subscriber, event and channel, with a Message-ID derived from the
-event, so matching again (a retried task) writes nothing more. A record that joins an event
+event, so matching again (a retried task) writes nothing more: the rows of a batch of events
+go in one ``INSERT ... ON CONFLICT DO NOTHING`` and that unique key skips the ones written
+before, without a read of the outbox or a savepoint per row. A record that joins an event
 later (an analyst un-marks noise, a repeated build) changes nothing for subscribers who have
 a delivery of it already: one still waiting shows the record when it is sent, one already
 sent is not sent again. The record is in the change log; a second mail about the same event
@@ -19,14 +21,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zonewatch.alerts.events import event_records
 from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, index_for
 from zonewatch.changes.events import EventKey
 from zonewatch.models import AlertDelivery, ChangeRecord, DocumentVersion
+from zonewatch.models.bulk import insert_new
 
 Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
 
@@ -60,33 +61,32 @@ def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:
 def match_event(session: Session, event_key: str) -> list[int]:
     """Write one outbox row per matching subscriber and channel for the event; returns the
     ids of the new immediate ones (none when it was matched before)."""
-    records = event_records(session, event_key)
-    if not records:
-        return []
-    index = index_for(session)
-    matched = [(record, index.match(change_facts(session, record))) for record in records]
-    chosen = choose_deliveries(rule for _, rules in matched for rule in rules)
-    done = _delivered(session, event_key, {rule.subscriber_id for rule in chosen})
-    immediate = []
-    for choice in chosen:
-        if (choice.subscriber_id, choice.channel) in done:
+    return match_events(session, [event_key])
+
+
+def match_events(session: Session, event_keys: Sequence[str]) -> list[int]:
+    """Match a batch of events against the subscription index (loaded once) and write all
+    their outbox rows in bulk; returns the ids of the new immediate deliveries, in order.
+
+    The unique key (subscriber, event, channel) decides what is new: rows an earlier or a
+    concurrent match wrote are skipped by the insert itself, so no delivery is read first.
+    """
+    index = None
+    rows: list[dict[str, object]] = []
+    for event_key in dict.fromkeys(event_keys):
+        records = event_records(session, event_key)
+        if not records:
             continue
-        delivery = _write(session, event_key, records[0].id, _best_rule(matched, choice))
-        if delivery is not None and delivery.delivery == "immediate":
-            immediate.append(delivery.id)
-    return immediate
-
-
-def _delivered(session: Session, event_key: str, subscriber_ids: set[int]) -> set[tuple[int, str]]:
-    """(subscriber, channel) pairs that have a delivery of the event already."""
-    if not subscriber_ids:
-        return set()
-    rows = session.execute(
-        select(AlertDelivery.subscriber_id, AlertDelivery.channel).where(
-            AlertDelivery.subscriber_id.in_(subscriber_ids), AlertDelivery.event_key == event_key
-        )
+        index = index or index_for(session)
+        matched = [(record, index.match(change_facts(session, record))) for record in records]
+        chosen = choose_deliveries(rule for _, rules in matched for rule in rules)
+        rows += [_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen]
+    if not rows:
+        return []
+    written = insert_new(
+        session, AlertDelivery, rows, (AlertDelivery.id, AlertDelivery.delivery)
     )
-    return set(rows.tuples())
+    return sorted(row.id for row in written if row.delivery == "immediate")
 
 
 def _best_rule(matched: Matched, choice: Rule) -> Rule:
@@ -105,20 +105,15 @@ def _best_rule(matched: Matched, choice: Rule) -> Rule:
     return choice
 
 
-def _write(session: Session, event_key: str, lead_id: int, rule: Rule) -> AlertDelivery | None:
-    """Add one outbox row; None when a concurrent match wrote it first."""
-    delivery = AlertDelivery(
-        subscriber_id=rule.subscriber_id,
-        change_id=lead_id,
-        subscription_id=rule.id,
-        event_key=event_key,
-        channel=rule.channel,
-        delivery=rule.delivery,
-        message_id=message_id(event_key, rule.subscriber_id, rule.channel),
-    )
-    try:
-        with session.begin_nested():
-            session.add(delivery)
-    except IntegrityError:
-        return None
-    return delivery
+def _row(event_key: str, lead_id: int, rule: Rule) -> dict[str, object]:
+    """One outbox row as the bulk insert takes it (status, attempts and time are the
+    columns' defaults, which a multi-row insert applies per row)."""
+    return {
+        "subscriber_id": rule.subscriber_id,
+        "change_id": lead_id,
+        "subscription_id": rule.id,
+        "event_key": event_key,
+        "channel": rule.channel,
+        "delivery": rule.delivery,
+        "message_id": message_id(event_key, rule.subscriber_id, rule.channel),
+    }

@@ -3,12 +3,13 @@ documents ("597억 → 650억 원", "목표 입주기업 250 → 300개사"), wi
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from zonewatch.models import Document, DocumentVersion, Fact
@@ -182,40 +183,66 @@ def across_documents(session: Session, version: DocumentVersion) -> list[FactCha
     earlier release stated comparably is new information, not a change. A figure the release
     states twice is one change (see :func:`distinct`).
     """
+    candidates = [
+        fact
+        for fact in _facts(session, version.id)
+        if fact.entity_id is not None and fact.metric.startswith(CROSS_DOCUMENT_METRICS)
+    ]
+    if not candidates:
+        return []
+    earlier = _earlier_statements(session, version, candidates)
     changes = []
-    for fact in _facts(session, version.id):
-        if fact.entity_id is None or not fact.metric.startswith(CROSS_DOCUMENT_METRICS):
-            continue
-        previous = session.scalars(
-            select(Fact)
-            .join(DocumentVersion, DocumentVersion.id == Fact.version_id)
-            .join(Document, Document.current_version_id == DocumentVersion.id)
-            .where(
-                Fact.entity_id == fact.entity_id,
-                Fact.metric == fact.metric,
-                Fact.unit == fact.unit,
-                Fact.period == fact.period,
-                or_(Fact.scope.is_(None), Fact.scope == fact.scope)
-                if fact.scope is not None
-                else true(),
-                DocumentVersion.document_id != version.document_id,
-                DocumentVersion.created_at <= version.created_at,
-            )
-            .order_by(DocumentVersion.created_at.desc(), Fact.id.desc())
-            .limit(1)
-        ).first()
-        if previous is not None and comparable(previous, fact) and previous.value != fact.value:
-            old_version = session.get(DocumentVersion, previous.version_id)
-            assert old_version is not None
+    for fact in candidates:
+        previous = _latest_comparable(earlier.get((fact.entity_id, fact.metric), []), fact)
+        if previous is not None and previous.fact.value != fact.value:
             changes.append(
                 FactChange(
                     fact.entity_id,
                     fact.metric,
                     fact.unit,
-                    previous,
+                    previous.fact,
                     fact,
-                    old_version.document_id,
+                    previous.document_id,
                     version.document_id,
                 )
             )
     return distinct(changes)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A figure another release's current version states, with when that version came."""
+
+    fact: Fact
+    document_id: int
+    created_at: dt.datetime
+
+
+def _earlier_statements(
+    session: Session, version: DocumentVersion, candidates: list[Fact]
+) -> dict[tuple[str | None, str], list[_Statement]]:
+    """Every figure of the candidates' (entity, metric) pairs that other releases' current
+    versions stated up to this version, in one query for the whole version: driven by the
+    facts' (entity, metric) index, then the version's key and the documents' current-version
+    index, instead of one query (and a scan of the documents) per candidate figure."""
+    keys = sorted({(fact.entity_id, fact.metric) for fact in candidates}, key=str)
+    rows = session.execute(
+        select(Fact, DocumentVersion.document_id, DocumentVersion.created_at)
+        .join(DocumentVersion, DocumentVersion.id == Fact.version_id)
+        .join(Document, Document.current_version_id == DocumentVersion.id)
+        .where(
+            tuple_(Fact.entity_id, Fact.metric).in_(keys),
+            DocumentVersion.document_id != version.document_id,
+            DocumentVersion.created_at <= version.created_at,
+        )
+    ).tuples()
+    found: dict[tuple[str | None, str], list[_Statement]] = defaultdict(list)
+    for fact, document_id, created_at in rows:
+        found[(fact.entity_id, fact.metric)].append(_Statement(fact, document_id, created_at))
+    return found
+
+
+def _latest_comparable(statements: list[_Statement], fact: Fact) -> _Statement | None:
+    """The newest statement (latest version, then latest fact) comparable with ``fact``."""
+    fitting = [statement for statement in statements if comparable(statement.fact, fact)]
+    return max(fitting, key=lambda s: (s.created_at, s.fact.id), default=None)

@@ -91,12 +91,15 @@ class AlertDelivery(Base):
     """The outbox: one row per subscriber, document event and channel, written with the match.
 
     ``change_id`` is the event's lead record; the mail shows every record of ``event_key``.
+    Matching reads an event's deliveries through ``ix_alert_deliveries_event`` (the unique
+    constraint leads with the subscriber, which an event's lookup does not know).
     """
 
     __tablename__ = "alert_deliveries"
     __table_args__ = (
         UniqueConstraint("subscriber_id", "event_key", "channel"),
         Index("ix_alert_deliveries_change", "change_id"),
+        Index("ix_alert_deliveries_event", "event_key", "subscriber_id", "channel"),
         Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
     )
 

@@ -17,7 +17,8 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Mapper, Session, mapped_column, object_session, relationship
+from sqlalchemy.orm.util import identity_key
 
 from zonewatch.models.base import Base, utcnow
 from zonewatch.models.documents import Document
@@ -64,6 +65,8 @@ class ChangeRecord(Base):
         Index("ix_change_records_event", "event_key"),
         Index("ix_change_records_released", "released_at"),
         Index("ix_change_records_placed", "placed_at", "occurred_at", "id"),
+        Index("ix_change_records_new_version", "new_version_id"),
+        Index("ix_change_records_occurred", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -145,7 +148,8 @@ def _place_on_insert(
 
 def follow_document_release(session: Session, document: Document) -> None:
     """Records without a release date of their own sit at their document's: when ingest
-    learns the document's date later (a re-fetch), they move to it, as the log shows them."""
+    learns the document's date later (a re-fetch), they move to it, as the log shows them,
+    and so do their entity links, which carry the place for the entity pages' index."""
     place = ChangeRecord.occurred_at if document.published_at is None else document.published_at
     session.execute(
         update(ChangeRecord)
@@ -153,13 +157,31 @@ def follow_document_release(session: Session, document: Document) -> None:
         .values(placed_at=place),
         execution_options={"synchronize_session": "fetch"},
     )
+    moved = select(ChangeRecord.id).where(
+        ChangeRecord.document_id == document.id, ChangeRecord.released_at.is_(None)
+    )
+    session.execute(
+        update(ChangeEntity)
+        .where(ChangeEntity.change_id.in_(moved))
+        .values(
+            placed_at=select(ChangeRecord.placed_at)
+            .where(ChangeRecord.id == ChangeEntity.change_id)
+            .scalar_subquery()
+        ),
+        execution_options={"synchronize_session": "fetch"},
+    )
 
 
 class ChangeEntity(Base):
-    """The entities a change is about: the index alert matching and filters use."""
+    """The entities a change is about: the index alert matching and filters use.
+
+    ``placed_at`` is the record's place in the change log, copied here (on insert, and by
+    :func:`follow_document_release`) so that an entity's page walks its own index in the
+    log's order and stops at the limit, instead of sorting every record of the entity.
+    """
 
     __tablename__ = "change_entities"
-    __table_args__ = (Index("ix_change_entities_entity", "entity_id", "change_id"),)
+    __table_args__ = (Index("ix_change_entities_placed", "entity_id", "placed_at", "change_id"),)
 
     change_id: Mapped[int] = mapped_column(
         ForeignKey("change_records.id", ondelete="CASCADE"), primary_key=True
@@ -167,6 +189,33 @@ class ChangeEntity(Base):
     entity_id: Mapped[str] = mapped_column(
         ForeignKey("entities.id", ondelete="CASCADE"), primary_key=True
     )
+    placed_at: Mapped[dt.datetime]
+
+
+@event.listens_for(ChangeEntity, "before_insert")
+def _place_link_on_insert(
+    _mapper: Mapper[ChangeEntity], connection: Connection, link: ChangeEntity
+) -> None:
+    """Copy the record's place onto a new link. The record is flushed before its links (they
+    need its id), so it is nearly always in the session already; else it is read."""
+    if link.placed_at is not None:
+        return
+    session = object_session(link)
+    record = (
+        session.identity_map.get(identity_key(ChangeRecord, link.change_id))
+        if session is not None
+        else None
+    )
+    placed = (
+        record.placed_at
+        if isinstance(record, ChangeRecord) and record.placed_at is not None
+        else connection.scalar(
+            select(ChangeRecord.placed_at).where(ChangeRecord.id == link.change_id)
+        )
+    )
+    if placed is None:
+        raise ValueError(f"change record {link.change_id} has no place in the log")
+    link.placed_at = placed
 
 
 class ChangeTopic(Base):

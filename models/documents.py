@@ -29,6 +29,8 @@ class Document(Base):
     __table_args__ = (
         UniqueConstraint("source_id", "external_id"),
         Index("ix_documents_published", "published_at"),
+        Index("ix_documents_current_version", "current_version_id"),
+        Index("ix_documents_first_seen", "first_seen_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,6 +166,7 @@ class FetchedItem(Base):
     __table_args__ = (
         UniqueConstraint("run_id", "external_id"),
         Index("ix_fetched_items_status", "status", "id"),
+        Index("ix_fetched_items_run_status", "run_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

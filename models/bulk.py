@@ -1,0 +1,52 @@
+"""Bulk writes that skip rows a unique key already holds, in one statement per chunk.
+
+The outbox (and any other table written by redelivered tasks) must stay exactly-once without
+a SAVEPOINT per row: ``INSERT ... ON CONFLICT DO NOTHING`` lets the unique index decide, on
+SQLite and PostgreSQL alike, and ``RETURNING`` says which rows were new.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Row
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from zonewatch.models.base import Base
+
+ROWS_PER_STATEMENT = 1000
+"""Rows per INSERT: with a dozen columns, well under either database's parameter limit."""
+
+
+def insert_new(
+    session: Session,
+    model: type[Base],
+    rows: Sequence[Mapping[str, Any]],
+    returning: Sequence[ColumnElement[Any]],
+) -> list[Row[Any]]:
+    """Insert ``rows`` and return ``returning`` of those that were new; rows whose unique
+    key is taken already are left as they are (a repeated task writes nothing more)."""
+    found: list[Row[Any]] = []
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = [dict(row) for row in rows[start : start + ROWS_PER_STATEMENT]]
+        statement = (
+            _dialect_insert(session)(model)
+            .values(chunk)
+            .on_conflict_do_nothing()
+            .returning(*returning)
+        )
+        found += session.execute(statement).all()
+    return found
+
+
+def _dialect_insert(session: Session) -> Any:
+    """The insert construct that can say ON CONFLICT for the session's database."""
+    name = session.get_bind().dialect.name
+    if name == "postgresql":
+        return postgresql.insert
+    if name == "sqlite":
+        return sqlite.insert
+    raise NotImplementedError(f"no ON CONFLICT insert for the {name} database")
