@@ -80,12 +80,10 @@ def match_events(session: Session, event_keys: Sequence[str]) -> list[int]:
         index = index or index_for(session)
         matched = [(record, index.match(change_facts(session, record))) for record in records]
         chosen = choose_deliveries(rule for _, rules in matched for rule in rules)
-        rows += [_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen]
+        rows += [outbox_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen]
     if not rows:
         return []
-    written = insert_new(
-        session, AlertDelivery, rows, (AlertDelivery.id, AlertDelivery.delivery)
-    )
+    written = insert_new(session, AlertDelivery, rows, (AlertDelivery.id, AlertDelivery.delivery))
     return sorted(row.id for row in written if row.delivery == "immediate")
 
 
@@ -105,7 +103,7 @@ def _best_rule(matched: Matched, choice: Rule) -> Rule:
     return choice
 
 
-def _row(event_key: str, lead_id: int, rule: Rule) -> dict[str, object]:
+def outbox_row(event_key: str, lead_id: int, rule: Rule) -> dict[str, object]:
     """One outbox row as the bulk insert takes it (status, attempts and time are the
     columns' defaults, which a multi-row insert applies per row)."""
     return {

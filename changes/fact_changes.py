@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session
 
 from zonewatch.models import Document, DocumentVersion, Fact
@@ -226,7 +226,19 @@ def _earlier_statements(
     facts' (entity, metric) index, then the version's key and the documents' current-version
     index, instead of one query (and a scan of the documents) per candidate figure."""
     keys = sorted({(fact.entity_id, fact.metric) for fact in candidates}, key=str)
-    rows = session.execute(
+    rows = session.execute(earlier_statements_query(version, keys)).tuples()
+    found: dict[tuple[str | None, str], list[_Statement]] = defaultdict(list)
+    for fact, document_id, created_at in rows:
+        found[(fact.entity_id, fact.metric)].append(_Statement(fact, document_id, created_at))
+    return found
+
+
+def earlier_statements_query(
+    version: DocumentVersion, keys: list[tuple[str | None, str]]
+) -> Select[tuple[Fact, int, dt.datetime]]:
+    """The figures of ``keys`` (entity, metric) in other releases' current versions made up
+    to ``version``, with their document and version time."""
+    return (
         select(Fact, DocumentVersion.document_id, DocumentVersion.created_at)
         .join(DocumentVersion, DocumentVersion.id == Fact.version_id)
         .join(Document, Document.current_version_id == DocumentVersion.id)
@@ -235,11 +247,7 @@ def _earlier_statements(
             DocumentVersion.document_id != version.document_id,
             DocumentVersion.created_at <= version.created_at,
         )
-    ).tuples()
-    found: dict[tuple[str | None, str], list[_Statement]] = defaultdict(list)
-    for fact, document_id, created_at in rows:
-        found[(fact.entity_id, fact.metric)].append(_Statement(fact, document_id, created_at))
-    return found
+    )
 
 
 def _latest_comparable(statements: list[_Statement], fact: Fact) -> _Statement | None:

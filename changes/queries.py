@@ -35,6 +35,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    union,
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -234,6 +235,66 @@ def _about(entity_id: str, name: str = "subtree") -> Any:
     return ChangeRecord.id.in_(linked)
 
 
+ENTITY_PAGES = 64
+"""Most entities in a tree whose pages are read one by one (a zone type and its instances
+are a few dozen); a larger tree is filtered as a whole, which sorts its records."""
+
+
+@dataclass(frozen=True)
+class EntityTree:
+    """An entity filter resolved to the ids of the entity and everything below it, so that a
+    page is read from each entity's links in the log's order (:func:`_entity_page`)."""
+
+    root: str
+    ids: tuple[str, ...]
+
+    @classmethod
+    def of(cls, session: Session, root: str) -> EntityTree:
+        return cls(root, tuple(sorted(session.scalars(select(subtree(root).c.id)))))
+
+
+def _entity_page(filters: ChangeFilter, tree: EntityTree, limit: int) -> Any:
+    """A condition on ``ChangeRecord``: on the page ``filters`` ask for (``limit`` records
+    after ``filters.offset``) among the records of the tree's entities that pass every other
+    filter.
+
+    Each entity's links are read from ``ix_change_entities_placed`` in the log's order (their
+    ``placed_at`` is the record's) and stop at offset plus limit, so a page costs the tree's
+    size times the page, however many records the entities have; the page is the best of
+    those few ids, so only its own records are then read. A record about two of the entities
+    comes from both and is one.
+    """
+    others = _conditions(filters, skip=tree.root)
+    bounds: list[ColumnElement[bool]] = []
+    if filters.after is not None:
+        bounds.append(ChangeEntity.placed_at <= filters.after.placed_at)
+    if filters.before is not None:
+        bounds.append(ChangeEntity.placed_at >= filters.before.placed_at)
+
+    def ordered(*keys: Any) -> list[Any]:
+        return [key.asc() if filters.before is not None else key.desc() for key in keys]
+
+    pages = [
+        select(
+            select(ChangeEntity.change_id, ChangeEntity.placed_at, ChangeRecord.occurred_at)
+            .join(ChangeRecord, ChangeRecord.id == ChangeEntity.change_id)
+            .where(ChangeEntity.entity_id == entity_id, *bounds, *others)
+            .order_by(*ordered(ChangeEntity.placed_at, ChangeRecord.occurred_at, ChangeRecord.id))
+            .limit(limit + filters.offset)
+            .subquery()
+        )
+        for entity_id in tree.ids
+    ]
+    found = union(*pages).subquery()
+    best = (
+        select(found.c.change_id)
+        .order_by(*ordered(found.c.placed_at, found.c.occurred_at, found.c.change_id))
+        .limit(limit)
+        .offset(filters.offset or None)
+    )
+    return ChangeRecord.id.in_(best)
+
+
 def day_start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
     """Midnight of a local calendar day, as an aware datetime (dates are given in KST)."""
     return dt.datetime.combine(day, dt.time(), tzinfo=tz)
@@ -296,11 +357,13 @@ def _day_range(
     return conditions
 
 
-def _conditions(filters: ChangeFilter) -> list[ColumnElement[bool]]:
+def _conditions(filters: ChangeFilter, skip: str | None = None) -> list[ColumnElement[bool]]:
+    """The filters as conditions on ``ChangeRecord``; the entity tree rooted at ``skip`` is
+    left out (the caller reads it from the entity side)."""
     conditions: list[ColumnElement[bool]] = []
-    if filters.entity_id is not None:
+    if filters.entity_id is not None and filters.entity_id != skip:
         conditions.append(_about(filters.entity_id, "entity_tree"))
-    if filters.zone_type is not None:
+    if filters.zone_type is not None and filters.zone_type != skip:
         conditions.append(_about(filters.zone_type, "type_tree"))
     if filters.topic_id is not None:
         conditions.append(
@@ -363,27 +426,41 @@ def _after(position: ChangePosition) -> ColumnElement[bool]:
     )
 
 
-def change_query(filters: ChangeFilter) -> Select[tuple[ChangeRecord, str, dt.datetime | None]]:
+def change_query(
+    filters: ChangeFilter, tree: EntityTree | None = None
+) -> Select[tuple[ChangeRecord, str, dt.datetime | None]]:
     """The records matching ``filters`` with their document's address and release date,
     newest release first (see the module docstring); oldest first after ``before``, so that
     the limit keeps the nearest (:func:`list_changes` turns them round). The join is an outer
-    one: a record without a document has None for both."""
+    one: a record without a document has None for both.
+
+    ``tree`` (the resolved ids of the filter's entity or zone type) lets a bounded page be
+    read from the entities' side (:func:`_entity_page`) instead of sorting all their records.
+    """
     keys = (_placed_at(), ChangeRecord.occurred_at, ChangeRecord.id)
     order = [key.asc() if filters.before is not None else key.desc() for key in keys]
-    return (
+    query = (
         select(ChangeRecord, Document.url, Document.published_at)
         .outerjoin(Document, Document.id == ChangeRecord.document_id)
-        .where(*_conditions(filters))
         .order_by(*order)
         .limit(filters.limit)
-        .offset(filters.offset or None)
     )
+    if tree is not None and filters.limit is not None and len(tree.ids) <= ENTITY_PAGES:
+        return query.where(_entity_page(filters, tree, filters.limit))
+    return query.where(*_conditions(filters)).offset(filters.offset or None)
+
+
+def entity_tree(session: Session, filters: ChangeFilter) -> EntityTree | None:
+    """The tree a list of ``filters`` is read from: its entity's (the narrower), else its
+    zone type's; None without either."""
+    root = filters.entity_id or filters.zone_type
+    return EntityTree.of(session, root) if root is not None else None
 
 
 def list_changes(session: Session, filters: ChangeFilter) -> list[LoggedChange]:
     """One page of the change log (all of it without a limit), entities and topics loaded."""
     _check_known(session, filters)
-    query = change_query(filters).options(
+    query = change_query(filters, entity_tree(session, filters)).options(
         selectinload(ChangeRecord.entities), selectinload(ChangeRecord.topics)
     )
     found = [

@@ -14,7 +14,7 @@ the document's stated release date, never the time we happened to see it.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from zonewatch.changes import corrections, fact_changes, noise, proposals
@@ -52,6 +52,16 @@ def _previous(session: Session, version: DocumentVersion) -> DocumentVersion | N
         .order_by(DocumentVersion.number.desc())
         .limit(1)
     ).first()
+
+
+def version_record_ids(version_id: int) -> Select[tuple[int]]:
+    """The ids of the records a version made, in order: one index range, however large the
+    log (``ix_change_records_new_version``)."""
+    return (
+        select(ChangeRecord.id)
+        .where(ChangeRecord.new_version_id == version_id)
+        .order_by(ChangeRecord.id)
+    )
 
 
 def record_version_changes(session: Session, version_id: int) -> list[int]:
@@ -102,13 +112,7 @@ class _Builder:
     def existing_ids(self) -> list[int]:
         """The records an earlier run made for this version (a repeated task), read through
         ``ix_change_records_new_version``."""
-        return list(
-            self.session.scalars(
-                select(ChangeRecord.id)
-                .where(ChangeRecord.new_version_id == self.version.id)
-                .order_by(ChangeRecord.id)
-            )
-        )
+        return list(self.session.scalars(version_record_ids(self.version.id)))
 
     def add(self, kind: str, key: str, **fields: object) -> ChangeRecord | None:
         if _existing(self.session, key) is not None:
