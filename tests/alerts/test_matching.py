@@ -19,7 +19,7 @@ from zonewatch.alerts.matching import (
     index_for,
     load_index,
 )
-from zonewatch.alerts.services import match_event
+from zonewatch.alerts.services import match_event, match_events
 from zonewatch.models import (
     AlertDelivery,
     ChangeEntity,
@@ -32,6 +32,7 @@ from zonewatch.models import (
     Subscription,
     Topic,
 )
+from zonewatch.models.bulk import ROWS_PER_STATEMENT
 
 PARENTS: dict[str, str | None] = {
     "kfez": None,
@@ -274,12 +275,16 @@ def record(session: Session, *, text: str = "", language: str = "ko", **fields: 
     return row.id
 
 
-def match_record(session: Session, change_id: int) -> list[int]:
-    """Match the event of one record (each record here is a version's only one)."""
+def event_of(session: Session, change_id: int) -> str:
     record = session.get(ChangeRecord, change_id)
     assert record is not None
     assert record.event_key is not None
-    return match_event(session, record.event_key)
+    return record.event_key
+
+
+def match_record(session: Session, change_id: int) -> list[int]:
+    """Match the event of one record (each record here is a version's only one)."""
+    return match_event(session, event_of(session, change_id))
 
 
 def deliveries(session: Session, change_id: int) -> list[AlertDelivery]:
@@ -369,3 +374,46 @@ def test_the_cached_index_follows_changes_to_subscriptions(zones: Session) -> No
     zones.get(Entity, "odz-busan").parent_id = "ifez"  # type: ignore[union-attr]
     zones.flush()
     assert len(match_record(zones, record(zones, entities=("odz-busan",)))) == 1
+
+
+def test_a_batch_of_events_writes_what_matching_them_one_by_one_writes(zones: Session) -> None:
+    everyone = subscriber(zones, "all@example.org", {})
+    planner = subscriber(zones, "plan@example.org", {"topic_id": "plan", "delivery": "daily"})
+    first, second = record(zones, topics=("plan",)), record(zones)
+    keys = [event_of(zones, change_id) for change_id in (first, second)]
+
+    immediate = match_events(zones, [*keys, keys[0]])
+
+    written = [(r.subscriber_id, r.delivery) for r in deliveries(zones, first)]
+    assert written == [(everyone.id, "immediate"), (planner.id, "daily")]
+    assert [(r.subscriber_id, r.delivery) for r in deliveries(zones, second)] == [
+        (everyone.id, "immediate")
+    ]
+    assert immediate == sorted(
+        r.id for i in (first, second) for r in deliveries(zones, i) if r.delivery == "immediate"
+    )
+    assert all(r.status == "pending" and r.attempts == 0 for r in deliveries(zones, first))
+    assert match_events(zones, keys) == []
+    assert zones.scalar(select(func.count()).select_from(AlertDelivery)) == 3
+
+
+def test_a_repeat_after_a_new_subscriber_writes_only_the_new_delivery(zones: Session) -> None:
+    """The unique key skips the rows written before; the new subscriber's row is added."""
+    early = subscriber(zones, "early@example.org", {})
+    change_id = record(zones)
+    match_record(zones, change_id)
+    late = subscriber(zones, "late@example.org", {})
+
+    added = match_record(zones, change_id)
+
+    rows = deliveries(zones, change_id)
+    assert [r.subscriber_id for r in rows] == [early.id, late.id]
+    assert added == [rows[1].id]
+
+
+def test_an_event_fanning_out_past_one_statement_is_written_whole(zones: Session) -> None:
+    people = [subscriber(zones, f"p{n}@example.org", {}) for n in range(ROWS_PER_STATEMENT + 5)]
+    change_id = record(zones)
+    assert len(match_record(zones, change_id)) == len(people)
+    assert len(deliveries(zones, change_id)) == len(people)
+    assert match_record(zones, change_id) == []

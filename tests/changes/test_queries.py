@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -13,7 +14,9 @@ from sqlalchemy.orm import Session
 from tests.testkit import factories
 from zonewatch.changes.queries import (
     ChangeFilter,
+    ChangePosition,
     change_details,
+    change_query,
     list_changes,
     noise_rules_of,
     review_change,
@@ -33,6 +36,7 @@ from zonewatch.models import (
     Topic,
     VersionTopic,
 )
+from zonewatch.models.changes import follow_document_release
 
 KST = dt.timezone(dt.timedelta(hours=9))
 _keys = itertools.count(1)
@@ -338,3 +342,71 @@ def test_timeline_merges_records_and_model_changes_oldest_first(zones: Session) 
     assert [event.id for event in latest] == [news.id, applied.id]
     with pytest.raises(NotFoundError):
         timeline(zones, "atlantis")
+
+
+def _whole_filter(session: Session, filters: ChangeFilter) -> list[int]:
+    """The page the filter gives read as a whole (no entity tree): what an entity page read
+    per entity must equal."""
+    rows = session.execute(change_query(filters)).tuples()
+    found = [record.id for record, _, _ in rows]
+    return found[::-1] if filters.before is not None else found
+
+
+def _many_records(session: Session) -> None:
+    """Records of the ifez tree and outside it, several at one time (ties), some about two
+    of the tree's entities, some without a release date."""
+    start = dt.datetime(2026, 1, 1, tzinfo=KST)
+    spots = (("ifez",), ("ifez-songdo",), ("ifez", "ifez-songdo"), ("bjfez",), ("odz-busan",))
+    for n in range(40):
+        at = start + dt.timedelta(hours=n // 3)
+        released = None if n % 4 == 0 else at - dt.timedelta(days=n % 5)
+        record(session, entities=spots[n % len(spots)], at=at, released_at=released)
+
+
+@pytest.mark.parametrize("limit", [1, 4, 7])
+def test_an_entity_page_read_per_entity_is_the_whole_filters_page(
+    zones: Session, limit: int
+) -> None:
+    _many_records(zones)
+    for filters in (
+        ChangeFilter(entity_id="kfez", limit=limit),
+        ChangeFilter(entity_id="ifez", kinds=("new_document",), limit=limit),
+        ChangeFilter(zone_type="odz", limit=limit),
+        ChangeFilter(entity_id="ifez", limit=limit, offset=3),
+    ):
+        seen: list[int] = []
+        page = list_changes(zones, filters)
+        while page:
+            assert [c.record.id for c in page] == _whole_filter(zones, filters)
+            seen += [c.record.id for c in page]
+            last = ChangePosition.of(page[-1])
+            filters = replace(filters, after=last, offset=0)
+            page = list_changes(zones, filters)
+        everything = replace(filters, after=None, offset=0, limit=None)
+        assert len(seen) == len(set(seen))
+        assert set(seen) <= set(_whole_filter(zones, everything))
+        newer = replace(filters, after=None, before=last, limit=limit)
+        assert [c.record.id for c in list_changes(zones, newer)] == _whole_filter(zones, newer)
+
+
+def test_entity_links_carry_their_records_place_and_follow_a_release_date(
+    zones: Session,
+) -> None:
+    factories.source(zones, "board")
+    document = Document(source_id="board", external_id="1", url="https://example.org/1")
+    zones.add(document)
+    zones.flush()
+    detected = dt.datetime(2026, 3, 2, 10, tzinfo=KST)
+    older = record(zones, entities=("ifez",), at=detected - dt.timedelta(days=1))
+    undated = record(zones, entities=("ifez", "ifez-songdo"), at=detected, document_id=document.id)
+    links = zones.scalars(select(ChangeEntity).where(ChangeEntity.change_id == undated.id))
+    assert {link.placed_at for link in links} == {detected}
+    assert ids(zones, entity_id="kfez") == [undated.id, older.id]
+
+    document.published_at = detected - dt.timedelta(days=30)
+    follow_document_release(zones, document)
+    zones.expire_all()
+
+    links = zones.scalars(select(ChangeEntity).where(ChangeEntity.change_id == undated.id))
+    assert {link.placed_at for link in links} == {document.published_at}
+    assert ids(zones, entity_id="kfez") == [older.id, undated.id]
