@@ -6,7 +6,7 @@ from sqlalchemy import MetaData, inspect, select, text
 from sqlalchemy.orm import Session
 
 from zonewatch.changes.queries import ChangeFilter, list_changes
-from zonewatch.models import Base, ChangeRecord
+from zonewatch.models import Base, ChangeEntity, ChangeRecord
 from zonewatch.models.db import make_engine
 from zonewatch.models.migrate import check, current_revision, head_revision, upgrade
 
@@ -218,5 +218,72 @@ def test_change_records_are_placed_by_the_logs_rule_and_stay_searchable(
             session.commit()
             found = list_changes(session, ChangeFilter(text="바이오클러스터"))
             assert [change.record.dedupe_key for change in found] == ["4"]
+    finally:
+        engine.dispose()
+
+
+def test_existing_entity_links_take_their_records_place(fresh_database_url: str) -> None:
+    """Links made before they carried the log's place get their record's, so entity pages
+    read from their index list the records already there."""
+    engine = make_engine(fresh_database_url)
+    placed = (dt.datetime(2025, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 5, 1, tzinfo=dt.UTC))
+    try:
+        upgrade(engine, "0c7548e1168d")
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            for entity_id, kind in (("ifez", "fez"), ("odz", "zone_type")):
+                insert(
+                    "entities",
+                    id=entity_id,
+                    kind=kind,
+                    name_ko=entity_id,
+                    name_en=entity_id,
+                    retired=False,
+                    spec={},
+                    created_at=placed[0],
+                    updated_at=placed[0],
+                )
+            for number, at in enumerate(placed, start=1):
+                insert(
+                    "change_records",
+                    id=number,
+                    kind="model_change",
+                    dedupe_key=f"k{number}",
+                    title="t",
+                    significance=0.5,
+                    signals={},
+                    diff={},
+                    minor=False,
+                    baseline=False,
+                    occurred_at=at,
+                    placed_at=at,
+                    created_at=at,
+                    review_status="new",
+                )
+                insert("change_entities", change_id=number, entity_id="ifez")
+            insert("change_entities", change_id=2, entity_id="odz")
+        upgrade(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT change_id, entity_id, placed_at FROM change_entities")
+            ).all()
+        assert sorted((change, entity) for change, entity, _ in rows) == [
+            (1, "ifez"),
+            (2, "ifez"),
+            (2, "odz"),
+        ]
+        with Session(engine) as session:
+            stored = {
+                (link.change_id, link.entity_id): link.placed_at
+                for link in session.scalars(select(ChangeEntity))
+            }
+            assert stored == {(1, "ifez"): placed[0], (2, "ifez"): placed[1], (2, "odz"): placed[1]}
+            page = list_changes(session, ChangeFilter(entity_id="ifez"))
+            assert [change.record.id for change in page] == [2, 1]
     finally:
         engine.dispose()
