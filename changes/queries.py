@@ -8,8 +8,9 @@ output says that they have none. That key is stored on the record (``placed_at``
 indexed with the detection time and id, so a page is read from the index in order; pages
 after the first start after a :class:`ChangePosition`, never at an offset. Filters go
 through the indexes where they can: entities through ``change_entities`` (one recursive
-query for the descendants of a zone, never the whole model), kinds and statuses through
-theirs; every list but an export is bounded.
+query for the descendants of a zone, never the whole model; a page of an entity and its
+descendants is read from each one's links in the log's order, see :func:`_entity_page`),
+kinds and statuses through theirs; every list but an export is bounded.
 """
 
 from __future__ import annotations

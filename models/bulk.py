@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Row
+from sqlalchemy import ColumnExpressionArgument, Row
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from zonewatch.models.base import Base
 
@@ -25,7 +24,7 @@ def insert_new(
     session: Session,
     model: type[Base],
     rows: Sequence[Mapping[str, Any]],
-    returning: Sequence[ColumnElement[Any]],
+    returning: Sequence[ColumnExpressionArgument[Any]],
 ) -> list[Row[Any]]:
     """Insert ``rows`` and return ``returning`` of those that were new; rows whose unique
     key is taken already are left as they are (a repeated task writes nothing more)."""
@@ -40,7 +39,7 @@ def insert_new_statement(
     session: Session,
     model: type[Base],
     rows: Sequence[Mapping[str, Any]],
-    returning: Sequence[ColumnElement[Any]],
+    returning: Sequence[ColumnExpressionArgument[Any]],
 ) -> Any:
     """One ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` of ``rows`` for the session's
     database (what :func:`insert_new` runs per chunk; the query-plan tests explain it)."""

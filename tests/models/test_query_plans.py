@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import Executable
+from sqlalchemy.sql import ClauseElement
 
 from tests.testkit.servers import PostgresServer
 from zonewatch.alerts.matching import Rule
@@ -193,7 +193,7 @@ def session(engine: Engine) -> Iterator[Session]:
         session.rollback()
 
 
-def _plan(session: Session, statement: Executable) -> dict[str, Any]:
+def _plan(session: Session, statement: ClauseElement) -> dict[str, Any]:
     compiled = statement.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
