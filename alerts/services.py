@@ -80,7 +80,9 @@ def match_events(session: Session, event_keys: Sequence[str]) -> list[int]:
         index = index or index_for(session)
         matched = [(record, index.match(change_facts(session, record))) for record in records]
         chosen = choose_deliveries(rule for _, rules in matched for rule in rules)
-        rows += [outbox_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen]
+        rows += [
+            outbox_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen
+        ]
     if not rows:
         return []
     written = insert_new(session, AlertDelivery, rows, (AlertDelivery.id, AlertDelivery.delivery))
