@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from zonewatch.crawlers.snapshots import SNAPSHOT_DIR, load_snapshot
+from zonewatch.crawlers.snapshots import snapshot_body
 from zonewatch.errors import NotFoundError
 from zonewatch.models import DocumentVersion, Snapshot
 
@@ -68,21 +68,11 @@ def _encoding(declared: str | None) -> str:
     return FALLBACK_ENCODING
 
 
-def _check_stored(data_dir: Path, relative: str) -> None:
-    """The stored path, refused unless it lies in the snapshot store: the row names a file and
-    a corrupted or hand-edited row must not make the console read any other."""
-    root = (data_dir / SNAPSHOT_DIR).resolve()
-    target = (data_dir / relative).resolve()
-    if not target.is_relative_to(root) or not target.is_file():
-        raise NotFoundError(f"the stored page {relative!r} is missing from the data directory")
-
-
 def stored_page(session: Session, data_dir: Path, snapshot_id: int) -> StoredPage:
     snapshot = session.get(Snapshot, snapshot_id)
     if snapshot is None:
         raise NotFoundError(f"unknown snapshot {snapshot_id}")
-    _check_stored(data_dir, snapshot.path)
-    body = load_snapshot(data_dir, snapshot.path)
+    body = snapshot_body(data_dir, snapshot)
     return StoredPage(
         snapshot_id=snapshot.id,
         url=snapshot.url,

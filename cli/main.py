@@ -18,6 +18,7 @@ from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command
 from zonewatch.cli.digest import digest
 from zonewatch.cli.entities import entities
 from zonewatch.cli.model import model
+from zonewatch.cli.prune import prune
 from zonewatch.cli.setup import demo, init
 from zonewatch.cli.sources import sources
 from zonewatch.cli.subscribers import subscribers, subscriptions
@@ -75,6 +76,7 @@ cli.add_command(subscribers)
 cli.add_command(subscriptions)
 cli.add_command(digest)
 cli.add_command(users)
+cli.add_command(prune)
 
 
 def main(argv: list[str] | None = None) -> None:

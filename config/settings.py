@@ -151,6 +151,18 @@ class Settings(BaseSettings):
         description="How often a crawl process marks its run alive; a running run silent for "
         "four of these has lost its process and is finalised as abandoned.",
     )
+    snapshot_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="`zonewatch prune` removes raw page snapshots older than this (never the "
+        "current version's page nor one an unsent alert shows); unset: kept for ever.",
+    )
+    delivered_alert_retention_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="`zonewatch prune` deletes outbox rows delivered longer ago than this "
+        "(never an undelivered one); unset: kept for ever.",
+    )
     zones_file: Path | None = Field(
         default=None, description="Zone and programme model; default: the packaged zones.yaml."
     )

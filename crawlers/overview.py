@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from zonewatch.config.sources import Schedule, SourceKind, SourceSpec
 from zonewatch.crawlers.boardpage import site_names_for
 from zonewatch.crawlers.inspect import check_page
-from zonewatch.crawlers.snapshots import load_snapshot
+from zonewatch.crawlers.snapshots import snapshot_body
 from zonewatch.crawlers.status import SourceStatus, source_status
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import CrawlRun, Document, Snapshot, Source
@@ -188,7 +188,11 @@ def check_stored_pages(
     snapshots = session.scalars(
         select(Snapshot)
         .join(Document, Document.id == Snapshot.document_id)
-        .where(Document.source_id == source_id, Snapshot.http_status == 200)
+        .where(
+            Document.source_id == source_id,
+            Snapshot.http_status == 200,
+            Snapshot.pruned_at.is_(None),
+        )
         .order_by(Snapshot.fetched_at.desc(), Snapshot.id.desc())
         .limit(limit)
     )
@@ -202,9 +206,9 @@ def _check(
     """A stored page that is missing or unreadable is a failed check with its reason, not
     a page that fits."""
     try:
-        body = load_snapshot(data_dir, snapshot.path)
+        body = snapshot_body(data_dir, snapshot)
         result = check_page(spec, body, snapshot.content_type, snapshot.url, snapshot.url, names)
-    except (OSError, EOFError, InputError) as exc:
+    except (OSError, EOFError, InputError, NotFoundError) as exc:
         return PageCheck(snapshot.url, snapshot.fetched_at, "-", False, (one_line(exc),), (), ())
     return PageCheck(
         url=snapshot.url,

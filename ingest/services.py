@@ -9,6 +9,12 @@ session ids or tracking parameters (:mod:`zonewatch.urls`).
 An item fetched before the document's newest content fetch is stale (a killed crawl's items
 ingested late, a redelivered task): it is marked ``superseded`` and changes nothing, so that
 older content never replaces newer content and alerts a change that did not happen.
+
+A successfully ingested item's payload is released (set to NULL): what it said now lives in
+the document and its version, and keeping every payload made a third of the database. The row
+stays, with its outcome and result, for the run's statistics; an item whose ingest failed is
+rolled back with its payload, ready for the retry, and a superseded one keeps it as the record
+of what was fetched but not applied.
 """
 
 from __future__ import annotations
@@ -91,6 +97,8 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
         return IngestResult(
             row.id, _document_id(session, row), row.result or "already", row.version_id, True
         )
+    if row.payload is None:
+        raise LookupError(f"fetched item {fetched_item_id} is {row.status} but has no payload")
     # Rows staged before addresses were canonicalised at staging are cleaned here too.
     item = FetchedItem.from_payload(row.payload).canonical()
     # Staging happens right after the fetch, so the row's time stands in for a missing one.
@@ -122,6 +130,7 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     row.result = result
     row.version_id = version_id
     row.ingested_at = utcnow()
+    row.payload = None
     session.flush()
     return IngestResult(row.id, document.id, result, version_id)
 
@@ -161,10 +170,15 @@ def _supersede(session: Session, row: FetchedRow, document: Document) -> IngestR
 
 
 def _document_id(session: Session, row: FetchedRow) -> int | None:
-    item = FetchedItem.from_payload(row.payload)
+    """The document an ingested row went to, from its version when it made one, else from the
+    row's own source and id (its payload is gone)."""
+    if row.version_id is not None:
+        return session.scalar(
+            select(DocumentVersion.document_id).where(DocumentVersion.id == row.version_id)
+        )
     return session.scalar(
         select(Document.id).where(
-            Document.source_id == item.source_id, Document.external_id == item.external_id
+            Document.source_id == row.source_id, Document.external_id == row.external_id
         )
     )
 

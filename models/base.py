@@ -20,6 +20,8 @@ NAMING_CONVENTION = {
 }
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+NullableJSON = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+"""For a JSON column whose None means "no value" (SQL NULL), not the JSON ``null``."""
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zonewatch.models.base import Base, utcnow
+from zonewatch.models.base import Base, NullableJSON, utcnow
 
 
 class Announcement(Base):
@@ -76,7 +76,10 @@ class Document(Base):
 class Snapshot(Base):
     """A raw fetch of a page, kept apart from what was extracted from it.
 
-    The body itself lives in the data directory under ``path`` (content-addressed by sha256).
+    The body itself lives in the data directory under ``path``: gzip-compressed and
+    content-addressed by sha256, so rows whose pages are identical share one file. Retention
+    (``zonewatch prune``) removes old bodies but keeps the row: its sha256 is what tells a
+    re-extraction (a technical version) from a changed page.
     """
 
     __tablename__ = "snapshots"
@@ -93,6 +96,9 @@ class Snapshot(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int]
     path: Mapped[str] = mapped_column(String(500))
+    pruned_at: Mapped[dt.datetime | None] = mapped_column(
+        doc="When retention removed the body; the stored-page view then says so."
+    )
 
 
 class DocumentVersion(Base):
@@ -176,7 +182,12 @@ class FetchedItem(Base):
     outcome: Mapped[str] = mapped_column(
         String(16), doc="fetched, not_modified, listed (seen on the list only) or gone."
     )
-    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    payload: Mapped[dict[str, Any] | None] = mapped_column(
+        NullableJSON,
+        default=dict,
+        doc="The item as fetched; None once ingested (the document version holds it, and the "
+        "payloads were a third of the database). Pending, failed and superseded items keep it.",
+    )
     status: Mapped[str] = mapped_column(String(16), default="pending")
     result: Mapped[str | None] = mapped_column(String(16), doc="What ingest made of it.")
     version_id: Mapped[int | None] = mapped_column(

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.crawlers.conftest import crawl, current_versions, make_app, version_count
 from tests.testkit.servers import PostgresServer
 from zonewatch.app import App
-from zonewatch.models import CrawlRun, Document, FetchedItem, Source
+from zonewatch.models import CrawlRun, Document, DocumentVersion, Source
 from zonewatch.replay.server import ReplayServer
 
 
@@ -188,9 +188,9 @@ def test_api_source_with_key(tmp_path: Path, replay_server: ReplayServer) -> Non
         assert record["status"] == "ok", record["errors"]
         assert record["new"] > 0
         with keyed.session() as session:
-            staged = session.scalars(select(FetchedItem.payload)).first()
-            assert staged is not None
-            assert staged["title"]
+            titles = session.scalars(select(DocumentVersion.title)).all()
+            assert titles
+            assert all(titles)
             assert session.scalars(select(Document.url)).first().startswith("https://www.korea.kr/")  # type: ignore[union-attr]
     finally:
         keyed.dispose()

@@ -2,13 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import MetaData, inspect, select, text
+from alembic import command
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, MetaData, inspect, select, text
 from sqlalchemy.orm import Session
 
 from zonewatch.changes.queries import ChangeFilter, list_changes
+from zonewatch.crawlers.items import FetchedItem
 from zonewatch.models import Base, ChangeEntity, ChangeRecord
+from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.db import make_engine
-from zonewatch.models.migrate import check, current_revision, head_revision, upgrade
+from zonewatch.models.migrate import (
+    alembic_config,
+    check,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 
 
 def test_migrations_create_the_model_schema_and_agree_with_it(fresh_database_url: str) -> None:
@@ -287,3 +297,99 @@ def test_existing_entity_links_take_their_records_place(fresh_database_url: str)
             assert [change.record.id for change in page] == [2, 1]
     finally:
         engine.dispose()
+
+
+def test_ingested_items_release_their_payload_and_get_one_back_on_downgrade(
+    fresh_database_url: str,
+) -> None:
+    """Upgrading releases the payloads of ingested rows only; the downgrade gives them the
+    smallest payload older code reads (it cannot restore what was released)."""
+    engine = make_engine(fresh_database_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    before = _revision_before("ab1fad4751b9")
+    payload = {"source_id": "s", "external_id": "7", "url": "https://x/7", "outcome": "fetched"}
+    try:
+        upgrade(engine, before)
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            insert(
+                "sources",
+                id="s",
+                name="S",
+                kind="board",
+                url="https://x/",
+                language="ko",
+                spec={},
+                enabled=True,
+                paused=False,
+                health="healthy",
+                created_at=now,
+                updated_at=now,
+            )
+            insert(
+                "crawl_runs",
+                id=1,
+                source_id="s",
+                trigger="manual",
+                status="ok",
+                queued_at=now,
+                requests=0,
+                bytes_received=0,
+                not_modified=0,
+                items_found=0,
+                items_new=0,
+                items_changed=0,
+                items_unchanged=0,
+                error_count=0,
+                errors=[],
+                stats={},
+            )
+            for number, status in ((1, "ingested"), (2, "pending"), (3, "superseded")):
+                insert(
+                    "fetched_items",
+                    id=number,
+                    run_id=1,
+                    source_id="s",
+                    external_id=str(number),
+                    outcome="fetched",
+                    payload={**payload, "external_id": str(number)},
+                    status=status,
+                    fetched_at=now,
+                )
+        upgrade(engine)
+        with Session(engine) as session:
+            kept = dict(session.execute(select(FetchedRow.id, FetchedRow.payload)).tuples().all())
+        assert kept == {
+            1: None,
+            2: {**payload, "external_id": "2"},
+            3: {**payload, "external_id": "3"},
+        }
+        _downgrade(engine, before)
+        assert "pruned_at" not in {c["name"] for c in inspect(engine).get_columns("snapshots")}
+        with engine.connect() as connection:
+            restored = connection.execute(
+                select(tables.tables["fetched_items"].c.payload).where(
+                    tables.tables["fetched_items"].c.id == 1
+                )
+            ).scalar_one()
+        item = FetchedItem.from_payload(restored)
+        assert (item.source_id, item.external_id, item.outcome) == ("s", "1", "fetched")
+    finally:
+        engine.dispose()
+
+
+def _revision_before(revision: str) -> str:
+    """The revision a migration follows, read from the scripts (the chain may be re-ordered)."""
+    before = ScriptDirectory.from_config(alembic_config()).get_revision(revision).down_revision
+    assert isinstance(before, str)
+    return before
+
+
+def _downgrade(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), revision)
