@@ -37,8 +37,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.expression import Executable
 from sqlalchemy.schema import CreateIndex, CreateTable
+from sqlalchemy.sql.expression import Executable
 
 METADATA = MetaData()
 MESSAGES = Table(
@@ -49,6 +49,7 @@ MESSAGES = Table(
     Column("payload", Text, nullable=False),
     Column("sent_at", Float, nullable=False),
     Column("claimed_at", Float, nullable=True),
+    Column("claimed_by", String(64), nullable=True),
     Index("ix_broker_messages_queue_claimed", "queue", "claimed_at", "id"),
 )
 
@@ -93,9 +94,10 @@ class MessageStore:
         queues: Sequence[str],
         limit: int,
         visibility_timeout: float,
+        holder: str,
         finished: Sequence[int] = (),
     ) -> list[ClaimedMessage]:
-        """Up to ``limit`` free messages of ``queues``, oldest first, now held by the caller;
+        """Up to ``limit`` free messages of ``queues``, oldest first, now held by ``holder``;
         the ``finished`` (acknowledged) rows are deleted in the same transaction.
 
         Free: never claimed, or claimed longer ago than ``visibility_timeout`` (its worker
@@ -123,7 +125,7 @@ class MessageStore:
             claimed = connection.execute(
                 update(MESSAGES)
                 .where(MESSAGES.c.id.in_(ids), free)
-                .values(claimed_at=now)
+                .values(claimed_at=now, claimed_by=holder)
                 .returning(MESSAGES.c.id, MESSAGES.c.queue, MESSAGES.c.payload)
             )
             messages = [ClaimedMessage(row.id, row.queue, row.payload) for row in claimed]
@@ -136,22 +138,24 @@ class MessageStore:
             with self.engine.begin() as connection:
                 _delete_ids(connection, ids)
 
-    def release(self, row_ids: Iterable[int]) -> None:
-        """Given back (rejected with requeue, or a worker stopping): free at once, in place."""
+    def release(self, row_ids: Iterable[int], holder: str) -> None:
+        """Given back (rejected with requeue, or a worker stopping): free at once, in place.
+        Only rows ``holder`` still holds: a claim that lapsed and went to another worker
+        stays with that worker."""
         self._by_ids(
             row_ids,
             lambda ids: update(MESSAGES)
-            .where(MESSAGES.c.id.in_(ids))
-            .values(claimed_at=None),
+            .where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == holder)
+            .values(claimed_at=None, claimed_by=None),
         )
 
-    def renew(self, row_ids: Iterable[int]) -> None:
-        """The holder still lives: its claims start their visibility timeout again."""
+    def renew(self, row_ids: Iterable[int], holder: str) -> None:
+        """``holder`` still lives: its claims start their visibility timeout again."""
         now = time.time()
         self._by_ids(
             row_ids,
             lambda ids: update(MESSAGES)
-            .where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_at.is_not(None))
+            .where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == holder)
             .values(claimed_at=now),
         )
 

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterable
 from queue import Empty
 from typing import Any
 
-from kombu.transport import redis, virtual
+from kombu.transport import TRANSPORT_ALIASES, redis, virtual
 from sqlalchemy.exc import OperationalError
 
 from zonewatch.workers.broker_store import ClaimedMessage, MessageStore, store_for
@@ -113,6 +113,8 @@ class EmbeddedChannel(virtual.Channel):  # type: ignore[misc]
         options = connection.client.transport_options
         self.visibility_timeout = float(options.get("visibility_timeout", DEFAULT_CLAIM_TIMEOUT))
         self.store: MessageStore = store_for(connection.client.hostname)
+        self.holder = uuid.uuid4().hex
+        """Whose claims these are: giving back or renewing touches only this channel's."""
         self._rows: dict[str, int] = {}
         """Delivery tag -> row id of every message this channel holds and has not settled."""
         self._done: list[int] = []
@@ -188,7 +190,7 @@ class EmbeddedChannel(virtual.Channel):  # type: ignore[misc]
 
     def give_back(self, tags: Iterable[str]) -> None:
         rows = [row for row in (self._rows.pop(tag, None) for tag in tags) if row is not None]
-        self.store.release(rows)
+        self.store.release(rows, self.holder)
         self.connection.wake()
 
     def _take_finished(self) -> list[int]:
@@ -208,7 +210,9 @@ class EmbeddedChannel(virtual.Channel):  # type: ignore[misc]
     def _claim(self, queues: list[str], limit: int) -> list[ClaimedMessage]:
         done = self._take_finished()
         try:
-            return self.store.claim(queues, limit, self.visibility_timeout, finished=done)
+            return self.store.claim(
+                queues, limit, self.visibility_timeout, self.holder, finished=done
+            )
         except BaseException:
             with self._done_lock:
                 self._done.extend(done)
@@ -225,7 +229,7 @@ class EmbeddedChannel(virtual.Channel):  # type: ignore[misc]
         if now - self._renewed_at < self.visibility_timeout / 4:
             return
         self._renewed_at = now
-        self.store.renew(self._rows.copy().values())
+        self.store.renew(self._rows.copy().values(), self.holder)
 
 
 class EmbeddedTransport(virtual.Transport):  # type: ignore[misc]
@@ -258,7 +262,7 @@ class EmbeddedTransport(virtual.Transport):  # type: ignore[misc]
             except Empty:
                 waited = time.monotonic() - started
                 if timeout is not None and waited >= timeout:
-                    raise socket.timeout() from None
+                    raise TimeoutError() from None
                 delay = self._idle_delay
                 if timeout is not None:
                     delay = min(delay, timeout - waited)
@@ -315,10 +319,25 @@ class RedisTransport(redis.Transport):
     Channel = _RedisChannel
 
 
+EMBEDDED_ALIAS = "zonewatch-embedded"
+
+
 def transport_for(broker_url: str) -> tuple[str, type | None]:
-    """The URL to give kombu and the transport class to use with it (None: kombu's own)."""
+    """The URL to give kombu and the transport class to use with it (None: kombu's own).
+
+    kombu reads ``scheme+rest://`` as "transport ``scheme``, URL ``rest://``", and only
+    transports it knows by name may stand there, so ``sqla+postgresql+psycopg://`` with the
+    ``sqla+`` merely removed would name a transport ``postgresql``. The embedded URL is given
+    to kombu under our transport's registered name instead.
+    """
     if broker_url.startswith(SQLA_PREFIX):
-        return broker_url.removeprefix(SQLA_PREFIX), EmbeddedTransport
+        register_embedded_transport()
+        return f"{EMBEDDED_ALIAS}+{broker_url.removeprefix(SQLA_PREFIX)}", EmbeddedTransport
     if broker_url.startswith(REDIS_SCHEMES):
         return broker_url, RedisTransport
     return broker_url, None
+
+
+def register_embedded_transport() -> None:
+    """Make :data:`EMBEDDED_ALIAS` a transport name kombu resolves (idempotent)."""
+    TRANSPORT_ALIASES.setdefault(EMBEDDED_ALIAS, f"{__name__}:EmbeddedTransport")
