@@ -108,7 +108,8 @@ class MessageStore:
             self.delete(finished)
             return []
         now = time.time()
-        free = or_(MESSAGES.c.claimed_at.is_(None), MESSAGES.c.claimed_at < now - visibility_timeout)
+        lapsed = now - visibility_timeout
+        free = or_(MESSAGES.c.claimed_at.is_(None), MESSAGES.c.claimed_at < lapsed)
         candidates = (
             select(MESSAGES.c.id)
             .where(MESSAGES.c.queue.in_(queues), free)
@@ -144,9 +145,11 @@ class MessageStore:
         stays with that worker."""
         self._by_ids(
             row_ids,
-            lambda ids: update(MESSAGES)
-            .where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == holder)
-            .values(claimed_at=None, claimed_by=None),
+            lambda ids: (
+                update(MESSAGES)
+                .where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == holder)
+                .values(claimed_at=None, claimed_by=None)
+            ),
         )
 
     def renew(self, row_ids: Iterable[int], holder: str) -> None:
@@ -154,9 +157,11 @@ class MessageStore:
         now = time.time()
         self._by_ids(
             row_ids,
-            lambda ids: update(MESSAGES)
-            .where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == holder)
-            .values(claimed_at=now),
+            lambda ids: (
+                update(MESSAGES)
+                .where(MESSAGES.c.id.in_(ids), MESSAGES.c.claimed_by == holder)
+                .values(claimed_at=now)
+            ),
         )
 
     def _by_ids(self, row_ids: Iterable[int], statement: Callable[[list[int]], Executable]) -> None:

@@ -44,7 +44,7 @@ MIN_POLLING_INTERVAL = 0.002
 log = logging.getLogger(__name__)
 
 
-class _EmbeddedQoS(virtual.QoS):  # type: ignore[misc]
+class _EmbeddedQoS(virtual.QoS):
     """Acknowledge = delete the row; give back = free the row where it is (kombu's virtual
     QoS would publish a copy instead, leaving the claimed original behind)."""
 
@@ -105,14 +105,15 @@ class _EmbeddedPublishBatch:
         self.rows = []
 
 
-class EmbeddedChannel(virtual.Channel):  # type: ignore[misc]
+class EmbeddedChannel(virtual.Channel):
     QoS = _EmbeddedQoS
 
     def __init__(self, connection: EmbeddedTransport, **kwargs: Any) -> None:
         super().__init__(connection, **kwargs)
-        options = connection.client.transport_options
+        client: Any = connection.client
+        options = client.transport_options
         self.visibility_timeout = float(options.get("visibility_timeout", DEFAULT_CLAIM_TIMEOUT))
-        self.store: MessageStore = store_for(connection.client.hostname)
+        self.store: MessageStore = store_for(client.hostname)
         self.holder = uuid.uuid4().hex
         """Whose claims these are: giving back or renewing touches only this channel's."""
         self._rows: dict[str, int] = {}
@@ -232,10 +233,10 @@ class EmbeddedChannel(virtual.Channel):  # type: ignore[misc]
         self.store.renew(self._rows.copy().values(), self.holder)
 
 
-class EmbeddedTransport(virtual.Transport):  # type: ignore[misc]
+class EmbeddedTransport(virtual.Transport):
     Channel = EmbeddedChannel
     can_parse_url = True
-    default_port = 0
+    default_port = None
     driver_type = "sql"
     driver_name = "zonewatch-embedded"
     connection_errors = (OperationalError,)
@@ -252,13 +253,14 @@ class EmbeddedTransport(virtual.Transport):  # type: ignore[misc]
         """A slot came free or a message was given back: poll now rather than after a sleep."""
         self._wakeup.set()
 
-    def drain_events(self, connection: Any, timeout: float | None = None) -> None:
+    def drain_events(self, connection: Any, timeout: Any = None, **kwargs: Any) -> None:
         """Deliver what one poll finds; while polls find nothing, wait twice as long each
         time, up to :attr:`polling_interval`, or until :meth:`wake`."""
+        cycle: Any = self.cycle
         started = time.monotonic()
         while True:
             try:
-                self.cycle.get(self._deliver, timeout=timeout)
+                cycle.get(self._deliver, timeout=timeout)
             except Empty:
                 waited = time.monotonic() - started
                 if timeout is not None and waited >= timeout:

@@ -9,9 +9,10 @@ from typing import Any
 
 import pytest
 import redis
-from kombu import Consumer, Queue
 from kombu.connection import Connection
+from kombu.entity import Queue
 from kombu.message import Message
+from kombu.messaging import Consumer
 
 from tests.testkit.servers import RedisServer
 from zonewatch.app import configure
@@ -95,9 +96,9 @@ class Received:
 
 
 @contextmanager
-def consuming(url: str, prefetch: int, queue: str = "work", **options: Any) -> Iterator[
-    tuple[Connection, Received]
-]:
+def consuming(
+    url: str, prefetch: int, queue: str = "work", **options: Any
+) -> Iterator[tuple[Connection, Received]]:
     """A consumer like a worker's: acknowledges late, holds at most ``prefetch`` messages."""
     received = Received()
     with connect(url, **options) as connection:
@@ -170,9 +171,8 @@ def test_a_dead_workers_messages_come_back_after_the_visibility_timeout(broker_u
         assert received.messages[0].delivery_info["routing_key"] == "work"
 
         dead.release()  # the slow first holder stops after all: the new claim stands
-        with consuming(broker_url, prefetch=1) as (third, nothing):
-            with pytest.raises(TimeoutError):
-                drain(third, timeout=0.3)
+        with consuming(broker_url, prefetch=1) as (third, nothing), pytest.raises(TimeoutError):
+            drain(third, timeout=0.3)
         assert nothing.numbers == []
 
 
@@ -213,7 +213,8 @@ def test_two_workers_never_receive_the_same_message(broker_url: str) -> None:
         thread.join(timeout=120)
     everything = claimed[0] + claimed[1]
     assert sorted(everything) == list(range(total))
-    assert claimed[0] and claimed[1], "one worker claimed everything: no contention was tested"
+    assert claimed[0], "the second worker claimed everything: no contention was tested"
+    assert claimed[1], "the first worker claimed everything: no contention was tested"
 
 
 def test_messages_of_other_queues_are_left_alone(broker_url: str) -> None:
@@ -256,7 +257,9 @@ def test_publish_many_sends_none_when_one_cannot_be_sent(tmp_path: Path) -> None
         app.dispose()
 
 
-def test_publish_many_on_redis_puts_every_message(tmp_path: Path, redis_server: RedisServer) -> None:
+def test_publish_many_on_redis_puts_every_message(
+    tmp_path: Path, redis_server: RedisServer
+) -> None:
     url = redis_server.url.rsplit("/", 1)[0] + "/5"
     client = redis.Redis.from_url(url)
     client.flushdb()
