@@ -150,7 +150,7 @@ class Settings(BaseSettings):
         "this long after its last renewal.",
     )
     broker_polling_interval_seconds: float = Field(
-        default=0.1,
+        default=0.05,
         gt=0,
         le=5,
         description="Embedded broker: the longest wait between polls of an idle worker (a "

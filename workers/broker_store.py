@@ -54,6 +54,8 @@ MESSAGES = Table(
 )
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+READ_ONLY = "zonewatch_broker_read_only"
+"""Execution option: on SQLite, read without taking the write lock (``BEGIN IMMEDIATE``)."""
 
 
 @dataclass(frozen=True)
@@ -104,11 +106,13 @@ class MessageStore:
         died). The UPDATE re-checks that, so a row another worker claimed in between is
         skipped rather than handed out twice.
         """
+        now = time.time()
+        lapsed = now - visibility_timeout
         if not queues or limit <= 0:
             self.delete(finished)
             return []
-        now = time.time()
-        lapsed = now - visibility_timeout
+        if not finished and not self._any_waiting(queues, lapsed):
+            return []
         free = or_(MESSAGES.c.claimed_at.is_(None), MESSAGES.c.claimed_at < lapsed)
         candidates = (
             select(MESSAGES.c.id)
@@ -131,6 +135,19 @@ class MessageStore:
             )
             messages = [ClaimedMessage(row.id, row.queue, row.payload) for row in claimed]
         return sorted(messages, key=lambda message: message.row_id)
+
+    def _any_waiting(self, queues: Sequence[str], lapsed: float) -> bool:
+        """An idle worker's poll: a read that takes no lock, so a dozen idle workers polling
+        never queue up behind each other or delay a publisher."""
+        free = or_(MESSAGES.c.claimed_at.is_(None), MESSAGES.c.claimed_at < lapsed)
+        with self._reader() as connection:
+            found = connection.scalar(
+                select(MESSAGES.c.id).where(MESSAGES.c.queue.in_(queues), free).limit(1)
+            )
+        return found is not None
+
+    def _reader(self) -> Connection:
+        return self.engine.connect().execution_options(**{READ_ONLY: True})
 
     def delete(self, row_ids: Iterable[int]) -> None:
         """Acknowledged: the messages are done and leave the table."""
@@ -173,7 +190,7 @@ class MessageStore:
 
     def size(self, queue: str) -> int:
         """Messages waiting (not held by a worker)."""
-        with self.engine.connect() as connection:
+        with self._reader() as connection:
             count = connection.scalar(
                 select(func.count())
                 .select_from(MESSAGES)
@@ -191,7 +208,7 @@ class MessageStore:
 
     def count_all(self) -> int:
         """Every row, waiting or held: what the table costs on disk."""
-        with self.engine.connect() as connection:
+        with self._reader() as connection:
             return int(connection.scalar(select(func.count()).select_from(MESSAGES)) or 0)
 
 
@@ -227,7 +244,8 @@ def broker_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if not connection.get_execution_options().get(READ_ONLY, False):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
 

@@ -241,7 +241,7 @@ class EmbeddedTransport(virtual.Transport):
     driver_name = "zonewatch-embedded"
     connection_errors = (OperationalError,)
     implements = virtual.Transport.implements.extend(batch_publish=True)
-    polling_interval = 0.1
+    polling_interval = 0.05
     """The longest wait between polls of an idle worker; busy workers poll back to back."""
 
     def __init__(self, client: Any, **kwargs: Any) -> None:
