@@ -19,7 +19,9 @@ def publish_many(celery: Celery, task_name: str, arguments: Sequence[Sequence[ob
     arguments), routed as :meth:`Celery.send_task` routes it; returns how many were sent.
 
     All or none on the embedded broker: a failure raises and leaves no message behind. Call it
-    after the transaction that created the rows the tasks will fetch has committed.
+    after the transaction that created the rows the tasks will fetch has committed. Messages
+    are not retried one by one (``retry=False``): they leave together when the batch closes,
+    and a failure there raises to the caller.
     """
     if not arguments:
         return 0
@@ -28,5 +30,5 @@ def publish_many(celery: Celery, task_name: str, arguments: Sequence[Sequence[ob
         producer.batch(max_size=len(arguments)),
     ):
         for args in arguments:
-            celery.send_task(task_name, args=list(args), producer=producer)
+            celery.send_task(task_name, args=list(args), producer=producer, retry=False)
     return len(arguments)
