@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import contextlib
+import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -174,6 +178,49 @@ def test_a_dead_workers_messages_come_back_after_the_visibility_timeout(broker_u
         with consuming(broker_url, prefetch=1) as (third, nothing), pytest.raises(TimeoutError):
             drain(third, timeout=0.3)
         assert nothing.numbers == []
+
+
+HOLDER = """
+import sys, time
+from kombu.connection import Connection
+from kombu.entity import Queue
+from kombu.messaging import Consumer
+from zonewatch.workers.transport import transport_for
+
+url, transport = transport_for("sqla+" + sys.argv[1])
+with Connection(url, transport=transport, transport_options={"visibility_timeout": 1.0}) as conn:
+    held = []
+    keep = lambda body, message: held.append(message)
+    consumer = Consumer(conn.default_channel, [Queue("work")], callbacks=[keep])
+    consumer.qos(prefetch_count=3)
+    with consumer:
+        while len(held) < 3:
+            conn.drain_events(timeout=10)
+        print("holding", flush=True)
+        while True:
+            time.sleep(1)
+"""
+
+
+@pytest.mark.slow
+def test_the_messages_of_a_sigkilled_process_are_delivered_again(broker_url: str) -> None:
+    publish(broker_url, 3)
+    process = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, broker_url], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline().strip() == "holding"
+        assert store_for(broker_url).size("work") == 0
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    with consuming(broker_url, prefetch=3, visibility_timeout=1.0) as (connection, received):
+        deadline = time.monotonic() + 10
+        while len(received.messages) < 3 and time.monotonic() < deadline:
+            with contextlib.suppress(TimeoutError):
+                drain(connection, timeout=0.5)
+        assert sorted(received.numbers) == [0, 1, 2]
 
 
 def test_a_live_worker_keeps_its_claim_past_the_visibility_timeout(broker_url: str) -> None:
