@@ -173,9 +173,11 @@ class EmbeddedChannel(virtual.Channel):
         return super().drain_events(timeout=timeout, callback=callback)
 
     def close(self) -> None:
-        self._delete_finished()
+        """Give back what is held and delete what was acknowledged; a broker that cannot be
+        reached now costs only a second run of those tasks, once their claims lapse."""
+        self._delete_finished_or_log()
         super().close()
-        self._delete_finished()
+        self._delete_finished_or_log()
 
     # --- settling ---
 
@@ -186,13 +188,18 @@ class EmbeddedChannel(virtual.Channel):
             self._done.extend(rows)
             full = len(self._done) >= ACK_BATCH
         if full:
-            self._delete_finished()
-        self.connection.wake()
+            self._delete_finished_or_log()
+        self._wake_consumer()
 
     def give_back(self, tags: Iterable[str]) -> None:
         rows = [row for row in (self._rows.pop(tag, None) for tag in tags) if row is not None]
         self.store.release(rows, self.holder)
-        self.connection.wake()
+        self._wake_consumer()
+
+    def _wake_consumer(self) -> None:
+        transport = self.connection
+        if transport is not None:
+            transport.wake()
 
     def _take_finished(self) -> list[int]:
         with self._done_lock:
@@ -207,6 +214,14 @@ class EmbeddedChannel(virtual.Channel):
             with self._done_lock:
                 self._done.extend(done)
             raise
+
+    def _delete_finished_or_log(self) -> None:
+        """For callers that must not raise (an acknowledgement, a close): the rows stay
+        queued for deletion by the next poll, or lapse and run again if there is none."""
+        try:
+            self._delete_finished()
+        except OperationalError as error:
+            log.warning("could not delete acknowledged task messages yet: %s", error)
 
     def _claim(self, queues: list[str], limit: int) -> list[ClaimedMessage]:
         done = self._take_finished()

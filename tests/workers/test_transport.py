@@ -24,7 +24,12 @@ from zonewatch.config.settings import load_settings
 from zonewatch.workers.broker_store import MessageStore, broker_engine, store_for
 from zonewatch.workers.bulk import publish_many
 from zonewatch.workers.celery_app import broker_transport_options
-from zonewatch.workers.transport import EmbeddedTransport, RedisTransport, transport_for
+from zonewatch.workers.transport import (
+    MIN_POLLING_INTERVAL,
+    EmbeddedTransport,
+    RedisTransport,
+    transport_for,
+)
 
 
 def test_the_embedded_broker_url_names_our_transport_and_keeps_the_database_url() -> None:
@@ -122,6 +127,20 @@ def test_one_poll_claims_the_whole_prefetch_window(broker_url: str) -> None:
         drain(connection)
         assert received.numbers == [0, 1, 2, 3, 4]
         assert store_for(broker_url).size("work") == 2
+
+
+def test_an_idle_consumer_backs_off_to_the_polling_interval_and_a_busy_one_does_not(
+    broker_url: str,
+) -> None:
+    with consuming(broker_url, prefetch=2, polling_interval=0.04) as (connection, received):
+        transport = connection.transport
+        with pytest.raises(TimeoutError):
+            drain(connection, timeout=0.5)
+        assert transport._idle_delay == 0.04
+        publish(broker_url, 1)
+        drain(connection)
+        assert received.numbers == [0]
+        assert transport._idle_delay == MIN_POLLING_INTERVAL
 
 
 def test_acknowledged_messages_leave_the_table(broker_url: str) -> None:
