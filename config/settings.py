@@ -142,6 +142,28 @@ class Settings(BaseSettings):
         description="Redis broker: a task whose worker died unnoticed is delivered again after "
         "this long; keep it above the longest task.",
     )
+    broker_claim_timeout_seconds: float = Field(
+        default=60,
+        ge=5,
+        description="Embedded broker: a live worker renews its claim on the tasks it holds "
+        "every quarter of this; the tasks of a worker that died unnoticed are delivered again "
+        "this long after its last renewal.",
+    )
+    broker_polling_interval_seconds: float = Field(
+        default=0.05,
+        gt=0,
+        le=5,
+        description="Embedded broker: the longest wait between polls of an idle worker (a "
+        "worker that found work polls again at once; an idle one backs off up to this).",
+    )
+    worker_prefetch_multiplier: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Tasks a worker holds per pool process (the embedded broker claims up to "
+        "this window in one poll); higher keeps busy workers fed, lower lets idle workers "
+        "take more of a burst.",
+    )
     crawl_timeout_seconds: float = Field(
         default=1800, gt=0, description="A crawl process running longer than this is stopped."
     )

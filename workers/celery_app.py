@@ -9,17 +9,20 @@ from celery.signals import worker_process_init
 from kombu.entity import Queue
 
 from zonewatch.workers.tasks import CRAWL_QUEUE, beat_schedule, register_tasks
-from zonewatch.workers.transport import transport_for
+from zonewatch.workers.transport import SQLA_PREFIX, transport_for
 
 if TYPE_CHECKING:
     from zonewatch.app import App
+    from zonewatch.config.settings import Settings
 
 
 def make_celery(app: App) -> Celery:
     """A Celery app whose broker and behaviour come from the zonewatch settings.
 
-    Tasks acknowledge late and go back to the queue if their worker dies; one task is fetched
-    at a time so that a killed worker loses no prefetched work.
+    Tasks acknowledge late and go back to the queue if their worker dies. Each pool process
+    holds ``worker_prefetch_multiplier`` tasks (one by default): whatever a killed worker held
+    comes back, on Redis after the visibility timeout, on the embedded broker once its claims
+    lapse.
     """
     settings = app.settings
     celery = Celery("zonewatch", set_as_current=False)
@@ -32,7 +35,7 @@ def make_celery(app: App) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
-        worker_prefetch_multiplier=1,
+        worker_prefetch_multiplier=settings.worker_prefetch_multiplier,
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],
@@ -40,9 +43,7 @@ def make_celery(app: App) -> Celery:
         enable_utc=True,
         worker_hijack_root_logger=False,
     )
-    celery.conf.broker_transport_options = broker_transport_options(
-        settings.effective_broker_url, settings.task_visibility_timeout_seconds
-    )
+    celery.conf.broker_transport_options = broker_transport_options(settings)
     celery.conf.task_default_queue = "default"
     celery.conf.task_queues = (Queue("default"), Queue(CRAWL_QUEUE))
     # Long crawls get their own queue, so that they never hold up ingest and alerts.
@@ -59,17 +60,25 @@ def make_celery(app: App) -> Celery:
     return celery
 
 
-def broker_transport_options(broker_url: str, visibility_timeout: float) -> dict[str, float]:
+def broker_transport_options(settings: Settings) -> dict[str, float]:
     """Transport options per broker kind.
 
     Redis gives a dead worker's unacknowledged tasks back after the visibility timeout; kombu
-    looks for them every ``unacked_restore_interval`` seconds. The SQLAlchemy transport polls
-    its table (see :mod:`zonewatch.workers.transport`).
+    looks for them every ``unacked_restore_interval`` seconds. The embedded broker's claims
+    are renewed by their live worker and lapse after ``broker_claim_timeout_seconds``; its
+    idle workers poll at most ``broker_polling_interval_seconds`` apart (see
+    :mod:`zonewatch.workers.transport`).
     """
+    broker_url = settings.effective_broker_url
     if broker_url.startswith(("redis", "rediss")):
         return {
-            "visibility_timeout": visibility_timeout,
+            "visibility_timeout": settings.task_visibility_timeout_seconds,
             "unacked_restore_interval": 5,
             "unacked_restore_throttle": 1,
+        }
+    if broker_url.startswith(SQLA_PREFIX):
+        return {
+            "visibility_timeout": settings.broker_claim_timeout_seconds,
+            "polling_interval": settings.broker_polling_interval_seconds,
         }
     return {}

@@ -59,7 +59,7 @@ def test_embedded_worker_needs_no_server(tmp_path: Path) -> None:
     process, log = start_worker(tmp_path, broker_url=None)
     try:
         wait_for_log(process, log, "ready.")
-        assert "Connected to sqlite:///" in log.read_text()
+        assert "Connected to zonewatch-embedded+sqlite:///" in log.read_text()
         assert "broker.sqlite" in log.read_text()
     finally:
         assert stop(process) == 0
