@@ -119,26 +119,40 @@ def sample_change() -> ChangeFacts:
     )
 
 
+def plain_grouping(rules: list[Rule]) -> dict[str | None, list[Rule]]:
+    """The least index a user would build: subscriptions grouped by their most selective filter."""
+    groups: dict[str | None, list[Rule]] = {}
+    for rule in rules:
+        key = rule.entity_id or rule.topic_id or rule.source_id or rule.keyword
+        groups.setdefault(key, []).append(rule)
+    return groups
+
+
 def match_one_change() -> list[Result]:
     rules = make_rules()
     _, parents = _entity_pool()
     change = sample_change()
 
-    started = time.perf_counter()
     index = SubscriptionIndex(rules, parents)
-    build = time.perf_counter() - started
-
     found = [rule.id for rule in index.match(change)]
     expected = [rule.id for rule in index.scan(change)]
     if found != expected:
         raise AssertionError(f"index found {len(found)} rules, the scan {len(expected)}")
 
+    build = best_time(lambda: SubscriptionIndex(rules, parents), repeat=3)
+    grouping = best_time(lambda: plain_grouping(rules), repeat=3)
     ours = best_time(lambda: index.match(change), repeat=REPEAT)
     scan = best_time(lambda: index.scan(change), repeat=max(3, REPEAT // 4))
     baseline = f"linear scan of {len(rules):,} subscriptions ({len(found):,} match)"
     return [
         Result("match_one_change_ms", ours * 1000, "ms", baseline, scan * 1000),
-        Result("match_index_build_ms", build * 1000, "ms", baseline, scan * 1000),
+        Result(
+            "match_index_build_ms",
+            build * 1000,
+            "ms",
+            f"a plain dict of the same {len(rules):,} subscriptions grouped by first filter",
+            grouping * 1000,
+        ),
     ]
 
 
