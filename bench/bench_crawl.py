@@ -46,7 +46,10 @@ def _sources_file(directory: Path) -> Path:
 
 def crawl_throughput() -> list[Result]:
     corpus = CORPUS if CORPUS.exists() else None
-    with tempfile.TemporaryDirectory() as tmp, ReplayServer(corpus=corpus, latency=LATENCY) as server:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        ReplayServer(corpus=corpus, latency=LATENCY) as server,
+    ):
         directory = Path(tmp)
         app = configure(
             data_dir=directory / "data",
@@ -81,8 +84,8 @@ def crawl_throughput() -> list[Result]:
             name=f"crawl_pages_per_second[{label}]",
             value=len(urls) / elapsed,
             unit="pages/s",
-            baseline=f"bare Scrapy spider fetching the same pages ({LATENCY * 1000:.0f} ms latency), "
-            "no politeness or processing",
+            baseline=f"bare Scrapy spider fetching the same pages "
+            f"({LATENCY * 1000:.0f} ms latency), no politeness or processing",
             baseline_value=bare["pages"] / bare["seconds"],
         ),
         Result(

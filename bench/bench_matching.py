@@ -14,7 +14,6 @@ The issue's ceiling is well under 10 ms for the lookup and the filtering.
 from __future__ import annotations
 
 import random
-import time
 
 from bench.harness import Result, best_time
 from zonewatch.alerts.matching import DELIVERY_MODES, ChangeFacts, Rule, SubscriptionIndex
@@ -63,7 +62,9 @@ def _entity_pool() -> tuple[list[str], dict[str, str | None]]:
     return pool, parents
 
 
-def make_rules(count: int = SUBSCRIPTIONS, seed: int = 20261121) -> list[Rule]:
+def make_rules(
+    count: int = SUBSCRIPTIONS, seed: int = 20261121, subscribers: int = SUBSCRIBERS
+) -> list[Rule]:
     entities, _ = _entity_pool()
     topics = [topic.id for topic in load_topics()]
     sources = [source.id for source in load_sources().sources]
@@ -91,7 +92,7 @@ def make_rules(count: int = SUBSCRIPTIONS, seed: int = 20261121) -> list[Rule]:
         rules.append(
             Rule(
                 id=number,
-                subscriber_id=rng.randrange(1, SUBSCRIBERS + 1),
+                subscriber_id=rng.randrange(1, subscribers + 1),
                 entity_id=entity,
                 topic_id=topic,
                 source_id=source,
