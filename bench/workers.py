@@ -22,13 +22,16 @@ from zonewatch.app import configure
 
 log = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
 
-def mark(kind, sender=None, **_):
-    os.write(log, f"{kind} {time.time():.6f} {getattr(sender, 'name', '')}\\n".encode())
+def mark(kind, sender=None, task_id="", **_):
+    name = getattr(sender, "name", "")
+    os.write(log, f"{kind} {time.time():.6f} {name} {task_id}\\n".encode())
 
 signals.task_prerun.connect(lambda **kw: mark("start", **kw), weak=False)
 signals.task_postrun.connect(lambda **kw: mark("end", **kw), weak=False)
 app = configure(data_dir=sys.argv[2], database_url=sys.argv[3] or None,
                 broker_url=sys.argv[4] or None, smtp_url=sys.argv[5])
+held = {name: {"queue": "bench-held"} for name in sys.argv[7].split(",") if name}
+app.celery.conf.task_routes = {**dict(app.celery.conf.task_routes or {}), **held}
 app.celery.worker_main(["worker", "--pool=prefork", f"--concurrency={sys.argv[6]}",
                         "--loglevel=WARNING"])
 """
@@ -64,6 +67,19 @@ def read_marks(path: Path) -> Marks:
     )
 
 
+def busy_seconds(path: Path) -> dict[str, float]:
+    """Worker time per task name (start to end of each task): which stage bounds a run."""
+    opened: dict[str, float] = {}
+    busy: dict[str, float] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        kind, moment, name, task_id = [*line.split(), "", ""][:4]
+        if kind == "start":
+            opened[task_id] = float(moment)
+        elif kind == "end" and task_id in opened:
+            busy[name] = busy.get(name, 0.0) + float(moment) - opened.pop(task_id)
+    return busy
+
+
 @contextmanager
 def worker(
     data_dir: Path,
@@ -72,9 +88,11 @@ def worker(
     marks: Path,
     smtp_url: str,
     concurrency: int = 2,
+    held: tuple[str, ...] = (),
 ) -> Iterator[None]:
     """A worker on the given database and broker until the block ends; its output goes to
-    ``worker.log`` beside ``marks``."""
+    ``worker.log`` beside ``marks``. Tasks named in ``held`` are routed to a queue nobody
+    consumes: the stages after the ones measured."""
     log = open(marks.parent / "worker.log", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [
@@ -87,6 +105,7 @@ def worker(
             broker_url or "",
             smtp_url,
             str(concurrency),
+            ",".join(held),
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
