@@ -41,18 +41,21 @@ def test_head_and_not_modified_answers_carry_no_body(replay_server: ReplayServer
     with socket.create_connection(("127.0.0.1", replay_server.port), timeout=5) as client:
         client.sendall(_request(ROBOTS).replace(b"GET ", b"HEAD ", 1))
         answer = client.recv(1 << 16)
-        assert answer.startswith(b"HTTP/1.1 200") and answer.endswith(b"\r\n\r\n")
+        assert answer.startswith(b"HTTP/1.1 200")
+        assert answer.endswith(b"\r\n\r\n")
         client.sendall(_request(ROBOTS))
         assert client.recv(1 << 16).startswith(b"HTTP/1.1 200")
 
 
 def test_latency_delays_site_answers() -> None:
-    with ReplayServer(latency=0.2) as server:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=5) as client:
-            started = time.monotonic()
-            client.sendall(_request(ROBOTS))
-            assert client.recv(1 << 16).startswith(b"HTTP/1.1 200")
-            assert time.monotonic() - started >= 0.2
+    with (
+        ReplayServer(latency=0.2) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=5) as client,
+    ):
+        started = time.monotonic()
+        client.sendall(_request(ROBOTS))
+        assert client.recv(1 << 16).startswith(b"HTTP/1.1 200")
+        assert time.monotonic() - started >= 0.2
 
 
 def test_negative_latency_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
