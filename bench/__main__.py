@@ -3,7 +3,7 @@ one JSON line each.
 
 ``--scale`` runs the large cases instead (each module's ``SCALE_BENCHMARKS``: minutes to
 build a million rows), which a plain run leaves out; naming one runs it too. ``--limit``
-goes to the benchmarks that take a number of documents (the end-to-end run).
+goes to the benchmarks that take a number of documents (the pipeline and end-to-end runs).
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def selected(names: list[str], scale: bool) -> list[Benchmark]:
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench")
     parser.add_argument("names", nargs="*", help="benchmarks to run (default: all)")
-    parser.add_argument("--limit", type=int, help="documents for the end-to-end run")
+    parser.add_argument("--limit", type=int, help="documents for the pipeline and end-to-end runs")
     parser.add_argument("--scale", action="store_true", help="run the large cases")
     args = parser.parse_args(argv)
     if args.limit is not None and args.limit < 1:

@@ -45,11 +45,11 @@ def classification_alone(app: App, items: list[Release]) -> float:
     return time.perf_counter() - started
 
 
-def pipeline_throughput() -> list[Result]:
+def pipeline_throughput(limit: int = ITEMS) -> list[Result]:
     if not CORPUS.exists():
         print("pipeline_throughput: no corpus at ../shared/corpus; skipped", file=sys.stderr)
         return []
-    items = releases(ITEMS)
+    items = releases(limit)
     with tempfile.TemporaryDirectory() as tmp:
         app = configure(data_dir=Path(tmp))
         initialize(app)
