@@ -109,7 +109,7 @@ def database_bytes(app: App) -> int:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return sum(file.stat().st_size for file in path.parent.glob(f"{path.name}*"))
     with app.engine.connect() as connection:
-        return int(connection.scalar(text("SELECT pg_database_size(current_database())")) or 0)
+        return int(connection.scalar(text("SELECT pg_database_size(current_database())")))
 
 
 def _broker_bytes(directory: Path) -> int:
