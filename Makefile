@@ -10,7 +10,7 @@ DATA ?= data/demo
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo console screenshots test lint format typecheck pytest bench migration clean
+.PHONY: help install demo console screenshots test lint format typecheck pytest bench bench-scale migration clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -63,8 +63,12 @@ typecheck: $(STAMP) ## mypy --strict on the package, tests and benchmarks
 pytest: $(STAMP) ## Run the test suite (starts PostgreSQL, Redis and SMTP on loopback as needed)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+BENCH_ARGS ?=
 bench: $(STAMP) ## Run every benchmark; one JSON line each, with a same-run baseline
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-scale: $(STAMP) ## The large cases: change log and timeline at a million records
+	$(BIN)/python -m bench --scale $(BENCH_ARGS)
 
 MIGRATION_DB := sqlite:///$(CURDIR)/build/migration.sqlite
 migration: $(STAMP) ## Autogenerate a migration against a scratch database: make migration m="why"

@@ -1,9 +1,9 @@
 """Classification throughput: documents/s on the press-release corpus, one process.
 
-The baseline is the crudest classifier there is, on the same documents in the same run:
-``alias in text`` for every name, abbreviation and alias of every entity. Ours does more
-(particles, boundaries, ambiguity, topics, facts) and should still keep up with it; the issue's
-floor is 200 documents/s on one core.
+The baseline is the fastest bare entity finder a user would write, on the same documents in the
+same run: one pass of a compiled Aho-Corasick automaton (pyahocorasick) over every name,
+abbreviation and alias of every entity, collecting the aliases found. Ours does more (particles,
+boundaries, ambiguity, topics, facts); the ratio says what that costs.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ import itertools
 import json
 import time
 from pathlib import Path
+
+import ahocorasick
 
 from bench.harness import Result
 from zonewatch.classify.classifier import Classifier
@@ -32,6 +34,14 @@ def _documents() -> list[tuple[str, str]]:
     return [(f"보도자료 {n}", body * 30) for n in range(DOCUMENTS)]
 
 
+def _automaton(aliases: list[str]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for alias in aliases:
+        automaton.add_word(alias, alias)
+    automaton.make_automaton()
+    return automaton
+
+
 def classification_throughput() -> list[Result]:
     documents = _documents()
     model = load_zone_model()
@@ -43,17 +53,18 @@ def classification_throughput() -> list[Result]:
         classifier.classify(title, text)
     ours = time.perf_counter() - started
 
+    automaton = _automaton(aliases)
     started = time.perf_counter()
     for title, text in documents:
         squashed = "".join(f"{title}\n{text}".split()).lower()
-        [alias for alias in aliases if alias in squashed]
+        {alias for _, alias in automaton.iter(squashed)}
     baseline = time.perf_counter() - started
     return [
         Result(
             name="classify_documents_per_second",
             value=len(documents) / ours,
             unit="docs/s",
-            baseline=f"substring search of {len(aliases)} aliases",
+            baseline=f"one Aho-Corasick pass over {len(aliases)} aliases (pyahocorasick)",
             baseline_value=len(documents) / baseline,
         )
     ]

@@ -1,14 +1,18 @@
-"""Task overhead: the round trip of a no-op task through a real worker process, in both modes.
+"""Task overhead through a real worker process, in both modes: the hop (enqueue -> the task
+body starts) and the round trip of a no-op task with its result.
 
-Embedded (SQLAlchemy broker on SQLite) and scaled (Redis, when ``redis-server`` is installed).
-The baseline is the same broker without Celery: one message put on a queue and taken off it
-again by kombu, from the same process. The ratio says what Celery and the worker add.
+Embedded (the SQLite broker, as shipped) and scaled (Redis, when ``redis-server`` is installed).
+The hop is read from the worker's own task-start signal (:mod:`bench.workers`), one task at a
+time, median of ``HOPS``. The baseline is the same broker without Celery: one message put on a
+queue and taken off it again by kombu, from the same process. The ratio says what Celery and
+the worker add.
 """
 
 from __future__ import annotations
 
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,10 +24,13 @@ from pathlib import Path
 from kombu.connection import Connection
 
 from bench.harness import Result
+from bench.workers import read_marks, worker
 from zonewatch.app import configure
 from zonewatch.workers.transport import transport_for
 
 ROUND_TRIPS = 40
+HOPS = 40
+CLOSED_SMTP = "smtp://127.0.0.1:9"
 WORKER = """
 import sys
 from zonewatch.app import configure
@@ -112,9 +119,34 @@ def _broker_round_trip(broker: str) -> float:
         return elapsed
 
 
-def _result(mode: str, task: float, broker: float) -> Result:
+def _task_hop(directory: Path, broker: str) -> float:
+    """Median seconds from sending ``ping`` to its body starting in the worker."""
+    app = configure(data_dir=directory, broker_url=broker)
+    marks = directory / "hops.log"
+    marks.unlink(missing_ok=True)
+    hops = []
+    try:
+        with worker(directory, None, broker, marks, CLOSED_SMTP, concurrency=1):
+            for n in range(HOPS + 1):
+                sent = time.time()
+                app.celery.send_task("zonewatch.ping")
+                deadline = time.monotonic() + (120 if n == 0 else 30)
+                while read_marks(marks).started <= n:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the worker took no task")
+                    time.sleep(0.002)
+                if n:  # the first one waits for the worker to start
+                    hops.append(read_marks(marks).starts[n] - sent)
+                while read_marks(marks).ended <= n:
+                    time.sleep(0.002)
+    finally:
+        app.dispose()
+    return statistics.median(hops)
+
+
+def _result(mode: str, task: float, broker: float, what: str = "round_trip") -> Result:
     return Result(
-        name=f"noop_task_round_trip_ms[{mode}]",
+        name=f"noop_task_{what}_ms[{mode}]",
         value=task * 1000,
         unit="ms",
         baseline="kombu put+get on the same broker",
@@ -130,23 +162,17 @@ def noop_task_round_trip() -> list[Result]:
         data_dir.mkdir()
         broker = f"sqla+sqlite:///{root / 'broker.sqlite'}"
         backend = f"db+sqlite:///{root / 'results.sqlite'}"
-        results.append(
-            _result(
-                "embedded",
-                _task_round_trip(data_dir, broker, backend),
-                _broker_round_trip(broker),
-            )
-        )
+        kombu = _broker_round_trip(broker)
+        results.append(_result("embedded", _task_hop(data_dir, broker), kombu, "hop"))
+        results.append(_result("embedded", _task_round_trip(data_dir, broker, backend), kombu))
         with _redis(root) as redis_url:
             if redis_url is None:
                 print("noop_task_round_trip[redis]: redis-server not installed", file=sys.stderr)
             else:
+                kombu = _broker_round_trip(redis_url)
+                results.append(_result("redis", _task_hop(data_dir, redis_url), kombu, "hop"))
                 results.append(
-                    _result(
-                        "redis",
-                        _task_round_trip(data_dir, redis_url, redis_url),
-                        _broker_round_trip(redis_url),
-                    )
+                    _result("redis", _task_round_trip(data_dir, redis_url, redis_url), kombu)
                 )
     return results
 

@@ -42,4 +42,5 @@ def best_time(function: Callable[[], object], repeat: int = 5) -> float:
     return best
 
 
-Benchmark = Callable[[], list[Result]]
+Benchmark = Callable[..., list[Result]]
+"""A benchmark: called with no arguments (or a `limit`, when it declares one)."""

@@ -60,4 +60,13 @@ class GuardedHttpHandler(HTTP11DownloadHandler):
         response = await super().download_request(target)
         if target is request:
             return response
-        return response.replace(url=request.url, request=request)
+        return _mapped_back(response, target, request)
+
+
+def _mapped_back(response: Response, target: Request, request: Request) -> Response:
+    """The replay answer as the real URL's, with the latency measured on the rewritten request:
+    AutoThrottle reads ``download_latency`` from the original request's meta, and without it
+    never adapts its delay in replay mode."""
+    if "download_latency" in target.meta:
+        request.meta["download_latency"] = target.meta["download_latency"]
+    return response.replace(url=request.url, request=request)

@@ -13,7 +13,7 @@ from zonewatch.replay.server import DEFAULT_PORT, serve
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m zonewatch.replay [--host H] [--port P] [--corpus FILE] [--state N]
-    [--lenient]``."""
+    [--lenient] [--latency-ms MS]``."""
     parser = argparse.ArgumentParser(
         prog="python -m zonewatch.replay", description="Serve local copies of the press rooms."
     )
@@ -26,9 +26,24 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="let non-browser User-Agents into KICOX and korea.kr, and MOTIR files through",
     )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="sleep this long before every site answer, like a real server's round trip",
+    )
     args = parser.parse_args(argv)
+    if args.latency_ms < 0:
+        parser.error("--latency-ms must be 0 or more")
     try:
-        serve(args.host, args.port, args.corpus, args.state, strict=not args.lenient)
+        serve(
+            args.host,
+            args.port,
+            args.corpus,
+            args.state,
+            strict=not args.lenient,
+            latency=args.latency_ms / 1000,
+        )
     except (OSError, ZonewatchError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -141,11 +141,17 @@ class ReplayServer:
         state: int = 0,
         strict: bool = True,
         edits: ReleaseEdits | None = None,
+        latency: float = 0.0,
     ) -> None:
         """``strict=False`` lets non-browser clients in and MOTIR's downloads through;
-        ``edits`` (corpus mode only) serve chosen releases edited from a given state on."""
+        ``edits`` (corpus mode only) serve chosen releases edited from a given state on;
+        ``latency`` (seconds) is slept before every site answer, as a real server's round
+        trip, so that a crawler's AutoThrottle has a latency to adapt to."""
         if edits and corpus is None:
             raise ValueError("release edits apply to a corpus")
+        if latency < 0:
+            raise ValueError(f"latency must be 0 or more seconds, not {latency}")
+        self.latency = latency
         self._releases = CorpusReleases(corpus, edits) if corpus is not None else None
         self.strict = strict
         self.sites: dict[str, Site] = build_sites(load_catalog(), self._releases, strict=strict)
@@ -267,6 +273,8 @@ class ReplayServer:
         """The answer to one site request, faults included (``RESET`` means: reset)."""
         site = self.sites[request.host]
         state = self._state
+        if self.latency:
+            time.sleep(self.latency)
         if self.strict and site.browser_only and not request.from_browser:
             return RESET if site.browser_only == "reset" else _error_page(400)
         firings = {
@@ -429,6 +437,13 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "Apache"
     timeout = 30
+    _headers_buffer: list[bytes]
+
+    def setup(self) -> None:
+        """Without TCP_NODELAY a keep-alive answer that needs two segments waits for the
+        client's delayed ACK (about 40 ms on Linux) before its second one leaves."""
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
     def version_string(self) -> str:
         return self.server_version
@@ -515,21 +530,31 @@ class _Handler(BaseHTTPRequestHandler):
         if response.close:
             self.send_header("Connection", "close")
             self.close_connection = True
-        self.end_headers()
+        head = self._take_headers()
         if self.command == "HEAD" or response.status in (204, 304):
+            self.wfile.write(head)
             return
         try:
             if response.stream is None:
-                self.wfile.write(response.body)
+                self.wfile.write(head + response.body)
             elif response.chunked:
+                self.wfile.write(head)
                 for chunk in response.stream:
                     self.wfile.write(f"{len(chunk):X}\r\n".encode() + chunk + b"\r\n")
                 self.wfile.write(b"0\r\n\r\n")
             else:
+                self.wfile.write(head)
                 for chunk in response.stream:
                     self.wfile.write(chunk)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def _take_headers(self) -> bytes:
+        """The status line and headers, ended, as bytes to send with the body in one write
+        (``end_headers`` would send them on their own)."""
+        head = b"".join(self._headers_buffer) + b"\r\n"
+        self._headers_buffer = []
+        return head
 
 
 def serve(
@@ -541,9 +566,10 @@ def serve(
     echo: Callable[[str], None] = print,
     stop: threading.Event | None = None,
     strict: bool = True,
+    latency: float = 0.0,
 ) -> None:
     """Serve until Ctrl-C (or until ``stop`` is set); prints where every site is."""
-    server = ReplayServer(host, port, corpus, state=state, strict=strict).start()
+    server = ReplayServer(host, port, corpus, state=state, strict=strict, latency=latency).start()
     try:
         echo(f"replay server on {server.url} in state {server.state} (Ctrl-C stops it)")
         for name in sorted(server.sites):
