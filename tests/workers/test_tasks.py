@@ -233,7 +233,8 @@ def test_a_task_redelivered_after_dying_before_its_followups_sends_them(
     did, or the pipeline stops there (until requeue_stalled, 10+ minutes later, if at all)."""
     (item,) = stage(task_app, "501")
     argument: tuple[Any, ...] = (item,)
-    for name in ("zonewatch.ingest_items", "zonewatch.classify_versions", "zonewatch.build_changes"):
+    stages = ("zonewatch.ingest_items", "zonewatch.classify_versions", "zonewatch.build_changes")
+    for name in stages:
         if name == task:
             break
         apply(task_app, name, argument)
