@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 from zonewatch.alerts.events import events_to_match
 from zonewatch.alerts.services import match_event
 from zonewatch.changes.services import record_version_changes, record_withdrawal
-from zonewatch.classify.services import classify_version
+from zonewatch.classify.services import classify_version, load_versions
 from zonewatch.crawlers.health import finalize_run
-from zonewatch.ingest.services import IngestResult, ingest_fetched_item, pending_items
+from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
 
 if TYPE_CHECKING:
@@ -139,6 +139,7 @@ def ingest(ctx: StageContext, item_ids: Sequence[Key]) -> Advance:
     advance = Advance()
     session = ctx.session
     runs: set[int] = set()
+    load_items(session, [int(key) for key in item_ids])
     for item_id in map(int, item_ids):
         result = isolated(session, item_id, advance, ingest_fetched_item)
         row = session.get(FetchedItem, item_id)
@@ -197,6 +198,7 @@ def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
     advance = Advance()
     session = ctx.session
     step = partial(classify_version, classifier=ctx.app.classifier)
+    load_versions(session, [int(key) for key in version_ids])
     for version_id in map(int, version_ids):
         outcome = isolated(session, version_id, advance, step)
         if version_id in advance.errors:
