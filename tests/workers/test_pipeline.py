@@ -265,3 +265,16 @@ def test_the_inline_runner_records_a_bad_item_and_finishes_the_rest(app: App) ->
     )
     assert state.deliveries == 2  # the good release, to both subscribers
     assert StageName.SEND in report.left
+
+
+def test_a_one_id_message_queued_before_an_upgrade_is_taken_as_a_batch_of_one(
+    app: App, sent: Sent
+) -> None:
+    (item,) = staged(app, "901")
+
+    assert apply(app, "zonewatch.ingest_item", item) == ["new"]
+    ((version_id,),) = [args[0] for name, args in sent if name == "zonewatch.classify_versions"]
+    sent.clear()
+    assert apply(app, "zonewatch.classify_version", version_id) == ["classified"]
+    assert sent == [("zonewatch.build_changes", ((version_id,),))]
+    assert apply(app, "zonewatch.build_changes", version_id) == ["1 records"]  # kept its name
