@@ -138,26 +138,30 @@ def ingest(ctx: StageContext, item_ids: Sequence[Key]) -> Advance:
     """Staged items into versions; each run whose last item this batch took is finalised."""
     advance = Advance()
     session = ctx.session
-    runs: set[int] = set()
-    load_items(session, [int(key) for key in item_ids])
-    for item_id in map(int, item_ids):
-        result = isolated(session, item_id, advance, ingest_fetched_item)
-        row = session.get(FetchedItem, item_id)
-        if row is not None:
-            runs.add(row.run_id)
-        if result is None:
-            if row is not None:
-                row.status, row.error = "failed", advance.errors[item_id][:1000]
-            continue
-        advance.results[item_id] = "already" if result.repeated else result.result
-        if result.version_id is not None and not result.repeated:
-            advance.made.append(result.version_id)
-        _ingest_followups(session, result, advance)
+    ids = [int(key) for key in item_ids]
+    load_items(session, ids)
+    for item_id in ids:
+        _ingest_one(session, item_id, advance)
     session.flush()
+    runs = session.scalars(select(FetchedItem.run_id).where(FetchedItem.id.in_(ids)).distinct())
     for run_id in sorted(runs):
         if not _pending_in(session, run_id):
             advance.then(StageName.FINALIZE_RUNS, run_id)
     return advance
+
+
+def _ingest_one(session: Session, item_id: int, advance: Advance) -> None:
+    """One item; a bad one keeps its payload and says why on its row, and is not pending."""
+    result = isolated(session, item_id, advance, ingest_fetched_item)
+    if result is None:
+        row = session.get(FetchedItem, item_id)
+        if row is not None:
+            row.status, row.error = "failed", advance.errors[item_id][:1000]
+        return
+    advance.results[item_id] = "already" if result.repeated else result.result
+    if result.version_id is not None and not result.repeated:
+        advance.made.append(result.version_id)
+    _ingest_followups(session, result, advance)
 
 
 def _ingest_followups(session: Session, result: IngestResult, advance: Advance) -> None:
