@@ -22,6 +22,7 @@ from zonewatch.app import App
 from zonewatch.crawlers.runner import create_run, run_child
 from zonewatch.models import AlertDelivery, ChangeRecord, CrawlRun, Source
 from zonewatch.timefmt import KST, iso_local
+from zonewatch.workers.inline import drive
 from zonewatch.workers.pipeline import StageName, after_crawl
 
 if TYPE_CHECKING:
@@ -45,8 +46,6 @@ def crawl_now(
 ) -> dict[str, object]:
     """Crawl, then ingest what the crawl staged and finalise the run, through the pipeline's
     own stages in this process; classification and the rest are :func:`process_crawl`'s."""
-    from zonewatch.workers.inline import drive
-
     run_id = create_run(app, source_id, trigger)
     run_child(app, run_id, progress.crawling if progress is not None else None)
     with app.session() as session:
