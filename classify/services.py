@@ -7,11 +7,12 @@ why a version was linked to a zone. Classifying again replaces the rows only whe
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from zonewatch.classify.classifier import CLASSIFIER_VERSION, Classification, Classifier
 from zonewatch.models import DocumentVersion, Entity, Fact, Mention, Topic, VersionTopic
@@ -39,6 +40,16 @@ def version_text(version: DocumentVersion) -> str:
             parts.append(attachment.text[:budget])
             budget -= len(parts[-1])
     return "\n\n".join(part for part in parts if part)
+
+
+def load_versions(session: Session, version_ids: Sequence[int]) -> None:
+    """Bring a batch's versions and their attachments into the session in two queries, so
+    that classifying each one after the other reads none of them again."""
+    session.scalars(
+        select(DocumentVersion)
+        .where(DocumentVersion.id.in_(version_ids))
+        .options(selectinload(DocumentVersion.attachments))
+    ).all()
 
 
 def classify_version(

@@ -167,6 +167,13 @@ class Settings(BaseSettings):
     crawl_timeout_seconds: float = Field(
         default=1800, gt=0, description="A crawl process running longer than this is stopped."
     )
+    pipeline_batch_size: int = Field(
+        default=50,
+        gt=0,
+        le=500,
+        description="Ids per transaction and per task message in ingest, classification and "
+        "change building: larger batches commit less often, a failed one is retried whole.",
+    )
     crawl_heartbeat_seconds: float = Field(
         default=15,
         gt=0,

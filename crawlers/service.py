@@ -19,15 +19,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 
 from zonewatch.app import App
-from zonewatch.crawlers.health import finalize_run
 from zonewatch.crawlers.runner import create_run, run_child
-from zonewatch.ingest.services import IngestResult, ingest_fetched_item, pending_items
 from zonewatch.models import AlertDelivery, ChangeRecord, CrawlRun, Source
 from zonewatch.timefmt import KST, iso_local
+from zonewatch.workers.inline import drive
+from zonewatch.workers.pipeline import StageName, after_crawl
 
 if TYPE_CHECKING:
     from zonewatch.alerts.sender import SendReport
-    from zonewatch.workers.inline import InlineReport
+    from zonewatch.workers.inline import InlineReport, Progress
 
 ID_BATCH = 500
 """Ids per IN (...) list: well under SQLite's limit on bound parameters."""
@@ -41,28 +41,33 @@ class CrawlProgress(Protocol):
     def ingesting(self, done: int, total: int) -> None: ...
 
 
-def ingest_run(app: App, run_id: int, progress: CrawlProgress | None = None) -> list[IngestResult]:
-    """Ingest every staged item of a run, one transaction each."""
-    with app.session() as session:
-        item_ids = pending_items(session, run_id)
-    results = []
-    for done, item_id in enumerate(item_ids, 1):
-        with app.session() as session:
-            results.append(ingest_fetched_item(session, item_id))
-        if progress is not None:
-            progress.ingesting(done, len(item_ids))
-    return results
-
-
 def crawl_now(
     app: App, source_id: str, trigger: str = "manual", progress: CrawlProgress | None = None
 ) -> dict[str, object]:
+    """Crawl, then ingest what the crawl staged and finalise the run, through the pipeline's
+    own stages in this process; classification and the rest are :func:`process_crawl`'s."""
     run_id = create_run(app, source_id, trigger)
     run_child(app, run_id, progress.crawling if progress is not None else None)
-    ingest_run(app, run_id, progress)
     with app.session() as session:
-        run = finalize_run(session, run_id)
+        seeds = after_crawl(session, run_id).next
+    drive(
+        app,
+        seeds,
+        stages={StageName.INGEST, StageName.FINALIZE_RUNS},
+        progress=_ingest_progress(progress) if progress is not None else None,
+    )
+    with app.session() as session:
+        run = session.get(CrawlRun, run_id)
+        assert run is not None
         return run_record(run, app.settings.tz)
+
+
+def _ingest_progress(progress: CrawlProgress) -> Progress:
+    def told(stage: StageName, done: int, total: int) -> None:
+        if stage is StageName.INGEST:
+            progress.ingesting(done, total)
+
+    return told
 
 
 def run_record(run: CrawlRun, tz: ZoneInfo = KST) -> dict[str, object]:

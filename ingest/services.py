@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -303,6 +304,12 @@ def _snapshot_sha(session: Session, version: DocumentVersion) -> str | None:
         return None
     snapshot = session.get(Snapshot, version.snapshot_id)
     return snapshot.sha256 if snapshot is not None else None
+
+
+def load_items(session: Session, item_ids: Sequence[int]) -> None:
+    """Bring a batch's staged rows into the session in one query (ingest reads each again
+    by id, from the session then)."""
+    session.scalars(select(FetchedRow).where(FetchedRow.id.in_(item_ids))).all()
 
 
 def pending_items(session: Session, run_id: int) -> list[int]:

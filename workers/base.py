@@ -7,7 +7,7 @@ dies; transient database errors are retried with backoff and jitter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from celery import Task
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+
+from zonewatch.workers.pipeline import Key, StageName, batches
 
 if TYPE_CHECKING:
     from celery.canvas import Signature
@@ -30,6 +32,16 @@ class UnitOfWork:
     def then(self, signature: Signature) -> None:
         """Send ``signature`` once this task's transaction has committed."""
         self.followups.append(signature)
+
+    def then_all(self, signatures: Iterable[Signature]) -> None:
+        self.followups.extend(signatures)
+
+
+def enqueue(signatures: Iterable[Signature]) -> None:
+    """Publish follow-ups: the one place they go out, so that a bulk publish on the broker
+    (``publish_many``) replaces this loop without touching any task."""
+    for signature in signatures:
+        signature.apply_async()
 
 
 class DbTask(Task):  # type: ignore[misc]
@@ -59,8 +71,19 @@ class DbTask(Task):  # type: ignore[misc]
             raise
         finally:
             work.session.close()
-        for signature in work.followups:
-            signature.apply_async()
+        enqueue(work.followups)
 
     def signature_for(self, name: str, *args: Any) -> Signature:
         return self.app.signature(name, args=args)
+
+    def stage_messages(self, followups: Mapping[StageName, Sequence[Key]]) -> list[Signature]:
+        """One message per batch of ids for each stage that follows; the sender takes all
+        that is due, so one message to it is enough however many deliveries were written."""
+        size = self.zonewatch.settings.pipeline_batch_size
+        messages = []
+        for stage, keys in followups.items():
+            if stage is StageName.SEND:
+                messages.append(self.signature_for(stage.task_name))
+                continue
+            messages += [self.signature_for(stage.task_name, tuple(b)) for b in batches(keys, size)]
+        return messages

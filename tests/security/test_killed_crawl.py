@@ -185,9 +185,9 @@ def test_items_of_a_killed_crawl_ingested_late_do_not_roll_back_a_document(
         )
     sent.clear()
     apply(app, "zonewatch.requeue_stalled")
-    late = [args[0] for name, args in sent if name == "zonewatch.ingest_item"]
+    late = [args[0] for name, args in sent if name == "zonewatch.ingest_items"]
     assert late
-    results = {apply(app, "zonewatch.ingest_item", item_id) for item_id in late}
+    results = {word for batch in late for word in apply(app, "zonewatch.ingest_items", batch)}
 
     assert "superseded" in results
     current = current_versions(app, SOURCE)[EDITED]

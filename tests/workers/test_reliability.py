@@ -347,12 +347,12 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
             f"pool processes were not killed in both stages: {killed_while_blocked}"
         )
         ingest_stage = {
-            "zonewatch.ingest_item",
-            "zonewatch.classify_version",
+            "zonewatch.ingest_items",
+            "zonewatch.classify_versions",
             "zonewatch.build_changes",
         }
         assert ingest_stage & set(requeued), f"no ingest-stage task was requeued: {requeued}"
-        alert_stage = {"zonewatch.match_event", "zonewatch.send_deliveries"}
+        alert_stage = {"zonewatch.match_events", "zonewatch.send_deliveries"}
         assert alert_stage & set(requeued), f"no alert-stage task was requeued: {requeued}"
         assert_consistent(state, crawls=len(MORE_SOURCES))
         print(
@@ -628,7 +628,7 @@ def test_the_last_items_ingested_together_still_finalize_the_run(
         return result
 
     monkeypatch.setattr(Signature, "apply_async", record)
-    monkeypatch.setattr("zonewatch.workers.tasks.ingest_fetched_item", ingest_then_wait)
+    monkeypatch.setattr("zonewatch.workers.pipeline.ingest_fetched_item", ingest_then_wait)
     try:
         with app.session() as session:
             source = session.get(Source, "daegu-press")
@@ -641,17 +641,17 @@ def test_the_last_items_ingested_together_still_finalize_the_run(
                 for external_id in ("1", "2")
             ]
             run_id = run.id
-        task = app.celery.tasks["zonewatch.ingest_item"]
+        task = app.celery.tasks["zonewatch.ingest_items"]
         with ThreadPoolExecutor(2) as pool:
-            results = list(pool.map(lambda i: task.apply(args=[i], throw=True).get(), items))
+            results = list(pool.map(lambda i: task.apply(args=[(i,)], throw=True).get(), items))
 
-        assert results == ["new", "new"]
+        assert results == [["new"], ["new"]]
         with app.session() as session:
             pending = session.scalar(
                 select(func.count()).select_from(FetchedItem).where(FetchedItem.status == "pending")
             )
         assert pending == 0
-        assert ("zonewatch.finalize_run", (run_id,)) in sent, (
+        assert ("zonewatch.finalize_runs", ((run_id,),)) in sent, (
             f"no finalize_run sent for run {run_id}; sent: {sent}"
         )
     finally:

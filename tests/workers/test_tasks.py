@@ -127,8 +127,12 @@ def drain(app: App, sent: Sent, first: Sent, times: int = 2) -> list[str]:
     return ran
 
 
-def ingest_messages(item_ids: list[int]) -> Sent:
-    return [("zonewatch.ingest_item", (item_id,)) for item_id in item_ids]
+def ingest_messages(item_ids: list[int], size: int = 50) -> Sent:
+    """The crawl's messages for its staged items: one batch of ids each."""
+    return [
+        ("zonewatch.ingest_items", (tuple(item_ids[start : start + size]),))
+        for start in range(0, len(item_ids), size)
+    ]
 
 
 # --- idempotence ----------------------------------------------------------------------------
@@ -142,10 +146,10 @@ def test_every_stage_run_twice_changes_nothing_more(task_app: App, sent: Sent) -
 
     assert sorted(set(ran)) == [
         "zonewatch.build_changes",
-        "zonewatch.classify_version",
-        "zonewatch.finalize_run",
-        "zonewatch.ingest_item",
-        "zonewatch.match_event",
+        "zonewatch.classify_versions",
+        "zonewatch.finalize_runs",
+        "zonewatch.ingest_items",
+        "zonewatch.match_events",
         "zonewatch.send_deliveries",
     ]
     state = pipeline_state(task_app, SOURCE)
@@ -166,7 +170,7 @@ def test_every_stage_run_twice_changes_nothing_more(task_app: App, sent: Sent) -
     later += stage(task_app, "103", run_id=run_of(task_app, later[0]))
     ran = drain(task_app, sent, ingest_messages(later))
 
-    assert "zonewatch.record_withdrawal" in ran
+    assert "zonewatch.record_withdrawals" in ran
     state = pipeline_state(task_app, SOURCE)
     assert state.complete, state
     assert state.changes_by_kind == {
@@ -187,25 +191,25 @@ def test_a_task_redelivered_after_its_work_is_done_sends_nothing_twice(
     task_app: App, sent: Sent
 ) -> None:
     (item,) = stage(task_app, "201")
-    assert apply(task_app, "zonewatch.ingest_item", item) == "new"
+    assert apply(task_app, "zonewatch.ingest_items", (item,)) == ["new"]
     first = list(sent)
-    assert [name for name, _ in first] == ["zonewatch.classify_version", "zonewatch.finalize_run"]
+    assert [name for name, _ in first] == ["zonewatch.classify_versions", "zonewatch.finalize_runs"]
 
-    version_id = first[0][1][0]
-    apply(task_app, "zonewatch.classify_version", version_id)
+    (version_id,) = first[0][1][0]
+    apply(task_app, "zonewatch.classify_versions", (version_id,))
     sent.clear()
-    assert apply(task_app, "zonewatch.ingest_item", item) == "already"
+    assert apply(task_app, "zonewatch.ingest_items", (item,)) == ["already"]
     # The version is classified: only the (harmless) finalize goes again.
-    assert sent == [("zonewatch.finalize_run", (run_of(task_app, item),))]
+    assert sent == [("zonewatch.finalize_runs", ((run_of(task_app, item),),))]
 
     sent.clear()
-    apply(task_app, "zonewatch.build_changes", version_id)
-    apply(task_app, "zonewatch.build_changes", version_id)
+    apply(task_app, "zonewatch.build_changes", (version_id,))
+    apply(task_app, "zonewatch.build_changes", (version_id,))
     # The same event both times: a repeated diff matches the same event again.
-    assert set(sent) == {("zonewatch.match_event", (f"version:{version_id}",))}
-    (event_key,) = sent[0][1]
-    assert apply(task_app, "zonewatch.match_event", event_key) != []
-    assert apply(task_app, "zonewatch.match_event", event_key) == []  # nothing new to deliver
+    assert set(sent) == {("zonewatch.match_events", ((f"version:{version_id}",),))}
+    events = sent[0][1][0]
+    assert apply(task_app, "zonewatch.match_events", events) == ["2 immediate"]
+    assert apply(task_app, "zonewatch.match_events", events) == ["0 immediate"]  # nothing new
     assert pipeline_state(task_app, SOURCE).deliveries == 2
 
 
@@ -216,9 +220,9 @@ class WorkerDiedError(Exception):
 @pytest.mark.parametrize(
     ("task", "followup"),
     [
-        ("zonewatch.ingest_item", "zonewatch.classify_version"),
-        ("zonewatch.classify_version", "zonewatch.build_changes"),
-        ("zonewatch.build_changes", "zonewatch.match_event"),
+        ("zonewatch.ingest_items", "zonewatch.classify_versions"),
+        ("zonewatch.classify_versions", "zonewatch.build_changes"),
+        ("zonewatch.build_changes", "zonewatch.match_events"),
     ],
 )
 def test_a_task_redelivered_after_dying_before_its_followups_sends_them(
@@ -228,8 +232,9 @@ def test_a_task_redelivered_after_dying_before_its_followups_sends_them(
     published is delivered again. The repeat must send the follow-ups the first run never
     did, or the pipeline stops there (until requeue_stalled, 10+ minutes later, if at all)."""
     (item,) = stage(task_app, "501")
-    argument: int = item
-    for name in ("zonewatch.ingest_item", "zonewatch.classify_version", "zonewatch.build_changes"):
+    argument: tuple[Any, ...] = (item,)
+    stages = ("zonewatch.ingest_items", "zonewatch.classify_versions", "zonewatch.build_changes")
+    for name in stages:
         if name == task:
             break
         apply(task_app, name, argument)
@@ -268,17 +273,19 @@ def committed_reader(app: App) -> Callable[[str, tuple[Any, ...]], Any]:
 REQUIRED = {
     # follow-up task: (what it needs committed, as SQL with the task's argument)
     "zonewatch.crawl_source": "SELECT 1 FROM crawl_runs WHERE id = ? AND status = 'queued'",
-    "zonewatch.ingest_item": "SELECT 1 FROM fetched_items WHERE id = ?",
-    "zonewatch.classify_version": "SELECT 1 FROM document_versions WHERE id = ?",
+    "zonewatch.ingest_items": "SELECT 1 FROM fetched_items WHERE id = ?",
+    "zonewatch.classify_versions": "SELECT 1 FROM document_versions WHERE id = ?",
     "zonewatch.build_changes": (
         "SELECT 1 FROM document_versions WHERE id = ? AND classified_at IS NOT NULL"
     ),
-    "zonewatch.match_event": "SELECT 1 FROM change_records WHERE event_key = ?",
-    "zonewatch.record_withdrawal": "SELECT 1 FROM documents WHERE id = ? AND status = 'withdrawn'",
+    "zonewatch.match_events": "SELECT 1 FROM change_records WHERE event_key = ?",
+    "zonewatch.record_withdrawals": (
+        "SELECT 1 FROM documents WHERE id = ? AND status = 'withdrawn'"
+    ),
     "zonewatch.send_deliveries": (
         "SELECT 1 WHERE EXISTS (SELECT 1 FROM alert_deliveries WHERE status = 'pending')"
     ),
-    "zonewatch.finalize_run": (
+    "zonewatch.finalize_runs": (
         "SELECT 1 WHERE NOT EXISTS "
         "(SELECT 1 FROM fetched_items WHERE run_id = ? AND status = 'pending')"
     ),
@@ -291,22 +298,29 @@ def test_followups_are_sent_only_after_commit(
     query = committed_reader(task_app)
     checked: list[tuple[str, tuple[Any, ...], bool]] = []
 
+    def committed(name: str, task_args: tuple[Any, ...]) -> bool:
+        """Every id of a batch message (or the one id, or none) has its input committed."""
+        keys = task_args[0] if task_args and isinstance(task_args[0], tuple) else task_args
+        if not keys:
+            return query(REQUIRED[name], ()) is not None
+        return all(query(REQUIRED[name], (key,)) is not None for key in keys)
+
     def check_then_record(self: Signature, *args: Any, **kwargs: Any) -> None:
         name, task_args = self.task, tuple(self.args)
-        checked.append((name, task_args, query(REQUIRED[name], task_args) is not None))
+        checked.append((name, task_args, committed(name, task_args)))
 
     monkeypatch.setattr(Signature, "apply_async", check_then_record)
 
     # The check itself tells committed from not yet committed.
-    task = task_app.celery.tasks["zonewatch.ingest_item"]
+    task = task_app.celery.tasks["zonewatch.ingest_items"]
     with task.unit_of_work() as work:
         source = work.session.get(Source, SOURCE)
         assert source is not None
         run = factories.crawl_run(work.session, source)
         row = factories.fetched(work.session, run, "301")
-        assert query(REQUIRED["zonewatch.ingest_item"], (row.id,)) is None  # flushed only
-        work.then(task_app.celery.signature("zonewatch.ingest_item", args=(row.id,)))
-    assert checked == [("zonewatch.ingest_item", (row.id,), True)]
+        assert query(REQUIRED["zonewatch.ingest_items"], (row.id,)) is None  # flushed only
+        work.then(task_app.celery.signature("zonewatch.ingest_items", args=((row.id,),)))
+    assert checked == [("zonewatch.ingest_items", ((row.id,),), True)]
 
     # Every stage: one new, one changed, one withdrawn document, and a beat dispatch.
     def run_all(messages: Sent) -> None:
@@ -339,14 +353,14 @@ def test_followups_are_sent_only_after_commit(
 
 
 def test_a_failing_task_sends_none_of_its_followups(task_app: App, sent: Sent) -> None:
-    task = task_app.celery.tasks["zonewatch.classify_version"]
+    task = task_app.celery.tasks["zonewatch.classify_versions"]
 
     def fail_after_queueing_a_followup() -> None:
         with task.unit_of_work() as work:
             source = work.session.get(Source, SOURCE)
             assert source is not None
             run = factories.crawl_run(work.session, source)
-            work.then(task_app.celery.signature("zonewatch.finalize_run", args=(run.id,)))
+            work.then(task_app.celery.signature("zonewatch.finalize_runs", args=((run.id,),)))
             raise RuntimeError("the task failed after queueing a follow-up")
 
     with pytest.raises(RuntimeError, match="after queueing"):
@@ -385,8 +399,8 @@ def test_dispatch_due_crawls_twice_queues_each_due_crawl_once(task_app: App, sen
 
 def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Sent) -> None:
     old_item, fresh_item, done_item = stage(task_app, "401", "402", "403")
-    apply(task_app, "zonewatch.ingest_item", done_item)
-    (version_id,) = [args[0] for name, args in sent if name == "zonewatch.classify_version"]
+    apply(task_app, "zonewatch.ingest_items", (done_item,))
+    ((version_id,),) = [args[0] for name, args in sent if name == "zonewatch.classify_versions"]
     old = utcnow() - dt.timedelta(minutes=30)
     with task_app.session() as session:
         session.execute(
@@ -404,11 +418,11 @@ def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Se
         "abandoned": 0,
     }
     assert sorted(sent) == [
-        ("zonewatch.classify_version", (version_id,)),
-        ("zonewatch.ingest_item", (old_item,)),
+        ("zonewatch.classify_versions", ((version_id,),)),
+        ("zonewatch.ingest_items", ((old_item,),)),
     ]
     # Running the stalled work (and the fresh item's own message) completes the pipeline.
-    drain(task_app, sent, [*sent, ("zonewatch.ingest_item", (fresh_item,))])
+    drain(task_app, sent, [*sent, *ingest_messages([fresh_item])])
     state = pipeline_state(task_app, SOURCE)
     assert state.complete, state
     assert state.changes == 1 + 3
@@ -424,7 +438,7 @@ def test_requeue_stalled_sends_old_unfinished_work_again(task_app: App, sent: Se
 def test_requeue_stalled_finalizes_a_run_whose_finalize_was_lost(task_app: App, sent: Sent) -> None:
     """Every item ingested, the crawl long over, the run still 'running': finalize it."""
     (item,) = stage(task_app, "451")
-    apply(task_app, "zonewatch.ingest_item", item)
+    apply(task_app, "zonewatch.ingest_items", (item,))
     run_id = run_of(task_app, item)
     with task_app.session() as session:
         session.execute(
@@ -435,8 +449,8 @@ def test_requeue_stalled_finalizes_a_run_whose_finalize_was_lost(task_app: App, 
     sent.clear()
 
     assert apply(task_app, "zonewatch.requeue_stalled")["runs"] == 1
-    assert ("zonewatch.finalize_run", (run_id,)) in sent
-    apply(task_app, "zonewatch.finalize_run", run_id)
+    assert ("zonewatch.finalize_runs", ((run_id,),)) in sent
+    apply(task_app, "zonewatch.finalize_runs", (run_id,))
     sent.clear()
     assert apply(task_app, "zonewatch.requeue_stalled")["runs"] == 0
 
@@ -461,16 +475,16 @@ def test_requeue_stalled_finalizes_a_run_whose_crawl_process_is_gone(
     report = apply(task_app, "zonewatch.requeue_stalled")
 
     assert (report["abandoned"], report["items"]) == (1, 1)
-    assert ("zonewatch.ingest_item", (item,)) in sent
+    assert ("zonewatch.ingest_items", ((item,),)) in sent
     with task_app.session() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
         assert run.status == "failed"
         assert [error["kind"] for error in run.errors] == ["abandoned"]
     sent.clear()
-    apply(task_app, "zonewatch.ingest_item", item)
-    assert ("zonewatch.finalize_run", (run_id,)) in sent
-    assert apply(task_app, "zonewatch.finalize_run", run_id) == "failed"
+    apply(task_app, "zonewatch.ingest_items", (item,))
+    assert ("zonewatch.finalize_runs", ((run_id,),)) in sent
+    assert apply(task_app, "zonewatch.finalize_runs", (run_id,)) == ["failed"]
 
 
 # --- routing --------------------------------------------------------------------------------
@@ -538,8 +552,9 @@ def test_a_crawl_task_run_twice_stages_nothing_twice(
         first = list(sent)
         items = pipeline_state(app, SOURCE).items
         assert items >= 5
-        assert first == ingest_messages(sorted(args[0] for _, args in first))
-        assert len(first) == items
+        staged = sorted(key for _, args in first for key in args[0])
+        assert first == ingest_messages(staged)
+        assert len(staged) == items
 
         # Redelivered before any item was ingested (the worker died after the crawl): the
         # source is crawled again, but nothing is staged twice and the same items are sent.

@@ -1,0 +1,288 @@
+"""The pipeline, declared once: each stage, what it does to a batch of ids, and what follows.
+
+ingest -> classify -> build changes -> match (and ingest -> withdraw -> match, ingest ->
+finalize the run). Two drivers run this one declaration: the Celery tasks
+(:mod:`zonewatch.workers.tasks.stages`), one message per batch, and the in-process runner
+(:mod:`zonewatch.workers.inline`) for the demo's set-up, `zonewatch crawl SOURCE`, tests and
+backfills. Neither decides what follows what; they only carry :class:`Advance` from one
+transaction to the next, after it committed.
+
+A stage takes a bounded batch of ids in one transaction. Every id checks again whether its work
+is done, so a redelivered batch makes nothing twice. An id whose input is bad (not the database:
+that fails the whole batch, which is retried) is rolled back to its savepoint, recorded with a
+one-line error, and the rest of the batch goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import partial
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from zonewatch.alerts.events import events_to_match
+from zonewatch.alerts.services import match_event
+from zonewatch.changes.services import record_version_changes, record_withdrawal
+from zonewatch.classify.services import classify_version, load_versions
+from zonewatch.crawlers.health import finalize_run
+from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
+from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
+
+if TYPE_CHECKING:
+    from zonewatch.app import App
+
+log = logging.getLogger(__name__)
+
+Key = int | str
+"""What a stage's message carries per item: a row id, or an event key for matching."""
+
+T = TypeVar("T")
+
+
+class StageName(StrEnum):
+    INGEST = "ingest_items"
+    FINALIZE_RUNS = "finalize_runs"
+    CLASSIFY = "classify_versions"
+    BUILD_CHANGES = "build_changes"
+    WITHDRAW = "record_withdrawals"
+    MATCH = "match_events"
+    SEND = "send_deliveries"
+    """Not a batch stage: the sender takes whatever is due, so one message says "look"."""
+
+    @property
+    def task_name(self) -> str:
+        return f"zonewatch.{self.value}"
+
+
+@dataclass
+class Advance:
+    """What a stage made of one batch: a word per id, what it made, and what follows."""
+
+    results: dict[Key, str] = field(default_factory=dict)
+    made: list[int] = field(default_factory=list)
+    """Ids of the rows the batch wrote (versions, change records, immediate deliveries)."""
+    next: dict[StageName, list[Key]] = field(default_factory=dict)
+    errors: dict[Key, str] = field(default_factory=dict)
+    _queued: set[tuple[StageName, Key]] = field(default_factory=set, repr=False)
+
+    def then(self, stage: StageName, key: Key) -> None:
+        if (stage, key) not in self._queued:
+            self._queued.add((stage, key))
+            self.next.setdefault(stage, []).append(key)
+
+    def failed(self, key: Key, error: Exception) -> str:
+        line = one_line(error)
+        self.errors[key] = line
+        self.results[key] = f"error: {line}"
+        log.error("pipeline item %s failed: %s", key, line)
+        return line
+
+    def outcomes(self, keys: Sequence[Key]) -> list[str]:
+        """The word for each id, in the batch's order (what a task returns)."""
+        return [self.results.get(key, "?") for key in keys]
+
+
+@dataclass(frozen=True)
+class StageContext:
+    session: Session
+    app: App
+
+
+StageFn = Callable[[StageContext, Sequence[Key]], Advance]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: StageName
+    run: StageFn
+    leads_to: frozenset[StageName] = frozenset()
+    in_id_order: bool = True
+    """Whether the in-process runner takes its ids lowest first (row ids: the order they were
+    stored); event keys keep the order their records were made in."""
+
+
+def one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return f"{type(error).__name__}: {text}"[:500]
+
+
+def isolated(
+    session: Session, key: int, advance: Advance, step: Callable[[Session, int], T]
+) -> T | None:
+    """Run one id's work in a savepoint: bad input is rolled back and recorded (None), while a
+    database error fails the batch, so that the whole message is retried."""
+    try:
+        with session.begin_nested():
+            return step(session, key)
+    except SQLAlchemyError:
+        raise
+    except Exception as error:
+        advance.failed(key, error)
+        return None
+
+
+def batches(keys: Sequence[Key], size: int) -> list[list[Key]]:
+    return [list(keys[start : start + size]) for start in range(0, len(keys), size)]
+
+
+# --- the stages -------------------------------------------------------------------------------
+
+
+def ingest(ctx: StageContext, item_ids: Sequence[Key]) -> Advance:
+    """Staged items into versions; each run whose last item this batch took is finalised."""
+    advance = Advance()
+    session = ctx.session
+    ids = [int(key) for key in item_ids]
+    load_items(session, ids)
+    for item_id in ids:
+        _ingest_one(session, item_id, advance)
+    session.flush()
+    runs = session.scalars(select(FetchedItem.run_id).where(FetchedItem.id.in_(ids)).distinct())
+    for run_id in sorted(runs):
+        if not _pending_in(session, run_id):
+            advance.then(StageName.FINALIZE_RUNS, run_id)
+    return advance
+
+
+def _ingest_one(session: Session, item_id: int, advance: Advance) -> None:
+    """One item; a bad one keeps its payload and says why on its row, and is not pending."""
+    result = isolated(session, item_id, advance, ingest_fetched_item)
+    if result is None:
+        row = session.get(FetchedItem, item_id)
+        if row is not None:
+            row.status, row.error = "failed", advance.errors[item_id][:1000]
+        return
+    advance.results[item_id] = "already" if result.repeated else result.result
+    if result.version_id is not None and not result.repeated:
+        advance.made.append(result.version_id)
+    _ingest_followups(session, result, advance)
+
+
+def _ingest_followups(session: Session, result: IngestResult, advance: Advance) -> None:
+    """The next stage for an ingested item. A repeat (its process may have died after the
+    commit, before sending) sends it again while the version is still unclassified."""
+    if result.result in ("new", "changed") and result.version_id is not None:
+        if result.repeated:
+            version = session.get(DocumentVersion, result.version_id)
+            if version is None or version.classified_at is not None:
+                return
+        advance.then(StageName.CLASSIFY, result.version_id)
+    elif result.result == "gone" and result.document_id is not None:
+        advance.then(StageName.WITHDRAW, result.document_id)
+
+
+def _pending_in(session: Session, run_id: int) -> int:
+    """Items of the run still to ingest. Locking the run makes concurrent last batches count
+    one after the other, so that at least one of them sees nothing pending."""
+    session.get(CrawlRun, run_id, with_for_update=True)
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(FetchedItem)
+            .where(FetchedItem.run_id == run_id, FetchedItem.status == "pending")
+        )
+        or 0
+    )
+
+
+def finalize(ctx: StageContext, run_ids: Sequence[Key]) -> Advance:
+    advance = Advance()
+    for run_id in map(int, run_ids):
+        advance.results[run_id] = finalize_run(ctx.session, run_id).status
+    return advance
+
+
+def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
+    advance = Advance()
+    session = ctx.session
+    step = partial(classify_version, classifier=ctx.app.classifier)
+    load_versions(session, [int(key) for key in version_ids])
+    for version_id in map(int, version_ids):
+        outcome = isolated(session, version_id, advance, step)
+        if version_id in advance.errors:
+            continue
+        if outcome is None:
+            advance.results[version_id] = "gone"
+            continue
+        advance.results[version_id] = "classified" if outcome.classified else "already"
+        advance.then(StageName.BUILD_CHANGES, version_id)
+    return advance
+
+
+def build_changes(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
+    return _changes(ctx, version_ids, record_version_changes)
+
+
+def withdraw(ctx: StageContext, document_ids: Sequence[Key]) -> Advance:
+    return _changes(ctx, document_ids, record_withdrawal)
+
+
+def _changes(
+    ctx: StageContext, ids: Sequence[Key], record: Callable[[Session, int], list[int]]
+) -> Advance:
+    """Change records for each id, then the events they make, one matching batch for all."""
+    advance = Advance()
+    session = ctx.session
+    for key in map(int, ids):
+        change_ids = isolated(session, key, advance, record)
+        if change_ids is None:
+            continue
+        advance.results[key] = f"{len(change_ids)} records"
+        advance.made += change_ids
+    for event_key in events_to_match(session, list(dict.fromkeys(advance.made))):
+        advance.then(StageName.MATCH, event_key)
+    return advance
+
+
+def match(ctx: StageContext, event_keys: Sequence[Key]) -> Advance:
+    advance = Advance()
+    immediate = match_events(ctx.session, [str(key) for key in event_keys])
+    for key, delivery_ids in immediate.items():
+        advance.results[key] = f"{len(delivery_ids)} immediate"
+        advance.made += delivery_ids
+        for delivery_id in delivery_ids:
+            advance.then(StageName.SEND, delivery_id)
+    return advance
+
+
+def match_events(session: Session, event_keys: Iterable[str]) -> dict[Key, list[int]]:
+    """Immediate deliveries written per event. One event at a time until
+    ``zonewatch.alerts.services.match_events`` matches a batch against the index in one go:
+    then this body becomes a call to it."""
+    return {key: match_event(session, key) for key in event_keys}
+
+
+PIPELINE: Mapping[StageName, Stage] = {
+    stage.name: stage
+    for stage in (
+        Stage(
+            StageName.INGEST,
+            ingest,
+            frozenset({StageName.CLASSIFY, StageName.WITHDRAW, StageName.FINALIZE_RUNS}),
+        ),
+        Stage(StageName.FINALIZE_RUNS, finalize),
+        Stage(StageName.CLASSIFY, classify, frozenset({StageName.BUILD_CHANGES})),
+        Stage(StageName.BUILD_CHANGES, build_changes, frozenset({StageName.MATCH})),
+        Stage(StageName.WITHDRAW, withdraw, frozenset({StageName.MATCH})),
+        Stage(StageName.MATCH, match, frozenset({StageName.SEND}), in_id_order=False),
+    )
+}
+"""Every batch stage in the order the in-process runner prefers (earlier stages first)."""
+
+
+def after_crawl(session: Session, run_id: int) -> Advance:
+    """What a finished crawl leads to: its staged items to ingest, or, when it staged none,
+    the run to finalise."""
+    advance = Advance()
+    items = pending_items(session, run_id)
+    for item_id in items:
+        advance.then(StageName.INGEST, item_id)
+    if not items:
+        advance.then(StageName.FINALIZE_RUNS, run_id)
+    return advance
