@@ -17,6 +17,7 @@ from zonewatch.app import App
 from zonewatch.changes.services import record_version_changes, record_withdrawal
 from zonewatch.classify.services import classify_version
 from zonewatch.models import ChangeRecord, Document, DocumentVersion
+from zonewatch.models.enums import DocumentStatus
 
 
 @dataclass
@@ -50,7 +51,9 @@ def process_pending(app: App) -> InlineReport:
                 .order_by(DocumentVersion.id)
             )
         )
-        withdrawn = list(session.scalars(select(Document.id).where(Document.status == "withdrawn")))
+        withdrawn = list(
+            session.scalars(select(Document.id).where(Document.status == DocumentStatus.WITHDRAWN))
+        )
     for version_id in unclassified:
         with app.session() as session:
             classify_version(session, version_id, app.classifier)

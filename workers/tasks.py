@@ -28,6 +28,7 @@ from zonewatch.crawlers.runner import run_child
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, pending_items
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import CrawlRunStatus, FetchedItemStatus, IngestOutcome
 from zonewatch.workers.base import DbTask
 from zonewatch.workers.scheduling import DISPATCH_LEASE, acquire_lease, claim_due_crawls
 
@@ -42,7 +43,7 @@ def register_tasks(celery: Celery) -> None:
     def crawl_source(self: DbTask, run_id: int) -> str:
         with self.unit_of_work() as work:
             run = work.session.get(CrawlRun, run_id)
-            if run is None or run.status not in ("queued", "running"):
+            if run is None or run.status not in (CrawlRunStatus.QUEUED, CrawlRunStatus.RUNNING):
                 return "done already"
         run_child(self.zonewatch, run_id)
         with self.unit_of_work() as work:
@@ -69,7 +70,10 @@ def register_tasks(celery: Celery) -> None:
             remaining = work.session.scalar(
                 select(func.count())
                 .select_from(FetchedItem)
-                .where(FetchedItem.run_id == row.run_id, FetchedItem.status == "pending")
+                .where(
+                    FetchedItem.run_id == row.run_id,
+                    FetchedItem.status == FetchedItemStatus.PENDING,
+                )
             )
             if not remaining:
                 work.then(self.signature_for("zonewatch.finalize_run", row.run_id))
@@ -159,7 +163,9 @@ def register_tasks(celery: Celery) -> None:
             )
             items = work.session.scalars(
                 select(FetchedItem.id)
-                .where(FetchedItem.status == "pending", FetchedItem.fetched_at < cutoff)
+                .where(
+                    FetchedItem.status == FetchedItemStatus.PENDING, FetchedItem.fetched_at < cutoff
+                )
                 .limit(1000)
             ).all()
             versions = work.session.scalars(
@@ -171,10 +177,12 @@ def register_tasks(celery: Celery) -> None:
             ).all()
             runs = work.session.scalars(
                 select(CrawlRun.id)
-                .where(CrawlRun.status == "running", CrawlRun.finished_at < cutoff)
+                .where(CrawlRun.status == CrawlRunStatus.RUNNING, CrawlRun.finished_at < cutoff)
                 .where(
                     CrawlRun.id.not_in(
-                        select(FetchedItem.run_id).where(FetchedItem.status == "pending")
+                        select(FetchedItem.run_id).where(
+                            FetchedItem.status == FetchedItemStatus.PENDING
+                        )
                     )
                 )
                 .limit(1000)
@@ -206,7 +214,7 @@ def _ingest_followups(session: Session, result: IngestResult) -> list[tuple[str,
             if version is None or version.classified_at is not None:
                 return []
         return [("zonewatch.classify_version", result.version_id)]
-    if result.result == "gone" and result.document_id is not None:
+    if result.result == IngestOutcome.GONE and result.document_id is not None:
         return [("zonewatch.record_withdrawal", result.document_id)]
     return []
 
