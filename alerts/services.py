@@ -27,6 +27,7 @@ from zonewatch.alerts.events import event_records
 from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, index_for
 from zonewatch.changes.events import EventKey
 from zonewatch.models import AlertDelivery, ChangeRecord, DocumentVersion
+from zonewatch.models.enums import DeliveryMode
 
 Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
 
@@ -72,7 +73,7 @@ def match_event(session: Session, event_key: str) -> list[int]:
         if (choice.subscriber_id, choice.channel) in done:
             continue
         delivery = _write(session, event_key, records[0].id, _best_rule(matched, choice))
-        if delivery is not None and delivery.delivery == "immediate":
+        if delivery is not None and delivery.delivery == DeliveryMode.IMMEDIATE:
             immediate.append(delivery.id)
     return immediate
 
