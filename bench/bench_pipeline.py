@@ -28,6 +28,7 @@ from zonewatch.crawlers.items import FetchedItem
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import CrawlRun
 from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.models.enums import ItemOutcome
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "press-releases.jsonl.gz"
 ITEMS = 300
@@ -67,7 +68,7 @@ def pipeline_throughput() -> list[Result]:
                     source_id="korea-kr-press",
                     external_id=str(release["id"]),
                     url=f"https://www.korea.kr/briefing/pressReleaseView.do?newsId={release['id']}",
-                    outcome="fetched",
+                    outcome=ItemOutcome.FETCHED,
                     title=release["title"],
                     text=text,
                     extractor_version="1",
@@ -76,7 +77,7 @@ def pipeline_throughput() -> list[Result]:
                     run_id=run.id,
                     source_id=item.source_id,
                     external_id=item.external_id,
-                    outcome="fetched",
+                    outcome=ItemOutcome.FETCHED,
                     payload=item.payload(),
                 )
                 session.add(row)

@@ -32,6 +32,7 @@ from zonewatch.models import (
     Subscription,
     Topic,
 )
+from zonewatch.models.enums import SubscriberStatus
 
 PARENTS: dict[str, str | None] = {
     "kfez": None,
@@ -295,7 +296,7 @@ def deliveries(session: Session, change_id: int) -> list[AlertDelivery]:
 def test_inactive_subscriptions_and_suspended_subscribers_are_left_out(zones: Session) -> None:
     active = subscriber(zones, "a@example.org", {}, {"entity_id": "ifez", "active": False})
     suspended = subscriber(zones, "s@example.org", {})
-    suspended.status = "suspended"
+    suspended.status = SubscriberStatus.SUSPENDED
     zones.flush()
     index = load_index(zones)
     assert [(r.subscriber_id, r.entity_id) for r in index.rules] == [(active.id, None)]
@@ -361,11 +362,11 @@ def test_the_cached_index_follows_changes_to_subscriptions(zones: Session) -> No
     assert index_for(zones) is not first
     assert len(match_record(zones, record(zones))) == 1
 
-    person.status = "suspended"
+    person.status = SubscriberStatus.SUSPENDED
     zones.flush()
     assert match_record(zones, record(zones)) == []
 
-    person.status = "active"
+    person.status = SubscriberStatus.ACTIVE
     zones.get(Entity, "odz-busan").parent_id = "ifez"  # type: ignore[union-attr]
     zones.flush()
     assert len(match_record(zones, record(zones, entities=("odz-busan",)))) == 1
