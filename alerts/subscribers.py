@@ -800,11 +800,20 @@ def export_data(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+class _ExportDumper(yaml.SafeDumper):
+    """Writes stored statuses and kinds (enum members) as the plain strings they hold."""
+
+
+_ExportDumper.add_multi_representer(
+    StrEnum, lambda dumper, value: dumper.represent_str(str(value.value))
+)
+
+
 def export_text(session: Session, file_format: str) -> str:
     data = export_data(session)
     if file_format == "yaml":
         document = {"version": 1, "subscribers": data}
-        return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        return yaml.dump(document, Dumper=_ExportDumper, allow_unicode=True, sort_keys=False)
     if file_format == "csv":
         return _csv_text(data)
     raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {file_format!r}")
