@@ -557,7 +557,7 @@ def cancel_queued(session: Session, subscriber_id: int, reason: str) -> None:
         update(AlertDelivery)
         .where(
             AlertDelivery.subscriber_id == subscriber_id,
-            AlertDelivery.status.in_(("pending", "queued")),
+            AlertDelivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.QUEUED)),
         )
         .values(status=DeliveryStatus.CANCELLED, last_error=reason, next_attempt_at=None)
         .execution_options(synchronize_session=False)

@@ -167,7 +167,7 @@ def _confirm(app: App, claim: TokenClaim, token: str) -> Response:
     with app.session() as session:
         subscriber = _subscriber(session, claim)
         email, status = subscriber.email, subscriber.status
-    if status == "unsubscribed":
+    if status == SubscriberStatus.UNSUBSCRIBED:
         return _done(email, already=True)
     action = f"unsubscribe?token={quote(token, safe='')}"
     form = (
