@@ -48,17 +48,9 @@ format: $(STAMP) ## Apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# mypy cannot follow the folder-to-package mapping of the editable install, so it checks a
-# tree of links shaped like the installed package.
+# mypy reads the package through src/zonewatch, the committed tree of links (see src/README.md).
 typecheck: $(STAMP) ## mypy --strict on the package, tests and benchmarks
-	@$(BIN)/python -c "import shutil, tomllib, pathlib; \
-	  root = pathlib.Path('build/typecheck'); shutil.rmtree(root, ignore_errors=True); \
-	  dirs = tomllib.load(open('pyproject.toml', 'rb'))['tool']['setuptools']['package-dir']; \
-	  top = root / 'zonewatch'; top.mkdir(parents=True); \
-	  [(top / p.name).symlink_to(p.resolve()) for p in pathlib.Path(dirs['zonewatch']).iterdir()]; \
-	  [(top / name.split('.', 1)[1]).symlink_to(pathlib.Path(path).resolve(), target_is_directory=True) \
-	   for name, path in dirs.items() if name != 'zonewatch']"
-	MYPYPATH=build/typecheck $(BIN)/mypy build/typecheck/zonewatch tests bench
+	$(BIN)/mypy src/zonewatch tests bench
 
 pytest: $(STAMP) ## Run the test suite (starts PostgreSQL, Redis and SMTP on loopback as needed)
 	$(BIN)/pytest $(PYTEST_ARGS)

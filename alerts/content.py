@@ -57,6 +57,7 @@ from zonewatch.models import (
     Subscription,
     Topic,
 )
+from zonewatch.models.enums import ChangeKind, ProposalOrigin, ProposalStatus
 
 __all__ = [  # kind_label, metric_label and word live in wording; imported from here too
     "LANGUAGES",
@@ -209,11 +210,11 @@ class AlertItem:
 
     @property
     def is_correction(self) -> bool:
-        return self.kind == "correction"
+        return self.kind == ChangeKind.CORRECTION
 
     @property
     def is_model_change(self) -> bool:
-        return self.kind == "model_change"
+        return self.kind == ChangeKind.MODEL_CHANGE
 
 
 def language_of(subscriber: Subscriber) -> str:
@@ -250,15 +251,19 @@ def load_event(
     names = _Names(session, language)
     version = _event_version(session, records)
     document = _event_document(session, lead, version)
-    notice = next((r for r in records if r.kind == "correction"), None)
+    notice = next((r for r in records if r.kind == ChangeKind.CORRECTION), None)
     correction, corrected = (
         _correction(session, notice, version, names) if notice else (None, frozenset())
     )
     shown = {_figure_key(f) for f in correction.figures} if correction else set()
     figures = tuple(f for f in _figure_changes(records, names) if _figure_key(f) not in shown)
     facts, more = _stated_facts(session, version, names, corrected)
-    models = tuple(_model_sentence(session, r, names) for r in records if r.kind == "model_change")
-    edits = tuple(_edit(r.diff or {}, language) for r in records if r.kind == "changed_document")
+    models = tuple(
+        _model_sentence(session, r, names) for r in records if r.kind == ChangeKind.MODEL_CHANGE
+    )
+    edits = tuple(
+        _edit(r.diff or {}, language) for r in records if r.kind == ChangeKind.CHANGED_DOCUMENT
+    )
     title = _title(lead, version, models)
     return AlertItem(
         change_id=lead.id,
@@ -285,7 +290,7 @@ def load_event(
         figure_changes=figures,
         attachments=_attachments(records),
         correction=correction,
-        model_changes=models[1:] if lead.kind == "model_change" else models,
+        model_changes=models[1:] if lead.kind == ChangeKind.MODEL_CHANGE else models,
     )
 
 
@@ -320,7 +325,7 @@ def _event_version(session: Session, records: Sequence[ChangeRecord]) -> Documen
         made = [
             r.old_version_id
             for r in records
-            if r.kind == "removed_document" and r.old_version_id is not None
+            if r.kind == ChangeKind.REMOVED_DOCUMENT and r.old_version_id is not None
         ]
     if made:
         return session.get(DocumentVersion, max(made))
@@ -352,14 +357,14 @@ def _released_at(
 
 def _document_title(lead: ChangeRecord, version: DocumentVersion | None) -> str | None:
     """The release a model change was reported in (its title is the change itself)."""
-    return _one_line(version.title) if version and lead.kind == "model_change" else None
+    return _one_line(version.title) if version and lead.kind == ChangeKind.MODEL_CHANGE else None
 
 
 def _title(lead: ChangeRecord, version: DocumentVersion | None, models: Sequence[str]) -> str:
     """The release's own title; a model change is titled by what changed. Records name
     themselves for analysts ("… — investment: 1,800억 → 1,950억", "Proposed: cbfez expand"),
     so a record's title is shown only when there is no version, cut before its detail."""
-    if lead.kind == "model_change" and models:
+    if lead.kind == ChangeKind.MODEL_CHANGE and models:
         return models[0]
     if version is not None:
         return _one_line(version.title)
@@ -407,18 +412,22 @@ def _headline(
 ) -> str:
     """One line on what happened, so a reader knows whether to open the mail at all."""
     label = kind_label(lead.kind, language)
-    if lead.kind == "changed_document" and edits:
+    if lead.kind == ChangeKind.CHANGED_DOCUMENT and edits:
         return edits[0].headline
-    if lead.kind == "fact_change" and figures:
+    if lead.kind == ChangeKind.FACT_CHANGE and figures:
         return f"{label}: {_figure_text(figures[0])}{_more(len(figures), language)}"
     if lead.kind in ATTACHMENT_KINDS and attachments:
         return f"{label}: {attachments[0].name}"
-    if lead.kind == "correction" and correction is not None and correction.figures:
+    if lead.kind == ChangeKind.CORRECTION and correction is not None and correction.figures:
         first = correction.figures[0]
         return f"{label}: {_figure_text(first)}{_more(len(correction.figures), language)}"
-    if lead.kind == "correction" and correction is not None and correction.original is not None:
+    if (
+        lead.kind == ChangeKind.CORRECTION
+        and correction is not None
+        and correction.original is not None
+    ):
         return f"{label}: {correction.original.text}"
-    if lead.kind == "removed_document":
+    if lead.kind == ChangeKind.REMOVED_DOCUMENT:
         return f"{label}: {word('withdrawn', language)}"
     return label
 
@@ -625,7 +634,7 @@ def _figure_changes(records: Sequence[ChangeRecord], names: _Names) -> list[Figu
     """The figure records of the event, each change once."""
     out: dict[tuple[str, str, str], FigureChange] = {}
     for record in records:
-        if record.kind != "fact_change":
+        if record.kind != ChangeKind.FACT_CHANGE:
             continue
         for fact in _diff_facts(record.diff or {}):
             figure = _figure(fact, names)
@@ -810,7 +819,7 @@ def _model_sentence(session: Session, record: ChangeRecord, names: _Names) -> st
     if effective is not None:
         words = effective_words(effective, language)
         sentence += f", {words}" if language == "en" else f" ({words})"
-    if change.status == "proposed":
+    if change.status == ProposalStatus.PROPOSED:
         sentence += f" — {word('not_reviewed', language)}"
     return sentence
 
@@ -827,7 +836,7 @@ def _effective_day(change: EntityChange) -> date | None:
     """When the change takes effect: the proposal's date; for a zones.yaml edit, the
     designation or lifting date the file states (the edit's own date is only when the
     file changed)."""
-    if change.origin != "config":
+    if change.origin != ProposalOrigin.CONFIG:
         return change.effective_on
     after = change.after or {}
     stated = {"lift": "lifted", "designate": "designated", "create": "designated"}
@@ -887,7 +896,7 @@ def subject(item: AlertItem) -> str:
     elif item.is_correction:
         title = _CORRECTION_MARK.sub("", title) or title
     suffix = ""
-    if item.figure_changes and item.kind != "fact_change":
+    if item.figure_changes and item.kind != ChangeKind.FACT_CHANGE:
         key = "figure_suffix" if len(item.figure_changes) == 1 else "figures_suffix"
         suffix = f" ({word(key, language, n=len(item.figure_changes))})"
     if item.correction is not None and item.correction.figures:

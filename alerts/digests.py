@@ -32,6 +32,7 @@ from zonewatch.changes.events import EventKey, EventKind
 from zonewatch.errors import NotFoundError
 from zonewatch.models import AlertDelivery, ChangeRecord, Digest, Subscriber, Subscription
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import DeliveryStatus, DigestPeriod, DigestStatus, SubscriberStatus
 
 PERIODS = ("daily", "weekly")
 WEEKLY_DAY = 0  # Monday, in the subscriber's timezone
@@ -56,7 +57,7 @@ def pending_for(session: Session, subscriber_id: int, period: str) -> list[Alert
                 AlertDelivery.subscriber_id == subscriber_id,
                 AlertDelivery.delivery == period,
                 AlertDelivery.digest_id.is_(None),
-                AlertDelivery.status == "pending",
+                AlertDelivery.status == DeliveryStatus.PENDING,
                 AlertDelivery.channel == "email",
             )
             .order_by(AlertDelivery.id)
@@ -69,7 +70,7 @@ def is_due(
 ) -> bool:
     """At or after the subscriber's hour in their timezone, and not yet sent this day/week."""
     local = now.astimezone(ZoneInfo(subscriber.timezone))
-    if local.hour < hour or (period == "weekly" and local.weekday() != WEEKLY_DAY):
+    if local.hour < hour or (period == DigestPeriod.WEEKLY and local.weekday() != WEEKLY_DAY):
         return False
     if last is None:
         return True
@@ -100,7 +101,7 @@ def build_digest(
     digest.message_id = digest_message_id(digest.id)
     for delivery in deliveries:
         delivery.digest_id = digest.id
-        delivery.status = "queued"
+        delivery.status = DeliveryStatus.QUEUED
     session.flush()
     return digest
 
@@ -230,14 +231,14 @@ def _subscribers_with_pending(session: Session, period: str) -> list[Subscriber]
         .where(
             AlertDelivery.delivery == period,
             AlertDelivery.digest_id.is_(None),
-            AlertDelivery.status == "pending",
+            AlertDelivery.status == DeliveryStatus.PENDING,
         )
         .distinct()
     )
     return list(
         session.scalars(
             select(Subscriber)
-            .where(Subscriber.id.in_(waiting), Subscriber.status == "active")
+            .where(Subscriber.id.in_(waiting), Subscriber.status == SubscriberStatus.ACTIVE)
             .order_by(Subscriber.id)
         )
     )
@@ -266,7 +267,7 @@ def _last_digest(session: Session, subscriber_id: int, period: str) -> Digest | 
 def send_unsent(app: App, period: str | None = None) -> tuple[int, int]:
     """Send every built digest not yet sent, over one connection; (sent, failed)."""
     with app.session() as session:
-        query = select(Digest.id).where(Digest.status == "pending").order_by(Digest.id)
+        query = select(Digest.id).where(Digest.status == DigestStatus.PENDING).order_by(Digest.id)
         if period:
             query = query.where(Digest.period == period)
         digest_ids = list(session.scalars(query))
@@ -284,25 +285,25 @@ def send_unsent(app: App, period: str | None = None) -> tuple[int, int]:
             except Exception as error:
                 if classify_smtp_error(error) == "temporary":
                     raise
-                _mark(app, digest_id, "failed", str(error))
+                _mark(app, digest_id, DigestStatus.FAILED, str(error))
                 failed += 1
                 continue
-            _mark(app, digest_id, "sent", None)
+            _mark(app, digest_id, DigestStatus.SENT, None)
             sent += 1
     return sent, failed
 
 
-def _mark(app: App, digest_id: int, status: str, error: str | None) -> None:
+def _mark(app: App, digest_id: int, status: DigestStatus, error: str | None) -> None:
     with app.session() as session:
         digest = session.get(Digest, digest_id)
         assert digest is not None
         digest.status = status
         now = utcnow()
-        if status == "sent":
+        if status == DigestStatus.SENT:
             digest.sent_at = now
         for delivery in session.scalars(
             select(AlertDelivery).where(AlertDelivery.digest_id == digest_id)
         ):
-            delivery.status = status
-            delivery.sent_at = now if status == "sent" else None
+            delivery.status = DeliveryStatus(status.value)
+            delivery.sent_at = now if status == DigestStatus.SENT else None
             delivery.last_error = error[:1000] if error else None

@@ -48,6 +48,7 @@ from zonewatch.alerts.wording import (
     timezone_of,
 )
 from zonewatch.models import Subscriber
+from zonewatch.models.enums import DigestPeriod
 from zonewatch.timefmt import aware, local_minutes
 
 HEADER_LIMIT = 200
@@ -439,7 +440,7 @@ def _period_dates(period: str, start: datetime, end: datetime, tz: ZoneInfo) -> 
     """A daily digest is named by the day it arrives; longer ones by their first and last day."""
     last = (aware(end) - timedelta(seconds=1)).astimezone(tz).date()
     first = aware(start).astimezone(tz).date()
-    if period == "daily" or first >= last:
+    if period == DigestPeriod.DAILY or first >= last:
         return aware(end).astimezone(tz).date().isoformat()
     return f"{first.isoformat()}–{last.isoformat()}"
 

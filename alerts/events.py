@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from zonewatch.changes.events import EventKey, EventKind, event_keys, lead_first
 from zonewatch.models import ChangeRecord, EntityChange
+from zonewatch.models.enums import ChangeKind, ReviewStatus
 
 DECIDED = ("accepted", "applied")
 """Statuses of a model change that is true: accepted by an analyst, or applied from zones.yaml."""
@@ -40,14 +41,14 @@ def alertable(session: Session, records: Iterable[ChangeRecord]) -> list[ChangeR
         record
         for record in records
         if not record.minor
-        and record.review_status != "noise"
+        and record.review_status != ReviewStatus.NOISE
         and not record.baseline
         and _decided(session, record)
     ]
 
 
 def _decided(session: Session, record: ChangeRecord) -> bool:
-    if record.kind != "model_change":
+    if record.kind != ChangeKind.MODEL_CHANGE:
         return True
     change = session.get(EntityChange, record.entity_change_id or -1)
     return change is not None and change.status in DECIDED

@@ -28,6 +28,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zonewatch.models import Entity, Subscriber, Subscription
+from zonewatch.models.enums import DeliveryMode, ReviewStatus, SubscriberStatus
 
 DELIVERY_MODES = ("immediate", "daily", "weekly")
 
@@ -75,7 +76,7 @@ class ChangeFacts:
     def silent(self) -> bool:
         """Minor edits, changes an analyst marked as noise and a source's baseline (what was
         published before we watched it) alert nobody."""
-        return self.minor or self.review_status == "noise" or self.baseline
+        return self.minor or self.review_status == ReviewStatus.NOISE or self.baseline
 
 
 class _Bucket(NamedTuple):
@@ -267,7 +268,7 @@ def choose_deliveries(rules: Iterable[Rule]) -> list[Rule]:
         by_subscriber.setdefault(rule.subscriber_id, []).append(rule)
     chosen: list[Rule] = []
     for matched in by_subscriber.values():
-        immediate = any(rule.delivery == "immediate" for rule in matched)
+        immediate = any(rule.delivery == DeliveryMode.IMMEDIATE for rule in matched)
         mode = "immediate" if immediate else matched[0].delivery
         channels: set[str] = set()
         for rule in matched:
@@ -300,7 +301,7 @@ def load_rules(session: Session) -> Iterator[Rule]:
             Subscription.channel,
         )
         .join(Subscriber, Subscriber.id == Subscription.subscriber_id)
-        .where(Subscription.active.is_(True), Subscriber.status == "active")
+        .where(Subscription.active.is_(True), Subscriber.status == SubscriberStatus.ACTIVE)
     )
     for row in rows:
         yield Rule(*row)

@@ -39,6 +39,7 @@ from zonewatch.app import App
 from zonewatch.config.settings import Settings
 from zonewatch.models import AlertDelivery, Subscriber, Subscription
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import DeliveryMode, DeliveryStatus, SubscriberStatus
 
 log = logging.getLogger(__name__)
 
@@ -249,10 +250,12 @@ def retry_delay(attempts: int, rng: random.Random | None = None) -> timedelta:
 
 def _due(now: datetime) -> ColumnElement[bool]:
     waiting = and_(
-        AlertDelivery.status == "pending",
+        AlertDelivery.status == DeliveryStatus.PENDING,
         or_(AlertDelivery.next_attempt_at.is_(None), AlertDelivery.next_attempt_at <= now),
     )
-    abandoned = and_(AlertDelivery.status == "sending", AlertDelivery.next_attempt_at <= now)
+    abandoned = and_(
+        AlertDelivery.status == DeliveryStatus.SENDING, AlertDelivery.next_attempt_at <= now
+    )
     return or_(waiting, abandoned)
 
 
@@ -265,9 +268,9 @@ def claim_due(app: App, now: datetime, batch_size: int) -> list[int]:
                 select(AlertDelivery.id)
                 .join(Subscriber, Subscriber.id == AlertDelivery.subscriber_id)
                 .where(
-                    AlertDelivery.delivery == "immediate",
+                    AlertDelivery.delivery == DeliveryMode.IMMEDIATE,
                     AlertDelivery.digest_id.is_(None),
-                    Subscriber.status == "active",
+                    Subscriber.status == SubscriberStatus.ACTIVE,
                     _due(now),
                 )
                 .order_by(AlertDelivery.id)
@@ -280,7 +283,7 @@ def claim_due(app: App, now: datetime, batch_size: int) -> list[int]:
                 update(AlertDelivery)
                 .where(AlertDelivery.id.in_(ids))
                 .values(
-                    status="sending",
+                    status=DeliveryStatus.SENDING,
                     attempts=AlertDelivery.attempts + 1,
                     next_attempt_at=now + LEASE,
                 )
@@ -328,8 +331,10 @@ def release(app: App, delivery_ids: Sequence[int]) -> int:
     with app.session() as session:
         session.execute(
             update(AlertDelivery)
-            .where(AlertDelivery.id.in_(delivery_ids), AlertDelivery.status == "sending")
-            .values(status="pending", next_attempt_at=None)
+            .where(
+                AlertDelivery.id.in_(delivery_ids), AlertDelivery.status == DeliveryStatus.SENDING
+            )
+            .values(status=DeliveryStatus.PENDING, next_attempt_at=None)
             .execution_options(synchronize_session=False)
         )
     return len(delivery_ids)
@@ -358,10 +363,10 @@ def _render(
     app: App, session: Session, delivery_id: int
 ) -> EmailMessage | tuple[str, str, str] | Outcome:
     delivery = session.get(AlertDelivery, delivery_id)
-    if delivery is None or delivery.status != "sending":
+    if delivery is None or delivery.status != DeliveryStatus.SENDING:
         return Outcome("skipped", "no longer claimed")
     subscriber = session.get(Subscriber, delivery.subscriber_id)
-    if subscriber is None or subscriber.status != "active":
+    if subscriber is None or subscriber.status != SubscriberStatus.ACTIVE:
         return Outcome("skipped", "subscriber not active")
     subscription = (
         session.get(Subscription, delivery.subscription_id) if delivery.subscription_id else None
@@ -400,24 +405,24 @@ def _record(
         if delivery is None:
             return
         if outcome.status == "sent":
-            delivery.status, delivery.sent_at = "sent", now
+            delivery.status, delivery.sent_at = DeliveryStatus.SENT, now
             delivery.next_attempt_at, delivery.last_error = None, None
             if delivery.channel == "email":
                 record_success(session, delivery.subscriber_id)
             report.sent += 1
         elif outcome.status == "retry":
-            delivery.status, delivery.last_error = "pending", outcome.error
+            delivery.status, delivery.last_error = DeliveryStatus.PENDING, outcome.error
             delivery.next_attempt_at = now + retry_delay(delivery.attempts)
             report.retried += 1
         elif outcome.status == "failed":
-            delivery.status, delivery.last_error = "failed", outcome.error
+            delivery.status, delivery.last_error = DeliveryStatus.FAILED, outcome.error
             delivery.next_attempt_at = None
             if outcome.hard and record_hard_failure(session, delivery.subscriber_id):
                 report.suspended += 1
             report.failed += 1
         else:
-            if delivery.status == "sending":
-                delivery.status, delivery.next_attempt_at = "pending", None
+            if delivery.status == DeliveryStatus.SENDING:
+                delivery.status, delivery.next_attempt_at = DeliveryStatus.PENDING, None
             report.skipped += 1
     if outcome.status in ("retry", "failed"):
         log.warning("delivery %s %s: %s", delivery_id, outcome.status, outcome.error)
@@ -440,8 +445,8 @@ def record_hard_failure(session: Session, subscriber_id: int) -> bool:
     if subscriber is None:
         return False
     subscriber.hard_failures += 1
-    if subscriber.hard_failures >= SUSPEND_AFTER and subscriber.status == "active":
-        subscriber.status = "suspended"
+    if subscriber.hard_failures >= SUSPEND_AFTER and subscriber.status == SubscriberStatus.ACTIVE:
+        subscriber.status = SubscriberStatus.SUSPENDED
         log.warning("subscriber %s suspended after %s hard failures", subscriber_id, SUSPEND_AFTER)
         return True
     return False

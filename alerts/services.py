@@ -28,6 +28,7 @@ from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, inde
 from zonewatch.changes.events import EventKey
 from zonewatch.models import AlertDelivery, ChangeRecord, DocumentVersion
 from zonewatch.models.bulk import insert_new
+from zonewatch.models.enums import DeliveryMode
 
 Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
 
@@ -61,19 +62,21 @@ def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:
 def match_event(session: Session, event_key: str) -> list[int]:
     """Write one outbox row per matching subscriber and channel for the event; returns the
     ids of the new immediate ones (none when it was matched before)."""
-    return match_events(session, [event_key])
+    return match_events(session, [event_key]).get(event_key, [])
 
 
-def match_events(session: Session, event_keys: Sequence[str]) -> list[int]:
+def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[int]]:
     """Match a batch of events against the subscription index (loaded once) and write all
-    their outbox rows in bulk; returns the ids of the new immediate deliveries, in order.
+    their outbox rows in bulk; returns each event's new immediate deliveries, in id order
+    (every event of the batch has an entry, empty when nothing new was written).
 
     The unique key (subscriber, event, channel) decides what is new: rows an earlier or a
     concurrent match wrote are skipped by the insert itself, so no delivery is read first.
     """
     index = None
     rows: list[dict[str, object]] = []
-    for event_key in dict.fromkeys(event_keys):
+    immediate: dict[str, list[int]] = {key: [] for key in event_keys}
+    for event_key in immediate:
         records = event_records(session, event_key)
         if not records:
             continue
@@ -84,9 +87,12 @@ def match_events(session: Session, event_keys: Sequence[str]) -> list[int]:
             outbox_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen
         ]
     if not rows:
-        return []
-    written = insert_new(session, AlertDelivery, rows, (AlertDelivery.id, AlertDelivery.delivery))
-    return sorted(row.id for row in written if row.delivery == "immediate")
+        return immediate
+    returning = (AlertDelivery.id, AlertDelivery.event_key, AlertDelivery.delivery)
+    for row in sorted(insert_new(session, AlertDelivery, rows, returning), key=lambda r: r.id):
+        if row.delivery == DeliveryMode.IMMEDIATE:
+            immediate[row.event_key].append(row.id)
+    return immediate
 
 
 def _best_rule(matched: Matched, choice: Rule) -> Rule:

@@ -43,6 +43,7 @@ from zonewatch.models import (
     Subscription,
     Topic,
 )
+from zonewatch.models.enums import DeliveryMode, DeliveryStatus, DigestStatus, SubscriberStatus
 from zonewatch.models.names import resolve_entity_id
 
 LANGUAGES = ("ko", "en")
@@ -358,7 +359,7 @@ class SubscriptionSpec:
         ]
         if self.min_significance:
             parts.append(f"significance ≥ {self.min_significance:g}")
-        when = "" if self.delivery == "immediate" else f" at {self.hour:02d}:00"
+        when = "" if self.delivery == DeliveryMode.IMMEDIATE else f" at {self.hour:02d}:00"
         return f"{', '.join(parts) or 'everything'}; {self.delivery}{when} via {self.channel}"
 
 
@@ -556,15 +557,15 @@ def cancel_queued(session: Session, subscriber_id: int, reason: str) -> None:
         update(AlertDelivery)
         .where(
             AlertDelivery.subscriber_id == subscriber_id,
-            AlertDelivery.status.in_(("pending", "queued")),
+            AlertDelivery.status.in_((DeliveryStatus.PENDING, DeliveryStatus.QUEUED)),
         )
-        .values(status="cancelled", last_error=reason, next_attempt_at=None)
+        .values(status=DeliveryStatus.CANCELLED, last_error=reason, next_attempt_at=None)
         .execution_options(synchronize_session=False)
     )
     session.execute(
         update(Digest)
-        .where(Digest.subscriber_id == subscriber_id, Digest.status == "pending")
-        .values(status="cancelled")
+        .where(Digest.subscriber_id == subscriber_id, Digest.status == DigestStatus.PENDING)
+        .values(status=DeliveryStatus.CANCELLED)
         .execution_options(synchronize_session=False)
     )
 
@@ -572,9 +573,9 @@ def cancel_queued(session: Session, subscriber_id: int, reason: str) -> None:
 def pause(session: Session, subscriber: Subscriber) -> bool:
     """Stop all mail but keep every subscription as it is; False when not active (a paused,
     suspended or unsubscribed subscriber gets no mail already, and keeps their status)."""
-    if subscriber.status != "active":
+    if subscriber.status != SubscriberStatus.ACTIVE:
         return False
-    subscriber.status = "paused"
+    subscriber.status = SubscriberStatus.PAUSED
     cancel_queued(session, subscriber.id, "paused")
     session.flush()
     return True
@@ -584,13 +585,13 @@ def resume(session: Session, subscriber: Subscriber) -> ResumeFrom:
     """Mail again, for changes from now on. After an unsubscribe, which switched every
     subscription off, they are all switched on again (the page lets the reader drop some);
     after a bounce suspension the count of failures starts again."""
-    before = ResumeFrom(subscriber.status) if subscriber.status != "active" else None
+    before = ResumeFrom(subscriber.status) if subscriber.status != SubscriberStatus.ACTIVE else None
     if before is None:
         return ResumeFrom.NOTHING
     if before is ResumeFrom.UNSUBSCRIBED:
         for subscription in subscriber.subscriptions:
             subscription.active = True
-    subscriber.status = "active"
+    subscriber.status = SubscriberStatus.ACTIVE
     subscriber.hard_failures = 0
     session.flush()
     return before
@@ -629,7 +630,7 @@ def change_delivery(session: Session, subscription: Subscription, change: Delive
     for other in subscription.subscriber.subscriptions:
         if other is not subscription and SubscriptionSpec.of(other).identity == spec.identity:
             raise InputError(f"this would repeat subscription #{other.id}")
-    subscription.delivery, subscription.hour = spec.delivery, spec.hour
+    subscription.delivery, subscription.hour = DeliveryMode(spec.delivery), spec.hour
     subscription.active = spec.active
     session.flush()
 
@@ -799,11 +800,20 @@ def export_data(session: Session) -> list[dict[str, Any]]:
     ]
 
 
+class _ExportDumper(yaml.SafeDumper):
+    """Writes stored statuses and kinds (enum members) as the plain strings they hold."""
+
+
+_ExportDumper.add_multi_representer(
+    StrEnum, lambda dumper, value: dumper.represent_str(str(value.value))
+)
+
+
 def export_text(session: Session, file_format: str) -> str:
     data = export_data(session)
     if file_format == "yaml":
         document = {"version": 1, "subscribers": data}
-        return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+        return yaml.dump(document, Dumper=_ExportDumper, allow_unicode=True, sort_keys=False)
     if file_format == "csv":
         return _csv_text(data)
     raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}, not {file_format!r}")

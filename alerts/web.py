@@ -28,6 +28,7 @@ from zonewatch.alerts.subscribers import cancel_queued, mask_email
 from zonewatch.alerts.tokens import BadToken, TokenClaim, read_token, token_matches
 from zonewatch.app import App
 from zonewatch.models import Subscriber, Subscription
+from zonewatch.models.enums import SubscriberStatus
 
 log = logging.getLogger(__name__)
 
@@ -70,9 +71,9 @@ def unsubscribe(session: Session, subscriber_id: int) -> bool:
     subscriber = session.get(Subscriber, subscriber_id, with_for_update=True)
     if subscriber is None:
         raise LookupError(subscriber_id)
-    if subscriber.status == "unsubscribed":
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
         return False
-    subscriber.status = "unsubscribed"
+    subscriber.status = SubscriberStatus.UNSUBSCRIBED
     session.execute(
         update(Subscription)
         .where(Subscription.subscriber_id == subscriber_id)
@@ -166,7 +167,7 @@ def _confirm(app: App, claim: TokenClaim, token: str) -> Response:
     with app.session() as session:
         subscriber = _subscriber(session, claim)
         email, status = subscriber.email, subscriber.status
-    if status == "unsubscribed":
+    if status == SubscriberStatus.UNSUBSCRIBED:
         return _done(email, already=True)
     action = f"unsubscribe?token={quote(token, safe='')}"
     form = (

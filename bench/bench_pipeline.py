@@ -22,8 +22,8 @@ from bench.harness import Result
 from bench.synthetic import grow, subscribe
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
-from zonewatch.crawlers.service import ingest_run
-from zonewatch.workers.inline import process_pending
+from zonewatch.workers.inline import drive
+from zonewatch.workers.pipeline import after_crawl
 
 ITEMS = 300
 GROWN_RECORDS = 20_000
@@ -33,8 +33,9 @@ SUBSCRIPTIONS = 30_000
 
 def run_pipeline(app: App, run_id: int) -> None:
     """The in-process driver over a staged run (the one seam to change if the driver moves)."""
-    ingest_run(app, run_id)
-    process_pending(app)
+    with app.session() as session:
+        seeds = after_crawl(session, run_id).next
+    drive(app, seeds)
 
 
 def classification_alone(app: App, items: list[Release]) -> float:

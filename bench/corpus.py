@@ -20,6 +20,7 @@ from zonewatch.app import App
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.models import CrawlRun
 from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.models.enums import ItemOutcome
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "press-releases.jsonl.gz"
 SOURCE_ID = "korea-kr-press"
@@ -62,7 +63,7 @@ def _earlier_complete_run(session: Session) -> None:
             run_id=run.id,
             source_id=SOURCE_ID,
             external_id="bench-earlier",
-            outcome="fetched",
+            outcome=ItemOutcome.FETCHED,
             status="ingested",
             payload={},
         )
@@ -83,12 +84,12 @@ def stage(app: App, items: Sequence[Release], *, news: bool = True) -> tuple[int
                 run_id=run.id,
                 source_id=SOURCE_ID,
                 external_id=release.id,
-                outcome="fetched",
+                outcome=ItemOutcome.FETCHED,
                 payload=FetchedItem(
                     source_id=SOURCE_ID,
                     external_id=release.id,
                     url=release.url,
-                    outcome="fetched",
+                    outcome=ItemOutcome.FETCHED,
                     title=release.title,
                     text=release.text,
                     published_at=release.published,

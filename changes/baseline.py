@@ -26,6 +26,7 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
+from zonewatch.models.enums import FetchedItemStatus
 
 COMPLETE_RUN_STATUSES = ("ok", "partial")
 """Run statuses that say the crawl read the source's list (see crawlers.health.run_status)."""
@@ -56,7 +57,9 @@ def _storing_run(session: Session, version_id: int) -> CrawlRun | None:
 
 def source_crawled_before(session: Session, run: CrawlRun) -> bool:
     """Whether an earlier run of the run's source completed and ingested something."""
-    ingested = exists().where(FetchedItem.run_id == CrawlRun.id, FetchedItem.status == "ingested")
+    ingested = exists().where(
+        FetchedItem.run_id == CrawlRun.id, FetchedItem.status == FetchedItemStatus.INGESTED
+    )
     earlier = session.scalar(
         select(CrawlRun.id)
         .where(

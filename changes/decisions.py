@@ -19,10 +19,13 @@ from zonewatch.changes.events import model_event
 from zonewatch.changes.proposals import decide, list_proposals
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeRecord, Entity, EntityChange
+from zonewatch.models.enums import ProposalStatus
 from zonewatch.models.services import describe_entry_diff
 
 MAX_NOTE = 2000
-PROPOSAL_STATUSES = ("proposed", "accepted", "rejected")
+PROPOSAL_STATUSES = tuple(
+    status.value for status in ProposalStatus if status is not ProposalStatus.APPLIED
+)
 EVIDENCE_TEXTS = 5
 
 

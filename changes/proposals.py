@@ -33,6 +33,7 @@ from zonewatch.models import (
     EntityChange,
 )
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import ChangeKind, ProposalOrigin, ProposalStatus
 from zonewatch.models.services import apply_validity
 
 ZONE_KINDS = {"zone_type", "special_zone", "fez", "fez_district", "industrial_complex", "cluster"}
@@ -166,8 +167,8 @@ def propose_from_version(
         proposal = EntityChange(
             entity_id=entity.id,
             action=action,
-            status="proposed",
-            origin="document",
+            status=ProposalStatus.PROPOSED,
+            origin=ProposalOrigin.DOCUMENT,
             before=before,
             after=proposed_entry(before, action, effective, entity.kind, round_),
             effective_on=effective,
@@ -177,7 +178,7 @@ def propose_from_version(
         session.add(proposal)
         session.flush()
         record = ChangeRecord(
-            kind="model_change",
+            kind=ChangeKind.MODEL_CHANGE,
             dedupe_key=key,
             minor=minor,
             document_id=version.document_id,
@@ -215,7 +216,7 @@ def _proposed(session: Session, key: str, document_id: int, entity_id: str, acti
         select(EntityChange.id)
         .join(DocumentVersion, DocumentVersion.id == EntityChange.version_id)
         .where(
-            EntityChange.origin == "document",
+            EntityChange.origin == ProposalOrigin.DOCUMENT,
             EntityChange.entity_id == entity_id,
             EntityChange.action == action,
             DocumentVersion.document_id == document_id,
@@ -247,7 +248,7 @@ def _evidence(session: Session, version_id: int) -> dict[str, list[Any]]:
 
 
 def list_proposals(session: Session, status: str | None = "proposed") -> list[EntityChange]:
-    query = select(EntityChange).where(EntityChange.origin == "document")
+    query = select(EntityChange).where(EntityChange.origin == ProposalOrigin.DOCUMENT)
     if status:
         query = query.where(EntityChange.status == status)
     return list(session.scalars(query.order_by(EntityChange.id)))
@@ -262,13 +263,13 @@ def decide(
     accepted decisions after loading zones.yaml (see models.services.reapply_decisions).
     """
     proposal = session.get(EntityChange, proposal_id)
-    if proposal is None or proposal.origin != "document":
+    if proposal is None or proposal.origin != ProposalOrigin.DOCUMENT:
         raise NotFoundError(
             f"no model change proposal {proposal_id} (see `zonewatch model proposals`)"
         )
-    if proposal.status != "proposed":
+    if proposal.status != ProposalStatus.PROPOSED:
         raise InputError(f"proposal {proposal_id} was already {proposal.status}")
-    proposal.status = "accepted" if accept else "rejected"
+    proposal.status = ProposalStatus.ACCEPTED if accept else ProposalStatus.REJECTED
     proposal.decided_by, proposal.decided_at = by, utcnow()
     proposal.note = note
     if accept:
@@ -289,7 +290,7 @@ def _apply(session: Session, proposal: EntityChange) -> None:
     event = (proposal.after or {}).get("event") or {}
     round_ = f" round {event['round']}" if event.get("round") is not None else ""
     record = ChangeRecord(
-        kind="model_change",
+        kind=ChangeKind.MODEL_CHANGE,
         dedupe_key=f"accepted:{proposal.id}",
         event_key=model_event(proposal.id),
         released_at=_released_at(session, proposal.version_id),

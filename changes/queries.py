@@ -57,6 +57,7 @@ from zonewatch.models import (
     VersionTopic,
 )
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import ChangeKind, ReviewStatus
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import get_entity
 from zonewatch.models.services import PAST_TENSE, describe_entry_diff
@@ -69,19 +70,10 @@ if TYPE_CHECKING:
     from zonewatch.changes.diffing import TextDiff
     from zonewatch.changes.noise import NoisePattern
 
-CHANGE_KINDS = (
-    "new_document",
-    "changed_document",
-    "removed_document",
-    "attachment_added",
-    "attachment_replaced",
-    "attachment_removed",
-    "correction",
-    "fact_change",
-    "model_change",
-)
-REVIEW_STATUSES = ("new", "reviewed", "noise", "important")
-VERDICTS = ("reviewed", "noise", "important")
+CHANGE_KINDS = tuple(kind.value for kind in ChangeKind)
+"""Plain strings, for choices and messages (click shows an enum choice by its member name)."""
+REVIEW_STATUSES = tuple(status.value for status in ReviewStatus)
+VERDICTS = tuple(status.value for status in ReviewStatus if status is not ReviewStatus.NEW)
 ZONE_TYPE_KINDS = ("zone_type", "zone_system")
 NOISE_FRAGMENT_LENGTH = (2, 200)
 """Shorter fragments would silence nearly any edit; longer ones are content, not boilerplate."""
@@ -714,7 +706,7 @@ def noise_patterns(record: ChangeRecord) -> list[NoisePattern]:
 
 
 def _store_noise_rules(session: Session, record: ChangeRecord, by: str) -> None:
-    if record.kind != "changed_document" or record.source_id is None:
+    if record.kind != ChangeKind.CHANGED_DOCUMENT or record.source_id is None:
         return
     rules: dict[str, tuple[str | None, str | None]]
     rules = dict.fromkeys(noise_fragments(record), (None, None))
@@ -755,11 +747,11 @@ def review_change(
     if status not in VERDICTS:
         raise InputError(f"unknown review status {status!r} (one of {', '.join(VERDICTS)})")
     record = get_change(session, change_id)
-    record.review_status = status
+    record.review_status = ReviewStatus(status)
     record.review_note = note
     record.reviewed_by = by
     record.reviewed_at = utcnow()
-    if status == "noise":
+    if status == ReviewStatus.NOISE:
         _store_noise_rules(session, record, by)
     else:
         session.execute(delete(NoiseRule).where(NoiseRule.change_id == record.id))

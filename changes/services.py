@@ -38,6 +38,7 @@ from zonewatch.models import (
     VersionTopic,
 )
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import ChangeKind, DocumentStatus, ReviewStatus
 
 
 def _existing(session: Session, key: str) -> ChangeRecord | None:
@@ -211,7 +212,7 @@ class _Builder:
             signals={"noise_rule": True} if noise else {},
         )
         if record is not None and noise and not facts:
-            record.review_status = "noise"
+            record.review_status = ReviewStatus.NOISE
 
     def _noise_only(self, title: TextDiff, body: TextDiff) -> bool:
         """True when every changed piece is page furniture (a view counter, a "last changed"
@@ -371,7 +372,11 @@ def _summary(title: TextDiff, body: TextDiff, facts: list[fact_changes.FactChang
 
 def record_withdrawal(session: Session, document_id: int) -> list[int]:
     document = session.get(Document, document_id)
-    if document is None or document.status != "withdrawn" or document.current_version_id is None:
+    if (
+        document is None
+        or document.status != DocumentStatus.WITHDRAWN
+        or document.current_version_id is None
+    ):
         return []
     key = f"withdrawn:{document.id}:{document.current_version_id}"
     existing = _existing(session, key)
@@ -386,7 +391,7 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
         "removed_document", topics=topics, source_tier=source_tier(document.source_id)
     )
     record = ChangeRecord(
-        kind="removed_document",
+        kind=ChangeKind.REMOVED_DOCUMENT,
         dedupe_key=key,
         document_id=document.id,
         source_id=document.source_id,

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from zonewatch.models.enums import ChangeKind
+
 MINOR_SCORE = 0.05
 BANDS: dict[str, tuple[float, float]] = {
     "minor": (MINOR_SCORE, MINOR_SCORE),
@@ -78,7 +80,7 @@ def band_of(
         return "designation"
     if facts_touched:
         return "figure"
-    if kind == "new_document" and SUBSTANTIVE_TOPICS & set(topics):
+    if kind == ChangeKind.NEW_DOCUMENT and SUBSTANTIVE_TOPICS & set(topics):
         return "figure"
     return "routine"
 
@@ -113,7 +115,7 @@ def significance(
         "facts": min(0.3, 0.1 * facts_touched),
         "topics": min(0.3, sum(WEIGHTY_TOPICS.get(t, 0.0) for t in topic_list)),
         "correction": 0.2 if correction else 0.0,
-        "event_lift": 0.2 if event == "lift" or kind == "removed_document" else 0.0,
+        "event_lift": 0.2 if event == "lift" or kind == ChangeKind.REMOVED_DOCUMENT else 0.0,
         "source": AUTHORITY.get(source_tier or "", 0.0),
         "zone_entities": 0.1 if entities else 0.0,
     }

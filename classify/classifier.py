@@ -110,10 +110,10 @@ class Classifier:
         self, text: str, where: str, language: str, entities: tuple[EntityHit, ...]
     ) -> list[LinkedFact]:
         spans = sorted(
-            (int(str(evidence["start"])), hit.entity_id)
+            (span.start, hit.entity_id)
             for hit in entities
-            for evidence in hit.evidence
-            if evidence.get("where") == where and "start" in evidence
+            for span in hit.evidence
+            if span.where == where
         )
         return [
             LinkedFact(fact, where, _entity_before(text, fact.start, spans))

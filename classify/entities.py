@@ -20,12 +20,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from operator import add
 
 import ahocorasick
 
+from zonewatch.classify.evidence import Part, Span
 from zonewatch.config.zones import EntityKind, EntitySpec, ZoneModel
 
 
@@ -135,7 +136,7 @@ characters, and the evidence rule."""
 class EntityHit:
     entity_id: str
     score: float
-    evidence: tuple[dict[str, object], ...]
+    evidence: tuple[Span, ...]
 
 
 # ----------------------------------------------------------------------------------------------
@@ -927,21 +928,15 @@ class EntityLinker:
                 yield _Match(pattern, match.where, match.start, end, text[match.start : end], rule)
 
     def _hits(self, matches: list[_Match]) -> list[EntityHit]:
-        evidence: dict[str, list[dict[str, object]]] = {}
+        evidence: dict[str, list[Span]] = {}
         for match in sorted(matches, key=lambda m: (m.where != "title", m.start)):
             evidence.setdefault(match.entity_id, []).append(
-                {
-                    "text": match.text,
-                    "start": match.start,
-                    "end": match.end,
-                    "where": match.where,
-                    "rule": match.rule,
-                }
+                Span(match.text, match.start, match.end, Part(match.where), match.rule)
             )
         for entity_id, items in list(evidence.items()):
             zone_type = self.catalogue.zone_type[entity_id]
             if zone_type is not None and zone_type != entity_id:
-                derived = [{**item, "rule": "instance->type"} for item in items]
+                derived = [replace(item, rule="instance->type") for item in items]
                 evidence.setdefault(zone_type, []).extend(derived)
         hits = [EntityHit(eid, _score(items), tuple(items)) for eid, items in evidence.items()]
         return sorted(hits, key=lambda hit: -hit.score)
@@ -967,12 +962,12 @@ def _longest(matches: list[_Match]) -> list[_Match]:
     return kept
 
 
-def _score(evidence: list[dict[str, object]]) -> float:
+def _score(evidence: list[Span]) -> float:
     """Noisy-or of the evidence: several independent mentions make a link surer."""
     missing = 1.0
     for item in evidence:
-        missing *= 1.0 - RULE_SCORES.get(str(item["rule"]), 0.5)
+        missing *= 1.0 - RULE_SCORES.get(item.rule, 0.5)
     score = 1.0 - missing
-    if any(item["where"] == "title" for item in evidence):
+    if any(item.where == Part.TITLE for item in evidence):
         score += TITLE_BONUS
     return round(min(1.0, score), 4)

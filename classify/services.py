@@ -90,7 +90,7 @@ def _store(session: Session, version: DocumentVersion, result: Classification) -
             version_id=version.id,
             entity_id=hit.entity_id,
             score=hit.score,
-            evidence=[dict(e) for e in hit.evidence],
+            evidence=[e.stored() for e in hit.evidence],
         )
         for hit in result.entities
         if hit.entity_id in known_entities
@@ -100,7 +100,7 @@ def _store(session: Session, version: DocumentVersion, result: Classification) -
             version_id=version.id,
             topic_id=hit.topic,
             score=hit.score,
-            evidence=[dict(e) for e in hit.evidence],
+            evidence=[e.stored() for e in hit.evidence],
         )
         for hit in result.topics
         if hit.topic in known_topics

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from zonewatch.classify.evidence import Evidence, ModelDecision, ModelFeature
 from zonewatch.classify.topics import TopicHit
 from zonewatch.errors import ConfigError
 
@@ -167,16 +168,15 @@ class TopicModel:
             by_rule = self.combine == "union" and rule is not None and rule.score >= 0.5
             if not (by_model or by_rule):
                 continue
-            evidence = [*(rule.evidence if rule is not None else ())]
+            evidence: list[Evidence] = [*(rule.evidence if rule is not None else ())]
             evidence.extend(self._top_features(vector, column, topic))
             evidence.append(
-                {
-                    "rule": f"model.{topic}",
-                    "where": "model",
-                    "probability": round(probability, 4),
-                    "threshold": round(float(self.thresholds[column]), 4),
-                    "decided_by": "model" if by_model else "rules",
-                }
+                ModelDecision(
+                    rule=f"model.{topic}",
+                    probability=round(probability, 4),
+                    threshold=round(float(self.thresholds[column]), 4),
+                    decided_by="model" if by_model else "rules",
+                )
             )
             score = probability if by_model else max(probability, rule.score if rule else 0.0)
             hits.append(TopicHit(topic=topic, score=round(score, 4), evidence=tuple(evidence)))
@@ -184,7 +184,7 @@ class TopicModel:
 
     def _top_features(
         self, vector: dict[int, float], column: int, topic: str
-    ) -> list[dict[str, object]]:
+    ) -> list[ModelFeature]:
         """The n-grams (and rule features) that added most to the topic's score."""
         parts = sorted(
             (
@@ -194,13 +194,12 @@ class TopicModel:
             reverse=True,
         )
         return [
-            {
-                "text": self.features[index].strip(),
-                "where": "model",
-                "rule": f"model.{topic}.feature",
-                "feature": self.features[index],
-                "weight": round(part, 4),
-            }
+            ModelFeature(
+                text=self.features[index].strip(),
+                rule=f"model.{topic}.feature",
+                feature=self.features[index],
+                weight=round(part, 4),
+            )
             for part, index in parts[:TOP_FEATURES]
             if part > 0
         ]

@@ -28,6 +28,7 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
+from zonewatch.classify.evidence import Evidence, Part, Span
 from zonewatch.config.topic_rules import Scoring, TopicRules, has_hangul, load_topic_rules
 
 _MAX_SPACES = 3
@@ -41,7 +42,7 @@ _QUOTES = re.compile(r"[「」『』｢｣《》〈〉‘’“”\"'`]")
 class TopicHit:
     topic: str
     score: float
-    evidence: tuple[dict[str, object], ...]
+    evidence: tuple[Evidence, ...]
 
 
 class _Cue(NamedTuple):
@@ -152,22 +153,15 @@ class TopicClassifier:
         texts: dict[str, str],
     ) -> TopicHit:
         evidence = [_evidence(cue, place, texts, part) for cue, place, part in counted]
-        evidence.sort(key=lambda record: (record["where"] != "title", record["start"]))
+        evidence.sort(key=lambda span: (span.where != Part.TITLE, span.start))
         threshold = self.thresholds[topic]
         score = raw / (raw + threshold) if raw > 0 else 0.0
         return TopicHit(topic=topic, score=round(score, 4), evidence=tuple(evidence))
 
 
-def _evidence(cue: _Cue, place: _Place, texts: dict[str, str], part: float) -> dict[str, object]:
+def _evidence(cue: _Cue, place: _Place, texts: dict[str, str], part: float) -> Span:
     _, where, start, end = place
-    return {
-        "text": texts[where][start:end],
-        "start": start,
-        "end": end,
-        "where": where,
-        "rule": cue.rule,
-        "weight": round(part, 4),
-    }
+    return Span(texts[where][start:end], start, end, Part(where), cue.rule, round(part, 4))
 
 
 def _build_automaton(rules: TopicRules, lang: str) -> Any:

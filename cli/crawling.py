@@ -13,8 +13,8 @@ from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import PORT
 from zonewatch.cli.progress import ProgressLine
 from zonewatch.config.sources import SourceSpec
-from zonewatch.crawlers.health import SourceHealth
 from zonewatch.errors import NotFoundError
+from zonewatch.models.enums import CrawlRunStatus, SourceHealth
 
 if TYPE_CHECKING:
     from zonewatch.crawlers.service import CrawlOutcome, PipelineOutcome
@@ -35,9 +35,9 @@ SHOWN_ERRORS = 5
 
 
 def crawl_exit(status: object, health: str) -> CrawlExit:
-    if status == "failed":
+    if status == CrawlRunStatus.FAILED:
         return CrawlExit.FAILED
-    if status in ("partial", "skipped") or health in TROUBLED:
+    if status in (CrawlRunStatus.PARTIAL, CrawlRunStatus.SKIPPED) or health in TROUBLED:
         return CrawlExit.INCOMPLETE
     return CrawlExit.OK
 

@@ -32,6 +32,7 @@ from zonewatch.crawlers.spiders.feed import FeedSpider
 from zonewatch.ingest.identity import attachment_identity
 from zonewatch.models import Attachment, CrawlRun, Document, DocumentVersion, Source
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import CrawlRunStatus
 
 SPIDERS: dict[SourceKind, type[SourceSpider]] = {
     SourceKind.BOARD: BoardSpider,
@@ -97,7 +98,7 @@ def previous_state(app: App, source_id: str, run_id: int) -> dict[str, Any]:
         run = session.scalars(
             select(CrawlRun)
             .where(CrawlRun.source_id == source_id, CrawlRun.id != run_id)
-            .where(CrawlRun.status.in_(("ok", "partial")))
+            .where(CrawlRun.status.in_((CrawlRunStatus.OK, CrawlRunStatus.PARTIAL)))
             .order_by(CrawlRun.id.desc())
             .limit(1)
         ).first()
@@ -121,7 +122,7 @@ def _crawl(app: App, run_id: int) -> int:
         source_row = session.get(Source, run.source_id)
         assert source_row is not None
         spec = SourceSpec.model_validate(source_row.spec)
-        run.status = "running"
+        run.status = CrawlRunStatus.RUNNING
         run.started_at = run.started_at or utcnow()
     spider_cls = SPIDERS[spec.kind]
     process = CrawlerProcess(
@@ -165,7 +166,7 @@ def record_skip(app: App, run_id: int, message: str) -> None:
     with app.session() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
-        run.status = "skipped"
+        run.status = CrawlRunStatus.SKIPPED
         run.finished_at = utcnow()
         run.errors = [{"kind": "notice", "message": message, "url": None}]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter
-from enum import StrEnum
 
 from pydantic import ValidationError
 from sqlalchemy import func, select
@@ -18,28 +17,10 @@ from sqlalchemy.orm import Session
 
 from zonewatch.config.sources import SLOW_RULE, Schedule, SlowRule
 from zonewatch.models import CrawlRun, FetchedItem, Source
+from zonewatch.models.enums import CrawlRunStatus, IngestOutcome
+from zonewatch.models.enums import SourceHealth as SourceHealth
 
 BROKEN_KINDS = ("selector", "feed", "api")
-
-
-class SourceHealth(StrEnum):
-    """What the last finished run says about a source (``paused`` is the operator's, and
-    is shown beside it)."""
-
-    UNKNOWN = "unknown"
-    """Never crawled."""
-    HEALTHY = "healthy"
-    SLOW = "slow"
-    """The run worked but took far longer than usual, or than its schedule's budget."""
-    DEGRADED = "degraded"
-    """The run found items but had errors (a partial run)."""
-    FAILING = "failing"
-    """The run failed: the site is down, unreachable, or the crawl process died."""
-    BROKEN = "broken"
-    """The configuration no longer fits the site: selectors match nothing, the feed or API
-    answers nonsense, or a run finds nothing where the previous ones found items."""
-    SKIPPED = "skipped"
-    """The source cannot be crawled as configured here (the API without its key)."""
 
 
 HEARTBEAT_MISSES = 4
@@ -57,11 +38,17 @@ def finalize_run(session: Session, run_id: int) -> CrawlRun:
             )
         )
     )
-    run.items_new = counts["new"]
-    run.items_changed = counts["changed"] + counts["technical"] + counts["gone"]
-    run.items_unchanged = counts["unchanged"] + counts["seen"] + counts["not_modified"]
+    run.items_new = counts[IngestOutcome.NEW]
+    run.items_changed = sum(
+        counts[outcome]
+        for outcome in (IngestOutcome.CHANGED, IngestOutcome.TECHNICAL, IngestOutcome.GONE)
+    )
+    run.items_unchanged = sum(
+        counts[outcome]
+        for outcome in (IngestOutcome.UNCHANGED, IngestOutcome.SEEN, IngestOutcome.NOT_MODIFIED)
+    )
     run.stats = {**run.stats, "ingest": dict(counts)}
-    if run.status != "skipped":
+    if run.status != CrawlRunStatus.SKIPPED:
         run.status = run_status(run)
     source = session.get(Source, run.source_id)
     assert source is not None
@@ -70,20 +57,20 @@ def finalize_run(session: Session, run_id: int) -> CrawlRun:
     return run
 
 
-def run_status(run: CrawlRun) -> str:
+def run_status(run: CrawlRun) -> CrawlRunStatus:
     kinds = {error.get("kind") for error in run.errors}
     if "abandoned" in kinds:
-        return "failed"  # nobody knows what the lost process did not get to
+        return CrawlRunStatus.FAILED  # nobody knows what the lost process did not get to
     if run.error_count == 0 or kinds <= {"feed_warning", "attachment", "notice"}:
-        return "ok"
+        return CrawlRunStatus.OK
     found_something = run.items_found > 0 or run.items_new or run.items_unchanged
-    return "partial" if found_something else "failed"
+    return CrawlRunStatus.PARTIAL if found_something else CrawlRunStatus.FAILED
 
 
 def source_health(
     session: Session, source: Source, run: CrawlRun
 ) -> tuple[SourceHealth, str | None]:
-    if run.status == "skipped":
+    if run.status == CrawlRunStatus.SKIPPED:
         return SourceHealth.SKIPPED, run.errors[0]["message"] if run.errors else None
     for error in run.errors:
         if error.get("kind") in BROKEN_KINDS:
@@ -92,16 +79,16 @@ def source_health(
         earlier = session.scalars(
             select(CrawlRun.items_found)
             .where(CrawlRun.source_id == source.id, CrawlRun.id < run.id)
-            .where(CrawlRun.status.in_(("ok", "partial")))
+            .where(CrawlRun.status.in_((CrawlRunStatus.OK, CrawlRunStatus.PARTIAL)))
             .order_by(CrawlRun.id.desc())
             .limit(1)
         ).first()
         if earlier:
             return SourceHealth.BROKEN, f"no items found where the last run found {earlier}"
-    if run.status == "failed":
+    if run.status == CrawlRunStatus.FAILED:
         first = run.errors[0]["message"] if run.errors else "crawl failed"
         return SourceHealth.FAILING, first
-    if run.status == "partial":
+    if run.status == CrawlRunStatus.PARTIAL:
         return SourceHealth.DEGRADED, f"{run.error_count} errors in the last run"
     slow = slow_reason(session, source, run)
     if slow is not None:
@@ -124,7 +111,7 @@ def slow_reason(
         for earlier_run in session.scalars(
             select(CrawlRun)
             .where(CrawlRun.source_id == source.id, CrawlRun.id < run.id)
-            .where(CrawlRun.status == "ok", CrawlRun.finished_at.is_not(None))
+            .where(CrawlRun.status == CrawlRunStatus.OK, CrawlRun.finished_at.is_not(None))
             .order_by(CrawlRun.id.desc())
             .limit(rule.history)
         )
@@ -170,7 +157,7 @@ def abandon_stalled_runs(
     last_sign = func.coalesce(CrawlRun.heartbeat_at, CrawlRun.started_at, CrawlRun.queued_at)
     query = (
         select(CrawlRun)
-        .where(CrawlRun.status == "running", CrawlRun.finished_at.is_(None))
+        .where(CrawlRun.status == CrawlRunStatus.RUNNING, CrawlRun.finished_at.is_(None))
         .where(last_sign < cutoff)
         .order_by(CrawlRun.id)
         .with_for_update()

@@ -35,6 +35,7 @@ from zonewatch.crawlers.pinned import FetchError, fetch_checked
 from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
 from zonewatch.crawlers.spiders.feed import entry_to_item, parse_feed_bytes
 from zonewatch.errors import InputError
+from zonewatch.models.enums import ItemOutcome
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
@@ -255,7 +256,7 @@ def _article_item(article: ArticlePage, url: str) -> FetchedItem:
         source_id="",
         external_id="",
         url=url,
-        outcome="fetched",
+        outcome=ItemOutcome.FETCHED,
         title=article.title,
         subtitle=article.subtitle,
         text=article.text,

@@ -11,6 +11,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from zonewatch.models.enums import ItemOutcome
 from zonewatch.urls import canonical_url
 
 OUTCOMES = ("fetched", "not_modified", "listed", "gone")
@@ -46,7 +47,7 @@ class FetchedItem:
     source_id: str
     external_id: str
     url: str
-    outcome: str
+    outcome: ItemOutcome
     list_fingerprint: str | None = None
     title: str | None = None
     subtitle: str | None = None
@@ -86,6 +87,7 @@ class FetchedItem:
     @classmethod
     def from_payload(cls, data: dict[str, Any]) -> FetchedItem:
         values = dict(data)
+        values["outcome"] = ItemOutcome(values["outcome"])
         for key in ("published_at", "fetched_at"):
             if values.get(key):
                 values[key] = dt.datetime.fromisoformat(values[key])

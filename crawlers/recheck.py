@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from zonewatch.models.enums import DocumentStatus
+
 # (age up to, re-request at most this often)
 RECHECK_SCHEDULE: tuple[tuple[dt.timedelta, dt.timedelta], ...] = (
     (dt.timedelta(days=3), dt.timedelta(0)),
@@ -65,7 +67,7 @@ def fetch_reason(
     """Why the article page should be requested now, or None to skip it."""
     if known is None:
         return "new"
-    if known.status != "active":
+    if known.status != DocumentStatus.ACTIVE:
         return "reappeared"
     if list_fingerprint is not None and list_fingerprint != known.list_fingerprint:
         return "list changed"
@@ -79,7 +81,7 @@ def fetch_reason(
 
 def attachments_due(known: KnownItem | None, now: dt.datetime) -> bool:
     """Whether the item's files should be revalidated now (see :data:`ATTACHMENT_SCHEDULE`)."""
-    if known is None or known.status != "active" or not known.attachments:
+    if known is None or known.status != DocumentStatus.ACTIVE or not known.attachments:
         return False
     age = now - (known.published_at or known.first_seen_at)
     since_check = now - (known.attachments_checked_at or known.first_seen_at)

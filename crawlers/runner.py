@@ -33,6 +33,7 @@ from zonewatch.crawlers.lifeline import EXIT_SKIPPED, die_with_parent, kill_grou
 from zonewatch.errors import NotFoundError
 from zonewatch.models import CrawlRun, FetchedItem, Source
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import CrawlRunStatus
 
 STDERR_TAIL = 2000
 PROGRESS_INTERVAL = 0.5
@@ -68,7 +69,7 @@ def add_run(session: Session, source_id: str, trigger: str, heartbeat_seconds: f
     if source is None:
         raise NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
     abandon_stalled_runs(session, utcnow(), heartbeat_seconds, source_id)
-    run = CrawlRun(source_id=source_id, trigger=trigger, status="queued")
+    run = CrawlRun(source_id=source_id, trigger=trigger, status=CrawlRunStatus.QUEUED)
     session.add(run)
     session.flush()
     return run
@@ -139,7 +140,7 @@ def run_child(
         run = session.get(CrawlRun, run_id)
         assert run is not None
         run.started_at = utcnow()
-        run.status = "running"
+        run.status = CrawlRunStatus.RUNNING
         run.heartbeat_at = run.started_at
         run.child_host = socket.gethostname()
     log_path = app.settings.data_dir / "logs" / f"crawl-{run_id}.log"

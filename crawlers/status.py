@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import CrawlRun, Source
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import CrawlRunStatus
 from zonewatch.timefmt import KST, iso_local, local_minutes
 
 RECENT_RUNS = 20
-SUCCESS = ("ok",)
-FINISHED = ("ok", "partial", "failed")
+SUCCESS = (CrawlRunStatus.OK,)
+FINISHED = (CrawlRunStatus.OK, CrawlRunStatus.PARTIAL, CrawlRunStatus.FAILED)
 
 
 MAX_PAUSE_REASON = 500

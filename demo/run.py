@@ -55,6 +55,14 @@ from zonewatch.models import (
     Subscription,
     User,
 )
+from zonewatch.models.enums import (
+    ChangeKind,
+    DeliveryMode,
+    DeliveryStatus,
+    FetchedItemStatus,
+    ProposalStatus,
+    RunTrigger,
+)
 from zonewatch.replay.server import ReplayServer
 from zonewatch.web.users import add_user, set_password
 
@@ -357,7 +365,7 @@ def _crawl_round(app: App, label: str, say: Say) -> None:
     with app.session() as session:
         sources = list(session.scalars(select(Source.id).where(Source.paused.is_(False))))
     for source_id in sources:
-        run_id = create_run(app, source_id, trigger="demo")
+        run_id = create_run(app, source_id, trigger=RunTrigger.DEMO)
         app.celery.send_task("zonewatch.crawl_source", args=[run_id])
     say(f"{label}: {len(sources)} crawls queued")
     _wait(app, f"{label} processed", _pipeline_idle, say)
@@ -372,7 +380,9 @@ def _pipeline_idle(app: App) -> str | None:
             .where(CrawlRun.status.in_(("queued", "running")))
         )
         pending = session.scalar(
-            select(func.count()).select_from(FetchedItem).where(FetchedItem.status == "pending")
+            select(func.count())
+            .select_from(FetchedItem)
+            .where(FetchedItem.status == FetchedItemStatus.PENDING)
         )
         unclassified = session.scalar(
             select(func.count())
@@ -401,7 +411,7 @@ def _outbox_drained(app: App) -> str | None:
             select(func.count())
             .select_from(AlertDelivery)
             .where(
-                AlertDelivery.delivery == "immediate",
+                AlertDelivery.delivery == DeliveryMode.IMMEDIATE,
                 AlertDelivery.status.in_(("pending", "sending")),
             )
         )
@@ -444,7 +454,9 @@ def _add_subscribers(app: App, say: Say) -> None:
 
 def _report(app: App, sink: MailSink, say: Say) -> None:
     with app.session() as session:
-        runs = Counter(session.scalars(select(CrawlRun.status).where(CrawlRun.trigger == "demo")))
+        runs = Counter(
+            session.scalars(select(CrawlRun.status).where(CrawlRun.trigger == RunTrigger.DEMO))
+        )
         say("crawl runs: " + ", ".join(f"{status} {n}" for status, n in sorted(runs.items())))
         kinds = Counter(session.scalars(select(ChangeRecord.kind)))
         say("change records: " + ", ".join(f"{kind} {n}" for kind, n in kinds.most_common()))
@@ -452,7 +464,7 @@ def _report(app: App, sink: MailSink, say: Say) -> None:
             select(Entity.name_ko, Entity.name_en, func.count())
             .join(ChangeEntity, ChangeEntity.entity_id == Entity.id)
             .join(ChangeRecord, ChangeRecord.id == ChangeEntity.change_id)
-            .where(ChangeRecord.kind == "new_document", Entity.kind != "authority")
+            .where(ChangeRecord.kind == ChangeKind.NEW_DOCUMENT, Entity.kind != "authority")
             .group_by(Entity.id, Entity.name_ko, Entity.name_en)
             .order_by(func.count().desc())
             .limit(10)
@@ -463,7 +475,7 @@ def _report(app: App, sink: MailSink, say: Say) -> None:
         for line in story_lines(session):
             say(line)
         proposals = session.scalars(
-            select(EntityChange).where(EntityChange.status == "proposed")
+            select(EntityChange).where(EntityChange.status == ProposalStatus.PROPOSED)
         ).all()
         say(f"model change proposals: {len(proposals)}")
         for proposal in proposals[:5]:
@@ -505,17 +517,17 @@ STORY_LABELS = {
 
 
 def _story_details(session: Session, record: ChangeRecord) -> list[str]:
-    if record.kind == "changed_document":
+    if record.kind == ChangeKind.CHANGED_DOCUMENT:
         figures = session.scalars(
             select(ChangeRecord)
-            .where(ChangeRecord.kind == "fact_change")
+            .where(ChangeRecord.kind == ChangeKind.FACT_CHANGE)
             .where(ChangeRecord.new_version_id == record.new_version_id)
             .order_by(ChangeRecord.id)
         ).all()
         if figures:
             return ["figures: " + "; ".join(_figures(figure) for figure in figures)]
         return [f"what changed: {record.summary or '-'}"]
-    if record.kind == "correction":
+    if record.kind == ChangeKind.CORRECTION:
         corrected = (
             session.get(ChangeRecord, record.related_change_id)
             if record.related_change_id
@@ -525,7 +537,7 @@ def _story_details(session: Session, record: ChangeRecord) -> list[str]:
             corrected.title[:90] if corrected is not None else "(the corrected release is unknown)"
         )
         return [f"corrects: {what}"]
-    if record.kind == "attachment_replaced":
+    if record.kind == ChangeKind.ATTACHMENT_REPLACED:
         files = record.diff.get("attachments", {})
         old, new = files.get("old") or {}, files.get("new") or {}
         if old.get("name") == new.get("name"):
@@ -563,7 +575,7 @@ def mails_per_event_lines(session: Session) -> list[str]:
         )
         .join(Subscriber, Subscriber.id == AlertDelivery.subscriber_id)
         .join(ChangeRecord, ChangeRecord.id == AlertDelivery.change_id)
-        .where(AlertDelivery.status == "sent")
+        .where(AlertDelivery.status == DeliveryStatus.SENT)
     ).all()
     mails: dict[tuple[str, str], set[str]] = defaultdict(set)
     for email, delivery_id, digest_id, record_id, kind, document_id, version_id, model in rows:
@@ -586,7 +598,7 @@ def _event(
 ) -> str:
     if model is not None:
         return f"model change {model}"
-    if kind == "removed_document" and document_id is not None:
+    if kind == ChangeKind.REMOVED_DOCUMENT and document_id is not None:
         return f"withdrawal of document {document_id}"
     if document_id is not None and version_id is not None:
         return f"version {version_id} of document {document_id}"

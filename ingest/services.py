@@ -36,19 +36,10 @@ from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot, So
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
 from zonewatch.models.changes import follow_document_release
+from zonewatch.models.enums import DocumentStatus, FetchedItemStatus, IngestOutcome, ItemOutcome
 
-RESULTS = (
-    "new",
-    "changed",
-    "technical",
-    "unchanged",
-    "seen",
-    "not_modified",
-    "gone",
-    "superseded",
-)
-DONE_STATUSES = ("ingested", "superseded")
-CONTENT_OUTCOMES = ("fetched", "not_modified", "gone")
+DONE_STATUSES = (FetchedItemStatus.INGESTED, FetchedItemStatus.SUPERSEDED)
+CONTENT_OUTCOMES = (ItemOutcome.FETCHED, ItemOutcome.NOT_MODIFIED, ItemOutcome.GONE)
 """Outcomes that say what the document contains (a list row only says that it exists)."""
 
 
@@ -111,23 +102,23 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     if item.outcome in CONTENT_OUTCOMES:
         document.content_fetched_at = now
     version_id = None
-    if item.outcome == "listed":
-        result = "seen"
+    if item.outcome == ItemOutcome.LISTED:
+        result = IngestOutcome.SEEN
         document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
-    elif item.outcome == "not_modified":
-        result = "not_modified"
+    elif item.outcome == ItemOutcome.NOT_MODIFIED:
+        result = IngestOutcome.NOT_MODIFIED
         document.last_checked_at = now
         if item.attachments_checked:
             document.attachments_checked_at = now
         document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
-    elif item.outcome == "gone":
-        result = "gone"
+    elif item.outcome == ItemOutcome.GONE:
+        result = IngestOutcome.GONE
         document.last_checked_at = now
-        document.status = "withdrawn"
+        document.status = DocumentStatus.WITHDRAWN
     else:
         item.text = strip_ignored(item.text, ignore_patterns(session, item.source_id))
         result, version_id = _store_version(session, document, item, now)
-    row.status = "ingested"
+    row.status = FetchedItemStatus.INGESTED
     row.result = result
     row.version_id = version_id
     row.ingested_at = utcnow()
@@ -155,7 +146,7 @@ def strip_ignored(text: str | None, patterns: list[re.Pattern[str]]) -> str | No
     return text
 
 
-def is_stale(document: Document, outcome: str, fetched_at: dt.datetime) -> bool:
+def is_stale(document: Document, outcome: ItemOutcome, fetched_at: dt.datetime) -> bool:
     """True when a newer fetch already showed the document's content (see the module doc)."""
     newest = document.content_fetched_at
     return outcome in CONTENT_OUTCOMES and newest is not None and fetched_at < newest
@@ -163,8 +154,8 @@ def is_stale(document: Document, outcome: str, fetched_at: dt.datetime) -> bool:
 
 def _supersede(session: Session, row: FetchedRow, document: Document) -> IngestResult:
     """Keep the stale item as a record of what was fetched, without applying any of it."""
-    row.status = "superseded"
-    row.result = "superseded"
+    row.status = FetchedItemStatus.SUPERSEDED
+    row.result = IngestOutcome.SUPERSEDED
     row.ingested_at = utcnow()
     session.flush()
     return IngestResult(row.id, document.id, "superseded")
@@ -206,21 +197,21 @@ def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Docu
 
 def _store_version(
     session: Session, document: Document, item: FetchedItem, now: dt.datetime
-) -> tuple[str, int | None]:
+) -> tuple[IngestOutcome, int | None]:
     document.url = item.url
     document.last_checked_at = now
     document.http_etag = item.etag
     document.http_last_modified = item.last_modified
     document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
-    was_withdrawn = document.status != "active"
-    document.status = "active"
+    was_withdrawn = document.status != DocumentStatus.ACTIVE
+    document.status = DocumentStatus.ACTIVE
     if item.attachments_checked:
         document.attachments_checked_at = now
     digest = content_hash(item)
     current = document.current_version
     if current is not None and current.content_hash == digest and not was_withdrawn:
         _keep_validators(current, item)
-        return "unchanged", None
+        return IngestOutcome.UNCHANGED, None
     snapshot = _snapshot(session, document, item)
     technical = bool(
         current is not None
@@ -266,8 +257,8 @@ def _store_version(
     if current is None:
         link_announcement(session, document, version.title, document.published_at)
     if technical:
-        return "technical", version.id
-    return ("new" if current is None else "changed"), version.id
+        return IngestOutcome.TECHNICAL, version.id
+    return (IngestOutcome.NEW if current is None else IngestOutcome.CHANGED), version.id
 
 
 def _keep_validators(current: DocumentVersion, item: FetchedItem) -> None:
@@ -316,7 +307,7 @@ def pending_items(session: Session, run_id: int) -> list[int]:
     return list(
         session.scalars(
             select(FetchedRow.id)
-            .where(FetchedRow.run_id == run_id, FetchedRow.status == "pending")
+            .where(FetchedRow.run_id == run_id, FetchedRow.status == FetchedItemStatus.PENDING)
             .order_by(FetchedRow.id)
         )
     )

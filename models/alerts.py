@@ -10,6 +10,15 @@ from sqlalchemy import text as sa_text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base, Timestamped, utcnow
+from zonewatch.models.enums import (
+    ChangeKind,
+    DeliveryMode,
+    DeliveryStatus,
+    DigestPeriod,
+    DigestStatus,
+    SubscriberStatus,
+    stored,
+)
 
 
 def _token_key() -> str:
@@ -33,7 +42,9 @@ class Subscriber(Timestamped, Base):
     name: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="ko")
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Seoul")
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[SubscriberStatus] = mapped_column(
+        stored(SubscriberStatus, "status"), default=SubscriberStatus.ACTIVE
+    )
     hard_failures: Mapped[int] = mapped_column(default=0)
     token_key: Mapped[str] = mapped_column(String(64), default=_token_key)
     links_epoch: Mapped[int] = mapped_column(default=0, server_default=sa_text("0"))
@@ -60,9 +71,11 @@ class Subscription(Timestamped, Base):
     source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     keyword: Mapped[str | None] = mapped_column(String(200))
     language: Mapped[str | None] = mapped_column(String(8))
-    change_kind: Mapped[str | None] = mapped_column(String(32))
+    change_kind: Mapped[ChangeKind | None] = mapped_column(stored(ChangeKind, "change_kind", 32))
     min_significance: Mapped[float] = mapped_column(default=0.0)
-    delivery: Mapped[str] = mapped_column(String(16), default="immediate")
+    delivery: Mapped[DeliveryMode] = mapped_column(
+        stored(DeliveryMode, "delivery"), default=DeliveryMode.IMMEDIATE
+    )
     hour: Mapped[int] = mapped_column(default=8)
     channel: Mapped[str] = mapped_column(String(500), default="email")
     active: Mapped[bool] = mapped_column(default=True)
@@ -78,10 +91,12 @@ class Digest(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subscriber_id: Mapped[int] = mapped_column(ForeignKey("subscribers.id", ondelete="CASCADE"))
-    period: Mapped[str] = mapped_column(String(16))
+    period: Mapped[DigestPeriod] = mapped_column(stored(DigestPeriod, "period"))
     period_start: Mapped[dt.datetime]
     period_end: Mapped[dt.datetime]
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[DigestStatus] = mapped_column(
+        stored(DigestStatus, "status"), default=DigestStatus.PENDING
+    )
     message_id: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[dt.datetime | None]
@@ -111,9 +126,11 @@ class AlertDelivery(Base):
     )
     event_key: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(500))
-    delivery: Mapped[str] = mapped_column(String(16))
+    delivery: Mapped[DeliveryMode] = mapped_column(stored(DeliveryMode, "delivery"))
     digest_id: Mapped[int | None] = mapped_column(ForeignKey("digests.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(16), default="pending")
+    status: Mapped[DeliveryStatus] = mapped_column(
+        stored(DeliveryStatus, "status"), default=DeliveryStatus.PENDING
+    )
     message_id: Mapped[str] = mapped_column(String(300))
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[dt.datetime | None]

@@ -22,6 +22,13 @@ from sqlalchemy.orm.util import identity_key
 
 from zonewatch.models.base import Base, utcnow
 from zonewatch.models.documents import Document
+from zonewatch.models.enums import (
+    ChangeKind,
+    ProposalOrigin,
+    ProposalStatus,
+    ReviewStatus,
+    stored,
+)
 
 
 class EntityChange(Base):
@@ -36,8 +43,8 @@ class EntityChange(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(24))
-    status: Mapped[str] = mapped_column(String(16), index=True)
-    origin: Mapped[str] = mapped_column(String(24))
+    status: Mapped[ProposalStatus] = mapped_column(stored(ProposalStatus, "status"), index=True)
+    origin: Mapped[ProposalOrigin] = mapped_column(stored(ProposalOrigin, "origin", 24))
     before: Mapped[dict[str, Any] | None] = mapped_column()
     after: Mapped[dict[str, Any] | None] = mapped_column()
     effective_on: Mapped[dt.date | None]
@@ -70,7 +77,7 @@ class ChangeRecord(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[ChangeKind] = mapped_column(stored(ChangeKind, "kind", 32))
     dedupe_key: Mapped[str] = mapped_column(
         String(200), unique=True, doc="Makes building a record idempotent."
     )
@@ -118,7 +125,9 @@ class ChangeRecord(Base):
         "becomes known later (:func:`follow_document_release`)."
     )
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
-    review_status: Mapped[str] = mapped_column(String(16), default="new")
+    review_status: Mapped[ReviewStatus] = mapped_column(
+        stored(ReviewStatus, "review_status"), default=ReviewStatus.NEW
+    )
     reviewed_by: Mapped[str | None] = mapped_column(String(200))
     reviewed_at: Mapped[dt.datetime | None]
     review_note: Mapped[str | None] = mapped_column(Text)

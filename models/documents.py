@@ -9,6 +9,13 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base, NullableJSON, utcnow
+from zonewatch.models.enums import (
+    DocumentStatus,
+    FetchedItemStatus,
+    IngestOutcome,
+    ItemOutcome,
+    stored,
+)
 
 
 class Announcement(Base):
@@ -37,7 +44,9 @@ class Document(Base):
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(2000))
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[DocumentStatus] = mapped_column(
+        stored(DocumentStatus, "status"), default=DocumentStatus.ACTIVE
+    )
     published_at: Mapped[dt.datetime | None]
     first_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -179,17 +188,19 @@ class FetchedItem(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id", ondelete="CASCADE"))
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     external_id: Mapped[str] = mapped_column(String(200))
-    outcome: Mapped[str] = mapped_column(
-        String(16), doc="fetched, not_modified, listed (seen on the list only) or gone."
-    )
+    outcome: Mapped[ItemOutcome] = mapped_column(stored(ItemOutcome, "outcome"))
     payload: Mapped[dict[str, Any] | None] = mapped_column(
         NullableJSON,
         default=dict,
         doc="The item as fetched; None once ingested (the document version holds it, and the "
         "payloads were a third of the database). Pending, failed and superseded items keep it.",
     )
-    status: Mapped[str] = mapped_column(String(16), default="pending")
-    result: Mapped[str | None] = mapped_column(String(16), doc="What ingest made of it.")
+    status: Mapped[FetchedItemStatus] = mapped_column(
+        stored(FetchedItemStatus, "status"), default=FetchedItemStatus.PENDING
+    )
+    result: Mapped[IngestOutcome | None] = mapped_column(
+        stored(IngestOutcome, "result"), doc="What ingest made of it."
+    )
     version_id: Mapped[int | None] = mapped_column(
         ForeignKey("document_versions.id", ondelete="SET NULL"),
         doc="The version ingest stored, so that a redelivered task can send its follow-up.",

@@ -28,6 +28,7 @@ from zonewatch.models.base import utcnow
 from zonewatch.models.changes import ChangeEntity, ChangeRecord, EntityChange
 from zonewatch.models.classification import Topic
 from zonewatch.models.entities import Entity, EntityAlias
+from zonewatch.models.enums import ChangeKind, ProposalOrigin, ProposalStatus
 from zonewatch.models.sources import Source
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -162,7 +163,7 @@ def _record_change(
     change = EntityChange(
         entity_id=entity_id,
         action=action,
-        status="applied",
+        status=ProposalStatus.APPLIED,
         origin=CONFIG_ORIGIN,
         before=before,
         after=after,
@@ -176,7 +177,7 @@ def _record_change(
     session.flush()
     title = f"Zone model: {entity_id} {PAST_TENSE[action]}"
     record = ChangeRecord(
-        kind="model_change",
+        kind=ChangeKind.MODEL_CHANGE,
         dedupe_key=f"entity-change:{change.id}",
         event_key=model_event(change.id),
         entity_change_id=change.id,
@@ -213,8 +214,8 @@ def reapply_decisions(session: Session, entity: Entity) -> None:
         select(EntityChange)
         .where(
             EntityChange.entity_id == entity.id,
-            EntityChange.origin == "document",
-            EntityChange.status == "accepted",
+            EntityChange.origin == ProposalOrigin.DOCUMENT,
+            EntityChange.status == ProposalStatus.ACCEPTED,
         )
         .order_by(EntityChange.id)
     )

@@ -9,6 +9,12 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base, Timestamped, utcnow
+from zonewatch.models.enums import (
+    CrawlRunStatus,
+    RunTrigger,
+    SourceHealth,
+    stored,
+)
 
 
 class Source(Timestamped, Base):
@@ -31,10 +37,12 @@ class Source(Timestamped, Base):
     paused_by: Mapped[str | None] = mapped_column(String(64))
     paused_at: Mapped[dt.datetime | None]
     next_run_at: Mapped[dt.datetime | None] = mapped_column(index=True)
-    health: Mapped[str] = mapped_column(String(16), default="unknown")
+    health: Mapped[SourceHealth] = mapped_column(
+        stored(SourceHealth, "health"), default=SourceHealth.UNKNOWN
+    )
     health_reason: Mapped[str | None]
-    notified_health: Mapped[str | None] = mapped_column(
-        String(16),
+    notified_health: Mapped[SourceHealth | None] = mapped_column(
+        stored(SourceHealth, "notified_health"),
         doc="The health operators were last told of (healthy, slow or broken): they hear of "
         "each change once, however many runs repeat it.",
     )
@@ -52,8 +60,12 @@ class CrawlRun(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
-    trigger: Mapped[str] = mapped_column(String(16), default="schedule")
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    trigger: Mapped[RunTrigger] = mapped_column(
+        stored(RunTrigger, "trigger"), default=RunTrigger.SCHEDULE
+    )
+    status: Mapped[CrawlRunStatus] = mapped_column(
+        stored(CrawlRunStatus, "status"), default=CrawlRunStatus.QUEUED
+    )
     queued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]

@@ -16,7 +16,7 @@ one-line error, and the rest of the batch goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
@@ -27,12 +27,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from zonewatch.alerts.events import events_to_match
-from zonewatch.alerts.services import match_event
+from zonewatch.alerts.services import match_events
 from zonewatch.changes.services import record_version_changes, record_withdrawal
 from zonewatch.classify.services import classify_version, load_versions
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
+from zonewatch.models.enums import FetchedItemStatus
 
 if TYPE_CHECKING:
     from zonewatch.app import App
@@ -156,7 +157,7 @@ def _ingest_one(session: Session, item_id: int, advance: Advance) -> None:
     if result is None:
         row = session.get(FetchedItem, item_id)
         if row is not None:
-            row.status, row.error = "failed", advance.errors[item_id][:1000]
+            row.status, row.error = FetchedItemStatus.FAILED, advance.errors[item_id][:1000]
         return
     advance.results[item_id] = "already" if result.repeated else result.result
     if result.version_id is not None and not result.repeated:
@@ -249,13 +250,6 @@ def match(ctx: StageContext, event_keys: Sequence[Key]) -> Advance:
         for delivery_id in delivery_ids:
             advance.then(StageName.SEND, delivery_id)
     return advance
-
-
-def match_events(session: Session, event_keys: Iterable[str]) -> dict[Key, list[int]]:
-    """Immediate deliveries written per event. One event at a time until
-    ``zonewatch.alerts.services.match_events`` matches a batch against the index in one go:
-    then this body becomes a call to it."""
-    return {key: match_event(session, key) for key in event_keys}
 
 
 PIPELINE: Mapping[StageName, Stage] = {

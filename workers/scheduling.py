@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from zonewatch.config.cron import next_cron_time
 from zonewatch.config.sources import Schedule, SourceSpec
 from zonewatch.models import CrawlRun, SchedulerLease, Source
+from zonewatch.models.enums import CrawlRunStatus, RunTrigger, SourceHealth
 
 DISPATCH_LEASE = "crawl-dispatch"
 
@@ -108,7 +109,12 @@ def claim_due_crawls(
             continue  # another dispatcher got there first
         if previous is None and following > now:
             continue
-        run = CrawlRun(source_id=source_id, trigger="schedule", status="queued", queued_at=now)
+        run = CrawlRun(
+            source_id=source_id,
+            trigger=RunTrigger.SCHEDULE,
+            status=CrawlRunStatus.QUEUED,
+            queued_at=now,
+        )
         session.add(run)
         session.flush()
         dispatches.append(Dispatch(source_id, run.id))
@@ -131,5 +137,7 @@ def _following(
 def _mark_unschedulable(session: Session, source_id: str, exc: Exception) -> None:
     reason = f"schedule cannot be computed: {str(exc).splitlines()[0]}"
     session.execute(
-        update(Source).where(Source.id == source_id).values(health="broken", health_reason=reason)
+        update(Source)
+        .where(Source.id == source_id)
+        .values(health=SourceHealth.BROKEN, health_reason=reason)
     )

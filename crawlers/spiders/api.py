@@ -18,6 +18,7 @@ from zonewatch.config.parsers import ApiParser
 from zonewatch.crawlers.extract import html_to_text, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.crawlers.spiders.base import SourceSpider
+from zonewatch.models.enums import ItemOutcome
 
 
 class MissingApiKeyError(Exception):
@@ -159,7 +160,7 @@ class ApiSpider(SourceSpider):
             source_id=self.source.id,
             external_id=external_id,
             url=field(node, "OriginalUrl") or self.source.url,
-            outcome="fetched",
+            outcome=ItemOutcome.FETCHED,
             list_fingerprint=fingerprint(title, modified),
             title=title,
             subtitle="\n".join(part for part in subtitles if part) or None,

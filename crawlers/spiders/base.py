@@ -31,6 +31,7 @@ from zonewatch.crawlers.safety import has_fetchable_scheme
 from zonewatch.crawlers.snapshots import store_snapshot
 from zonewatch.errors import InputError
 from zonewatch.ingest.identity import attachment_identity
+from zonewatch.models.enums import DocumentStatus, ItemOutcome
 
 ERRORS_STAT = "zonewatch/errors"
 BLOCKED_LINKS_STAT = "blocked_links"
@@ -132,7 +133,7 @@ class SourceSpider(scrapy.Spider):
     def conditional_headers(self, external_id: str) -> dict[str, str]:
         known = self.known.get(external_id)
         headers: dict[str, str] = {}
-        if known is not None and known.status == "active":
+        if known is not None and known.status == DocumentStatus.ACTIVE:
             if known.etag:
                 headers["If-None-Match"] = known.etag
             if known.last_modified:
@@ -145,7 +146,7 @@ class SourceSpider(scrapy.Spider):
             source_id=self.source.id,
             external_id=external_id,
             url=url,
-            outcome="listed",
+            outcome=ItemOutcome.LISTED,
             list_fingerprint=list_fingerprint,
         )
 
@@ -181,7 +182,7 @@ class SourceSpider(scrapy.Spider):
                 source_id=self.source.id,
                 external_id=external_id,
                 url=response.url,
-                outcome="not_modified",
+                outcome=ItemOutcome.NOT_MODIFIED,
                 list_fingerprint=list_fingerprint,
             )
         if response.status in (404, 410):
@@ -189,7 +190,7 @@ class SourceSpider(scrapy.Spider):
                 source_id=self.source.id,
                 external_id=external_id,
                 url=response.url,
-                outcome="gone",
+                outcome=ItemOutcome.GONE,
                 list_fingerprint=list_fingerprint,
             )
         return None

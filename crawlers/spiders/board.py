@@ -21,6 +21,7 @@ from zonewatch.crawlers.boardpage import ArticlePage, ListRow, read_article, rea
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, fingerprint
 from zonewatch.crawlers.recheck import KnownItem, fetch_reason
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider
+from zonewatch.models.enums import DocumentStatus, ItemOutcome
 
 
 class BoardSpider(SourceSpider):
@@ -198,7 +199,7 @@ class BoardSpider(SourceSpider):
             source_id=self.source.id,
             external_id=external_id,
             url=response.url,
-            outcome="fetched",
+            outcome=ItemOutcome.FETCHED,
             list_fingerprint=list_fp,
             title=article.title,
             subtitle=article.subtitle,
@@ -265,7 +266,7 @@ def vanished_items(
         item
         for external_id, item in known.items()
         if external_id not in seen
-        and item.status == "active"
+        and item.status == DocumentStatus.ACTIVE
         and item.url
         and fetch_reason(item, item.list_fingerprint, now) == "recheck"
     ]

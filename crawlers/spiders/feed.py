@@ -18,6 +18,7 @@ from zonewatch.crawlers.boardpage import body_text
 from zonewatch.crawlers.extract import decode_text, html_to_text, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider, header
+from zonewatch.models.enums import ItemOutcome
 from zonewatch.urls import without_session_ids
 
 FEED_STATE_ETAG = "feed_etag"
@@ -192,7 +193,7 @@ def entry_to_item(
         source_id=source_id,
         external_id=external_id,
         url=entry.get("link") or feed_url,
-        outcome="fetched",
+        outcome=ItemOutcome.FETCHED,
         list_fingerprint=fingerprint(title, published_raw, summary),
         title=title,
         text=html_to_text(body_html),

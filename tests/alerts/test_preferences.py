@@ -39,6 +39,7 @@ from zonewatch.alerts.tokens import (
 from zonewatch.alerts.web import loggable_path, unsubscribe
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import AlertDelivery, ChangeRecord, Entity, EntityAlias, Subscriber, Topic
+from zonewatch.models.enums import SubscriberStatus
 
 KEY = TEST_SECRET_KEY
 
@@ -195,7 +196,7 @@ def test_resume_after_an_unsubscribe_switches_the_subscriptions_on_again(session
 
 def test_resume_after_a_bounce_suspension_counts_failures_afresh(session: Session) -> None:
     person = kim(session)
-    person.status, person.hard_failures = "suspended", 3
+    person.status, person.hard_failures = SubscriberStatus.SUSPENDED, 3
     assert resume(session, person) is ResumeFrom.SUSPENDED
     assert (person.status, person.hard_failures) == ("active", 0)
 

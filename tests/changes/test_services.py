@@ -9,6 +9,7 @@ from zonewatch.changes.significance import MINOR_SCORE
 from zonewatch.classify.services import classify_version
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import ChangeRecord, Source
+from zonewatch.models.enums import ChangeKind
 
 TITLE = "인천경제청, 송도 바이오 클러스터 조성 계획 발표"
 
@@ -50,16 +51,16 @@ def test_an_until_to_from_edit_is_not_minor(app: App) -> None:
     version(app, "인천경제청은 송도 입주 기업 신청을 이달 30일까지 받는다고 밝혔다.")
     records = version(app, "인천경제청은 송도 입주 기업 신청을 이달 30일부터 받는다고 밝혔다.")
     kinds = {r.kind: r for r in records}
-    assert not kinds["changed_document"].minor
-    assert kinds["changed_document"].significance > MINOR_SCORE
+    assert not kinds[ChangeKind.CHANGED_DOCUMENT].minor
+    assert kinds[ChangeKind.CHANGED_DOCUMENT].significance > MINOR_SCORE
 
 
 def test_a_number_edit_is_not_minor_and_gives_a_fact_change(app: App) -> None:
     version(app, "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.")
     records = version(app, "인천경제청은 송도에 바이오 기업 300개사를 유치한다고 밝혔다.")
     kinds = {r.kind: r for r in records}
-    assert not kinds["changed_document"].minor
-    fact = kinds["fact_change"].diff["facts"][0]
+    assert not kinds[ChangeKind.CHANGED_DOCUMENT].minor
+    fact = kinds[ChangeKind.FACT_CHANGE].diff["facts"][0]
     assert (fact["old"], fact["new"], fact["unit"]) == (250, 300, "companies")
 
 

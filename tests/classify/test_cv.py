@@ -19,6 +19,7 @@ from zonewatch.classify.evaluation import (
     read_catalogue,
     read_gold,
 )
+from zonewatch.classify.evidence import ModelDecision, ModelFeature
 from zonewatch.classify.topic_model import (
     default_model_path,
     dump_model,
@@ -178,13 +179,13 @@ def test_a_trained_model_learns_and_explains(rules: TopicClassifier) -> None:
     hits = model.classify(title, text, "ko", rules.score_all(title, text, "ko"))
     assert [hit.topic for hit in hits] == ["investment"]
     evidence = hits[0].evidence
-    assert any(str(record.get("rule", "")).startswith("investment.ko.") for record in evidence)
-    features = [
-        record for record in evidence if record.get("where") == "model" and "text" in record
-    ]
+    assert any(record.rule.startswith("investment.ko.") for record in evidence)
+    features = [record for record in evidence if isinstance(record, ModelFeature)]
     assert features
-    assert all(float(str(record["weight"])) > 0 for record in features)
-    assert evidence[-1]["decided_by"] == "model"
+    assert all(record.weight > 0 for record in features)
+    decision = evidence[-1]
+    assert isinstance(decision, ModelDecision)
+    assert decision.decided_by == "model"
 
 
 def test_the_committed_model_loads_at_start_up() -> None:
@@ -199,8 +200,8 @@ def test_the_committed_model_loads_at_start_up() -> None:
     )
     assert "investment" in result.topic_ids
     hit = next(hit for hit in result.topics if hit.topic == "investment")
-    assert any(record.get("where") == "model" for record in hit.evidence)
-    assert any(record.get("text") for record in hit.evidence)
+    assert any(isinstance(record, ModelDecision) for record in hit.evidence)
+    assert any(isinstance(record, ModelFeature) and record.text for record in hit.evidence)
 
 
 def test_without_a_model_the_rules_decide(tmp_path: Path) -> None:

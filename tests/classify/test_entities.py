@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from zonewatch.classify.entities import EntityHit, EntityLinker
+from zonewatch.classify.evidence import Part
 from zonewatch.config.zones import load_zone_model
 
 
@@ -29,11 +30,10 @@ def test_evidence_points_at_the_name_in_title_and_body(linker: EntityLinker) -> 
     found = hit(linker, body, "ifez", title=title)
     assert 0.0 <= found.score <= 1.0
     for evidence in found.evidence:
-        part = title if evidence["where"] == "title" else body
-        start, end = int(str(evidence["start"])), int(str(evidence["end"]))
-        assert part[start:end] == evidence["text"] == "인천경제청"
-        assert evidence["rule"] == "abbreviation"
-    assert {e["where"] for e in found.evidence} == {"title", "body"}
+        part = title if evidence.where == Part.TITLE else body
+        assert part[evidence.start : evidence.end] == evidence.text == "인천경제청"
+        assert evidence.rule == "abbreviation"
+    assert {e.where for e in found.evidence} == {Part.TITLE, Part.BODY}
 
 
 def test_more_mentions_and_a_title_mention_score_higher(linker: EntityLinker) -> None:
@@ -62,8 +62,8 @@ def test_spacing_variants_match_and_spans_keep_the_original(linker: EntityLinker
     body = "정부는 경제 자유구역 제도를 손본다."
     found = hit(linker, body, "kfez")
     evidence = found.evidence[0]
-    assert evidence["text"] == "경제 자유구역"
-    assert body[int(str(evidence["start"])) : int(str(evidence["end"]))] == "경제 자유구역"
+    assert evidence.text == "경제 자유구역"
+    assert body[evidence.start : evidence.end] == "경제 자유구역"
     assert "ifez" in ids(linker, "인천 경제 자유구역에 입주한 기업")
 
 
@@ -84,7 +84,7 @@ def test_line_breaks_inside_a_name_are_spacing_too(linker: EntityLinker) -> None
 )
 def test_former_names(linker: EntityLinker, text: str, entity_id: str) -> None:
     found = hit(linker, text, entity_id)
-    assert found.evidence[0]["rule"] in {"former_name", "weak_alias+context"}
+    assert found.evidence[0].rule in {"former_name", "weak_alias+context"}
 
 
 def test_a_district_is_the_district_not_its_zone(linker: EntityLinker) -> None:
@@ -172,7 +172,7 @@ def test_places_standing_on_their_own(linker: EntityLinker, text: str, expected:
 
 def test_an_instance_links_to_its_zone_type(linker: EntityLinker) -> None:
     found = hit(linker, "부산 블록체인 규제자유특구에서 실증을 한다.", "rfz")
-    assert found.evidence[0]["rule"] == "instance->type"
+    assert found.evidence[0].rule == "instance->type"
     assert {"ucz-busan-centum2", "ucz"} <= ids(linker, "부산 센텀2지구 도심융합특구 조성")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -32,7 +33,7 @@ def app(tmp_path: Path) -> Iterator[App]:
     built.dispose()
 
 
-def store_version(app: App, **fields: str) -> int:
+def store_version(app: App, **fields: Any) -> int:
     with app.session() as session:
         source = session.get(Source, "ifez-press")
         assert source is not None

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from zonewatch.classify.evidence import Part, Span
 from zonewatch.classify.topics import TopicClassifier, TopicHit
 from zonewatch.config.topic_rules import load_topic_rules
 from zonewatch.config.topics import load_topics
@@ -114,6 +115,12 @@ def test_english_release_gets_its_topic(
     assert topic in topics(classifier.classify(title, text, "en"))
 
 
+def spans(hit: TopicHit) -> list[Span]:
+    """A rule hit's evidence: spans of the release only (the model adds other kinds)."""
+    assert all(isinstance(evidence, Span) for evidence in hit.evidence)
+    return [evidence for evidence in hit.evidence if isinstance(evidence, Span)]
+
+
 def test_a_release_reporting_several_events_gets_several_topics(
     classifier: TopicClassifier,
 ) -> None:
@@ -148,28 +155,27 @@ def test_evidence_points_at_the_words_that_counted(classifier: TopicClassifier) 
     text = "위원회는\n바이오 특구를 신규  지정했다. 지정학적 위험과는 무관하다."
     [hit] = [hit for hit in classifier.classify(title, text) if hit.topic == "designation"]
     assert 0.5 <= hit.score <= 1.0
-    for evidence in hit.evidence:
-        source = title if evidence["where"] == "title" else text
-        start, end = int(str(evidence["start"])), int(str(evidence["end"]))
-        assert source[start:end] == evidence["text"]
-        assert str(evidence["rule"]).startswith("designation.ko.")
-    spans = {(e["where"], e["text"]) for e in hit.evidence}
-    assert ("title", "신규 지정") in spans
-    assert ("body", "신규  지정") in spans
-    assert not any(str(e["text"]).startswith("지정학") for e in hit.evidence)
+    for evidence in spans(hit):
+        source = title if evidence.where == Part.TITLE else text
+        assert source[evidence.start : evidence.end] == evidence.text
+        assert evidence.rule.startswith("designation.ko.")
+    found = {(e.where.value, e.text) for e in spans(hit)}
+    assert ("title", "신규 지정") in found
+    assert ("body", "신규  지정") in found
+    assert not any(e.text.startswith("지정학") for e in spans(hit))
 
 
 def test_particles_spacing_and_quotes_do_not_hide_a_phrase(classifier: TopicClassifier) -> None:
     for text in ["업무협약을 체결했다", "업무 협약을 체결했다", "‘업무 협약’을 체결했다"]:
         [hit] = [h for h in classifier.score_all("", text) if h.topic == "governance"]
-        assert "governance.ko.업무 협약" in {e["rule"] for e in hit.evidence}
+        assert "governance.ko.업무 협약" in {e.rule for e in hit.evidence}
 
 
 def test_shadows_and_word_edges_keep_lookalikes_out(classifier: TopicClassifier) -> None:
     assert classifier.score_all("", "중심의 조성과 지정학") == []
     assert classifier.score_all("", "A 2 billion won deal", "en") == []
     hit = classifier.score_all("", "규제자유특구로 지정했다")
-    assert [(h.topic, [e["text"] for e in h.evidence]) for h in hit] == [
+    assert [(h.topic, [e.text for e in spans(h)]) for h in hit] == [
         ("designation", ["특구로 지정"])
     ]
 
@@ -241,8 +247,8 @@ def test_a_custom_rule_file_is_used(tmp_path: Path) -> None:
     custom = TopicClassifier.from_config(write(tmp_path, RULES))
     [hit] = custom.classify("특구 지정", "")
     assert (hit.topic, hit.score) == ("designation", 0.6)
-    assert hit.evidence[0]["rule"] == "designation.ko.지정"
-    assert hit.evidence[0]["weight"] == 3.0
+    [first, *_] = spans(hit)
+    assert (first.rule, first.weight) == ("designation.ko.지정", 3.0)
 
 
 @pytest.mark.parametrize(

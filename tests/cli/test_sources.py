@@ -7,6 +7,7 @@ from pathlib import Path
 from tests.cli.conftest import Run
 from zonewatch.app import configure
 from zonewatch.models import CrawlRun, Source
+from zonewatch.models.enums import SourceHealth
 
 
 def test_pause_resume_and_status(zonewatch: Run) -> None:
@@ -46,7 +47,7 @@ def test_status_shows_local_minutes_and_why_a_source_is_not_healthy(
             )
             source = session.get(Source, "daegu-press")
             assert source is not None
-            source.health, source.health_reason = "slow", "took 7 min, 9× its usual 45 s"
+            source.health, source.health_reason = SourceHealth.SLOW, "took 7 min, 9× its usual 45 s"
             source.next_run_at = finished + dt.timedelta(hours=3)
     finally:
         app.dispose()

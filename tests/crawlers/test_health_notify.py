@@ -54,7 +54,7 @@ def set_health(app: App, health: SourceHealth, reason: str | None = None) -> Non
         assert source is not None
         now = utcnow()
         session.add(CrawlRun(source_id=source.id, status="ok", started_at=now, finished_at=now))
-        source.health, source.health_reason = health.value, reason
+        source.health, source.health_reason = health, reason
 
 
 def subjects(server: SmtpServer) -> list[str]:

@@ -4,6 +4,7 @@ import datetime as dt
 
 from zonewatch.crawlers.boardpage import split_size_hint
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, RawSnapshot
+from zonewatch.models.enums import ItemOutcome
 
 
 def test_payload_round_trip() -> None:
@@ -11,7 +12,7 @@ def test_payload_round_trip() -> None:
         source_id="ifez-press",
         external_id="669389",
         url="https://www.ifez.go.kr/main/pst/view.do?pst_id=noti03&pst_sn=669389",
-        outcome="fetched",
+        outcome=ItemOutcome.FETCHED,
         title="송도 바이오 클러스터",
         text="본문",
         published_at=dt.datetime(2026, 3, 2, tzinfo=dt.timezone(dt.timedelta(hours=9))),

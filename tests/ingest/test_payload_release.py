@@ -12,6 +12,7 @@ from tests.testkit import factories
 from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import DocumentVersion
 from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.models.enums import ItemOutcome
 from zonewatch.timefmt import KST
 
 
@@ -22,7 +23,7 @@ def test_an_ingested_item_keeps_its_metadata_but_not_its_payload(
     run = factories.crawl_run(db_session, factories.source(db_session))
     factories.fetched(db_session, run)
     ingest_fetched_item(db_session, factories.fetched(db_session, run).id)
-    row = factories.fetched(db_session, run, outcome=outcome)
+    row = factories.fetched(db_session, run, outcome=ItemOutcome(outcome))
 
     result = ingest_fetched_item(db_session, row.id)
     db_session.expire_all()
@@ -41,7 +42,7 @@ def test_an_ingested_item_keeps_its_metadata_but_not_its_payload(
 def test_a_redelivered_ingest_still_names_its_document_and_version(db_session: Session) -> None:
     run = factories.crawl_run(db_session, factories.source(db_session))
     first = ingest_fetched_item(db_session, factories.fetched(db_session, run).id)
-    listed = factories.fetched(db_session, run, outcome="listed")
+    listed = factories.fetched(db_session, run, outcome=ItemOutcome.LISTED)
     seen = ingest_fetched_item(db_session, listed.id)
 
     again = ingest_fetched_item(db_session, first.fetched_item_id)

@@ -9,6 +9,7 @@ from tests.testkit import factories
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.ingest.services import content_hash, ingest_fetched_item
 from zonewatch.models import ChangeRecord, Document, DocumentVersion, Snapshot
+from zonewatch.models.enums import ItemOutcome
 from zonewatch.timefmt import KST
 
 
@@ -114,9 +115,9 @@ def test_same_raw_page_new_extractor_is_a_technical_version(db_session: Session)
 def test_status_outcomes_touch_the_document_only(db_session: Session) -> None:
     run = factories.crawl_run(db_session, factories.source(db_session))
     assert ingest(db_session, run) == "new"
-    assert ingest(db_session, run, outcome="not_modified") == "not_modified"
-    assert ingest(db_session, run, outcome="listed") == "seen"
-    assert ingest(db_session, run, outcome="gone") == "gone"
+    assert ingest(db_session, run, outcome=ItemOutcome.NOT_MODIFIED) == "not_modified"
+    assert ingest(db_session, run, outcome=ItemOutcome.LISTED) == "seen"
+    assert ingest(db_session, run, outcome=ItemOutcome.GONE) == "gone"
     assert versions(db_session) == 1
     assert db_session.scalars(select(Document.status)).one() == "withdrawn"
     assert ingest(db_session, run) == "changed"  # it came back
@@ -137,7 +138,7 @@ def test_ingesting_the_same_row_twice_is_a_no_op(db_session: Session) -> None:
 
 def test_content_hash_ignores_attachment_order() -> None:
     base = FetchedItem(
-        source_id="s", external_id="1", url="u", outcome="fetched", title="t", text="x"
+        source_id="s", external_id="1", url="u", outcome=ItemOutcome.FETCHED, title="t", text="x"
     )
     a = FetchedItem.from_payload(
         {
@@ -209,8 +210,8 @@ def test_a_newer_unchanged_fetch_also_supersedes_an_older_edit(db_session: Sessi
 def test_stale_removals_and_304s_are_superseded(db_session: Session) -> None:
     run = factories.crawl_run(db_session, factories.source(db_session))
     assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "new"
-    assert ingest_at(db_session, run, DAY_0, outcome="gone") == "superseded"
-    assert ingest_at(db_session, run, DAY_0, outcome="not_modified") == "superseded"
+    assert ingest_at(db_session, run, DAY_0, outcome=ItemOutcome.GONE) == "superseded"
+    assert ingest_at(db_session, run, DAY_0, outcome=ItemOutcome.NOT_MODIFIED) == "superseded"
     document = db_session.scalars(select(Document)).one()
     assert document.status == "active"
     assert document.last_checked_at == DAY_1
@@ -220,7 +221,7 @@ def test_a_list_sighting_does_not_make_older_content_stale(db_session: Session) 
     """Seeing the item on a list says nothing of its content: a day-1 edit still applies."""
     run = factories.crawl_run(db_session, factories.source(db_session))
     assert ingest_at(db_session, run, DAY_0, text=OLD_TEXT) == "new"
-    assert ingest_at(db_session, run, DAY_2, outcome="listed") == "seen"
+    assert ingest_at(db_session, run, DAY_2, outcome=ItemOutcome.LISTED) == "seen"
     assert ingest_at(db_session, run, DAY_1, text=NEW_TEXT) == "changed"
     assert current_text(db_session) == NEW_TEXT
     assert db_session.scalars(select(Document)).one().last_seen_at == DAY_2
@@ -265,12 +266,12 @@ def test_files_keep_their_validators_and_their_revalidation_time(db_session: Ses
     assert ingest(db_session, run, attachments=[resaved], attachments_checked=True) == "unchanged"
     assert stored.http_etag == '"v2"'
     # A 304 page whose files were revalidated moves the revalidation time on.
-    assert ingest(db_session, run, outcome="not_modified", attachments_checked=True) == (
+    assert ingest(db_session, run, outcome=ItemOutcome.NOT_MODIFIED, attachments_checked=True) == (
         "not_modified"
     )
     assert document.attachments_checked_at is not None
     assert document.attachments_checked_at > first_check
-    assert ingest(db_session, run, outcome="not_modified") == "not_modified"
+    assert ingest(db_session, run, outcome=ItemOutcome.NOT_MODIFIED) == "not_modified"
     assert versions(db_session) == 1
 
 

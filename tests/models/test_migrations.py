@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from zonewatch.changes.queries import ChangeFilter, list_changes
@@ -12,6 +14,7 @@ from zonewatch.crawlers.items import FetchedItem
 from zonewatch.models import Base, ChangeEntity, ChangeRecord
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.db import make_engine
+from zonewatch.models.enums import ChangeKind
 from zonewatch.models.migrate import (
     alembic_config,
     check,
@@ -379,6 +382,176 @@ def test_ingested_items_release_their_payload_and_get_one_back_on_downgrade(
             ).scalar_one()
         item = FetchedItem.from_payload(restored)
         assert (item.source_id, item.external_id, item.outcome) == ("s", "1", "fetched")
+    finally:
+        engine.dispose()
+
+
+def test_status_constraints_keep_every_row_and_refuse_unknown_values(
+    fresh_database_url: str,
+) -> None:
+    """The CHECK constraints arrive without rebuilding tables: on SQLite a rebuild of a parent
+    table runs its children's ON DELETE actions. Rows of parents and children all stay, the
+    change log stays searchable, and a value outside its enum is refused."""
+    engine = make_engine(fresh_database_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    try:
+        upgrade(engine, "0c7548e1168d")
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            insert(
+                "sources",
+                id="s",
+                name="S",
+                kind="board",
+                url="https://x/",
+                language="ko",
+                spec={},
+                enabled=True,
+                paused=False,
+                health="healthy",
+                notified_health="healthy",
+                created_at=now,
+                updated_at=now,
+            )
+            insert(
+                "crawl_runs",
+                id=1,
+                source_id="s",
+                trigger="manual",
+                status="partial",
+                queued_at=now,
+                requests=0,
+                bytes_received=0,
+                not_modified=0,
+                items_found=1,
+                items_new=1,
+                items_changed=0,
+                items_unchanged=0,
+                error_count=0,
+                errors=[],
+                stats={},
+            )
+            insert(
+                "fetched_items",
+                id=1,
+                run_id=1,
+                source_id="s",
+                external_id="1",
+                outcome="fetched",
+                payload={},
+                status="ingested",
+                result="new",
+                fetched_at=now,
+            )
+            insert(
+                "documents",
+                id=1,
+                source_id="s",
+                external_id="1",
+                url="https://x/1",
+                status="withdrawn",
+                first_seen_at=now,
+                last_seen_at=now,
+            )
+            insert(
+                "change_records",
+                id=1,
+                kind="removed_document",
+                dedupe_key="1",
+                document_id=1,
+                title="산업단지 지정",
+                significance=0.0,
+                signals={},
+                diff={},
+                minor=False,
+                baseline=False,
+                occurred_at=now,
+                placed_at=now,
+                created_at=now,
+                review_status="important",
+            )
+            insert(
+                "subscribers",
+                id=1,
+                email="a@example.org",
+                language="ko",
+                timezone="Asia/Seoul",
+                status="paused",
+                hard_failures=0,
+                token_key="k" * 32,
+                created_at=now,
+                updated_at=now,
+            )
+            insert(
+                "alert_deliveries",
+                id=1,
+                subscriber_id=1,
+                change_id=1,
+                event_key="e",
+                channel="email",
+                delivery="daily",
+                status="queued",
+                message_id="m",
+                attempts=0,
+                created_at=now,
+            )
+        counted = ("crawl_runs", "fetched_items", "documents", "change_records", "alert_deliveries")
+
+        def counts() -> dict[str, int]:
+            with engine.connect() as connection:
+                return {
+                    table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+                    for table in counted
+                }
+
+        assert counts() == dict.fromkeys(counted, 1)
+        upgrade(engine)
+        assert counts() == dict.fromkeys(counted, 1)
+        with Session(engine) as session:
+            found = list_changes(session, ChangeFilter(text="산업단지"))
+            assert [change.record.id for change in found] == [1]
+            record = session.get(ChangeRecord, 1)
+            assert record is not None
+            assert record.kind is ChangeKind.REMOVED_DOCUMENT
+        for table, column in (
+            ("crawl_runs", "status"),
+            ("fetched_items", "result"),
+            ("documents", "status"),
+            ("change_records", "review_status"),
+            ("alert_deliveries", "status"),
+            ("sources", "notified_health"),
+        ):
+            with (
+                pytest.raises(IntegrityError, match=f"ck_{table}_{column}"),
+                engine.begin() as connection,
+            ):
+                connection.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))
+    finally:
+        engine.dispose()
+
+
+def test_the_constraint_migration_names_rows_it_cannot_keep(fresh_database_url: str) -> None:
+    """A stored value outside its enum stops the upgrade with the table, column and value,
+    instead of a constraint error that names none of them."""
+    engine = make_engine(fresh_database_url)
+    try:
+        upgrade(engine, "0c7548e1168d")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO sources (id, name, kind, url, language, spec, enabled, paused,"
+                    " health, created_at, updated_at) VALUES ('s', 'S', 'board', 'https://x/',"
+                    " 'ko', '{}', true, false, 'sleepy', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        with pytest.raises(RuntimeError, match=r"sources\.health .*'sleepy'"):
+            upgrade(engine)
+        assert current_revision(engine) == "0c7548e1168d"
     finally:
         engine.dispose()
 

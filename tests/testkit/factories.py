@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.models import CrawlRun, Entity, Source
 from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.models.enums import ItemOutcome
 
 _counter = itertools.count(1)
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -44,7 +45,7 @@ def fetched(
     session: Session,
     run: CrawlRun,
     external_id: str = "1",
-    outcome: str = "fetched",
+    outcome: ItemOutcome = ItemOutcome.FETCHED,
     **fields: Any,
 ) -> FetchedRow:
     attachments = [FetchedAttachment(**a) for a in fields.pop("attachments", [])]

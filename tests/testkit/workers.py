@@ -45,9 +45,15 @@ from zonewatch.models import (
     Subscription,
 )
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import ChangeKind, CrawlRunStatus
 
 ZONEWATCH = str(Path(sys.executable).with_name("zonewatch"))
-FINISHED_RUN_STATUSES = ("ok", "partial", "failed", "skipped")
+FINISHED_RUN_STATUSES = (
+    CrawlRunStatus.OK,
+    CrawlRunStatus.PARTIAL,
+    CrawlRunStatus.FAILED,
+    CrawlRunStatus.SKIPPED,
+)
 T = TypeVar("T")
 
 
@@ -288,7 +294,7 @@ def crawled_before(app: App, source_id: str) -> None:
 class PipelineState:
     runs: int
     runs_finished: int
-    run_statuses: dict[str, int]
+    run_statuses: dict[CrawlRunStatus, int]
     items: int
     items_pending: int
     documents: int
@@ -296,7 +302,7 @@ class PipelineState:
     versions_unclassified: int
     versions_without_change: int
     changes: int
-    changes_by_kind: dict[str, int]
+    changes_by_kind: dict[ChangeKind, int]
     events: int
     """Events that alert: one delivery per subscriber they match, however many records."""
     deliveries: int

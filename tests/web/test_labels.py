@@ -20,6 +20,7 @@ from zonewatch.config.sources import SourceKind, load_configured_sources
 from zonewatch.config.zones import EntityKind
 from zonewatch.crawlers.status import FINISHED
 from zonewatch.models import ChangeEntity, ChangeRecord, CrawlRun, Role
+from zonewatch.models.enums import CrawlRunStatus
 from zonewatch.models.services import PAST_TENSE, source_entry
 from zonewatch.web.i18n import LABELS, Vocabulary, label
 
@@ -105,7 +106,7 @@ def test_every_value_the_services_know_has_words_in_both_languages() -> None:
         Vocabulary.CHANGE_KIND: {*CHANGE_KINDS, *(f"model_{action}" for action in PAST_TENSE)},
         Vocabulary.REVIEW_STATUS: set(REVIEW_STATUSES),
         Vocabulary.SOURCE_KIND: {kind.value for kind in SourceKind},
-        Vocabulary.RUN_STATUS: set(FINISHED),
+        Vocabulary.RUN_STATUS: {status.value for status in CrawlRunStatus},
         Vocabulary.MODEL_STATUS: set(PROPOSAL_STATUSES),
         Vocabulary.MODEL_ACTION: set(PAST_TENSE),
         Vocabulary.ENTITY_KIND: {kind.value for kind in EntityKind},

@@ -217,6 +217,7 @@ def spoil(app: App, item_id: int) -> None:
     with app.session() as session:
         row = session.get(FetchedItem, item_id)
         assert row is not None
+        assert row.payload is not None
         row.payload = {**row.payload, "published_at": BAD_DATE}
 
 
@@ -236,6 +237,7 @@ def test_one_bad_item_is_recorded_and_the_rest_of_its_batch_goes_on(app: App, se
         assert row.error is not None
         assert "\n" not in row.error
         assert BAD_DATE in row.error
+        assert row.payload is not None
         assert row.payload["published_at"] == BAD_DATE, "the bad input is kept as it came"
         assert session.scalar(select(func.count()).select_from(Document)) == 1 + 2
     names = [name for name, _ in sent]

@@ -27,6 +27,7 @@ from zonewatch.bootstrap import initialize
 from zonewatch.cli.main import cli
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem, Source
 from zonewatch.models.base import utcnow
+from zonewatch.models.enums import ItemOutcome
 from zonewatch.replay.server import ReplayServer
 
 SOURCE = "daegu-press"
@@ -166,7 +167,7 @@ def test_every_stage_run_twice_changes_nothing_more(task_app: App, sent: Sent) -
 
     # A later crawl: one item changed, one gone, one the same.
     later = stage(task_app, "102", text="목표 입주기업 300개사로 늘려 잡았다.")
-    later += stage(task_app, "101", outcome="gone", run_id=run_of(task_app, later[0]))
+    later += stage(task_app, "101", outcome=ItemOutcome.GONE, run_id=run_of(task_app, later[0]))
     later += stage(task_app, "103", run_id=run_of(task_app, later[0]))
     ran = drain(task_app, sent, ingest_messages(later))
 
@@ -336,7 +337,7 @@ def test_followups_are_sent_only_after_commit(
 
     run_all(ingest_messages([row.id, *stage(task_app, "302", "303")]))
     changed = stage(task_app, "302", text="고용 목표를 2만 명으로 늘렸다.")
-    gone = stage(task_app, "303", outcome="gone", run_id=run_of(task_app, changed[0]))
+    gone = stage(task_app, "303", outcome=ItemOutcome.GONE, run_id=run_of(task_app, changed[0]))
     run_all(ingest_messages(changed + gone))
     with task_app.session() as session:
         session.execute(update(Source).values(next_run_at=utcnow() + dt.timedelta(days=1)))
