@@ -41,6 +41,8 @@ from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.models import DocumentVersion
 from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.workers.bulk import publish_many
+from zonewatch.workers.pipeline import StageName
 
 LIMIT = 1_000
 SUBSCRIBERS = 1_000
@@ -70,8 +72,9 @@ def _wait_ready(app: App, marks: Path, timeout: float = 120.0) -> None:
 def enqueue(app: App, item_ids: list[int]) -> None:
     """Hand a run's staged items to the workers as the crawl task does (the one seam to change
     if the crawl task's hand-over changes)."""
-    for item_id in item_ids:
-        app.celery.send_task("zonewatch.ingest_item", args=[item_id])
+    size = app.settings.pipeline_batch_size
+    batches = [(item_ids[start : start + size],) for start in range(0, len(item_ids), size)]
+    publish_many(app.celery, StageName.INGEST.task_name, batches)
 
 
 def _pipeline_done(app: App, run_id: int) -> bool:

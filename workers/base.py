@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from celery import Task
+from celery import Celery, Task
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from zonewatch.workers.bulk import publish_many
 from zonewatch.workers.pipeline import Key, StageName, batches
 
 if TYPE_CHECKING:
@@ -37,11 +38,14 @@ class UnitOfWork:
         self.followups.extend(signatures)
 
 
-def enqueue(signatures: Iterable[Signature]) -> None:
-    """Publish follow-ups: the one place they go out, so that a bulk publish on the broker
-    (``publish_many``) replaces this loop without touching any task."""
+def enqueue(celery: Celery, signatures: Iterable[Signature]) -> None:
+    """Publish follow-ups, the one place they go out: the messages of each task name leave
+    together (one broker transaction or pipeline, see :func:`publish_many`)."""
+    by_task: dict[str, list[Sequence[object]]] = {}
     for signature in signatures:
-        signature.apply_async()
+        by_task.setdefault(signature.task, []).append(tuple(signature.args))
+    for task_name, arguments in by_task.items():
+        publish_many(celery, task_name, arguments)
 
 
 class DbTask(Task):  # type: ignore[misc]
@@ -71,7 +75,7 @@ class DbTask(Task):  # type: ignore[misc]
             raise
         finally:
             work.session.close()
-        enqueue(work.followups)
+        enqueue(self.app, work.followups)
 
     def signature_for(self, name: str, *args: Any) -> Signature:
         return self.app.signature(name, args=args)
