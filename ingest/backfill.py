@@ -130,9 +130,8 @@ def corpus_lines(path: Path) -> Iterator[tuple[int, bytes]]:
     """Numbered non-blank lines of a JSON Lines file, gzip-compressed or not."""
     with path.open("rb") as raw:
         compressed = raw.read(2) == b"\x1f\x8b"
-    opener: Callable[[Path], Any] = gzip.open if compressed else Path.open
     try:
-        with opener(path, "rb") as stream:
+        with gzip.open(path, "rb") if compressed else path.open("rb") as stream:
             for number, line in enumerate(stream, start=1):
                 if line.strip():
                     yield number, line
