@@ -15,7 +15,7 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -24,7 +24,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
-from zonewatch.changes.page import FileChange, attachment_changes
 from zonewatch.changes.queries import (
     CHANGE_KINDS,
     REVIEW_STATUSES,
@@ -42,13 +41,15 @@ from zonewatch.changes.queries import (
     timeline,
     with_entity_ids,
 )
-from zonewatch.changes.review import ReviewAction, review_many
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
 from zonewatch.cli.render import OutputFormat, format_option, render_records
-from zonewatch.models import ChangeRecord, NoiseRule
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.timefmt import local_minutes
+
+if TYPE_CHECKING:
+    from zonewatch.changes.review import ReviewAction
+    from zonewatch.models import ChangeRecord, NoiseRule
 
 TITLE_WIDTH = 80
 TABLE_ENTITIES = 3
@@ -58,11 +59,6 @@ NO_RELEASE = "no release date"
 BASELINE = "baseline"
 """The mark of a record made by a source's first crawl, in every list."""
 F = TypeVar("F", bound=Callable[..., Any])
-FILE_MARKS = {
-    FileChange.ADDED: ("+", "green"),
-    FileChange.REMOVED: ("-", "red"),
-    FileChange.REPLACED: ("~", "yellow"),
-}
 
 _FILTER_OPTIONS = (
     click.option(
@@ -431,10 +427,17 @@ class _View:
         return lines
 
     def attachments(self, data: Any) -> list[str]:
+        from zonewatch.changes.page import FileChange, attachment_changes
+
+        marks = {
+            FileChange.ADDED: ("+", "green"),
+            FileChange.REMOVED: ("-", "red"),
+            FileChange.REPLACED: ("~", "yellow"),
+        }
         lines = [
             f"  {self.style(mark, fg=colour)} {item.label}"
             for item in attachment_changes(data)
-            for mark, colour in (FILE_MARKS[item.change],)
+            for mark, colour in (marks[item.change],)
         ]
         return [self.heading("attachments"), *lines] if lines else []
 
@@ -546,6 +549,8 @@ def review_command(
     """
     if status is None and note is None:
         raise click.UsageError("give --status, --note or both")
+    from zonewatch.changes.review import ReviewAction, review_many
+
     action = ReviewAction(status) if status is not None else ReviewAction.NOTE
     reviewer = by or _user()
     with cli_ctx.app.session() as session:
