@@ -48,20 +48,21 @@ class LazyGroup(click.Group):
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        """List every command from its summary, importing none of them."""
+        """List every command from its summary, importing none of them (the same lines whether
+        or not a command was loaded)."""
         names = self.list_commands(ctx)
         if not names:
             return
         limit = formatter.width - 6 - max(len(name) for name in names)
         rows = []
         for name in names:
-            loaded = self.commands.get(name)
-            if loaded is not None:
-                if loaded.hidden:
-                    continue
-                rows.append((name, loaded.get_short_help_str(limit)))
+            ref = self.lazy.get(name)
+            if ref is not None:
+                listed = click.Command(name, help=ref.summary)
             else:
-                summary = click.Command(name, short_help=self.lazy[name].summary)
-                rows.append((name, summary.get_short_help_str(limit)))
+                listed = self.commands[name]
+                if listed.hidden:
+                    continue
+            rows.append((name, listed.get_short_help_str(limit)))
         with formatter.section("Commands"):
             formatter.write_dl(rows)
