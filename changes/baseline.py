@@ -10,6 +10,9 @@ A version belongs to its source's baseline when
 3. no earlier run of the same source (a lower id) ended ``ok`` or ``partial`` having ingested
    at least one item.
 
+4. or the run is a backfill (``zonewatch backfill``): history loaded on purpose is baseline
+   whenever it is loaded, before or after the source's first crawl.
+
 So the first crawl that actually read the source's list is the baseline. A first crawl that
 failed outright, was skipped, or ingested nothing does not use it up: the next one is still
 the baseline, since nobody knows what the failed one missed. Runs overlapping the first one
@@ -26,8 +29,10 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
-from zonewatch.models.enums import FetchedItemStatus
+from zonewatch.models.enums import FetchedItemStatus, RunTrigger
 
+BACKFILL_TRIGGER = RunTrigger.BACKFILL
+"""The trigger of a backfill's crawl run (:mod:`zonewatch.workers.backfill`)."""
 COMPLETE_RUN_STATUSES = ("ok", "partial")
 """Run statuses that say the crawl read the source's list (see crawlers.health.run_status)."""
 
@@ -39,6 +44,8 @@ def is_baseline(session: Session, version: DocumentVersion) -> bool:
     run = _storing_run(session, version.id)
     if run is None:
         return False
+    if run.trigger == BACKFILL_TRIGGER:
+        return True
     return not source_crawled_before(session, run)
 
 

@@ -15,7 +15,7 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -24,7 +24,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
-from zonewatch.changes.page import FileChange, attachment_changes
 from zonewatch.changes.queries import (
     CHANGE_KINDS,
     REVIEW_STATUSES,
@@ -42,12 +41,15 @@ from zonewatch.changes.queries import (
     timeline,
     with_entity_ids,
 )
-from zonewatch.changes.review import ReviewAction, review_many
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
-from zonewatch.models import ChangeRecord, NoiseRule
+from zonewatch.cli.render import OutputFormat, format_option, render_records
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.timefmt import local_minutes
+
+if TYPE_CHECKING:
+    from zonewatch.changes.review import ReviewAction
+    from zonewatch.models import ChangeRecord, NoiseRule
 
 TITLE_WIDTH = 80
 TABLE_ENTITIES = 3
@@ -57,11 +59,6 @@ NO_RELEASE = "no release date"
 BASELINE = "baseline"
 """The mark of a record made by a source's first crawl, in every list."""
 F = TypeVar("F", bound=Callable[..., Any])
-FILE_MARKS = {
-    FileChange.ADDED: ("+", "green"),
-    FileChange.REMOVED: ("-", "red"),
-    FileChange.REPLACED: ("~", "yellow"),
-}
 
 _FILTER_OPTIONS = (
     click.option(
@@ -180,16 +177,9 @@ def _shorten(text: str, width: int = TITLE_WIDTH) -> str:
 @changes.command("list")
 @_filter_options
 @click.option("--limit", type=LIMIT, default=50, show_default=True)
-@click.option(
-    "--format",
-    "output",
-    type=click.Choice(["table", "json", "csv"]),
-    default="table",
-    show_default=True,
-    help="json: every field of each change; csv: the columns of `changes export`.",
-)
+@format_option(help_text="json: every field of each change; csv: the columns of `changes export`.")
 @pass_cli
-def list_command(cli_ctx: CliContext, /, limit: int, output: str, **options: Any) -> None:
+def list_command(cli_ctx: CliContext, /, limit: int, output: OutputFormat, **options: Any) -> None:
     """List recorded changes, newest release first, each with its release date and the time
     it was detected beside it.
 
@@ -200,9 +190,9 @@ def list_command(cli_ctx: CliContext, /, limit: int, output: str, **options: Any
     with cli_ctx.app.session() as session:
         filters = with_entity_ids(session, _change_filter(options, limit, tz))
         found = list_changes(session, filters)
-        if output == "json":
+        if output is OutputFormat.JSON:
             print_json([change_as_json(change, tz) for change in found])
-        elif output == "csv":
+        elif output is OutputFormat.CSV:
             write_csv((ExportRow.of(change) for change in found), sys.stdout, tz)
         else:
             _print_table(cli_ctx, found, hidden_baselines(session, filters), tz)
@@ -437,10 +427,17 @@ class _View:
         return lines
 
     def attachments(self, data: Any) -> list[str]:
+        from zonewatch.changes.page import FileChange, attachment_changes
+
+        marks = {
+            FileChange.ADDED: ("+", "green"),
+            FileChange.REMOVED: ("-", "red"),
+            FileChange.REPLACED: ("~", "yellow"),
+        }
         lines = [
             f"  {self.style(mark, fg=colour)} {item.label}"
             for item in attachment_changes(data)
-            for mark, colour in (FILE_MARKS[item.change],)
+            for mark, colour in (marks[item.change],)
         ]
         return [self.heading("attachments"), *lines] if lines else []
 
@@ -552,6 +549,8 @@ def review_command(
     """
     if status is None and note is None:
         raise click.UsageError("give --status, --note or both")
+    from zonewatch.changes.review import ReviewAction, review_many
+
     action = ReviewAction(status) if status is not None else ReviewAction.NOTE
     reviewer = by or _user()
     with cli_ctx.app.session() as session:
@@ -583,11 +582,9 @@ def _user() -> str:
 @click.command("timeline")
 @click.argument("entity_id")
 @click.option("--limit", type=LIMIT, default=100, show_default=True)
-@click.option(
-    "--format", "output", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@format_option()
 @pass_cli
-def timeline_command(cli_ctx: CliContext, entity_id: str, limit: int, output: str) -> None:
+def timeline_command(cli_ctx: CliContext, entity_id: str, limit: int, output: OutputFormat) -> None:
     """Everything that happened to a zone or programme and what lies below it, oldest first
     by release date, with the detection time beside it (model changes have no release date:
     they sit at the time they were applied)."""
@@ -595,8 +592,8 @@ def timeline_command(cli_ctx: CliContext, entity_id: str, limit: int, output: st
     with cli_ctx.app.session() as session:
         entity_id = resolve_entity_id(session, entity_id)
         events = timeline(session, entity_id, limit)
-    if output == "json":
-        print_json([event.as_json(tz) for event in events])
+    if output is not OutputFormat.TABLE:
+        render_records(output, [event.as_json(tz) for event in events])
         return
     headers = ("released", "detected", "ref", "kind", "status", "entities", "what")
     _print_rows(cli_ctx, headers, [_event_cells(event, tz) for event in events])

@@ -4,30 +4,47 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
 
-from zonewatch.app import App, configure
-from zonewatch.config.settings import Settings, load_settings
 from zonewatch.timefmt import iso_local
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from zonewatch.app import App
+    from zonewatch.config.settings import Settings
 
 
 class CliContext:
-    """Holds overrides from global options and builds the app on first use."""
+    """Holds overrides from global options and builds the app, settings and consoles on first
+    use, so that a command pays only for the parts it touches."""
 
     def __init__(self, overrides: dict[str, Any]) -> None:
         self.overrides = overrides
         self._app: App | None = None
-        self.console = Console(highlight=False, soft_wrap=True)
-        self.errors = Console(stderr=True, highlight=False, soft_wrap=True)
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(highlight=False, soft_wrap=True)
+
+    @cached_property
+    def errors(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
 
     @property
     def settings(self) -> Settings:
         """Settings alone, for commands that need no database."""
         if self._app is not None:
             return self._app.settings
+        from zonewatch.config.settings import load_settings
+
         return load_settings(**self.overrides)
 
     def require_secret_key(self) -> None:
@@ -48,6 +65,8 @@ class CliContext:
     @property
     def app(self) -> App:
         if self._app is None:
+            from zonewatch.app import configure
+
             self._app = configure(**self.overrides)
         return self._app
 

@@ -7,16 +7,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, overload
 
 import click
-from rich.markup import escape
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import PORT
 from zonewatch.cli.progress import ProgressLine
-from zonewatch.config.sources import SourceSpec
 from zonewatch.errors import NotFoundError
-from zonewatch.models.enums import CrawlRunStatus, SourceHealth
 
 if TYPE_CHECKING:
+    from zonewatch.config.sources import SourceSpec
     from zonewatch.crawlers.service import CrawlOutcome, PipelineOutcome
 
 
@@ -30,14 +28,16 @@ class CrawlExit(IntEnum):
     """The run was partial or skipped, or it left the source broken or failing."""
 
 
-TROUBLED = (SourceHealth.BROKEN, SourceHealth.FAILING, SourceHealth.DEGRADED)
 SHOWN_ERRORS = 5
 
 
 def crawl_exit(status: object, health: str) -> CrawlExit:
+    from zonewatch.models.enums import CrawlRunStatus, SourceHealth
+
+    troubled = (SourceHealth.BROKEN, SourceHealth.FAILING, SourceHealth.DEGRADED)
     if status == CrawlRunStatus.FAILED:
         return CrawlExit.FAILED
-    if status in (CrawlRunStatus.PARTIAL, CrawlRunStatus.SKIPPED) or health in TROUBLED:
+    if status in (CrawlRunStatus.PARTIAL, CrawlRunStatus.SKIPPED) or health in troubled:
         return CrawlExit.INCOMPLETE
     return CrawlExit.OK
 
@@ -147,6 +147,8 @@ def outcome_json(outcome: CrawlOutcome, code: CrawlExit) -> dict[str, object]:
 
 def print_outcome(cli_ctx: CliContext, outcome: CrawlOutcome) -> None:
     """The run and what the pipeline made of it, for a person."""
+    from rich.markup import escape
+
     say = cli_ctx.console.print
     record, pipeline = outcome.record, outcome.pipeline
     duration = record["duration_seconds"]

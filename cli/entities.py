@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
 from zonewatch.config.zones import EntityKind
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import entity_as_json, entity_details, list_entities
@@ -26,21 +26,26 @@ def entities() -> None:
 @click.option(
     "--kind", type=click.Choice([kind.value for kind in EntityKind]), help="Only this kind."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_option()
 @pass_cli
-def list_command(cli_ctx: CliContext, kind: str | None, as_json: bool) -> None:
+def list_command(cli_ctx: CliContext, kind: str | None, output: OutputFormat) -> None:
     """List entities (zones, districts, complexes, programmes, authorities, ...)."""
     with cli_ctx.app.session() as session:
         rows = [entity_as_json(entity) for entity in list_entities(session, kind)]
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("id", "kind", "parent", "한국어", "English")
-    for row in rows:
-        name_en = row["name_en"] + (" (retired)" if row["retired"] else "")
-        table.add_row(row["id"], row["kind"], row["parent"] or "", row["name_ko"], name_en)
-    cli_ctx.console.print(table)
-    cli_ctx.console.print(f"{len(rows)} entities")
+    render(cli_ctx, output, rows, ENTITY_LISTING)
+
+
+ENTITY_LISTING: Listing[dict[str, Any]] = Listing(
+    columns=(
+        Column("id", lambda row: row["id"]),
+        Column("kind", lambda row: row["kind"]),
+        Column("parent", lambda row: row["parent"] or ""),
+        Column("한국어", lambda row: row["name_ko"]),
+        Column("English", lambda row: row["name_en"] + (" (retired)" if row["retired"] else "")),
+    ),
+    record=lambda row: row,
+    noun="entities",
+)
 
 
 @entities.command("show")

@@ -4,31 +4,129 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from zonewatch import __version__
-from zonewatch.cli.capture import capture
-from zonewatch.cli.changes import changes, timeline_command
-from zonewatch.cli.classify import eval_command, reclassify, train_command
-from zonewatch.cli.context import CliContext
-from zonewatch.cli.crawling import crawl, parse_feed_command, parse_page_command, replay
-from zonewatch.cli.digest import digest
-from zonewatch.cli.entities import entities
-from zonewatch.cli.model import model
-from zonewatch.cli.prune import prune
-from zonewatch.cli.setup import demo, init
-from zonewatch.cli.sources import sources
-from zonewatch.cli.subscribers import subscribers, subscriptions
-from zonewatch.cli.users import users
-from zonewatch.cli.web import web
-from zonewatch.cli.workers import beat, run_all, worker
+from zonewatch.cli.lazy import LazyCommand, LazyGroup
 from zonewatch.errors import ZonewatchError
 
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DatabaseError
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+COMMANDS = {
+    "backfill": LazyCommand(
+        "backfill", "backfill", "Load historical releases from a corpus file as the baseline."
+    ),
+    "beat": LazyCommand("workers", "beat", "Run the scheduler; run exactly one per deployment."),
+    "capture": LazyCommand(
+        "capture",
+        "capture",
+        "Save SOURCE's list page (or feed, or one API answer) and its first article pages.",
+    ),
+    "changes": LazyCommand(
+        "changes", "changes", "Review the change log: list, export, show and mark changes."
+    ),
+    "crawl": LazyCommand(
+        "crawling",
+        "crawl",
+        "Crawl one source now, then classify, diff and match what it stored, and send the "
+        "immediate alerts that made.",
+    ),
+    "demo": LazyCommand(
+        "setup", "demo", "Run the main job offline, end to end, in a demo directory of its own."
+    ),
+    "digest": LazyCommand("digest", "digest", "Daily and weekly e-mail digests."),
+    "entities": LazyCommand("entities", "entities", "Browse the zone and programme model."),
+    "eval": LazyCommand(
+        "classify",
+        "eval_command",
+        "Score the classifier on a gold set: entities, topics, facts.",
+    ),
+    "init": LazyCommand(
+        "setup",
+        "init",
+        "Create or upgrade the database and load the zone model and sources.",
+    ),
+    "model": LazyCommand(
+        "model",
+        "model",
+        "Proposed changes to the zone and programme model, and decisions on them.",
+    ),
+    "parse-feed": LazyCommand(
+        "crawling",
+        "parse_feed_command",
+        "Print what would be extracted from a feed (a file or a URL), as JSON.",
+    ),
+    "parse-page": LazyCommand(
+        "crawling",
+        "parse_page_command",
+        "Print what SOURCE's spider would extract from a page (a file or a URL), as JSON.",
+    ),
+    "reclassify": LazyCommand(
+        "classify",
+        "reclassify",
+        "Classify stored versions again after the zone model or the rules changed.",
+    ),
+    "prune": LazyCommand(
+        "prune",
+        "prune",
+        "Remove raw pages and sent outbox rows older than a cut-off; never change records.",
+    ),
+    "replay": LazyCommand(
+        "crawling",
+        "replay",
+        "Serve recorded-style copies of the real press rooms on a local port, until Ctrl-C.",
+    ),
+    "run": LazyCommand(
+        "workers",
+        "run_all",
+        "Worker and beat together, for one machine; Ctrl-C or SIGTERM shuts down cleanly.",
+    ),
+    "sources": LazyCommand("sources", "sources", "List and manage watched sources."),
+    "subscribers": LazyCommand(
+        "subscribers",
+        "subscribers",
+        "People who get alerts: add, list, show, remove, import and export them.",
+    ),
+    "subscriptions": LazyCommand(
+        "subscribers",
+        "subscriptions",
+        "What subscribers get: filters, delivery mode and hour, channel.",
+    ),
+    "timeline": LazyCommand(
+        "changes",
+        "timeline_command",
+        "Everything that happened to a zone or programme and what lies below it, oldest "
+        "first by release date.",
+    ),
+    "train": LazyCommand(
+        "classify",
+        "train_command",
+        "Train the topic model on all labelled documents and write it.",
+    ),
+    "users": LazyCommand("users", "users", "Console accounts: add, list, set-role, remove."),
+    "web": LazyCommand(
+        "web",
+        "web",
+        "Serve the web console, one-click unsubscribe (RFC 8058) and /health.",
+    ),
+    "worker": LazyCommand(
+        "workers",
+        "worker",
+        "Run a Celery worker with real worker processes (they send mail: the key is needed).",
+    ),
+}
+"""Every command by name. A module is imported only when its command runs (or is asked for
+its own help), so start-up pays for the one command used."""
+
+
+@click.group(
+    cls=LazyGroup,
+    lazy=COMMANDS,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
 @click.version_option(__version__, prog_name="zonewatch")
 @click.option(
     "--data-dir",
@@ -43,6 +141,8 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
     Data flows one way: crawl -> ingest -> classify -> diff -> alert.
     Settings come from ZONEWATCH_* environment variables.
     """
+    from zonewatch.cli.context import CliContext
+
     overrides: dict[str, Any] = {}
     if data_dir is not None:
         overrides["data_dir"] = data_dir
@@ -51,32 +151,6 @@ def cli(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> 
     cli_context = CliContext(overrides)
     ctx.obj = cli_context
     ctx.call_on_close(cli_context.close)
-
-
-cli.add_command(init)
-cli.add_command(demo)
-cli.add_command(entities)
-cli.add_command(sources)
-cli.add_command(worker)
-cli.add_command(run_all)
-cli.add_command(crawl)
-cli.add_command(parse_feed_command)
-cli.add_command(parse_page_command)
-cli.add_command(replay)
-cli.add_command(capture)
-cli.add_command(beat)
-cli.add_command(eval_command)
-cli.add_command(reclassify)
-cli.add_command(train_command)
-cli.add_command(changes)
-cli.add_command(timeline_command)
-cli.add_command(model)
-cli.add_command(web)
-cli.add_command(subscribers)
-cli.add_command(subscriptions)
-cli.add_command(digest)
-cli.add_command(users)
-cli.add_command(prune)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -92,9 +166,6 @@ def main(argv: list[str] | None = None) -> None:
     except ZonewatchError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except (OperationalError, ProgrammingError) as exc:
-        click.echo(f"error: {database_problem(exc)}", err=True)
-        sys.exit(1)
     except OSError as exc:
         message, code = file_problem(exc)
         click.echo(f"error: {message}", err=True)
@@ -103,13 +174,18 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:
+        from sqlalchemy.exc import OperationalError, ProgrammingError
+
+        if isinstance(exc, OperationalError | ProgrammingError):
+            click.echo(f"error: {database_problem(exc)}", err=True)
+            sys.exit(1)
         reason = (str(exc).strip().splitlines() or [""])[0]
         click.echo(f"error: unexpected {type(exc).__name__}: {reason}", err=True)
         sys.exit(1)
     sys.exit(status if isinstance(status, int) else 0)
 
 
-def database_problem(exc: OperationalError | ProgrammingError) -> str:
+def database_problem(exc: DatabaseError) -> str:
     """Say what is wrong with the database in words an operator can act on."""
     reason = (str(exc.orig or exc).strip().splitlines() or ["?"])[0]
     if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
@@ -125,3 +201,7 @@ def file_problem(exc: OSError) -> tuple[str, int]:
         reason = (str(exc).strip().splitlines() or [""])[0]
         return f"unexpected {type(exc).__name__}: {reason}", 1
     return f"{exc.filename}: {exc.strerror or type(exc).__name__}", 2
+
+
+if __name__ == "__main__":
+    main()

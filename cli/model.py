@@ -6,11 +6,10 @@ import getpass
 from typing import Any
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.context import CliContext, pass_cli
 from zonewatch.cli.params import ROW_ID
+from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
 from zonewatch.models import EntityChange
 from zonewatch.models.services import describe_entry_diff
 
@@ -42,31 +41,35 @@ def _row(proposal: EntityChange) -> dict[str, Any]:
     default="proposed",
     show_default=True,
 )
-@click.option("--json", "as_json", is_flag=True)
+@format_option()
 @pass_cli
-def proposals_command(cli_ctx: CliContext, status: str, as_json: bool) -> None:
+def proposals_command(cli_ctx: CliContext, status: str, output: OutputFormat) -> None:
     """List model changes proposed from releases (designations, lifts, renames, reforms)."""
     from zonewatch.changes.proposals import list_proposals
 
     with cli_ctx.app.session() as session:
         rows = [_row(p) for p in list_proposals(session, None if status == "all" else status)]
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("id", "entity", "action", "status", "effective", "evidence", "change")
-    for row in rows:
-        title = next((e.get("title") for e in row["evidence"] if "title" in e), "")
-        table.add_row(
-            str(row["id"]),
-            row["entity"],
-            row["action"],
-            row["status"],
-            row["effective_on"] or "",
-            escape(str(title)[:60]),
-            escape(row["change"][:80]),
-        )
-    cli_ctx.console.print(table)
-    cli_ctx.console.print(f"{len(rows)} proposals")
+    render(cli_ctx, output, rows, PROPOSAL_LISTING)
+
+
+def _evidence_title(row: dict[str, Any]) -> str:
+    title = next((e.get("title") for e in row["evidence"] if "title" in e), "")
+    return str(title)[:60]
+
+
+PROPOSAL_LISTING: Listing[dict[str, Any]] = Listing(
+    columns=(
+        Column("id", lambda row: str(row["id"])),
+        Column("entity", lambda row: row["entity"]),
+        Column("action", lambda row: row["action"]),
+        Column("status", lambda row: row["status"]),
+        Column("effective", lambda row: row["effective_on"] or ""),
+        Column("evidence", _evidence_title, wrap=True),
+        Column("change", lambda row: row["change"][:80], wrap=True),
+    ),
+    record=lambda row: row,
+    noun="proposals",
+)
 
 
 def _decide(

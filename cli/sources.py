@@ -11,6 +11,14 @@ from rich.table import Table
 from sqlalchemy import select
 
 from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.render import (
+    Column,
+    Listing,
+    OutputFormat,
+    format_option,
+    render,
+    render_records,
+)
 from zonewatch.crawlers.status import source_as_json
 from zonewatch.models import Source
 
@@ -21,23 +29,31 @@ def sources() -> None:
 
 
 @sources.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_option()
 @pass_cli
-def list_sources(cli_ctx: CliContext, as_json: bool) -> None:
+def list_sources(cli_ctx: CliContext, output: OutputFormat) -> None:
     """List the sources loaded by `zonewatch init`."""
     with cli_ctx.app.session() as session:
         rows = list(session.scalars(select(Source).order_by(Source.id)))
         data: list[dict[str, Any]] = [source_as_json(source) for source in rows]
-    if as_json:
-        print_json(data)
-        return
-    table = Table("id", "kind", "lang", "owner", "state", "url")
-    for row in data:
-        state = "disabled" if not row["enabled"] else "paused" if row["paused"] else row["health"]
-        table.add_row(
-            row["id"], row["kind"], row["language"], row["owner"] or "", state, row["url"]
-        )
-    cli_ctx.console.print(table)
+    render(cli_ctx, output, data, SOURCE_LISTING)
+
+
+def _source_state(row: dict[str, Any]) -> str:
+    return "disabled" if not row["enabled"] else "paused" if row["paused"] else str(row["health"])
+
+
+SOURCE_LISTING: Listing[dict[str, Any]] = Listing(
+    columns=(
+        Column("id", lambda row: row["id"]),
+        Column("kind", lambda row: row["kind"]),
+        Column("lang", lambda row: row["language"]),
+        Column("owner", lambda row: row["owner"] or ""),
+        Column("state", _source_state),
+        Column("url", lambda row: row["url"]),
+    ),
+    record=lambda row: row,
+)
 
 
 @sources.command("pause")
@@ -66,9 +82,9 @@ def resume(cli_ctx: CliContext, source_id: str) -> None:
 
 
 @sources.command("status")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_option()
 @pass_cli
-def status(cli_ctx: CliContext, as_json: bool) -> None:
+def status(cli_ctx: CliContext, output: OutputFormat) -> None:
     """Last run, next run, streak, items found, mean duration and health of every source.
 
     Health is what the last finished run left: healthy, slow (far longer than its usual
@@ -81,8 +97,8 @@ def status(cli_ctx: CliContext, as_json: bool) -> None:
     tz = cli_ctx.settings.tz
     with cli_ctx.app.session() as session:
         rows = all_statuses(session)
-    if as_json:
-        print_json([row.as_json(tz) for row in rows])
+    if output is not OutputFormat.TABLE:
+        render_records(output, [row.as_json(tz) for row in rows])
         return
     table = Table("source", "state", "health", "last run", "next run", "streak", "items", "mean s")
     for row in rows:

@@ -7,7 +7,6 @@ from typing import Any
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from zonewatch.alerts.matching import DELIVERY_MODES
 from zonewatch.alerts.subscribers import (
@@ -38,6 +37,7 @@ from zonewatch.alerts.tokens import preferences_url
 from zonewatch.changes.queries import CHANGE_KINDS
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import ROW_ID
+from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import Subscription
 from zonewatch.models.names import resolve_entity_id
@@ -65,28 +65,28 @@ def add_subscriber_command(
 
 
 @subscribers.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_option()
 @pass_cli
-def list_subscribers_command(cli_ctx: CliContext, as_json: bool) -> None:
+def list_subscribers_command(cli_ctx: CliContext, output: OutputFormat) -> None:
     """List subscribers with their number of subscriptions."""
     with cli_ctx.app.session() as session:
         rows = list_subscribers(session)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("id", "email", "name", "lang", "timezone", "status", "subscriptions")
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            escape(row["email"]),
-            escape(row["name"] or ""),
-            row["language"],
-            row["timezone"],
-            row["status"],
-            str(row["subscriptions"]),
-        )
-    cli_ctx.console.print(table)
-    cli_ctx.console.print(f"{len(rows)} subscribers")
+    render(cli_ctx, output, rows, SUBSCRIBER_LISTING)
+
+
+SUBSCRIBER_LISTING: Listing[dict[str, Any]] = Listing(
+    columns=(
+        Column("id", lambda row: str(row["id"])),
+        Column("email", lambda row: row["email"]),
+        Column("name", lambda row: row["name"] or ""),
+        Column("lang", lambda row: row["language"]),
+        Column("timezone", lambda row: row["timezone"]),
+        Column("status", lambda row: row["status"]),
+        Column("subscriptions", lambda row: str(row["subscriptions"])),
+    ),
+    record=lambda row: row,
+    noun="subscribers",
+)
 
 
 @subscribers.command("show")
@@ -275,25 +275,27 @@ def add_subscription_command(cli_ctx: CliContext, /, subscriber: str, **options:
 
 @subscriptions.command("list")
 @click.option("--subscriber", help="Only this subscriber's (EMAIL or ID).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_option()
 @pass_cli
-def list_subscriptions_command(cli_ctx: CliContext, subscriber: str | None, as_json: bool) -> None:
+def list_subscriptions_command(
+    cli_ctx: CliContext, subscriber: str | None, output: OutputFormat
+) -> None:
     """List subscriptions."""
     with cli_ctx.app.session() as session:
         rows = list_subscriptions(session, subscriber)
-    if as_json:
-        print_json(rows)
-        return
-    table = Table("id", "subscriber", "active", "subscription")
-    for row in rows:
-        table.add_row(
-            str(row["id"]),
-            escape(row["subscriber"]),
-            "yes" if row["active"] else "no",
-            escape(row["description"]),
-        )
-    cli_ctx.console.print(table)
-    cli_ctx.console.print(f"{len(rows)} subscriptions")
+    render(cli_ctx, output, rows, SUBSCRIPTION_LISTING)
+
+
+SUBSCRIPTION_LISTING: Listing[dict[str, Any]] = Listing(
+    columns=(
+        Column("id", lambda row: str(row["id"])),
+        Column("subscriber", lambda row: row["subscriber"]),
+        Column("active", lambda row: "yes" if row["active"] else "no"),
+        Column("subscription", lambda row: row["description"], wrap=True),
+    ),
+    record=lambda row: row,
+    noun="subscriptions",
+)
 
 
 @subscriptions.command("remove")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import sys
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
-from rich.table import Table
 
-from zonewatch.cli.context import CliContext, pass_cli, print_json
+from zonewatch.cli.context import CliContext, pass_cli
+from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
 from zonewatch.errors import InputError
 from zonewatch.models import Role
-from zonewatch.web.users import LANGUAGES, add_user, list_users, remove_user, set_role
+from zonewatch.web.users import LANGUAGES, UserRow, add_user, list_users, remove_user, set_role
+
+if TYPE_CHECKING:
+    from zonewatch.web.tokens import TokenRow
 
 ROLES = [role.value for role in Role]
 
@@ -50,33 +53,32 @@ def add_command(
 
 
 @users.command("list")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_option()
 @pass_cli
-def list_command(cli_ctx: CliContext, as_json: bool) -> None:
+def list_command(cli_ctx: CliContext, output: OutputFormat) -> None:
     """List users with their role, language and last sign-in (local time)."""
     with cli_ctx.app.session() as session:
         rows = list_users(session)
-    if as_json:
-        print_json(
-            [
-                {
-                    "id": row.id,
-                    "username": row.username,
-                    "role": row.role.value,
-                    "language": row.language,
-                    "last_login_at": row.last_login_at,
-                }
-                for row in rows
-            ]
-        )
-        return
-    table = Table("id", "username", "role", "lang", "last sign-in")
-    for row in rows:
-        table.add_row(
-            str(row.id), escape(row.username), row.role.value, row.language, row.last_login_at or ""
-        )
-    cli_ctx.console.print(table)
-    cli_ctx.console.print(f"{len(rows)} users")
+    render(cli_ctx, output, rows, USER_LISTING)
+
+
+USER_LISTING: Listing[UserRow] = Listing(
+    columns=(
+        Column("id", lambda row: str(row.id)),
+        Column("username", lambda row: row.username),
+        Column("role", lambda row: row.role.value),
+        Column("lang", lambda row: row.language),
+        Column("last sign-in", lambda row: row.last_login_at or ""),
+    ),
+    record=lambda row: {
+        "id": row.id,
+        "username": row.username,
+        "role": row.role.value,
+        "language": row.language,
+        "last_login_at": row.last_login_at,
+    },
+    noun="users",
+)
 
 
 @users.command("set-role")
@@ -117,23 +119,27 @@ def token_command(cli_ctx: CliContext, username: str, name: str) -> None:
 
 @users.command("tokens")
 @click.argument("username")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@format_option()
 @pass_cli
-def tokens_command(cli_ctx: CliContext, username: str, as_json: bool) -> None:
+def tokens_command(cli_ctx: CliContext, username: str, output: OutputFormat) -> None:
     """List USERNAME's tokens: name, first characters, made, last used (local time)."""
     from zonewatch.web.tokens import list_tokens
 
     with cli_ctx.app.session() as session:
         rows = list_tokens(session, username, cli_ctx.settings.tz)
-    if as_json:
-        print_json([asdict(row) for row in rows])
-        return
-    table = Table("id", "name", "starts with", "made", "last used")
-    for row in rows:
-        table.add_row(
-            str(row.id), escape(row.name), row.prefix, row.created_at, row.last_used_at or ""
-        )
-    cli_ctx.console.print(table)
+    render(cli_ctx, output, rows, TOKEN_LISTING)
+
+
+TOKEN_LISTING: Listing[TokenRow] = Listing(
+    columns=(
+        Column("id", lambda row: str(row.id)),
+        Column("name", lambda row: row.name),
+        Column("starts with", lambda row: row.prefix),
+        Column("made", lambda row: row.created_at),
+        Column("last used", lambda row: row.last_used_at or ""),
+    ),
+    record=asdict,
+)
 
 
 @users.command("revoke-token")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from celery.schedules import crontab
-
 
 def next_cron_time(expression: str, after: dt.datetime, tz: ZoneInfo) -> dt.datetime:
-    """The first minute strictly after ``after`` that matches the cron line, in ``tz``."""
+    """The first minute strictly after ``after`` that matches the cron line, in ``tz``.
+
+    Celery is imported here, not at the top: every settings and sources load reaches this
+    module, and most commands never parse a cron line."""
+    from celery.schedules import crontab
+
     cron = crontab.from_string(expression)
     moment = after.astimezone(tz).replace(second=0, microsecond=0) + dt.timedelta(minutes=1)
     for _ in range(400 * 24):

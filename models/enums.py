@@ -44,6 +44,8 @@ class RunTrigger(StrEnum):
     SCHEDULE = "schedule"
     MANUAL = "manual"
     DEMO = "demo"
+    BACKFILL = "backfill"
+    """A corpus loaded as baseline (``zonewatch backfill``): its versions are never news."""
 
 
 class SourceHealth(StrEnum):

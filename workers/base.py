@@ -16,7 +16,7 @@ from celery import Celery, Task
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from zonewatch.workers.bulk import publish_many
+from zonewatch.workers import bulk
 from zonewatch.workers.pipeline import Key, StageName, batches
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def enqueue(celery: Celery, signatures: Iterable[Signature]) -> None:
     for signature in signatures:
         by_task.setdefault(signature.task, []).append(tuple(signature.args))
     for task_name, arguments in by_task.items():
-        publish_many(celery, task_name, arguments)
+        bulk.publish_many(celery, task_name, arguments)
 
 
 class DbTask(Task):  # type: ignore[misc]

@@ -9,7 +9,10 @@ from zonewatch.cli.main import cli
 def _command_paths(command: click.Command, path: list[str]) -> list[list[str]]:
     paths = [path]
     if isinstance(command, click.Group):
-        for name, sub in command.commands.items():
+        context = click.Context(command)
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            assert sub is not None, [*path, name]
             paths.extend(_command_paths(sub, [*path, name]))
     return paths
 

@@ -10,12 +10,11 @@ import datetime as dt
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.canvas import Signature
 from sqlalchemy import select, update
 
 from tests.crawlers.conftest import current_versions
@@ -57,10 +56,11 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Follow-ups sent by tasks, as (task name, args); nothing is published."""
     calls: Sent = []
 
-    def record(self: Signature, *args: Any, **kwargs: Any) -> None:
-        calls.append((self.task, tuple(self.args)))
+    def record(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
+        calls.extend((task_name, tuple(args)) for args in arguments)
+        return len(arguments)
 
-    monkeypatch.setattr(Signature, "apply_async", record)
+    monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
     return calls
 
 

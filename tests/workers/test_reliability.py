@@ -19,13 +19,12 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.canvas import Signature
 from sqlalchemy import func, select, text, update
 
 from tests.testkit import factories
@@ -615,9 +614,10 @@ def test_the_last_items_ingested_together_still_finalize_the_run(
     sent: list[tuple[str, tuple[Any, ...]]] = []
     lock = threading.Lock()
 
-    def record(self: Signature, *args: Any, **kwargs: Any) -> None:
+    def record(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
         with lock:
-            sent.append((self.task, tuple(self.args)))
+            sent.extend((task_name, tuple(args)) for args in arguments)
+        return len(arguments)
 
     # Both ingests have written their item before either counts what is left.
     barrier = threading.Barrier(2)
@@ -627,7 +627,7 @@ def test_the_last_items_ingested_together_still_finalize_the_run(
         barrier.wait(timeout=30)
         return result
 
-    monkeypatch.setattr(Signature, "apply_async", record)
+    monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
     monkeypatch.setattr("zonewatch.workers.pipeline.ingest_fetched_item", ingest_then_wait)
     try:
         with app.session() as session:

@@ -1,20 +1,19 @@
 """The pipeline's tasks in-process, without a worker: idempotent, follow-ups only after commit.
 
 Each task is applied eagerly (``task.apply``); the follow-ups it sends are recorded instead of
-published (``Signature.apply_async`` is patched) and then run by a small driver that runs every
-task twice, as a redelivered message would.
+published (``zonewatch.workers.bulk.publish_many`` is patched) and then run by a small driver
+that runs every task twice, as a redelivered message would.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
-from celery.canvas import Signature
 from click.testing import CliRunner
 from kombu.messaging import Producer
 from sqlalchemy import select, update
@@ -29,6 +28,7 @@ from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem, Source
 from zonewatch.models.base import utcnow
 from zonewatch.models.enums import ItemOutcome
 from zonewatch.replay.server import ReplayServer
+from zonewatch.workers import bulk
 
 SOURCE = "daegu-press"
 Sent = list[tuple[str, tuple[Any, ...]]]
@@ -63,10 +63,11 @@ def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Follow-ups sent by tasks, in order, as (task name, args); nothing is published."""
     calls: Sent = []
 
-    def record(self: Signature, *args: Any, **kwargs: Any) -> None:
-        calls.append((self.task, tuple(self.args)))
+    def record(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
+        calls.extend((task_name, tuple(args)) for args in arguments)
+        return len(arguments)
 
-    monkeypatch.setattr(Signature, "apply_async", record)
+    monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
     return calls
 
 
@@ -242,15 +243,15 @@ def test_a_task_redelivered_after_dying_before_its_followups_sends_them(
         argument = sent[0][1][0]  # the next stage's input
         sent.clear()
 
-    recording = Signature.apply_async
+    recording = bulk.publish_many
 
-    def die(self: Signature, *args: Any, **kwargs: Any) -> None:
+    def die(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
         raise WorkerDiedError
 
-    monkeypatch.setattr(Signature, "apply_async", die)
+    monkeypatch.setattr(bulk, "publish_many", die)
     with pytest.raises(WorkerDiedError):
         apply(task_app, task, argument)
-    monkeypatch.setattr(Signature, "apply_async", recording)
+    monkeypatch.setattr(bulk, "publish_many", recording)
 
     apply(task_app, task, argument)  # the redelivery
     assert followup in [name for name, _ in sent], f"{task} redelivered sent only {sent}"
@@ -306,11 +307,12 @@ def test_followups_are_sent_only_after_commit(
             return query(REQUIRED[name], ()) is not None
         return all(query(REQUIRED[name], (key,)) is not None for key in keys)
 
-    def check_then_record(self: Signature, *args: Any, **kwargs: Any) -> None:
-        name, task_args = self.task, tuple(self.args)
-        checked.append((name, task_args, committed(name, task_args)))
+    def check_then_record(celery: Any, name: str, arguments: Sequence[Sequence[Any]]) -> int:
+        for args in arguments:
+            checked.append((name, tuple(args), committed(name, tuple(args))))
+        return len(arguments)
 
-    monkeypatch.setattr(Signature, "apply_async", check_then_record)
+    monkeypatch.setattr(bulk, "publish_many", check_then_record)
 
     # The check itself tells committed from not yet committed.
     task = task_app.celery.tasks["zonewatch.ingest_items"]

@@ -50,7 +50,7 @@ CONSTRAINTS: dict[str, tuple[tuple[str, str, tuple[str, ...]], ...]] = {
         ("notified_health", "notified_health", SOURCE_HEALTH),
     ),
     "crawl_runs": (
-        ("trigger", "trigger", ("schedule", "manual", "demo")),
+        ("trigger", "trigger", ("schedule", "manual", "demo", "backfill")),
         ("status", "status", ("queued", "running", "ok", "partial", "failed", "skipped")),
     ),
     "fetched_items": (
