@@ -157,3 +157,15 @@ def initialized_data_dir(tmp_path: Path, initialized_sqlite: Path) -> Path:
     data_dir = tmp_path / "data"
     copy_sqlite(initialized_sqlite, data_dir / DATABASE_FILE)
     return data_dir
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests for ``pytest -n N --dist loadgroup`` (``make test``): a file's tests stay on
+    one worker, so module fixtures are built once, and every browser test goes to the same
+    worker, so the run starts one Chromium and one live console."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        group = "browser" if item.get_closest_marker("browser") else item.path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))
