@@ -8,6 +8,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DATA ?= data/demo
 PYTEST_ARGS ?=
+# Test processes for `make pytest` (pytest-xdist); each starts its own servers on free ports.
+PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
 .PHONY: help install demo console screenshots test lint format typecheck pytest bench bench-scale migration clean
@@ -53,7 +55,7 @@ typecheck: $(STAMP) ## mypy --strict on the package, tests and benchmarks
 	$(BIN)/mypy src/zonewatch tests bench
 
 pytest: $(STAMP) ## Run the test suite (starts PostgreSQL, Redis and SMTP on loopback as needed)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 BENCH_ARGS ?=
 bench: $(STAMP) ## Run every benchmark; one JSON line each, with a same-run baseline

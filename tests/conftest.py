@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,6 +9,15 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from tests.testkit.databases import (
+    DATABASE_FILE,
+    copy_sqlite,
+    initialize_data_dir,
+    migrate_database,
+    sqlite_url,
+    unique_database_name,
+)
+from tests.testkit.passwords import cheap_password_hashing
 from tests.testkit.servers import (
     PostgresServer,
     RedisServer,
@@ -36,6 +44,13 @@ def shared_dir() -> Path:
     return SHARED
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Console passwords hashed with Argon2id's smallest parameters (see testkit.passwords)."""
+    with cheap_password_hashing():
+        yield
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     try:
@@ -60,7 +75,7 @@ def _new_database_url(request: pytest.FixtureRequest, directory: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{directory / 'zonewatch.sqlite'}"
     server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.create_database(f"zw_{uuid.uuid4().hex[:12]}")
+    return server.create_database(unique_database_name())
 
 
 @pytest.fixture(scope="session", params=BACKENDS)
@@ -97,3 +112,60 @@ def db_session(migrated_engine: Engine) -> Iterator[Session]:
 def fresh_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty database of its own, for tests of migrations and whole commands."""
     return _new_database_url(request, tmp_path)
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database migrated once per run: the original the tests copy."""
+    path = tmp_path_factory.mktemp("migrated") / DATABASE_FILE
+    migrate_database(sqlite_url(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres(postgres_server: PostgresServer) -> str:
+    """A PostgreSQL database migrated once per run, the template of each test's copy."""
+    name = unique_database_name()
+    migrate_database(postgres_server.create_database(name))
+    return name
+
+
+@pytest.fixture(params=BACKENDS)
+def migrated_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A migrated database of the test's own (a copy of one migrated once per run), for
+    tests that start from an empty schema but not from an empty database file."""
+    if request.param == "sqlite":
+        target = tmp_path / DATABASE_FILE
+        copy_sqlite(request.getfixturevalue("migrated_sqlite"), target)
+        return sqlite_url(target)
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    template: str = request.getfixturevalue("migrated_postgres")
+    return server.create_database(unique_database_name(), template=template)
+
+
+@pytest.fixture(scope="session")
+def initialized_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite database that ``initialize`` filled once per run on default settings."""
+    return initialize_data_dir(tmp_path_factory.mktemp("initialized") / "data")
+
+
+@pytest.fixture
+def initialized_data_dir(tmp_path: Path, initialized_sqlite: Path) -> Path:
+    """``tmp_path / "data"`` holding a copy of :func:`initialized_sqlite` as its default
+    database: a fixture's own ``initialize`` on default settings then finds nothing to do,
+    instead of migrating and loading the zone model again for every test."""
+    data_dir = tmp_path / "data"
+    copy_sqlite(initialized_sqlite, data_dir / DATABASE_FILE)
+    return data_dir
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Group tests for ``pytest -n N --dist loadgroup`` (``make test``): a file's tests stay on
+    one worker, so module fixtures are built once, and every browser test goes to the same
+    worker, so the run starts one Chromium and one live console."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is not None:
+            continue
+        group = "browser" if item.get_closest_marker("browser") else item.path.as_posix()
+        item.add_marker(pytest.mark.xdist_group(group))

@@ -11,6 +11,6 @@ from tests.alerts.events import Pipeline, pipeline_at
 
 
 @pytest.fixture
-def pipeline(tmp_path: Path) -> Iterator[Pipeline]:
+def pipeline(initialized_data_dir: Path) -> Iterator[Pipeline]:
     """A zonewatch on a fresh SQLite database whose releases go through the real pipeline."""
-    yield from pipeline_at(tmp_path)
+    yield from pipeline_at(initialized_data_dir.parent)

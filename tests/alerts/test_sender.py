@@ -70,9 +70,9 @@ def make_app(tmp_path: Path, database_url: str, smtp_url: str) -> App:
 
 
 @pytest.fixture
-def app(tmp_path: Path, fresh_database_url: str, smtp_server: SmtpServer) -> Iterator[App]:
+def app(tmp_path: Path, migrated_database_url: str, smtp_server: SmtpServer) -> Iterator[App]:
     """A zonewatch on an empty database of its own, mailing to the loopback server."""
-    built = make_app(tmp_path, fresh_database_url, smtp_server.url)
+    built = make_app(tmp_path, migrated_database_url, smtp_server.url)
     yield built
     built.dispose()
 

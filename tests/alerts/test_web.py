@@ -41,10 +41,10 @@ class Answer:
 
 
 @pytest.fixture
-def app(tmp_path: Path, fresh_database_url: str) -> Iterator[App]:
+def app(tmp_path: Path, migrated_database_url: str) -> Iterator[App]:
     built = configure(
         data_dir=tmp_path / "data",
-        database_url=fresh_database_url,
+        database_url=migrated_database_url,
         public_url=PUBLIC_URL,
         secret_key=SECRET,
     )
@@ -374,10 +374,10 @@ def test_the_link_from_a_mail_works_against_a_real_server(app: App, subscriber_i
 
 @pytest.mark.slow
 def test_zonewatch_web_serves_the_endpoint(
-    tmp_path: Path, app: App, subscriber_id: int, fresh_database_url: str
+    tmp_path: Path, app: App, subscriber_id: int, migrated_database_url: str
 ) -> None:
     port = free_port()
-    env = zonewatch_env(tmp_path / "web", database_url=fresh_database_url)
+    env = zonewatch_env(tmp_path / "web", database_url=migrated_database_url)
     env.update(ZONEWATCH_PUBLIC_URL=PUBLIC_URL)
     process = subprocess.Popen(
         [ZONEWATCH, "web", "--port", str(port)],

@@ -12,9 +12,9 @@ from zonewatch.bootstrap import initialize
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
+def app(initialized_data_dir: Path) -> Iterator[App]:
     """An initialised app on a fresh SQLite database (the zone model and sources loaded)."""
-    built = configure(data_dir=tmp_path / "data")
+    built = configure(data_dir=initialized_data_dir)
     initialize(built)
     yield built
     built.dispose()

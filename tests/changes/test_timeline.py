@@ -23,8 +23,8 @@ SOURCES = ("ifez-press", "motir-press", "mss-press", "korea-kr-press")
 
 
 @pytest.fixture
-def app(tmp_path: Path, replay_server: ReplayServer) -> Iterator[App]:  # noqa: F811
-    built = make_app(tmp_path / "data", replay_server)
+def app(initialized_data_dir: Path, replay_server: ReplayServer) -> Iterator[App]:  # noqa: F811
+    built = make_app(initialized_data_dir, replay_server)
     yield built
     built.dispose()
 

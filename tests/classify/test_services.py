@@ -24,10 +24,10 @@ INVENTED_NAME = "새얼바이오특구"
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
+def app(tmp_path: Path, initialized_data_dir: Path) -> Iterator[App]:
     zones = tmp_path / "zones.yaml"
     zones.write_text(default_zones_path().read_text(encoding="utf-8"), encoding="utf-8")
-    built = configure(data_dir=tmp_path / "data", zones_file=zones)
+    built = configure(data_dir=initialized_data_dir, zones_file=zones)
     initialize(built)
     yield built
     built.dispose()

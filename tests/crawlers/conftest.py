@@ -30,10 +30,10 @@ def make_app(data_dir: Path, server: ReplayServer, database_url: str | None = No
 
 
 @pytest.fixture
-def crawl_app(tmp_path: Path, replay_server: ReplayServer) -> Iterator[App]:  # noqa: F811
+def crawl_app(initialized_data_dir: Path, replay_server: ReplayServer) -> Iterator[App]:  # noqa: F811
     """A fresh embedded zonewatch crawling the replay server (state 0, no faults)."""
     replay_server.set_crawl_delay("www.bjfez.go.kr", 0.5)
-    app = make_app(tmp_path / "data", replay_server)
+    app = make_app(initialized_data_dir, replay_server)
     yield app
     app.dispose()
 

@@ -30,8 +30,8 @@ def test_the_fingerprint_ignores_spacing_and_punctuation_but_not_the_day() -> No
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[App]:
-    built = configure(data_dir=tmp_path / "data")
+def app(initialized_data_dir: Path) -> Iterator[App]:
+    built = configure(data_dir=initialized_data_dir)
     initialize(built)
     yield built
     built.dispose()

@@ -22,10 +22,10 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture
-def app(tmp_path: Path, fresh_database_url: str) -> Iterator[App]:
+def app(tmp_path: Path, migrated_database_url: str) -> Iterator[App]:
     built = configure(
         data_dir=tmp_path / "data",
-        database_url=fresh_database_url,
+        database_url=migrated_database_url,
         secret_key=TEST_SECRET_KEY,
         public_url="http://console.example.org",
     )
