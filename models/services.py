@@ -270,7 +270,6 @@ def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport
         after = entity_entry(spec)
         if spec.id in report.created:
             _apply_spec(entity, spec)
-            session.flush()
             _note(report, _record_change(session, spec.id, None, after, baseline=baseline))
         elif entity.spec != after or entity.retired:
             before = None if entity.retired else dict(entity.spec)
