@@ -7,7 +7,8 @@ without regard to ASCII case, so Korean words match inside longer ones (송도 i
 The same query answers on both databases through the indexes ``models.search`` names:
 
 - SQLite: an FTS5 table with the trigram tokenizer finds terms of 3 characters or more.
-  A trigram index cannot hold anything shorter, so a term of 1 or 2 characters (Korean
+  It stores only which rows hold each trigram (``detail=none``), so a term is asked as
+  all of its trigrams and each candidate row is checked with LIKE. A trigram index cannot hold anything shorter, so a term of 1 or 2 characters (Korean
   place names such as 송도 or 청라 are often two) is matched with LIKE on the same columns,
   record by record in the log's order (each record's own versions by id): a common term
   fills a page quickly, a rare one reads every record and version. A bigram index would
@@ -20,7 +21,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Integer, Select, column, or_, select, table
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -57,19 +68,44 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _fts_trigrams(term: str) -> str:
+    """The term as an FTS5 query its index can answer: every trigram of it, all required.
+
+    The indexes keep which rows hold a trigram, not where (``detail=none``, a third of the
+    size), so they cannot answer a phrase: a row holding all the term's trigrams is only a
+    candidate, and ``_fts_match`` checks it with LIKE.
+    """
+    trigrams = dict.fromkeys(term[i : i + TRIGRAM] for i in range(len(term) - TRIGRAM + 1))
+    return " AND ".join(_fts_phrase(trigram) for trigram in trigrams)
+
+
 def _points_to(versions: Select[tuple[int]]) -> ColumnElement[bool]:
     return or_(ChangeRecord.new_version_id.in_(versions), ChangeRecord.old_version_id.in_(versions))
 
 
 def _fts_match(term: str) -> ColumnElement[bool]:
-    phrase = _fts_phrase(term)
+    query = _fts_trigrams(term)
     records = table(CHANGE_SEARCH, column("rowid", Integer), column(CHANGE_SEARCH))
     versions = table(VERSION_SEARCH, column("rowid", Integer), column(VERSION_SEARCH))
+    candidate_versions = select(versions.c.rowid).where(
+        versions.c[VERSION_SEARCH].op("MATCH")(query)
+    )
     return or_(
-        ChangeRecord.id.in_(
-            select(records.c.rowid).where(records.c[CHANGE_SEARCH].op("MATCH")(phrase))
+        and_(
+            ChangeRecord.id.in_(
+                select(records.c.rowid).where(records.c[CHANGE_SEARCH].op("MATCH")(query))
+            ),
+            or_(_has(ChangeRecord.title, term, False), _has(ChangeRecord.summary, term, False)),
         ),
-        _points_to(select(versions.c.rowid).where(versions.c[VERSION_SEARCH].op("MATCH")(phrase))),
+        _points_to(
+            select(DocumentVersion.id).where(
+                DocumentVersion.id.in_(candidate_versions),
+                or_(
+                    _has(DocumentVersion.title, term, False),
+                    _has(DocumentVersion.text, term, False),
+                ),
+            )
+        ),
     )
 
 
