@@ -8,11 +8,12 @@ The same query answers on both databases through the indexes ``models.search`` n
 
 - SQLite: an FTS5 table with the trigram tokenizer finds terms of 3 characters or more.
   It stores only which rows hold each trigram (``detail=none``), so a term is asked as
-  all of its trigrams and each candidate row is checked with LIKE. A trigram index cannot hold anything shorter, so a term of 1 or 2 characters (Korean
-  place names such as 송도 or 청라 are often two) is matched with LIKE on the same columns,
-  record by record in the log's order (each record's own versions by id): a common term
-  fills a page quickly, a rare one reads every record and version. A bigram index would
-  lift that limit at the cost of a second, larger index kept by triggers; not done.
+  all of its trigrams and each candidate row is checked with LIKE. A trigram index cannot
+  hold anything shorter, so a term of 1 or 2 characters (Korean place names such as 송도
+  or 청라 are often two) is matched with LIKE on the same columns, record by record in the
+  log's order (each record's own versions by id): a common term fills a page quickly, a
+  rare one reads every record and version. A bigram index would lift that limit at the
+  cost of a second, larger index kept by triggers; not done.
 - PostgreSQL: ILIKE on the columns the pg_trgm GIN indexes cover, for every length (the
   index narrows terms of 3 or more; shorter ones are read in full, as on SQLite).
 """

@@ -111,7 +111,8 @@ def test_a_term_is_found_as_written_not_as_scattered_trigrams(
     """The indexes keep which rows hold a trigram, not where: a row holding every trigram
     of a term apart (경제자유 ... 자유구역) is a candidate that must not match."""
     body = db_session.get(ChangeRecord, corpus["body"])
-    assert body is not None and body.document_id is not None
+    assert body is not None
+    assert body.document_id is not None
     document = db_session.get(Document, body.document_id)
     assert document is not None
     scattered = _version(db_session, document, "경제자유 권역", "자유구역 지정")
