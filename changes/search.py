@@ -88,26 +88,39 @@ def _fts_match(term: str) -> ColumnElement[bool]:
     query = _fts_trigrams(term)
     records = table(CHANGE_SEARCH, column("rowid", Integer), column(CHANGE_SEARCH))
     versions = table(VERSION_SEARCH, column("rowid", Integer), column(VERSION_SEARCH))
-    candidate_versions = select(versions.c.rowid).where(
-        versions.c[VERSION_SEARCH].op("MATCH")(query)
-    )
     return or_(
-        and_(
+        _checked(
             ChangeRecord.id.in_(
                 select(records.c.rowid).where(records.c[CHANGE_SEARCH].op("MATCH")(query))
             ),
-            or_(_has(ChangeRecord.title, term, False), _has(ChangeRecord.summary, term, False)),
+            term,
+            ChangeRecord.title,
+            ChangeRecord.summary,
         ),
         _points_to(
             select(DocumentVersion.id).where(
-                DocumentVersion.id.in_(candidate_versions),
-                or_(
-                    _has(DocumentVersion.title, term, False),
-                    _has(DocumentVersion.text, term, False),
-                ),
+                _checked(
+                    DocumentVersion.id.in_(
+                        select(versions.c.rowid).where(
+                            versions.c[VERSION_SEARCH].op("MATCH")(query)
+                        )
+                    ),
+                    term,
+                    DocumentVersion.title,
+                    DocumentVersion.text,
+                )
             )
         ),
     )
+
+
+def _checked(candidates: ColumnElement[bool], term: str, *columns: Any) -> ColumnElement[bool]:
+    """The index's candidates for ``term``, checked against the columns with LIKE when the
+    term is longer than one trigram (one trigram the index answers exactly, and reading the
+    texts of a common one cost ten times the lookup)."""
+    if len(term) == TRIGRAM:
+        return candidates
+    return and_(candidates, or_(*(_has(column, term, False) for column in columns)))
 
 
 def _has(column: Any, term: str, case_blind: bool) -> ColumnElement[bool]:
