@@ -7,11 +7,13 @@ without regard to ASCII case, so Korean words match inside longer ones (송도 i
 The same query answers on both databases through the indexes ``models.search`` names:
 
 - SQLite: an FTS5 table with the trigram tokenizer finds terms of 3 characters or more.
-  A trigram index cannot hold anything shorter, so a term of 1 or 2 characters (Korean
-  place names such as 송도 or 청라 are often two) is matched with LIKE on the same columns,
-  record by record in the log's order (each record's own versions by id): a common term
-  fills a page quickly, a rare one reads every record and version. A bigram index would
-  lift that limit at the cost of a second, larger index kept by triggers; not done.
+  It stores only which rows hold each trigram (``detail=none``), so a term is asked as
+  all of its trigrams and each candidate row is checked with LIKE. A trigram index cannot
+  hold anything shorter, so a term of 1 or 2 characters (Korean place names such as 송도
+  or 청라 are often two) is matched with LIKE on the same columns, record by record in the
+  log's order (each record's own versions by id): a common term fills a page quickly, a
+  rare one reads every record and version. A bigram index would lift that limit at the
+  cost of a second, larger index kept by triggers; not done.
 - PostgreSQL: ILIKE on the columns the pg_trgm GIN indexes cover, for every length (the
   index narrows terms of 3 or more; shorter ones are read in full, as on SQLite).
 """
@@ -20,7 +22,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean, ColumnElement, Integer, Select, column, or_, select, table
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    column,
+    or_,
+    select,
+    table,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -57,20 +69,58 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
+def _fts_trigrams(term: str) -> str:
+    """The term as an FTS5 query its index can answer: every trigram of it, all required.
+
+    The indexes keep which rows hold a trigram, not where (``detail=none``, a third of the
+    size), so they cannot answer a phrase: a row holding all the term's trigrams is only a
+    candidate, and ``_fts_match`` checks it with LIKE.
+    """
+    trigrams = dict.fromkeys(term[i : i + TRIGRAM] for i in range(len(term) - TRIGRAM + 1))
+    return " AND ".join(_fts_phrase(trigram) for trigram in trigrams)
+
+
 def _points_to(versions: Select[tuple[int]]) -> ColumnElement[bool]:
     return or_(ChangeRecord.new_version_id.in_(versions), ChangeRecord.old_version_id.in_(versions))
 
 
 def _fts_match(term: str) -> ColumnElement[bool]:
-    phrase = _fts_phrase(term)
+    query = _fts_trigrams(term)
     records = table(CHANGE_SEARCH, column("rowid", Integer), column(CHANGE_SEARCH))
     versions = table(VERSION_SEARCH, column("rowid", Integer), column(VERSION_SEARCH))
     return or_(
-        ChangeRecord.id.in_(
-            select(records.c.rowid).where(records.c[CHANGE_SEARCH].op("MATCH")(phrase))
+        _checked(
+            ChangeRecord.id.in_(
+                select(records.c.rowid).where(records.c[CHANGE_SEARCH].op("MATCH")(query))
+            ),
+            term,
+            ChangeRecord.title,
+            ChangeRecord.summary,
         ),
-        _points_to(select(versions.c.rowid).where(versions.c[VERSION_SEARCH].op("MATCH")(phrase))),
+        _points_to(
+            select(DocumentVersion.id).where(
+                _checked(
+                    DocumentVersion.id.in_(
+                        select(versions.c.rowid).where(
+                            versions.c[VERSION_SEARCH].op("MATCH")(query)
+                        )
+                    ),
+                    term,
+                    DocumentVersion.title,
+                    DocumentVersion.text,
+                )
+            )
+        ),
     )
+
+
+def _checked(candidates: ColumnElement[bool], term: str, *columns: Any) -> ColumnElement[bool]:
+    """The index's candidates for ``term``, checked against the columns with LIKE when the
+    term is longer than one trigram (one trigram the index answers exactly, and reading the
+    texts of a common one cost ten times the lookup)."""
+    if len(term) == TRIGRAM:
+        return candidates
+    return and_(candidates, or_(*(_has(column, term, False) for column in columns)))
 
 
 def _has(column: Any, term: str, case_blind: bool) -> ColumnElement[bool]:

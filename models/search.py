@@ -16,6 +16,10 @@ CHANGE_SEARCH = "change_search"
 """FTS5 (trigram) over ``change_records.title`` and ``summary``, rowid = the record's id."""
 VERSION_SEARCH = "version_search"
 """FTS5 (trigram) over ``document_versions.title`` and ``text``, rowid = the version's id."""
+FTS5_OPTIONS = "tokenize='trigram', detail=none, columnsize=0"
+"""Both FTS5 tables: trigrams, and for each only the rows holding it (no columns, positions
+or row sizes: a third of the full index). Phrases are checked against the rows with LIKE
+(``changes.search``); nothing ranks by size."""
 FTS5_SHADOW_SUFFIXES = ("", "_data", "_idx", "_docsize", "_config", "_content")
 TRIGRAM_INDEXES = (
     ("ix_change_records_title_trgm", "change_records", "title"),

@@ -105,6 +105,25 @@ def test_every_term_must_match_and_wildcards_are_text(
     assert _found(db_session, '"송도" OR') == set()
 
 
+def test_a_term_is_found_as_written_not_as_scattered_trigrams(
+    db_session: Session, corpus: dict[str, int]
+) -> None:
+    """The indexes keep which rows hold a trigram, not where: a row holding every trigram
+    of a term apart (경제자유 ... 자유구역) is a candidate that must not match."""
+    body = db_session.get(ChangeRecord, corpus["body"])
+    assert body is not None
+    assert body.document_id is not None
+    document = db_session.get(Document, body.document_id)
+    assert document is not None
+    scattered = _version(db_session, document, "경제자유 권역", "자유구역 지정")
+    apart = _record(db_session, "경제자유 특구와 자유구역", new_version_id=scattered.id)
+    joined = _record(db_session, "경제자유구역 확대")
+    assert _found(db_session, "경제자유구역") == {joined}
+    assert _found(db_session, "자유구역") == {apart, joined}
+    assert _found(db_session, "PLAN,") == {corpus["body"]}
+    assert _found(db_session, "reclamationplan") == set()
+
+
 def test_an_edit_is_searched_by_its_new_words(db_session: Session, corpus: dict[str, int]) -> None:
     row = db_session.get(ChangeRecord, corpus["other"])
     assert row is not None
