@@ -17,7 +17,7 @@ from zonewatch.crawlers.extract.dates import parse_published
 from zonewatch.crawlers.extract.encoding import decode_text
 from zonewatch.crawlers.extract.html import html_to_text
 from zonewatch.crawlers.items import FetchedItem, fingerprint
-from zonewatch.models.enums import ItemOutcome
+from zonewatch.enums import ItemOutcome
 from zonewatch.urls import without_session_ids
 
 _XML_DECLARATION = re.compile(r"""^(\ufeff?\s*<\?xml\b[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")

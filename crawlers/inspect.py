@@ -19,8 +19,8 @@ from zonewatch.crawlers.extract.language import detect_language
 from zonewatch.crawlers.extract.text import normalize_text
 from zonewatch.crawlers.feeds import entry_to_item, parse_feed_bytes
 from zonewatch.crawlers.items import FetchedItem
+from zonewatch.enums import ItemOutcome
 from zonewatch.errors import InputError
-from zonewatch.models.enums import ItemOutcome
 
 if TYPE_CHECKING:
     from parsel import Selector
