@@ -19,8 +19,8 @@ from zonewatch.changes.events import model_event
 from zonewatch.changes.proposals import decide, list_proposals
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeRecord, Entity, EntityChange
+from zonewatch.models.entry_diff import describe_entry_diff
 from zonewatch.models.enums import ProposalStatus
-from zonewatch.models.services import describe_entry_diff
 
 MAX_NOTE = 2000
 PROPOSAL_STATUSES = tuple(

@@ -57,10 +57,10 @@ from zonewatch.models import (
     VersionTopic,
 )
 from zonewatch.models.base import utcnow
+from zonewatch.models.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.models.enums import ChangeKind, ReviewStatus
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import get_entity
-from zonewatch.models.services import PAST_TENSE, describe_entry_diff
 from zonewatch.timefmt import KST, iso_local
 from zonewatch.urls import canonical_url
 

@@ -206,7 +206,7 @@ def parse_feed_command(cli_ctx: CliContext, location: str) -> None:
     """Print what would be extracted from a feed (a file or a URL), as JSON."""
     from zonewatch.crawlers.inspect import parse_feed, read_input
 
-    body, content_type, url = read_input(location, cli_ctx.settings)
+    body, content_type, url = read_input(location, lambda: cli_ctx.settings)
     print_json(parse_feed(body, content_type, url))
 
 

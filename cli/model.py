@@ -11,7 +11,7 @@ from zonewatch.cli.context import CliContext, pass_cli
 from zonewatch.cli.params import ROW_ID
 from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
 from zonewatch.models import EntityChange
-from zonewatch.models.services import describe_entry_diff
+from zonewatch.models.entry_diff import describe_entry_diff
 
 
 @click.group()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from cssselect import SelectorError
 from lxml import etree
 from lxml.cssselect import LxmlHTMLTranslator
-from parsel import Selector
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    from parsel import Selector
 
 
 class _Strict(BaseModel):
@@ -39,6 +41,10 @@ def _check_regex(value: str | None, *, groups: int = 1, flags: int = 0) -> str |
 
 @functools.cache
 def _empty_page() -> Selector:
+    """Loads parsel only when a configured selector is checked: a feed read with the default
+    parser never needs it."""
+    from parsel import Selector
+
     return Selector(text="<html><body></body></html>")
 
 

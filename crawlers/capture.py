@@ -29,11 +29,11 @@ from protego import Protego
 from zonewatch.config.settings import Settings
 from zonewatch.config.sources import SourceKind, SourceSpec
 from zonewatch.crawlers.clock import crawl_time
+from zonewatch.crawlers.feeds import entry_id, parse_feed_bytes
 from zonewatch.crawlers.handler import replay_url_for
 from zonewatch.crawlers.inspect import parse_page
 from zonewatch.crawlers.pinned import Fetched, FetchError, fetch_checked
 from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard, has_fetchable_scheme
-from zonewatch.crawlers.spiders.feed import entry_id, parse_feed_bytes
 from zonewatch.errors import InputError, ZonewatchError
 
 MB = 1024 * 1024

@@ -1,60 +1,61 @@
 """What a spider would extract from one feed or one page, without crawling or storing anything.
 
 Backs ``zonewatch parse-feed`` and ``zonewatch parse-page``: bad input raises
-:class:`InputError` with a one-line reason.
+:class:`InputError` with a one-line reason. Only the feed path is imported with the module:
+pages (parsel, the board reader) and URLs (the pinned fetcher) load their parts when used, so
+that reading a feed file costs little more than feedparser itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
-
-from parsel import Selector
+from typing import TYPE_CHECKING, Any, Literal
 
 from zonewatch.config.parsers import FeedParser
-from zonewatch.config.settings import Settings
-from zonewatch.config.sources import SourceKind, SourceSpec
-from zonewatch.crawlers.boardpage import (
-    ArticlePage,
-    ListRow,
-    Problem,
-    read_article,
-    read_list,
-)
-from zonewatch.crawlers.extract import (
-    EXTRACTOR_VERSION,
-    Decoded,
-    decode_html,
-    detect_language,
-    normalize_text,
-)
-from zonewatch.crawlers.handler import replay_url_for
+from zonewatch.crawlers.extract import EXTRACTOR_VERSION
+from zonewatch.crawlers.extract.language import detect_language
+from zonewatch.crawlers.extract.text import normalize_text
+from zonewatch.crawlers.feeds import entry_to_item, parse_feed_bytes
 from zonewatch.crawlers.items import FetchedItem
-from zonewatch.crawlers.pinned import FetchError, fetch_checked
-from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
-from zonewatch.crawlers.spiders.feed import entry_to_item, parse_feed_bytes
+from zonewatch.enums import ItemOutcome
 from zonewatch.errors import InputError
-from zonewatch.models.enums import ItemOutcome
+
+if TYPE_CHECKING:
+    from parsel import Selector
+
+    from zonewatch.config.settings import Settings
+    from zonewatch.config.sources import SourceSpec
+    from zonewatch.crawlers.boardpage import ArticlePage, ListRow, Problem
+    from zonewatch.crawlers.extract.encoding import Decoded
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
-def read_input(location: str, settings: Settings) -> tuple[bytes, str | None, str]:
+def read_input(
+    location: str, settings: Settings | Callable[[], Settings]
+) -> tuple[bytes, str | None, str]:
     """Bytes of a local file or a URL (fetched safely); returns (body, content type, url).
 
-    At most one byte more than the limit is read, so a huge input costs no memory to refuse.
+    ``settings`` may be given as a function: a local file needs none, so the command line
+    loads (and validates) them only to fetch a URL. At most one byte more than the limit is
+    read, so a huge input costs no memory to refuse.
     """
-    if "://" not in location:
+    if not is_url(location):
         body = read_file_head(location, MAX_INPUT_BYTES + 1)
         content_type, url = None, Path(location).resolve().as_uri()
     else:
-        body, content_type, url = _fetch(location, settings)
+        body, content_type, url = _fetch(location, settings() if callable(settings) else settings)
     if not body.strip():
         raise InputError(f"empty input: {location}")
     if len(body) > MAX_INPUT_BYTES:
         raise InputError(f"input larger than {MAX_INPUT_BYTES // (1024 * 1024)} MB: {location}")
     return body, content_type, url
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
 
 
 def read_file_head(location: str, size: int) -> bytes:
@@ -71,6 +72,10 @@ def read_file_head(location: str, size: int) -> bytes:
 
 def _fetch(url: str, settings: Settings) -> tuple[bytes, str | None, str]:
     """The URL's body, content type and final URL; every redirect hop obeys the URL policy."""
+    from zonewatch.crawlers.handler import replay_url_for
+    from zonewatch.crawlers.pinned import FetchError, fetch_checked
+    from zonewatch.crawlers.safety import UnsafeURLError, UrlGuard
+
     replay = settings.replay_url
 
     def rewrite(target: str) -> str:
@@ -137,6 +142,8 @@ def parse_page(
 ) -> dict[str, Any]:
     """What the spider would extract from the page, plus the page's ``errors`` (a page with
     errors is one the spider stores nothing from)."""
+    from zonewatch.crawlers.boardpage import read_article, read_list
+
     decoded, page = _html_page(source, body, content_type, url)
     base, where = _base_url(source, url), url
     if _detect_kind(source, page, None) == "list":
@@ -171,6 +178,8 @@ def check_page(
 ) -> dict[str, Any]:
     """How one page fits the source's configuration: every configured selector with its
     match count, the values read, and the errors that would make the crawl store nothing."""
+    from zonewatch.crawlers.boardpage import read_article, read_list
+
     decoded, page = _html_page(source, body, content_type, url)
     kind = _detect_kind(source, page, kind)
     base = _base_url(source, url)
@@ -205,6 +214,11 @@ def check_page(
 def _html_page(
     source: SourceSpec, body: bytes, content_type: str | None, url: str
 ) -> tuple[Decoded, Selector]:
+    from parsel import Selector
+
+    from zonewatch.config.sources import SourceKind
+    from zonewatch.crawlers.extract.encoding import decode_html
+
     if source.kind is not SourceKind.BOARD:
         raise InputError(
             f"source {source.id!r} is a {source.kind.value}, not a board: use parse-feed"

@@ -11,7 +11,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from zonewatch.models.enums import ItemOutcome
+from zonewatch.enums import ItemOutcome
 from zonewatch.urls import canonical_url
 
 OUTCOMES = ("fetched", "not_modified", "listed", "gone")

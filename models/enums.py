@@ -1,6 +1,7 @@
 """The machine values stored in status and kind columns, one enum per column family.
 
-Each value is the string the database has always held, so stored rows stay valid; the
+The enums are defined in :mod:`zonewatch.enums` (importable without the ORM) and re-exported
+here. Each value is the string the database has always held, so stored rows stay valid; the
 columns use :func:`stored` so that the database refuses any other value (a named CHECK
 constraint on SQLite and PostgreSQL alike) and rows load as enum members, not bare strings.
 """
@@ -10,6 +11,25 @@ from __future__ import annotations
 from enum import StrEnum
 
 from sqlalchemy import Enum
+
+from zonewatch.enums import (
+    ChangeKind,
+    CrawlRunStatus,
+    DeliveryMode,
+    DeliveryStatus,
+    DigestPeriod,
+    DigestStatus,
+    DocumentStatus,
+    FetchedItemStatus,
+    IngestOutcome,
+    ItemOutcome,
+    ProposalOrigin,
+    ProposalStatus,
+    ReviewStatus,
+    RunTrigger,
+    SourceHealth,
+    SubscriberStatus,
+)
 
 
 def stored(enum: type[StrEnum], name: str, length: int = 16) -> Enum:
@@ -29,151 +49,22 @@ def stored(enum: type[StrEnum], name: str, length: int = 16) -> Enum:
     )
 
 
-class CrawlRunStatus(StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    OK = "ok"
-    PARTIAL = "partial"
-    """Found items but had errors."""
-    FAILED = "failed"
-    SKIPPED = "skipped"
-    """The source cannot be crawled as configured (an API without its key)."""
-
-
-class RunTrigger(StrEnum):
-    SCHEDULE = "schedule"
-    MANUAL = "manual"
-    DEMO = "demo"
-    BACKFILL = "backfill"
-    """A corpus loaded as baseline (``zonewatch backfill``): its versions are never news."""
-
-
-class SourceHealth(StrEnum):
-    """What the last finished run says about a source (``paused`` is the operator's, and
-    is shown beside it)."""
-
-    UNKNOWN = "unknown"
-    """Never crawled."""
-    HEALTHY = "healthy"
-    SLOW = "slow"
-    """The run worked but took far longer than usual, or than its schedule's budget."""
-    DEGRADED = "degraded"
-    """The run found items but had errors (a partial run)."""
-    FAILING = "failing"
-    """The run failed: the site is down, unreachable, or the crawl process died."""
-    BROKEN = "broken"
-    """The configuration no longer fits the site: selectors match nothing, the feed or API
-    answers nonsense, or a run finds nothing where the previous ones found items."""
-    SKIPPED = "skipped"
-    """The source cannot be crawled as configured here (the API without its key)."""
-
-
-class FetchedItemStatus(StrEnum):
-    PENDING = "pending"
-    INGESTED = "ingested"
-    SUPERSEDED = "superseded"
-    """Fetched before the document's newest content: ingest left it unused."""
-    FAILED = "failed"
-    """Ingest refused it (bad input); it keeps its payload and its one-line error."""
-
-
-class ItemOutcome(StrEnum):
-    """What the crawl saw of one item."""
-
-    FETCHED = "fetched"
-    NOT_MODIFIED = "not_modified"
-    LISTED = "listed"
-    """Seen on the list page only."""
-    GONE = "gone"
-
-
-class IngestOutcome(StrEnum):
-    """What ingest made of a fetched item (``fetched_items.result``)."""
-
-    NEW = "new"
-    CHANGED = "changed"
-    TECHNICAL = "technical"
-    UNCHANGED = "unchanged"
-    SEEN = "seen"
-    NOT_MODIFIED = "not_modified"
-    GONE = "gone"
-    SUPERSEDED = "superseded"
-
-
-class DocumentStatus(StrEnum):
-    ACTIVE = "active"
-    WITHDRAWN = "withdrawn"
-
-
-class ChangeKind(StrEnum):
-    NEW_DOCUMENT = "new_document"
-    CHANGED_DOCUMENT = "changed_document"
-    REMOVED_DOCUMENT = "removed_document"
-    ATTACHMENT_ADDED = "attachment_added"
-    ATTACHMENT_REPLACED = "attachment_replaced"
-    ATTACHMENT_REMOVED = "attachment_removed"
-    CORRECTION = "correction"
-    FACT_CHANGE = "fact_change"
-    MODEL_CHANGE = "model_change"
-
-
-class ReviewStatus(StrEnum):
-    NEW = "new"
-    REVIEWED = "reviewed"
-    NOISE = "noise"
-    IMPORTANT = "important"
-
-
-class ProposalStatus(StrEnum):
-    """Where a change to the zone model stands (``entity_changes.status``)."""
-
-    PROPOSED = "proposed"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    APPLIED = "applied"
-    """Applied from zones.yaml, with no proposal."""
-
-
-class ProposalOrigin(StrEnum):
-    CONFIG = "config"
-    DOCUMENT = "document"
-
-
-class SubscriberStatus(StrEnum):
-    ACTIVE = "active"
-    PAUSED = "paused"
-    """By the subscriber."""
-    SUSPENDED = "suspended"
-    """After repeated hard bounces."""
-    UNSUBSCRIBED = "unsubscribed"
-
-
-class DeliveryMode(StrEnum):
-    IMMEDIATE = "immediate"
-    DAILY = "daily"
-    WEEKLY = "weekly"
-
-
-class DeliveryStatus(StrEnum):
-    """Where an outbox row stands."""
-
-    PENDING = "pending"
-    QUEUED = "queued"
-    """Taken into a digest that is not sent yet."""
-    SENDING = "sending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    """Its subscriber left or paused before it went."""
-
-
-class DigestPeriod(StrEnum):
-    DAILY = "daily"
-    WEEKLY = "weekly"
-
-
-class DigestStatus(StrEnum):
-    PENDING = "pending"
-    SENT = "sent"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
+__all__ = [
+    "ChangeKind",
+    "CrawlRunStatus",
+    "DeliveryMode",
+    "DeliveryStatus",
+    "DigestPeriod",
+    "DigestStatus",
+    "DocumentStatus",
+    "FetchedItemStatus",
+    "IngestOutcome",
+    "ItemOutcome",
+    "ProposalOrigin",
+    "ProposalStatus",
+    "ReviewStatus",
+    "RunTrigger",
+    "SourceHealth",
+    "SubscriberStatus",
+    "stored",
+]

@@ -10,7 +10,6 @@ the caller matches once the sync is done (see :attr:`SyncReport.events`).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,19 +27,12 @@ from zonewatch.models.base import utcnow
 from zonewatch.models.changes import ChangeEntity, ChangeRecord, EntityChange
 from zonewatch.models.classification import Topic
 from zonewatch.models.entities import Entity, EntityAlias
+from zonewatch.models.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.models.enums import ChangeKind, ProposalOrigin, ProposalStatus
 from zonewatch.models.sources import Source
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 CONFIG_ORIGIN = "config"
-PAST_TENSE = {
-    "create": "added",
-    "retire": "removed",
-    "rename": "renamed",
-    "lift": "lifted",
-    "designate": "designated",
-    "update": "updated",
-}
 
 
 @dataclass
@@ -229,21 +221,6 @@ def _model_significance(action: str) -> float:
     entry (a description, an alias) are routine."""
     mapping = action in ("create", "retire", "rename", "lift", "designate")
     return band_score("designation" if mapping else "routine")
-
-
-def describe_entry_diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
-    """A one-line human summary of which fields changed and how."""
-    if before is None:
-        return "added to the zone model"
-    if after is None:
-        return "removed from the zone model"
-    parts = []
-    for key in sorted(set(before) | set(after)):
-        if before.get(key) != after.get(key):
-            old = json.dumps(before.get(key), ensure_ascii=False)
-            new = json.dumps(after.get(key), ensure_ascii=False)
-            parts.append(f"{key}: {old} -> {new}")
-    return "; ".join(parts)
 
 
 def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport:

@@ -10,7 +10,7 @@ from parsel import Selector
 from zonewatch.config.parsers import BoardParser
 from zonewatch.config.sources import load_sources
 from zonewatch.crawlers.boardpage import row_id
-from zonewatch.crawlers.spiders.feed import entry_id
+from zonewatch.crawlers.feeds import entry_id
 from zonewatch.urls import canonical_url, without_session_ids
 
 ARTICLE = "https://www.fez.go.kr/portal/ko/bbs/news/view.do?nttId=518"

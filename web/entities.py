@@ -16,13 +16,13 @@ from starlette.responses import Response
 from zonewatch.changes.queries import timeline
 from zonewatch.errors import NotFoundError
 from zonewatch.models import Role
+from zonewatch.models.entry_diff import describe_entry_diff
 from zonewatch.models.names import (
     Candidate,
     resolve_entity,
     search_entities,
 )
 from zonewatch.models.queries import entity_details, list_entities
-from zonewatch.models.services import describe_entry_diff
 from zonewatch.web.permissions import Page, require
 
 READERS = (Role.ADMIN, Role.ANALYST, Role.OPERATOR)

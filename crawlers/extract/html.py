@@ -22,11 +22,9 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
-import trafilatura
 from lxml import etree  # type: ignore[import-untyped,unused-ignore]
 from lxml import html as lxml_html
 from lxml.cssselect import LxmlHTMLTranslator  # type: ignore[import-untyped,unused-ignore]
-from parsel import Selector, SelectorList
 
 from zonewatch.crawlers.extract.text import normalize_text
 from zonewatch.errors import ConfigError, InputError
@@ -223,6 +221,8 @@ def drop_furniture(html: str, selectors: Sequence[str]) -> str:
     The page is returned as it came when nothing matched."""
     if not selectors:
         return html
+    from parsel import Selector, SelectorList
+
     page = Selector(text=html)
     found = [element for css in selectors for element in page.css(css)]
     if not found:
@@ -339,6 +339,10 @@ def _repair_tree(root: Element) -> None:
 
 
 def _trafilatura_text(root: Element, base_url: str | None) -> str:
+    """Imports trafilatura on first use: it costs more to load than a feed costs to read, and
+    reading feeds or HTML snippets (``html_to_text``) never needs it."""
+    import trafilatura
+
     try:
         xml = trafilatura.extract(
             root,

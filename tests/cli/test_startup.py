@@ -3,8 +3,10 @@ timings are in bench/)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -56,6 +58,89 @@ def test_parse_feed_needs_no_database_nor_crawler(tmp_path: object) -> None:
 def test_a_query_command_loads_neither_scrapy_nor_celery() -> None:
     loaded = _roots(_modules_after(["changes", "list", "--help"]))
     assert loaded.isdisjoint({"scrapy", "twisted", "celery", "kombu"})
+
+
+CRAWLING = {"scrapy", "twisted", "parsel", "trafilatura", "pdfminer", "olefile"}
+"""What only crawling a site (or reading a page) needs."""
+WORKERS = {"celery", "kombu"}
+WEB = {"jinja2", "starlette"}
+FEED = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>보도자료</title><link>https://example.go.kr/</link>
+<item><title>송도 국제도시 개발계획 변경</title><link>https://example.go.kr/view?id=7</link>
+<pubDate>Mon, 02 Mar 2026 10:00:00 +0900</pubDate>
+<description>&lt;p&gt;계획 변경 고시&lt;/p&gt;</description></item>
+</channel></rss>
+"""
+
+
+def _run_loading(argv: list[str]) -> tuple[str, set[str]]:
+    """Run ``zonewatch ARGV`` in a fresh interpreter, which must succeed; returns its output
+    and the root packages it imported."""
+    script = (
+        "import sys\n"
+        "from zonewatch.cli.main import main\n"
+        "try:\n"
+        f"    main({argv!r})\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout, _roots(set(done.stderr.split()))
+
+
+def test_parse_feed_of_a_file_loads_no_crawler_nor_database(tmp_path: Path) -> None:
+    """A feed file is read by feedparser and the project's decoder alone: no Scrapy, no
+    Twisted, no ORM, no settings (the issue measured parse-feed at 9.6x a feedparser
+    one-liner, nearly all of it imports)."""
+    feed = tmp_path / "feed.xml"
+    feed.write_text(FEED, encoding="utf-8")
+    output, loaded = _run_loading(["parse-feed", str(feed)])
+    assert [entry["title"] for entry in json.loads(output)["entries"]] == [
+        "송도 국제도시 개발계획 변경"
+    ]
+    assert "feedparser" in loaded
+    unwanted = CRAWLING | WORKERS | WEB | {"sqlalchemy", "pydantic_settings", "yaml"}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory after ``zonewatch init``: the zone model and sources are loaded."""
+    directory = tmp_path_factory.mktemp("startup") / "data"
+    _run_loading(["--data-dir", str(directory), "init"])
+    return directory
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["changes", "list", "--limit", "5"],
+        ["changes", "list", "--entity", "ifez", "--limit", "5"],
+        ["timeline", "ifez"],
+        ["sources", "list"],
+    ],
+    ids=["changes-list", "changes-list-entity", "timeline", "sources-list"],
+)
+def test_queries_load_neither_crawler_nor_workers_nor_web(data_dir: Path, argv: list[str]) -> None:
+    """A query runs through SQLAlchemy and prints; the crawl, the workers, the web console
+    and the source configuration's parsers stay unloaded."""
+    _, loaded = _run_loading(["--data-dir", str(data_dir), *argv])
+    assert "sqlalchemy" in loaded
+    unwanted = CRAWLING | WORKERS | WEB | {"yaml", "feedparser"}
+    assert loaded.isdisjoint(unwanted), sorted(loaded & unwanted)
+
+
+def test_the_enums_load_without_the_orm() -> None:
+    """What the crawl side names (an item's outcome) must not cost the ORM."""
+    script = "import sys, zonewatch.enums; print('sqlalchemy' in sys.modules)"
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_every_listed_command_loads_under_its_name() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from zonewatch.crawlers.spiders.feed import parse_feed_bytes
+from zonewatch.crawlers.feeds import parse_feed_bytes
 
 TITLE = "똠방각하 산업단지 지정 고시"
 BODY = "경제자유구역 개발계획 변경 똠"

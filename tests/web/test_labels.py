@@ -20,8 +20,9 @@ from zonewatch.config.sources import SourceKind, load_configured_sources
 from zonewatch.config.zones import EntityKind
 from zonewatch.crawlers.status import FINISHED
 from zonewatch.models import ChangeEntity, ChangeRecord, CrawlRun, Role
+from zonewatch.models.entry_diff import PAST_TENSE
 from zonewatch.models.enums import CrawlRunStatus
-from zonewatch.models.services import PAST_TENSE, source_entry
+from zonewatch.models.services import source_entry
 from zonewatch.web.i18n import LABELS, Vocabulary, label
 
 SOURCE = "motir-press"
