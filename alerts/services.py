@@ -83,8 +83,10 @@ def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[
         index = index or index_for(session)
         matched = [(record, index.match(change_facts(session, record))) for record in records]
         chosen = choose_deliveries(rule for _, rules in matched for rule in rules)
+        best = _best_rules(matched)
         rows += [
-            outbox_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen
+            outbox_row(event_key, records[0].id, best.get(_rule_key(choice), choice))
+            for choice in chosen
         ]
     if not rows:
         return immediate
@@ -95,20 +97,28 @@ def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[
     return immediate
 
 
-def _best_rule(matched: Matched, choice: Rule) -> Rule:
-    """The subscription the mail says it was sent for: of the subscriber's rules in the chosen
-    mode and channel, the first that matched the highest record (lead first), lowest id on
-    ties; the reader is told why about what the mail opens with."""
+RuleKey = tuple[int, str, str]
+
+
+def _best_rules(matched: Matched) -> dict[RuleKey, Rule]:
+    """The subscription each mail says it was sent for, per (subscriber, channel, mode): of
+    the subscriber's rules in that mode and channel, the first that matched the highest
+    record (lead first), lowest id on ties; the reader is told why about what the mail opens
+    with. One pass over the matches, since an event can match thousands of rules."""
+    best: dict[RuleKey, Rule] = {}
     for _, rules in matched:
-        fitting = [
-            rule
-            for rule in rules
-            if (rule.subscriber_id, rule.channel, rule.delivery)
-            == (choice.subscriber_id, choice.channel, choice.delivery)
-        ]
-        if fitting:
-            return min(fitting, key=lambda rule: rule.id)
-    return choice
+        lowest: dict[RuleKey, Rule] = {}
+        for rule in rules:
+            key = _rule_key(rule)
+            if key not in lowest or rule.id < lowest[key].id:
+                lowest[key] = rule
+        for key, rule in lowest.items():
+            best.setdefault(key, rule)
+    return best
+
+
+def _rule_key(rule: Rule) -> RuleKey:
+    return (rule.subscriber_id, rule.channel, rule.delivery)
 
 
 def outbox_row(event_key: str, lead_id: int, rule: Rule) -> dict[str, object]:
