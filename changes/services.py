@@ -14,6 +14,8 @@ the document's stated release date, never the time we happened to see it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -148,7 +150,7 @@ class _Builder:
         )
         self.session.add(record)
         self.session.flush()
-        _copy_labels(self.session, record, self.version.id)
+        _copy_labels(self.session, record, self.version.id, (self.entities, self.topics))
         self.ids.append(record.id)
         return record
 
@@ -410,17 +412,34 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
     return [record.id]
 
 
-def _copy_labels(session: Session, record: ChangeRecord, version_id: int) -> None:
+def _copy_labels(
+    session: Session,
+    record: ChangeRecord,
+    version_id: int,
+    labels: tuple[Iterable[str], Iterable[str]] | None = None,
+) -> None:
+    """Link the record to its version's entities and topics; ``labels`` (entities, topics)
+    when the caller has read them already, as the builder has for every record it adds."""
+    entities, topics = labels or _labels_of(session, version_id)
     present = set(
         session.scalars(select(ChangeEntity.entity_id).where(ChangeEntity.change_id == record.id))
     )
-    for entity_id in session.scalars(
-        select(Mention.entity_id).where(Mention.version_id == version_id)
-    ):
-        if entity_id not in present:
-            session.add(ChangeEntity(change_id=record.id, entity_id=entity_id))
-    for topic_id in session.scalars(
-        select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id)
-    ):
-        session.add(ChangeTopic(change_id=record.id, topic_id=topic_id))
+    session.add_all(
+        [
+            *(
+                ChangeEntity(change_id=record.id, entity_id=entity_id)
+                for entity_id in entities
+                if entity_id not in present
+            ),
+            *(ChangeTopic(change_id=record.id, topic_id=topic_id) for topic_id in topics),
+        ]
+    )
     session.flush()
+
+
+def _labels_of(session: Session, version_id: int) -> tuple[list[str], list[str]]:
+    entities = session.scalars(select(Mention.entity_id).where(Mention.version_id == version_id))
+    topics = session.scalars(
+        select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id)
+    )
+    return list(entities), list(topics)

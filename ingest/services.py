@@ -253,7 +253,9 @@ def _store_version(
     document.current_version = version
     if item.published_at is not None and item.published_at != document.published_at:
         document.published_at = item.published_at
-        follow_document_release(session, document)
+        if current is not None:
+            # A document's first version has no change records yet: none to move.
+            follow_document_release(session, document)
     if current is None:
         link_announcement(session, document, version.title, document.published_at)
     if technical:
