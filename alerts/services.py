@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -36,9 +37,19 @@ Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
 def message_id(event_key: str, subscriber_id: int, channel: str) -> str:
     """The same for every send of one delivery, so a receiver can drop a repeat. A key's
     colons may not stand in a Message-ID, so its parts are joined with dots."""
-    event = ".".join(str(EventKey.parse(event_key)).split(":"))
-    digest = hashlib.sha256(channel.encode()).hexdigest()[:8]
+    event, digest = _event_part(event_key), _channel_part(channel)
     return f"<event.{event}.subscriber-{subscriber_id}.{digest}@zonewatch>"
+
+
+@lru_cache(maxsize=4096)
+def _event_part(event_key: str) -> str:
+    """Cached: an event's rows are written for every subscriber it reaches."""
+    return ".".join(str(EventKey.parse(event_key)).split(":"))
+
+
+@lru_cache(maxsize=64)
+def _channel_part(channel: str) -> str:
+    return hashlib.sha256(channel.encode()).hexdigest()[:8]
 
 
 def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:

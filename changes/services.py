@@ -14,7 +14,7 @@ the document's stated release date, never the time we happened to see it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -65,6 +65,18 @@ def version_record_ids(version_id: int) -> Select[tuple[int]]:
         .where(ChangeRecord.new_version_id == version_id)
         .order_by(ChangeRecord.id)
     )
+
+
+def load_version_documents(session: Session, version_ids: Sequence[int]) -> list[object]:
+    """Bring a batch's versions and their documents into the session in two queries, so that
+    building each one's records finds them by id. The caller holds what this returns for the
+    batch: the session's identity map holds rows only weakly."""
+    versions = list(
+        session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(version_ids)))
+    )
+    document_ids = {version.document_id for version in versions}
+    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
+    return [*versions, *documents]
 
 
 def record_version_changes(session: Session, version_id: int) -> list[int]:

@@ -43,14 +43,17 @@ def version_text(version: DocumentVersion) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def load_versions(session: Session, version_ids: Sequence[int]) -> None:
+def load_versions(session: Session, version_ids: Sequence[int]) -> list[DocumentVersion]:
     """Bring a batch's versions and their attachments into the session in two queries, so
-    that classifying each one after the other reads none of them again."""
-    session.scalars(
-        select(DocumentVersion)
-        .where(DocumentVersion.id.in_(version_ids))
-        .options(selectinload(DocumentVersion.attachments))
-    ).all()
+    that classifying each one after the other reads none of them again. The caller holds the
+    list for the batch: the session's identity map holds rows only weakly."""
+    return list(
+        session.scalars(
+            select(DocumentVersion)
+            .where(DocumentVersion.id.in_(version_ids))
+            .options(selectinload(DocumentVersion.attachments))
+        )
+    )
 
 
 def classify_version(
@@ -135,13 +138,14 @@ def _store(
 def _insert(session: Session, model: type[Base], rows: Sequence[Base]) -> None:
     """Write new rows in one executemany of a cached INSERT: a version has dozens of findings,
     and the unit of work's per-object bookkeeping cost more than classifying it. The rows are
-    built as mapped objects so that their constructors and column defaults still apply."""
+    built as mapped objects so that their constructors still apply."""
     if rows:
         session.execute(insert(model), [_values(row) for row in rows])
 
 
 def _values(row: Base) -> dict[str, Any]:
-    """A built, never added object's column values, keyed as the ORM insert takes them."""
+    """A built, never added object's column values, keyed as the ORM insert takes them (the
+    columns' defaults fill in the rest)."""
     state = inspect(row)
     return {
         attr.key: state.dict[attr.key]
