@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -36,9 +37,19 @@ Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
 def message_id(event_key: str, subscriber_id: int, channel: str) -> str:
     """The same for every send of one delivery, so a receiver can drop a repeat. A key's
     colons may not stand in a Message-ID, so its parts are joined with dots."""
-    event = ".".join(str(EventKey.parse(event_key)).split(":"))
-    digest = hashlib.sha256(channel.encode()).hexdigest()[:8]
+    event, digest = _event_part(event_key), _channel_part(channel)
     return f"<event.{event}.subscriber-{subscriber_id}.{digest}@zonewatch>"
+
+
+@lru_cache(maxsize=4096)
+def _event_part(event_key: str) -> str:
+    """Cached: an event's rows are written for every subscriber it reaches."""
+    return ".".join(str(EventKey.parse(event_key)).split(":"))
+
+
+@lru_cache(maxsize=64)
+def _channel_part(channel: str) -> str:
+    return hashlib.sha256(channel.encode()).hexdigest()[:8]
 
 
 def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:
@@ -83,8 +94,10 @@ def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[
         index = index or index_for(session)
         matched = [(record, index.match(change_facts(session, record))) for record in records]
         chosen = choose_deliveries(rule for _, rules in matched for rule in rules)
+        best = _best_rules(matched)
         rows += [
-            outbox_row(event_key, records[0].id, _best_rule(matched, choice)) for choice in chosen
+            outbox_row(event_key, records[0].id, best.get(_rule_key(choice), choice))
+            for choice in chosen
         ]
     if not rows:
         return immediate
@@ -95,20 +108,28 @@ def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[
     return immediate
 
 
-def _best_rule(matched: Matched, choice: Rule) -> Rule:
-    """The subscription the mail says it was sent for: of the subscriber's rules in the chosen
-    mode and channel, the first that matched the highest record (lead first), lowest id on
-    ties; the reader is told why about what the mail opens with."""
+RuleKey = tuple[int, str, str]
+
+
+def _best_rules(matched: Matched) -> dict[RuleKey, Rule]:
+    """The subscription each mail says it was sent for, per (subscriber, channel, mode): of
+    the subscriber's rules in that mode and channel, the first that matched the highest
+    record (lead first), lowest id on ties; the reader is told why about what the mail opens
+    with. One pass over the matches, since an event can match thousands of rules."""
+    best: dict[RuleKey, Rule] = {}
     for _, rules in matched:
-        fitting = [
-            rule
-            for rule in rules
-            if (rule.subscriber_id, rule.channel, rule.delivery)
-            == (choice.subscriber_id, choice.channel, choice.delivery)
-        ]
-        if fitting:
-            return min(fitting, key=lambda rule: rule.id)
-    return choice
+        lowest: dict[RuleKey, Rule] = {}
+        for rule in rules:
+            key = _rule_key(rule)
+            if key not in lowest or rule.id < lowest[key].id:
+                lowest[key] = rule
+        for key, rule in lowest.items():
+            best.setdefault(key, rule)
+    return best
+
+
+def _rule_key(rule: Rule) -> RuleKey:
+    return (rule.subscriber_id, rule.channel, rule.delivery)
 
 
 def outbox_row(event_key: str, lead_id: int, rule: Rule) -> dict[str, object]:

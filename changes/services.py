@@ -14,6 +14,8 @@ the document's stated release date, never the time we happened to see it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
@@ -63,6 +65,18 @@ def version_record_ids(version_id: int) -> Select[tuple[int]]:
         .where(ChangeRecord.new_version_id == version_id)
         .order_by(ChangeRecord.id)
     )
+
+
+def load_version_documents(session: Session, version_ids: Sequence[int]) -> list[object]:
+    """Bring a batch's versions and their documents into the session in two queries, so that
+    building each one's records finds them by id. The caller holds what this returns for the
+    batch: the session's identity map holds rows only weakly."""
+    versions = list(
+        session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(version_ids)))
+    )
+    document_ids = {version.document_id for version in versions}
+    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
+    return [*versions, *documents]
 
 
 def record_version_changes(session: Session, version_id: int) -> list[int]:
@@ -148,7 +162,7 @@ class _Builder:
         )
         self.session.add(record)
         self.session.flush()
-        _copy_labels(self.session, record, self.version.id)
+        _copy_labels(self.session, record, self.version.id, (self.entities, self.topics))
         self.ids.append(record.id)
         return record
 
@@ -410,17 +424,34 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
     return [record.id]
 
 
-def _copy_labels(session: Session, record: ChangeRecord, version_id: int) -> None:
+def _copy_labels(
+    session: Session,
+    record: ChangeRecord,
+    version_id: int,
+    labels: tuple[Iterable[str], Iterable[str]] | None = None,
+) -> None:
+    """Link the record to its version's entities and topics; ``labels`` (entities, topics)
+    when the caller has read them already, as the builder has for every record it adds."""
+    entities, topics = labels or _labels_of(session, version_id)
     present = set(
         session.scalars(select(ChangeEntity.entity_id).where(ChangeEntity.change_id == record.id))
     )
-    for entity_id in session.scalars(
-        select(Mention.entity_id).where(Mention.version_id == version_id)
-    ):
-        if entity_id not in present:
-            session.add(ChangeEntity(change_id=record.id, entity_id=entity_id))
-    for topic_id in session.scalars(
-        select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id)
-    ):
-        session.add(ChangeTopic(change_id=record.id, topic_id=topic_id))
+    session.add_all(
+        [
+            *(
+                ChangeEntity(change_id=record.id, entity_id=entity_id)
+                for entity_id in entities
+                if entity_id not in present
+            ),
+            *(ChangeTopic(change_id=record.id, topic_id=topic_id) for topic_id in topics),
+        ]
+    )
     session.flush()
+
+
+def _labels_of(session: Session, version_id: int) -> tuple[list[str], list[str]]:
+    entities = session.scalars(select(Mention.entity_id).where(Mention.version_id == version_id))
+    topics = session.scalars(
+        select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id)
+    )
+    return list(entities), list(topics)

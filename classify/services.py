@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from zonewatch.classify.classifier import CLASSIFIER_VERSION, Classification, Classifier
 from zonewatch.models import DocumentVersion, Entity, Fact, Mention, Topic, VersionTopic
-from zonewatch.models.base import utcnow
+from zonewatch.models.base import Base, utcnow
 
 ATTACHMENT_TEXT_LIMIT = 60_000
 """Characters of attachment text classified per version: the first pages carry the substance."""
@@ -42,14 +43,17 @@ def version_text(version: DocumentVersion) -> str:
     return "\n\n".join(part for part in parts if part)
 
 
-def load_versions(session: Session, version_ids: Sequence[int]) -> None:
+def load_versions(session: Session, version_ids: Sequence[int]) -> list[DocumentVersion]:
     """Bring a batch's versions and their attachments into the session in two queries, so
-    that classifying each one after the other reads none of them again."""
-    session.scalars(
-        select(DocumentVersion)
-        .where(DocumentVersion.id.in_(version_ids))
-        .options(selectinload(DocumentVersion.attachments))
-    ).all()
+    that classifying each one after the other reads none of them again. The caller holds the
+    list for the batch: the session's identity map holds rows only weakly."""
+    return list(
+        session.scalars(
+            select(DocumentVersion)
+            .where(DocumentVersion.id.in_(version_ids))
+            .options(selectinload(DocumentVersion.attachments))
+        )
+    )
 
 
 def classify_version(
@@ -60,7 +64,8 @@ def classify_version(
     version = session.get(DocumentVersion, version_id)
     if version is None:
         return None
-    before = _entities_of(session, version_id)
+    stored = _signature(session, version_id)
+    before = stored[0]
     if (
         not force
         and version.classified_at is not None
@@ -68,21 +73,18 @@ def classify_version(
     ):
         return Outcome(version_id, False, False, before, before)
     result = classifier.classify(version.title, version_text(version), version.language)
-    changed = _store(session, version, result)
+    after = _store(session, version, result, stored)
     version.classified_at = utcnow()
     version.classifier_version = CLASSIFIER_VERSION
     session.flush()
-    return Outcome(version_id, True, changed, before, _entities_of(session, version_id))
+    return Outcome(version_id, True, after is not None, before, before if after is None else after)
 
 
-def _entities_of(session: Session, version_id: int) -> frozenset[str]:
-    return frozenset(
-        session.scalars(select(Mention.entity_id).where(Mention.version_id == version_id))
-    )
-
-
-def _store(session: Session, version: DocumentVersion, result: Classification) -> bool:
-    """Replace the version's findings when they differ from ``result``; True if they did."""
+def _store(
+    session: Session, version: DocumentVersion, result: Classification, stored: Signature
+) -> frozenset[str] | None:
+    """Replace the version's findings (whose signature is ``stored``) when they differ from
+    ``result``; returns the entities it mentions now, or None when nothing changed."""
     known_entities = set(session.scalars(select(Entity.id).where(Entity.id.in_(result.entity_ids))))
     known_topics = set(session.scalars(select(Topic.id).where(Topic.id.in_(result.topic_ids))))
     mentions = [
@@ -121,13 +123,35 @@ def _store(session: Session, version: DocumentVersion, result: Classification) -
         )
         for linked in result.facts
     ]
-    if _signature(session, version.id) == _new_signature(mentions, topics, facts):
-        return False
-    for table in (Mention, VersionTopic, Fact):
-        session.execute(delete(table).where(table.version_id == version.id))
-    session.add_all([*mentions, *topics, *facts])
-    session.flush()
-    return True
+    new = _new_signature(mentions, topics, facts)
+    if stored == new:
+        return None
+    if any(stored):
+        for table in (Mention, VersionTopic, Fact):
+            session.execute(delete(table).where(table.version_id == version.id))
+    _insert(session, Mention, mentions)
+    _insert(session, VersionTopic, topics)
+    _insert(session, Fact, facts)
+    return new[0]
+
+
+def _insert(session: Session, model: type[Base], rows: Sequence[Base]) -> None:
+    """Write new rows in one executemany of a cached INSERT: a version has dozens of findings,
+    and the unit of work's per-object bookkeeping cost more than classifying it. The rows are
+    built as mapped objects so that their constructors still apply."""
+    if rows:
+        session.execute(insert(model), [_values(row) for row in rows])
+
+
+def _values(row: Base) -> dict[str, Any]:
+    """A built, never added object's column values, keyed as the ORM insert takes them (the
+    columns' defaults fill in the rest)."""
+    state = inspect(row)
+    return {
+        attr.key: state.dict[attr.key]
+        for attr in state.mapper.column_attrs
+        if attr.key in state.dict
+    }
 
 
 FactKey = tuple[str | None, str, str, str, str, str | None]

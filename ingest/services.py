@@ -253,7 +253,9 @@ def _store_version(
     document.current_version = version
     if item.published_at is not None and item.published_at != document.published_at:
         document.published_at = item.published_at
-        follow_document_release(session, document)
+        if current is not None:
+            # A document's first version has no change records yet: none to move.
+            follow_document_release(session, document)
     if current is None:
         link_announcement(session, document, version.title, document.published_at)
     if technical:
@@ -297,10 +299,14 @@ def _snapshot_sha(session: Session, version: DocumentVersion) -> str | None:
     return snapshot.sha256 if snapshot is not None else None
 
 
-def load_items(session: Session, item_ids: Sequence[int]) -> None:
-    """Bring a batch's staged rows into the session in one query (ingest reads each again
-    by id, from the session then)."""
-    session.scalars(select(FetchedRow).where(FetchedRow.id.in_(item_ids))).all()
+def load_items(session: Session, item_ids: Sequence[int]) -> list[object]:
+    """Bring a batch's staged rows and their sources into the session in two queries, so that
+    ingest finds each by id in the session. The caller holds what this returns for the batch:
+    the session's identity map holds rows only weakly, so a row nobody holds is read again."""
+    rows = list(session.scalars(select(FetchedRow).where(FetchedRow.id.in_(item_ids))))
+    source_ids = {row.source_id for row in rows}
+    sources = list(session.scalars(select(Source).where(Source.id.in_(source_ids))))
+    return [*rows, *sources]
 
 
 def pending_items(session: Session, run_id: int) -> list[int]:

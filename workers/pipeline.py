@@ -28,7 +28,11 @@ from sqlalchemy.orm import Session
 
 from zonewatch.alerts.events import events_to_match
 from zonewatch.alerts.services import match_events
-from zonewatch.changes.services import record_version_changes, record_withdrawal
+from zonewatch.changes.services import (
+    load_version_documents,
+    record_version_changes,
+    record_withdrawal,
+)
 from zonewatch.classify.services import classify_version, load_versions
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
@@ -140,10 +144,11 @@ def ingest(ctx: StageContext, item_ids: Sequence[Key]) -> Advance:
     advance = Advance()
     session = ctx.session
     ids = [int(key) for key in item_ids]
-    load_items(session, ids)
+    held = load_items(session, ids)
     for item_id in ids:
         _ingest_one(session, item_id, advance)
     session.flush()
+    del held
     runs = session.scalars(select(FetchedItem.run_id).where(FetchedItem.id.in_(ids)).distinct())
     for run_id in sorted(runs):
         if not _pending_in(session, run_id):
@@ -203,7 +208,7 @@ def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
     advance = Advance()
     session = ctx.session
     step = partial(classify_version, classifier=ctx.app.classifier)
-    load_versions(session, [int(key) for key in version_ids])
+    held = load_versions(session, [int(key) for key in version_ids])
     for version_id in map(int, version_ids):
         outcome = isolated(session, version_id, advance, step)
         if version_id in advance.errors:
@@ -213,11 +218,15 @@ def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
             continue
         advance.results[version_id] = "classified" if outcome.classified else "already"
         advance.then(StageName.BUILD_CHANGES, version_id)
+    del held
     return advance
 
 
 def build_changes(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
-    return _changes(ctx, version_ids, record_version_changes)
+    held = load_version_documents(ctx.session, [int(key) for key in version_ids])
+    advance = _changes(ctx, version_ids, record_version_changes)
+    del held
+    return advance
 
 
 def withdraw(ctx: StageContext, document_ids: Sequence[Key]) -> Advance:

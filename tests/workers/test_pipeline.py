@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from tests.testkit import factories
 from tests.testkit.replay import replay_server  # noqa: F401 - a fixture
@@ -280,3 +280,27 @@ def test_a_one_id_message_queued_before_an_upgrade_is_taken_as_a_batch_of_one(
     assert apply(app, "zonewatch.classify_version", version_id) == ["classified"]
     assert sent == [("zonewatch.build_changes", ((version_id,),))]
     assert apply(app, "zonewatch.build_changes", version_id) == ["1 records"]  # kept its name
+
+
+def test_an_ingest_batch_reads_its_items_and_their_source_once(tmp_path: Path) -> None:
+    """The batch's preload is held while it runs: the session keeps rows only weakly, and an
+    item or source read again per item made ingest a query per row."""
+    app = prepared(tmp_path / "data", pipeline_batch_size=4)
+    items = staged(app, "1001", "1002", "1003", "1004")
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(app.engine, "before_cursor_execute", seen)
+    try:
+        report = drive(app, {StageName.INGEST: items}, stages={StageName.INGEST})
+    finally:
+        event.remove(app.engine, "before_cursor_execute", seen)
+        app.dispose()
+
+    assert len(report.made[StageName.INGEST]) == len(items)
+    assert not report.errors
+    reads = [s for s in statements if s.startswith("SELECT")]
+    assert [s for s in reads if "FROM fetched_items WHERE fetched_items.id =" in s] == []
+    assert len([s for s in reads if " FROM sources WHERE " in s]) == 1
