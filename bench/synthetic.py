@@ -133,7 +133,7 @@ def grow(app: App, records: int, *, seed: int = 17) -> Grown:
             ]
             connection.execute(insert(ChangeRecord), rows)
             links = [
-                {"change_id": row["id"], "entity_id": entity}
+                {"change_id": row["id"], "entity_id": entity, "placed_at": row["placed_at"]}
                 for row in rows
                 for entity in set(rng.sample(entities, rng.randint(1, 3)))
             ]
