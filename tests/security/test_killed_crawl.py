@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import signal
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from sqlalchemy import select, update
 
 from tests.crawlers.conftest import current_versions
 from tests.testkit.replay import replay_server  # noqa: F401 - a fixture
-from tests.testkit.workers import ZONEWATCH, wait_until, zonewatch_env
+from tests.testkit.workers import ZONEWATCH, Sent, record_sent, wait_until, zonewatch_env
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.crawlers.service import crawl_now
@@ -32,7 +32,6 @@ HOST = "www.ifez.go.kr"
 EDITED = "669391"  # 597억 원 in state 0, 650억 원 from state 1 on
 SLOW_ARTICLE = r"pst_sn=669399"
 HEARTBEAT = 0.5
-Sent = list[tuple[str, tuple[Any, ...]]]
 
 
 @pytest.fixture
@@ -54,14 +53,7 @@ def app(tmp_path: Path, replay_server: ReplayServer) -> Iterator[App]:  # noqa: 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Follow-ups sent by tasks, as (task name, args); nothing is published."""
-    calls: Sent = []
-
-    def record(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
-        calls.extend((task_name, tuple(args)) for args in arguments)
-        return len(arguments)
-
-    monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
-    return calls
+    return record_sent(monkeypatch)
 
 
 def start_crawl(app: App, server: ReplayServer) -> subprocess.Popen[bytes]:

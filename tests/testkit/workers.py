@@ -18,11 +18,12 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import pytest
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -55,6 +56,22 @@ FINISHED_RUN_STATUSES = (
     CrawlRunStatus.SKIPPED,
 )
 T = TypeVar("T")
+
+
+Sent = list[tuple[str, tuple[Any, ...]]]
+
+
+def record_sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
+    """Record the follow-ups tasks send, in order, as (task name, args) instead of publishing
+    them: ``publish_many`` is the one place they leave (see zonewatch.workers.base.enqueue)."""
+    calls: Sent = []
+
+    def record(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
+        calls.extend((task_name, tuple(args)) for args in arguments)
+        return len(arguments)
+
+    monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
+    return calls
 
 
 def zonewatch_env(

@@ -6,7 +6,7 @@ already done) makes nothing twice; one bad item in a batch is recorded and the r
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,13 @@ from sqlalchemy import event, func, select, update
 
 from tests.testkit import factories
 from tests.testkit.replay import replay_server  # noqa: F401 - a fixture
-from tests.testkit.workers import add_subscribers, crawled_before, pipeline_state
+from tests.testkit.workers import (
+    Sent,
+    add_subscribers,
+    crawled_before,
+    pipeline_state,
+    record_sent,
+)
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.crawlers.service import crawl_now
@@ -34,20 +40,12 @@ from zonewatch.workers.inline import drive, process_pending
 from zonewatch.workers.pipeline import StageName
 
 SOURCE = "daegu-press"
-Sent = list[tuple[str, tuple[Any, ...]]]
 
 
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Follow-ups sent by tasks, in order, as (task name, args); nothing is published."""
-    calls: Sent = []
-
-    def record(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
-        calls.extend((task_name, tuple(args)) for args in arguments)
-        return len(arguments)
-
-    monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
-    return calls
+    return record_sent(monkeypatch)
 
 
 def prepared(data_dir: Path, **settings: Any) -> App:

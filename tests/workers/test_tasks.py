@@ -20,7 +20,13 @@ from sqlalchemy import select, update
 
 from tests.testkit import factories
 from tests.testkit.replay import replay_server  # noqa: F401 - a fixture
-from tests.testkit.workers import add_subscribers, crawled_before, pipeline_state
+from tests.testkit.workers import (
+    Sent,
+    add_subscribers,
+    crawled_before,
+    pipeline_state,
+    record_sent,
+)
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.cli.main import cli
@@ -31,7 +37,6 @@ from zonewatch.replay.server import ReplayServer
 from zonewatch.workers import bulk
 
 SOURCE = "daegu-press"
-Sent = list[tuple[str, tuple[Any, ...]]]
 
 
 @pytest.fixture(scope="module")
@@ -61,14 +66,7 @@ def task_app(tmp_path: Path, template_database: Path) -> Iterator[App]:
 @pytest.fixture
 def sent(monkeypatch: pytest.MonkeyPatch) -> Sent:
     """Follow-ups sent by tasks, in order, as (task name, args); nothing is published."""
-    calls: Sent = []
-
-    def record(celery: Any, task_name: str, arguments: Sequence[Sequence[Any]]) -> int:
-        calls.extend((task_name, tuple(args)) for args in arguments)
-        return len(arguments)
-
-    monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
-    return calls
+    return record_sent(monkeypatch)
 
 
 def apply(app: App, name: str, *args: Any) -> Any:
