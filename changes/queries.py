@@ -422,10 +422,16 @@ def _after(position: ChangePosition) -> ColumnElement[bool]:
 def change_query(
     filters: ChangeFilter, tree: EntityTree | None = None
 ) -> Select[tuple[ChangeRecord, str, dt.datetime | None]]:
-    """The records matching ``filters`` with their document's address and release date,
-    newest release first (see the module docstring); oldest first after ``before``, so that
-    the limit keeps the nearest (:func:`list_changes` turns them round). The join is an outer
-    one: a record without a document has None for both.
+    """The records matching ``filters`` as ORM objects with their document's address and
+    release date (see :func:`log_query`)."""
+    return log_query(filters, tree, ChangeRecord, Document.url, Document.published_at)
+
+
+def log_query(filters: ChangeFilter, tree: EntityTree | None, *columns: Any) -> Select[Any]:
+    """The ``columns`` of the records matching ``filters``, newest release first (see the
+    module docstring); oldest first after ``before``, so that the limit keeps the nearest
+    (:func:`list_changes` turns them round). The documents are outer-joined for their address
+    and release date: a record without a document has None for both.
 
     ``tree`` (the resolved ids of the filter's entity or zone type) lets a bounded page be
     read from the entities' side (:func:`_entity_page`) instead of sorting all their records.
@@ -433,7 +439,8 @@ def change_query(
     keys = (_placed_at(), ChangeRecord.occurred_at, ChangeRecord.id)
     order = [key.asc() if filters.before is not None else key.desc() for key in keys]
     query = (
-        select(ChangeRecord, Document.url, Document.published_at)
+        select(*columns)
+        .select_from(ChangeRecord)
         .outerjoin(Document, Document.id == ChangeRecord.document_id)
         .order_by(*order)
         .limit(filters.limit)
@@ -821,22 +828,58 @@ class TimelineEvent:
         }
 
 
-def _record_event(change: LoggedChange) -> TimelineEvent:
-    record = change.record
-    return TimelineEvent(
-        type=EventType.CHANGE,
-        id=record.id,
-        kind=record.kind,
-        title=record.title,
-        status=record.review_status,
-        released_at=change.release.at,
-        detected_at=change.detected_at,
-        entities=tuple(sorted(link.entity_id for link in record.entities)),
-        baseline=record.baseline,
-        significance=record.significance,
-        source_id=record.source_id,
-        entity_change_id=record.entity_change_id,
+TIMELINE_COLUMNS = (
+    ChangeRecord.id,
+    ChangeRecord.kind,
+    ChangeRecord.title,
+    ChangeRecord.review_status,
+    ChangeRecord.released_at,
+    Document.published_at,
+    ChangeRecord.occurred_at,
+    ChangeRecord.baseline,
+    ChangeRecord.significance,
+    ChangeRecord.source_id,
+    ChangeRecord.entity_change_id,
+)
+"""What a timeline shows of a record: read as plain rows, not ORM objects (a record's diff
+and signals are large, and building objects and their link collections was most of a
+timeline's time)."""
+
+
+def _record_events(session: Session, tree: EntityTree, limit: int) -> list[TimelineEvent]:
+    """The latest ``limit`` records about the tree, from the change log's own query, with
+    every record's entities read in one query."""
+    filters = ChangeFilter(entity_id=tree.root, limit=limit)
+    rows = session.execute(log_query(filters, tree, *TIMELINE_COLUMNS)).all()
+    entities = _linked_entities(session, [row.id for row in rows])
+    return [
+        TimelineEvent(
+            type=EventType.CHANGE,
+            id=row.id,
+            kind=row.kind,
+            title=row.title,
+            status=row.review_status,
+            released_at=Release.of(row.released_at, row.published_at).at,
+            detected_at=row.occurred_at,
+            entities=entities.get(row.id, ()),
+            baseline=row.baseline,
+            significance=row.significance,
+            source_id=row.source_id,
+            entity_change_id=row.entity_change_id,
+        )
+        for row in rows
+    ]
+
+
+def _linked_entities(session: Session, change_ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The sorted entity ids of each record."""
+    found: dict[int, list[str]] = {}
+    links = select(ChangeEntity.change_id, ChangeEntity.entity_id).where(
+        ChangeEntity.change_id.in_(change_ids)
     )
+    for change_id, entity_id in session.execute(links.order_by(ChangeEntity.entity_id)):
+        found.setdefault(change_id, []).append(entity_id)
+    return {change_id: tuple(ids) for change_id, ids in found.items()}
 
 
 def _model_title(change: EntityChange) -> str:
@@ -870,17 +913,18 @@ def timeline(session: Session, entity_id: str, limit: int = 100) -> list[Timelin
     A model change that already has a change record (an applied zones.yaml edit) appears once,
     as the record.
     """
-    records = list_changes(session, ChangeFilter(entity_id=entity_id, limit=limit))
-    shown = {change.record.entity_change_id for change in records}
+    tree = EntityTree.of(session, entity_id)
+    if not tree.ids:
+        get_entity(session, entity_id)
+    records = _record_events(session, tree, limit)
+    shown = {event.entity_change_id for event in records}
     model_changes = session.scalars(
         select(EntityChange)
-        .where(EntityChange.entity_id.in_(select(subtree(entity_id).c.id)))
+        .where(EntityChange.entity_id.in_(tree.ids))
         .order_by(EntityChange.created_at.desc(), EntityChange.id.desc())
         .limit(limit)
     )
-    events = [_record_event(change) for change in records] + [
-        _model_event(change) for change in model_changes if change.id not in shown
-    ]
+    events = records + [_model_event(change) for change in model_changes if change.id not in shown]
     oldest_first = sorted(
         events, key=lambda event: (event.placed_at, event.type is EventType.CHANGE, event.id)
     )
