@@ -33,10 +33,12 @@ from sqlalchemy import (
     delete,
     false,
     func,
+    literal_column,
     or_,
     select,
     true,
     union,
+    union_all,
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -229,21 +231,97 @@ def _about(entity_id: str, name: str = "subtree") -> Any:
 
 
 ENTITY_PAGES = 64
-"""Most entities in a tree whose pages are read one by one (a zone type and its instances
-are a few dozen); a larger tree is filtered as a whole, which sorts its records."""
+"""Most entities in a tree whose pages, under other filters as well, are read one by one (a
+zone type and its instances are a few dozen); a larger tree is then filtered as a whole,
+which sorts its records. A page under no other filter is read within its reach instead, for
+a tree of any size (:class:`Reach`)."""
+MERGED_ARMS = 400
+"""Most entities whose links one statement merges (SQLite allows 500 terms in a compound
+select); a larger tree is merged in chunks of this many."""
+
+
+@dataclass(frozen=True)
+class Reach:
+    """How far back the newest ``records`` records about a tree go: the place (``oldest``) of
+    the last of them, None when the tree has no more records than that.
+
+    A page under no filter but the tree then reads only the links placed since ``oldest``:
+    about ``records`` index entries, however many records the tree's entities have and
+    however many entities it has (:func:`_within_reach`).
+    """
+
+    records: int
+    oldest: dt.datetime | None
 
 
 @dataclass(frozen=True)
 class EntityTree:
     """An entity filter resolved to the ids of the entity and everything below it, so that a
-    page is read from each entity's links in the log's order (:func:`_entity_page`)."""
+    page is read from each entity's links in the log's order (:func:`_entity_page`,
+    :func:`_within_reach`)."""
 
     root: str
     ids: tuple[str, ...]
+    reach: Reach | None = None
+    """Set by :func:`entity_tree` for a page under no other filter."""
 
     @classmethod
     def of(cls, session: Session, root: str) -> EntityTree:
         return cls(root, tuple(sorted(session.scalars(select(subtree(root).c.id)))))
+
+
+LINK_ORDER = (literal_column("placed_at").desc(), literal_column("change_id").desc())
+"""The merged links' order, by the names of their columns (building the column collection
+of a union of many selects costs more than the query)."""
+
+
+def _newest_links(
+    session: Session, ids: tuple[str, ...], count: int
+) -> tuple[list[tuple[int, dt.datetime]], bool]:
+    """The newest ``count`` links of the entities (change id, place; newest first), merged
+    from each entity's index in order so that the databases stop at ``count``; and whether
+    there may be more."""
+    found: list[tuple[int, dt.datetime]] = []
+    full = False
+    for start in range(0, len(ids), MERGED_ARMS):
+        arms = [
+            select(ChangeEntity.change_id, ChangeEntity.placed_at).where(
+                ChangeEntity.entity_id == entity_id
+            )
+            for entity_id in ids[start : start + MERGED_ARMS]
+        ]
+        newest = union_all(*arms).order_by(*LINK_ORDER).limit(count)
+        rows = session.execute(newest).all()
+        found += [(change_id, placed) for change_id, placed in rows]
+        full = full or len(rows) == count
+    found.sort(key=lambda link: (link[1], link[0]), reverse=True)
+    return found[:count], full
+
+
+def _reach(session: Session, ids: tuple[str, ...], records: int) -> Reach:
+    """Where the newest ``records`` records about the entities end. A record about two of
+    them has two links, so the newest links are read in widening windows until they hold
+    that many distinct records."""
+    window = 2 * records
+    while True:
+        links, full = _newest_links(session, ids, window)
+        seen: set[int] = set()
+        for change_id, placed in links:
+            seen.add(change_id)
+            if len(seen) == records:
+                return Reach(records, placed)
+        if not full:
+            return Reach(records, None)
+        window *= 4
+
+
+def _within_reach(tree: EntityTree, reach: Reach) -> ColumnElement[bool]:
+    """A condition on ``ChangeRecord``: about the tree and placed within its reach."""
+    linked = select(ChangeEntity.change_id).where(ChangeEntity.entity_id.in_(tree.ids))
+    if reach.oldest is None:
+        return ChangeRecord.id.in_(linked)
+    since = linked.where(ChangeEntity.placed_at >= reach.oldest)
+    return and_(ChangeRecord.placed_at >= reach.oldest, ChangeRecord.id.in_(since))
 
 
 def _entity_page(filters: ChangeFilter, tree: EntityTree, limit: int) -> Any:
@@ -445,16 +523,26 @@ def log_query(filters: ChangeFilter, tree: EntityTree | None, *columns: Any) -> 
         .order_by(*order)
         .limit(filters.limit)
     )
-    if tree is not None and filters.limit is not None and len(tree.ids) <= ENTITY_PAGES:
-        return query.where(_entity_page(filters, tree, filters.limit))
+    if tree is not None and filters.limit is not None:
+        reach = tree.reach
+        if reach is not None and reach.records == filters.limit + filters.offset:
+            return query.where(_within_reach(tree, reach)).offset(filters.offset or None)
+        if len(tree.ids) <= ENTITY_PAGES:
+            return query.where(_entity_page(filters, tree, filters.limit))
     return query.where(*_conditions(filters)).offset(filters.offset or None)
 
 
 def entity_tree(session: Session, filters: ChangeFilter) -> EntityTree | None:
     """The tree a list of ``filters`` is read from: its entity's (the narrower), else its
-    zone type's; None without either."""
+    zone type's; None without either. A bounded page under no other filter gets the tree's
+    reach."""
     root = filters.entity_id or filters.zone_type
-    return EntityTree.of(session, root) if root is not None else None
+    if root is None:
+        return None
+    tree = EntityTree.of(session, root)
+    if not tree.ids or filters.limit is None or _conditions(filters, skip=root):
+        return tree
+    return replace(tree, reach=_reach(session, tree.ids, filters.limit + filters.offset))
 
 
 def list_changes(session: Session, filters: ChangeFilter) -> list[LoggedChange]:
@@ -846,10 +934,11 @@ and signals are large, and building objects and their link collections was most 
 timeline's time)."""
 
 
-def _record_events(session: Session, tree: EntityTree, limit: int) -> list[TimelineEvent]:
-    """The latest ``limit`` records about the tree, from the change log's own query, with
-    every record's entities read in one query."""
-    filters = ChangeFilter(entity_id=tree.root, limit=limit)
+def _record_events(
+    session: Session, filters: ChangeFilter, tree: EntityTree
+) -> list[TimelineEvent]:
+    """The records of the change log's page of ``filters``, with every record's entities
+    read in one query."""
     rows = session.execute(log_query(filters, tree, *TIMELINE_COLUMNS)).all()
     entities = _linked_entities(session, [row.id for row in rows])
     return [
@@ -913,10 +1002,12 @@ def timeline(session: Session, entity_id: str, limit: int = 100) -> list[Timelin
     A model change that already has a change record (an applied zones.yaml edit) appears once,
     as the record.
     """
-    tree = EntityTree.of(session, entity_id)
-    if not tree.ids:
+    filters = ChangeFilter(entity_id=entity_id, limit=limit)
+    tree = entity_tree(session, filters)
+    if tree is None or not tree.ids:
         get_entity(session, entity_id)
-    records = _record_events(session, tree, limit)
+        return []
+    records = _record_events(session, filters, tree)
     shown = {event.entity_change_id for event in records}
     model_changes = session.scalars(
         select(EntityChange)
