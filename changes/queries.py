@@ -275,6 +275,25 @@ LINK_ORDER = (literal_column("placed_at").desc(), literal_column("change_id").de
 of a union of many selects costs more than the query)."""
 
 
+def newest_links_query(ids: tuple[str, ...], count: int) -> Select[Any]:
+    """The newest ``count`` links of the entities: each entity's newest ``count`` from its
+    index, in the index's order (no join, no sort), then the newest of those. SQLite merges
+    the ordered selects and stops at ``count``; PostgreSQL, which sorts a union rather than
+    merging it, sorts at most the tree's size times ``count`` index entries."""
+    arms = [
+        select(
+            select(ChangeEntity.change_id, ChangeEntity.placed_at)
+            .where(ChangeEntity.entity_id == entity_id)
+            .order_by(ChangeEntity.placed_at.desc(), ChangeEntity.change_id.desc())
+            .limit(count)
+            .subquery()
+        )
+        for entity_id in ids
+    ]
+    links = union_all(*arms).subquery("links")
+    return select(links).order_by(*LINK_ORDER).limit(count)
+
+
 def _newest_links(
     session: Session, ids: tuple[str, ...], count: int
 ) -> tuple[list[tuple[int, dt.datetime]], bool]:
@@ -284,14 +303,7 @@ def _newest_links(
     found: list[tuple[int, dt.datetime]] = []
     full = False
     for start in range(0, len(ids), MERGED_ARMS):
-        arms = [
-            select(ChangeEntity.change_id, ChangeEntity.placed_at).where(
-                ChangeEntity.entity_id == entity_id
-            )
-            for entity_id in ids[start : start + MERGED_ARMS]
-        ]
-        newest = union_all(*arms).order_by(*LINK_ORDER).limit(count)
-        rows = session.execute(newest).all()
+        rows = session.execute(newest_links_query(ids[start : start + MERGED_ARMS], count)).all()
         found += [(change_id, placed) for change_id, placed in rows]
         full = full or len(rows) == count
     found.sort(key=lambda link: (link[1], link[0]), reverse=True)

@@ -22,7 +22,14 @@ from tests.testkit.servers import PostgresServer
 from zonewatch.alerts.matching import Rule
 from zonewatch.alerts.services import outbox_row
 from zonewatch.changes.fact_changes import earlier_statements_query
-from zonewatch.changes.queries import ChangeFilter, ChangePosition, EntityTree, change_query
+from zonewatch.changes.queries import (
+    ChangeFilter,
+    ChangePosition,
+    EntityTree,
+    change_query,
+    entity_tree,
+    newest_links_query,
+)
 from zonewatch.changes.services import version_record_ids
 from zonewatch.models import (
     AlertDelivery,
@@ -246,6 +253,34 @@ def test_an_entity_page_is_read_from_the_entities_links_in_log_order(
     assert "ix_change_entities_placed" in _indexes(plan)
     sorts = [node for node in _nodes(plan) if node["Node Type"] == "Sort"]
     assert all(node.get("Plan Rows", 0) <= 100 * len(tree.ids) for node in sorts)
+
+
+def test_a_trees_newest_links_are_read_from_each_entitys_index(session: Session) -> None:
+    """Where a timeline's page ends is found from each entity's newest links, read in its
+    index's order and stopped at the count: never all of an entity's links."""
+    tree = EntityTree.of(session, "tree")
+    plan = _plan(session, newest_links_query(tree.ids, 20))
+    assert _sequential(plan) == []
+    assert "ix_change_entities_placed" in _indexes(plan)
+    limits = [node for node in _nodes(plan) if node["Node Type"] == "Limit"]
+    assert len(limits) == len(tree.ids) + 1
+    sorts = [node for node in _nodes(plan) if node["Node Type"] == "Sort"]
+    assert all(node["Plan Rows"] <= 20 * len(tree.ids) for node in sorts)
+
+
+@pytest.mark.parametrize("root", ["tree", "tree-a-1"])
+def test_a_timeline_page_is_read_within_its_reach(session: Session, root: str) -> None:
+    """The page itself then reads only the tree's links placed since that point."""
+    filters = ChangeFilter(entity_id=root, limit=100)
+    tree = entity_tree(session, filters)
+    assert tree is not None
+    assert tree.reach is not None
+    assert tree.reach.oldest is not None
+    plan = _plan(session, change_query(filters, tree))
+    assert _sequential(plan) == []
+    assert "ix_change_entities_placed" in _indexes(plan)
+    sorts = [node for node in _nodes(plan) if node["Node Type"] == "Sort"]
+    assert all(node.get("Plan Rows", 0) <= 2 * 100 for node in sorts)
 
 
 def test_writing_an_events_deliveries_checks_the_unique_index_only(session: Session) -> None:
