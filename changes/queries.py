@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import functools
 import json
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -27,9 +28,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     CTE,
     ColumnElement,
+    Integer,
     Select,
     SQLColumnExpression,
+    String,
     and_,
+    bindparam,
     delete,
     false,
     func,
@@ -275,20 +279,31 @@ LINK_ORDER = (literal_column("placed_at").desc(), literal_column("change_id").de
 of a union of many selects costs more than the query)."""
 
 
-def newest_links_query(ids: tuple[str, ...], count: int) -> Select[Any]:
-    """The newest ``count`` links of the entities: each entity's newest ``count`` from its
-    index, in the index's order (no join, no sort), then the newest of those. SQLite merges
-    the ordered selects and stops at ``count``; PostgreSQL, which sorts a union rather than
-    merging it, sorts at most the tree's size times ``count`` index entries."""
+def newest_links_params(ids: tuple[str, ...], count: int) -> dict[str, Any]:
+    """What :func:`newest_links_query` of ``len(ids)`` entities is executed with."""
+    return {"count": count} | {f"entity_{n}": entity_id for n, entity_id in enumerate(ids)}
+
+
+@functools.cache
+def newest_links_query(entities: int) -> Select[Any]:
+    """The newest ``count`` links of that many entities: each entity's newest ``count`` from
+    its index, in the index's order (no join, no sort), then the newest of those. SQLite
+    merges the ordered selects and stops at ``count``; PostgreSQL, which sorts a union rather
+    than merging it, sorts at most the tree's size times ``count`` index entries.
+
+    Built once per number of entities, with the ids and count as parameters
+    (:func:`newest_links_params`): building and compiling a union of a tree's selects cost
+    more than running it."""
+    count = bindparam("count", type_=Integer)
     arms = [
         select(
             select(ChangeEntity.change_id, ChangeEntity.placed_at)
-            .where(ChangeEntity.entity_id == entity_id)
+            .where(ChangeEntity.entity_id == bindparam(f"entity_{n}", type_=String))
             .order_by(ChangeEntity.placed_at.desc(), ChangeEntity.change_id.desc())
             .limit(count)
             .subquery()
         )
-        for entity_id in ids
+        for n in range(entities)
     ]
     links = union_all(*arms).subquery("links")
     return select(links).order_by(*LINK_ORDER).limit(count)
@@ -303,7 +318,9 @@ def _newest_links(
     found: list[tuple[int, dt.datetime]] = []
     full = False
     for start in range(0, len(ids), MERGED_ARMS):
-        rows = session.execute(newest_links_query(ids[start : start + MERGED_ARMS], count)).all()
+        chunk = ids[start : start + MERGED_ARMS]
+        query = newest_links_query(len(chunk))
+        rows = session.execute(query, newest_links_params(chunk, count)).all()
         found += [(change_id, placed) for change_id, placed in rows]
         full = full or len(rows) == count
     found.sort(key=lambda link: (link[1], link[0]), reverse=True)

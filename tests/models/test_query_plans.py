@@ -28,6 +28,7 @@ from zonewatch.changes.queries import (
     EntityTree,
     change_query,
     entity_tree,
+    newest_links_params,
     newest_links_query,
 )
 from zonewatch.changes.services import version_record_ids
@@ -259,7 +260,8 @@ def test_a_trees_newest_links_are_read_from_each_entitys_index(session: Session)
     """Where a timeline's page ends is found from each entity's newest links, read in its
     index's order and stopped at the count: never all of an entity's links."""
     tree = EntityTree.of(session, "tree")
-    plan = _plan(session, newest_links_query(tree.ids, 20))
+    query = newest_links_query(len(tree.ids)).params(newest_links_params(tree.ids, 20))
+    plan = _plan(session, query)
     assert _sequential(plan) == []
     assert "ix_change_entities_placed" in _indexes(plan)
     limits = [node for node in _nodes(plan) if node["Node Type"] == "Limit"]
