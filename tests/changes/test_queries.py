@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.testkit import factories
+from zonewatch.changes import queries
 from zonewatch.changes.queries import (
+    ENTITY_PAGES,
     ChangeFilter,
     ChangePosition,
     change_details,
@@ -387,6 +389,32 @@ def test_an_entity_page_read_per_entity_is_the_whole_filters_page(
         assert set(seen) <= set(_whole_filter(zones, everything))
         newer = replace(filters, after=None, before=last, limit=limit)
         assert [c.record.id for c in list_changes(zones, newer)] == _whole_filter(zones, newer)
+
+
+@pytest.mark.parametrize("arms", [3, queries.MERGED_ARMS])
+def test_a_large_trees_page_is_the_whole_filters_page(
+    zones: Session, monkeypatch: pytest.MonkeyPatch, arms: int
+) -> None:
+    """A tree of more entities than are paged one by one is read within its reach: the same
+    pages as the whole filter, with ties, undated records and records about two or three of
+    its entities (so the newest links hold fewer records than links); with ``arms`` 3 the
+    entities' links are merged in chunks."""
+    monkeypatch.setattr(queries, "MERGED_ARMS", arms)
+    districts = [f"kfez-{n}" for n in range(ENTITY_PAGES + 2)]
+    for district in districts:
+        entity(zones, district, "fez_district", "ifez")
+    start = dt.datetime(2026, 1, 1, tzinfo=KST)
+    for n in range(60):
+        at = start + dt.timedelta(hours=n // 3)
+        released = None if n % 4 == 0 else at - dt.timedelta(days=n % 5)
+        about = {districts[n % 7], districts[(5 * n) % len(districts)], "ifez"}
+        record(zones, entities=tuple(sorted(about))[: 1 + n % 3], at=at, released_at=released)
+    record(zones, entities=("bjfez",), at=start)
+    for limit, offset in ((1, 0), (7, 0), (7, 3), (59, 0), (200, 0)):
+        filters = ChangeFilter(entity_id="kfez", limit=limit, offset=offset)
+        assert [c.record.id for c in list_changes(zones, filters)] == _whole_filter(zones, filters)
+    everything = _whole_filter(zones, ChangeFilter(entity_id="kfez", limit=None))
+    assert [event.id for event in timeline(zones, "kfez", limit=10)] == everything[:10][::-1]
 
 
 def test_entity_links_carry_their_records_place_and_follow_a_release_date(
