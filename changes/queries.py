@@ -37,7 +37,6 @@ from sqlalchemy import (
     delete,
     false,
     func,
-    literal_column,
     or_,
     select,
     true,
@@ -274,11 +273,6 @@ class EntityTree:
         return cls(root, tuple(sorted(session.scalars(select(subtree(root).c.id)))))
 
 
-LINK_ORDER = (literal_column("placed_at").desc(), literal_column("change_id").desc())
-"""The merged links' order, by the names of their columns (building the column collection
-of a union of many selects costs more than the query)."""
-
-
 def newest_links_params(ids: tuple[str, ...], count: int) -> dict[str, Any]:
     """What :func:`newest_links_query` of ``len(ids)`` entities is executed with."""
     return {"count": count} | {f"entity_{n}": entity_id for n, entity_id in enumerate(ids)}
@@ -306,7 +300,7 @@ def newest_links_query(entities: int) -> Select[Any]:
         for n in range(entities)
     ]
     links = union_all(*arms).subquery("links")
-    return select(links).order_by(*LINK_ORDER).limit(count)
+    return select(links).order_by(links.c.placed_at.desc(), links.c.change_id.desc()).limit(count)
 
 
 def _newest_links(
