@@ -9,7 +9,8 @@ indexed with the detection time and id, so a page is read from the index in orde
 after the first start after a :class:`ChangePosition`, never at an offset. Filters go
 through the indexes where they can: entities through ``change_entities`` (one recursive
 query for the descendants of a zone, never the whole model; a page of an entity and its
-descendants is read from each one's links in the log's order, see :func:`_entity_page`),
+descendants is read from each one's links in the log's order, see :class:`Reach` and
+:func:`_entity_page`),
 kinds and statuses through theirs; every list but an export is bounded.
 """
 
