@@ -326,6 +326,8 @@ def _reach(session: Session, ids: tuple[str, ...], records: int) -> Reach:
     """Where the newest ``records`` records about the entities end. A record about two of
     them has two links, so the newest links are read in widening windows until they hold
     that many distinct records."""
+    if records < 1:
+        raise ValueError(f"a reach of {records} records")
     window = 2 * records
     while True:
         links, full = _newest_links(session, ids, window)
@@ -1026,6 +1028,8 @@ def timeline(session: Session, entity_id: str, limit: int = 100) -> list[Timelin
     A model change that already has a change record (an applied zones.yaml edit) appears once,
     as the record.
     """
+    if limit < 1:
+        raise InputError("--limit must be at least 1")
     filters = ChangeFilter(entity_id=entity_id, limit=limit)
     tree = entity_tree(session, filters)
     if tree is None or not tree.ids:

@@ -344,6 +344,8 @@ def test_timeline_merges_records_and_model_changes_oldest_first(zones: Session) 
     assert [event.id for event in latest] == [news.id, applied.id]
     with pytest.raises(NotFoundError):
         timeline(zones, "atlantis")
+    with pytest.raises(InputError, match="at least 1"):
+        timeline(zones, "ifez", limit=0)
 
 
 def _whole_filter(session: Session, filters: ChangeFilter) -> list[int]:
