@@ -114,7 +114,7 @@ def test_endpoint_and_token_limits_have_safe_defaults(tmp_path: Path) -> None:
 
 
 def test_child_processes_get_the_key_itself_not_asterisks(tmp_path: Path) -> None:
-    from zonewatch.crawlers.runner import settings_environment
+    from zonewatch.config.settings import settings_environment
 
     env = settings_environment(load_settings(data_dir=tmp_path, secret_key=TEST_SECRET_KEY))
     assert env["ZONEWATCH_SECRET_KEY"] == TEST_SECRET_KEY
