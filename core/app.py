@@ -52,7 +52,7 @@ class App:
         self.engine.dispose()
 
 
-def configure(settings: Settings | None = None, **overrides: object) -> App:
+def configure(settings: Settings | None = None, /, **overrides: object) -> App:
     """Build a zonewatch from settings (default: the environment plus ``overrides``)."""
     settings = settings or load_settings(**overrides)
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -271,13 +271,14 @@ def console_logins(app: App) -> list[DemoLogin]:
     published in this repository would open it to whoever reaches the port. A ``--keep`` run
     finds the accounts there already and gives them new passwords instead."""
     logins = []
+    cost = app.settings.password_hashing
     with app.session() as session:
         for username, role in CONSOLE_USERS:
             password = secrets.token_urlsafe(DEMO_PASSWORD_BYTES)
             if session.scalar(select(User.id).where(User.username == username)) is None:
-                add_user(session, username, password, role, language="ko")
+                add_user(session, username, password, role, language="ko", cost=cost)
             else:
-                set_password(session, username, password)
+                set_password(session, username, password, cost=cost)
             logins.append(DemoLogin(username, role, password))
     return logins
 
