@@ -218,14 +218,14 @@ def test_overrides_win_over_the_environment_and_are_checked_alike(
 
 
 def test_settings_built_in_code_and_replaced_are_checked_too(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, allowed_private_hosts=["127.0.0.1"])
+    settings = Settings(data_dir=tmp_path, allowed_private_hosts=["127.0.0.1"])  # type: ignore[arg-type]
     assert settings.allowed_private_hosts == ("127.0.0.1",)
     assert settings.replace(crawl_delay_scale="0.5").crawl_delay_scale == 0.5
     assert settings.replace(user_agent=" ops/1 ").user_agent == "ops/1"
     with pytest.raises(ConfigError, match="ZONEWATCH_CRAWL_DELAY_SCALE: must be at most 10"):
         settings.replace(crawl_delay_scale=11)
     with pytest.raises(ConfigError, match="ZONEWATCH_WEB_MAX_CONNECTIONS: must be a whole"):
-        Settings(web_max_connections=True)  # type: ignore[arg-type]
+        Settings(web_max_connections=True)
     with pytest.raises(TypeError, match="no such setting: colour"):
         settings.replace(colour="blue")
     with pytest.raises(dataclasses.FrozenInstanceError):
