@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -274,3 +276,28 @@ def test_password_hashing_cost_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> 
         "invalid setting ZONEWATCH_PASSWORD_HASH_MEMORY_KIB: must be at least 8 per lane of "
         "ZONEWATCH_PASSWORD_HASH_PARALLELISM (32)"
     )
+
+
+def _loaded_after(script: str) -> set[str]:
+    """The root packages a fresh interpreter holds after running ``script``."""
+    done = subprocess.run(
+        [sys.executable, "-c", f"{script}\nimport sys; print('\\n'.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return {name.split(".")[0] for name in done.stdout.split()}
+
+
+def test_loading_settings_imports_no_validation_library() -> None:
+    """Every command that touches the database loads the settings first: pydantic and
+    pydantic-settings cost 0.1-0.2 s of its start-up (structure only; the time is in
+    `python -m bench startup`)."""
+    loaded = _loaded_after("from zonewatch.config.settings import load_settings; load_settings()")
+    assert loaded.isdisjoint({"pydantic", "pydantic_settings", "pydantic_core", "sqlalchemy"})
+
+
+def test_the_app_type_imports_no_database_layer() -> None:
+    """Modules import App to pass it on; the engine and the ORM come with configure()."""
+    assert "sqlalchemy" not in _loaded_after("import zonewatch.app")
