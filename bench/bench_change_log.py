@@ -119,7 +119,7 @@ def _fill(app: App) -> None:
         records: list[dict[str, object]] = [_record(rng, n, start) for n in range(RECORDS)]
         for chunk in _chunks(records):
             session.execute(insert(ChangeRecord), chunk)
-        add_user(session, "analyst", PASSWORD, Role.ANALYST)
+        add_user(session, "analyst", PASSWORD, Role.ANALYST, cost=app.settings.password_hashing)
 
 
 def _record(rng: random.Random, n: int, start: dt.datetime) -> dict[str, object]:

@@ -226,7 +226,7 @@ def parse_page_command(cli_ctx: CliContext, source_id: str, location: str) -> in
     spec = find_source(cli_ctx, source_id)
     # The page is fetched as the source's crawls fetch it: some sites answer only one client.
     settings = cli_ctx.settings
-    settings = settings.model_copy(update={"user_agent": settings.user_agent_for(spec)})
+    settings = settings.replace(user_agent=settings.user_agent_for(spec))
     body, content_type, url = read_input(location, settings)
     names = site_names_for(spec, cli_ctx.settings.zones_file)
     result = parse_page(spec, body, content_type, url, names)

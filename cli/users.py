@@ -47,8 +47,11 @@ def add_command(
 ) -> None:
     """Add a user who signs in to the console with USERNAME and a password (≥ 12 characters)."""
     password = _password(password_stdin)
-    with cli_ctx.app.session() as session:
-        user = add_user(session, username, password, role, language)
+    app = cli_ctx.app
+    with app.session() as session:
+        user = add_user(
+            session, username, password, role, language, cost=app.settings.password_hashing
+        )
         click.echo(f"user {user.username} added ({user.role})")
 
 

@@ -4,33 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from zonewatch.config.settings import Settings, load_settings
-from zonewatch.models.db import make_engine, make_session_factory, session_scope
 
 if TYPE_CHECKING:
     from celery import Celery
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
 
     from zonewatch.classify.classifier import Classifier
 
 
 @dataclass(eq=False)
 class App:
-    """A configured zonewatch: pass it (or its parts) down instead of using globals."""
+    """A configured zonewatch: pass it (or its parts) down instead of using globals.
+
+    Only the settings and the engine are built up front; the ORM session factory, the task
+    app and the classifier are built on first use, so that a command reading through
+    SQLAlchemy Core never imports the ORM for them."""
 
     settings: Settings
     engine: Engine
-    sessions: sessionmaker[Session] = field(repr=False)
+
+    @cached_property
+    def sessions(self) -> sessionmaker[Session]:
+        from zonewatch.models.db import make_session_factory
+
+        return make_session_factory(self.engine)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work; commits at the end of the block."""
+        from zonewatch.models.db import session_scope
+
         with session_scope(self.sessions) as session:
             yield session
 
@@ -52,9 +61,10 @@ class App:
         self.engine.dispose()
 
 
-def configure(settings: Settings | None = None, **overrides: object) -> App:
+def configure(settings: Settings | None = None, /, **overrides: object) -> App:
     """Build a zonewatch from settings (default: the environment plus ``overrides``)."""
+    from zonewatch.models.db import make_engine
+
     settings = settings or load_settings(**overrides)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.effective_database_url)
-    return App(settings=settings, engine=engine, sessions=make_session_factory(engine))
+    return App(settings=settings, engine=make_engine(settings.effective_database_url))

@@ -22,12 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zonewatch.app import App
-from zonewatch.config.settings import Settings
+from zonewatch.config.settings import settings_environment
 from zonewatch.crawlers.health import abandon_stalled_runs, finalize_run
 from zonewatch.crawlers.lifeline import EXIT_SKIPPED, die_with_parent, kill_group
 from zonewatch.errors import NotFoundError
@@ -39,20 +38,6 @@ STDERR_TAIL = 2000
 PROGRESS_INTERVAL = 0.5
 TIMEOUT_GRACE_SECONDS = 60
 """Scrapy closes the spider at crawl_timeout_seconds; this is how long it may take to stop."""
-
-
-def settings_environment(settings: Settings) -> dict[str, str]:
-    """The parent's settings as ZONEWATCH_* variables, so the child sees exactly the same."""
-    env: dict[str, str] = {}
-    for name, value in settings.model_dump().items():
-        if value is None:
-            continue
-        if isinstance(value, tuple | list):
-            value = ",".join(str(part) for part in value)
-        if isinstance(value, SecretStr):  # str() of a secret is asterisks
-            value = value.get_secret_value()
-        env[f"ZONEWATCH_{name.upper()}"] = str(value)
-    return env
 
 
 def create_run(app: App, source_id: str, trigger: str) -> int:

@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 
-from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -34,9 +33,10 @@ from zonewatch.alerts.digests import dispatch_digests
 from zonewatch.alerts.wording import metric_label
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize, summarize
-from zonewatch.config.settings import Settings, weak_secret_key_reason
+from zonewatch.config.settings import Settings, settings_environment, weak_secret_key_reason
+from zonewatch.config.values import Secret
 from zonewatch.crawlers.lifeline import kill_group
-from zonewatch.crawlers.runner import create_run, settings_environment
+from zonewatch.crawlers.runner import create_run
 from zonewatch.demo.directory import DEFAULT_DEMO_DIR
 from zonewatch.demo.mailsink import MailSink
 from zonewatch.models import (
@@ -190,16 +190,14 @@ def _run(settings: Settings, say: Say) -> int:
     data_dir = settings.data_dir
     with ReplayServer() as replay, MailSink(data_dir / "mail") as sink:
         app = configure(
-            settings.model_copy(
-                update={
-                    "replay_url": replay.url,
-                    "allowed_private_hosts": ("127.0.0.1",),
-                    "crawl_delay_scale": 0.0,
-                    "smtp_url": sink.url,
-                    "public_url": "http://127.0.0.1:8080",
-                    "secret_key": settings.secret_key or SecretStr(demo_secret_key(data_dir)),
-                    "operator_alerts": (OPERATORS,),
-                }
+            settings.replace(
+                replay_url=replay.url,
+                allowed_private_hosts=("127.0.0.1",),
+                crawl_delay_scale=0.0,
+                smtp_url=sink.url,
+                public_url="http://127.0.0.1:8080",
+                secret_key=settings.secret_key or Secret(demo_secret_key(data_dir)),
+                operator_alerts=(OPERATORS,),
             )
         )
         try:
@@ -273,13 +271,14 @@ def console_logins(app: App) -> list[DemoLogin]:
     published in this repository would open it to whoever reaches the port. A ``--keep`` run
     finds the accounts there already and gives them new passwords instead."""
     logins = []
+    cost = app.settings.password_hashing
     with app.session() as session:
         for username, role in CONSOLE_USERS:
             password = secrets.token_urlsafe(DEMO_PASSWORD_BYTES)
             if session.scalar(select(User.id).where(User.username == username)) is None:
-                add_user(session, username, password, role, language="ko")
+                add_user(session, username, password, role, language="ko", cost=cost)
             else:
-                set_password(session, username, password)
+                set_password(session, username, password, cost=cost)
             logins.append(DemoLogin(username, role, password))
     return logins
 

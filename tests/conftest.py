@@ -17,7 +17,6 @@ from tests.testkit.databases import (
     sqlite_url,
     unique_database_name,
 )
-from tests.testkit.passwords import cheap_password_hashing
 from tests.testkit.servers import (
     PostgresServer,
     RedisServer,
@@ -42,13 +41,6 @@ def shared_dir() -> Path:
     if not SHARED.is_dir():
         pytest.skip("../shared is not present")
     return SHARED
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _cheap_password_hashing() -> Iterator[None]:
-    """Console passwords hashed with Argon2id's smallest parameters (see testkit.passwords)."""
-    with cheap_password_hashing():
-        yield
 
 
 @pytest.fixture(scope="session")

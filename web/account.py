@@ -40,6 +40,7 @@ def save_password(page: Page) -> Response:
         page.viewer.user_id,
         page.form.get("current_password", ""),
         page.form.get("new_password", ""),
+        cost=page.console.app.settings.password_hashing,
     )
     page.web_session = page.web_session.signed_in(user.id, user.session_epoch)
     return page.redirect("/account?done=password")

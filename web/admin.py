@@ -33,6 +33,7 @@ def add(page: Page) -> Response:
         form.get("password", ""),
         form.get("role", ""),
         form.get("language", "ko"),
+        cost=page.console.app.settings.password_hashing,
     )
     return page.redirect("/admin/users")
 

@@ -31,7 +31,9 @@ def login(page: Page) -> Response:
     limiter = page.console.limiter
     if limiter.blocked(page.db, username, address):
         return page.render("login.html", status=429, next=target, error="login_limited")
-    user = authenticate(page.db, username, password)
+    user = authenticate(
+        page.db, username, password, cost=page.console.app.settings.password_hashing
+    )
     if user is None:
         limiter.failed(page.db, username, address)
         return page.render("login.html", status=400, next=target, error="login_failed")

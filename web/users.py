@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from zonewatch.config.settings import PasswordHashing
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import Role, User
 from zonewatch.models.base import utcnow
@@ -65,7 +66,13 @@ def get_user(session: Session, username: str) -> User:
 
 
 def add_user(
-    session: Session, username: str, password: str, role: Role | str, language: str = "ko"
+    session: Session,
+    username: str,
+    password: str,
+    role: Role | str,
+    language: str = "ko",
+    *,
+    cost: PasswordHashing,
 ) -> User:
     name = normalize_username(username)
     problem = password_problem(password)
@@ -76,7 +83,7 @@ def add_user(
         raise InputError(f"user {name!r} exists already")
     user = User(
         username=name,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, cost),
         role=role.value,
         language=check_language(language),
     )
@@ -132,19 +139,21 @@ def remove_user(session: Session, username: str, by: int | None = None) -> None:
     session.flush()
 
 
-def set_password(session: Session, username: str, password: str) -> User:
+def set_password(session: Session, username: str, password: str, *, cost: PasswordHashing) -> User:
     """A new password ends every session the user had."""
     problem = password_problem(password)
     if problem:
         raise InputError(problem)
     user = get_user(session, username)
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, cost)
     user.session_epoch += 1
     session.flush()
     return user
 
 
-def authenticate(session: Session, username: str, password: str) -> User | None:
+def authenticate(
+    session: Session, username: str, password: str, *, cost: PasswordHashing
+) -> User | None:
     """The user when the name and password match, else None (the same answer, and about the
     same time, for an unknown name and a wrong password). A hash made with weaker parameters
     is replaced on the way."""
@@ -153,11 +162,11 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     except InputError:
         name = ""
     user = session.scalar(select(User).where(User.username == name)) if name else None
-    if not verify_password(user.password_hash if user is not None else None, password):
+    if not verify_password(user.password_hash if user is not None else None, password, cost):
         return None
     assert user is not None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if needs_rehash(user.password_hash, cost):
+        user.password_hash = hash_password(password, cost)
     user.last_login_at = utcnow()
     session.flush()
     return user
@@ -180,12 +189,14 @@ def set_language(session: Session, user_id: int, language: str) -> User:
     return user
 
 
-def change_password(session: Session, user_id: int, current: str, new: str) -> User:
+def change_password(
+    session: Session, user_id: int, current: str, new: str, *, cost: PasswordHashing
+) -> User:
     """A user's own change: the current password is asked so that a session left open
     cannot be turned into the account. Every session ends (the caller re-issues its own)."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFoundError(f"unknown user id {user_id}")
-    if not verify_password(user.password_hash, current):
+    if not verify_password(user.password_hash, current, cost):
         raise InputError("the current password is not right")
-    return set_password(session, user.username, new)
+    return set_password(session, user.username, new, cost=cost)

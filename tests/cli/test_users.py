@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.conftest import ZONEWATCH
+from tests.testkit.passwords import CHEAP_HASHING_ENV
 
 PASSWORD = "correct horse battery staple\n"
 
@@ -18,6 +19,7 @@ PASSWORD = "correct horse battery staple\n"
 def users(tmp_path: Path, fresh_database_url: str):  # type: ignore[no-untyped-def]
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEWATCH_")}
     env.update(ZONEWATCH_DATA_DIR=str(tmp_path / "data"), ZONEWATCH_DATABASE_URL=fresh_database_url)
+    env.update(CHEAP_HASHING_ENV)
 
     def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -110,12 +110,13 @@ def _sign_in_to_the_demo_console(data_dir: Path, username: str, password: str) -
 
 def test_the_demo_console_logins_get_new_passwords_each_run(tmp_path: Path) -> None:
     from tests.testkit.keys import TEST_SECRET_KEY
+    from tests.testkit.passwords import CHEAP_HASHING
     from zonewatch.app import configure
     from zonewatch.demo.run import console_lines, console_logins
     from zonewatch.models import Role, migrate
     from zonewatch.web.users import authenticate
 
-    app = configure(data_dir=tmp_path, secret_key=TEST_SECRET_KEY)
+    app = configure(data_dir=tmp_path, secret_key=TEST_SECRET_KEY, **CHEAP_HASHING)
     try:
         migrate.upgrade(app.engine)
         first = console_logins(app)
@@ -127,8 +128,9 @@ def test_the_demo_console_logins_get_new_passwords_each_run(tmp_path: Path) -> N
         with app.session() as session:
             for old, new in zip(first, again, strict=True):
                 assert old.password != new.password
-                assert authenticate(session, old.username, old.password) is None
-                user = authenticate(session, new.username, new.password)
+                cost = app.settings.password_hashing
+                assert authenticate(session, old.username, old.password, cost=cost) is None
+                user = authenticate(session, new.username, new.password, cost=cost)
                 assert user is not None
                 assert user.role == new.role.value
     finally:

@@ -59,6 +59,7 @@ from sqlalchemy.orm import Session
 
 from tests.testkit.browser import ensure_chromium
 from tests.testkit.keys import TEST_SECRET_KEY
+from tests.testkit.passwords import CHEAP_HASHING
 from tests.testkit.servers import ServerUnavailableError, ensure_debian_package
 from zonewatch.alerts.content import load_item
 from zonewatch.alerts.email import alert_message
@@ -325,7 +326,7 @@ def _seed_changes(app: App) -> dict[str, int]:
     ids: dict[str, int] = {}
     with app.session() as session:
         for role in Role:
-            add_user(session, role.value, PASSWORD, role)
+            add_user(session, role.value, PASSWORD, role, cost=app.settings.password_hashing)
         for number, seed in enumerate(SEED_CHANGES):
             diff: dict[str, object] = {}
             if seed.before is not None and seed.after is not None:
@@ -375,6 +376,7 @@ def live_console(data_dir: Path) -> Iterator[LiveConsole]:
         database_url=f"sqlite:///{data_dir / 'zonewatch.sqlite'}",
         secret_key=TEST_SECRET_KEY,
         public_url="http://127.0.0.1",
+        **CHEAP_HASHING,
     )
     try:
         seeded = seed_console(app)

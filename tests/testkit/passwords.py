@@ -1,30 +1,20 @@
-"""Argon2id at its cheapest for the tests.
+"""Argon2id at its cheapest for the tests, through the settings.
 
 The console hashes with the library's recommended parameters (64 MiB, three passes), which
 is the point in production and costs about a second per hash on a busy two-core CI machine;
 the web tests add a user of every role and sign in for nearly every test. The tests check
-what the console does with hashes, not Argon2's cost, so the run swaps in a hasher with the
-same algorithm and the smallest parameters. The parameters are not configurable in the
-product (``zonewatch.web.passwords`` builds its hasher at import), hence the patch here.
+what the console does with hashes, not Argon2's cost, so the apps and commands they start
+get the same algorithm with its smallest parameters: in-process apps through
+``configure(**CHEAP_HASHING)``, subprocesses through :data:`CHEAP_HASHING_ENV`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from zonewatch.config.settings import variable
 
-import pytest
-from argon2 import PasswordHasher
-
-from zonewatch.web import passwords
-
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
-
-
-@contextmanager
-def cheap_password_hashing() -> Iterator[PasswordHasher]:
-    """Hash and verify console passwords with :data:`CHEAP_HASHER` inside the block."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(passwords, "_HASHER", CHEAP_HASHER)
-        patch.setattr(passwords, "_DUMMY_HASH", CHEAP_HASHER.hash("zonewatch: no such user"))
-        yield CHEAP_HASHER
+CHEAP_HASHING: dict[str, object] = {
+    "password_hash_time_cost": 1,
+    "password_hash_memory_kib": 8,
+    "password_hash_parallelism": 1,
+}
+CHEAP_HASHING_ENV = {variable(name): str(value) for name, value in CHEAP_HASHING.items()}

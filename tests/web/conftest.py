@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.testkit.keys import TEST_SECRET_KEY
+from tests.testkit.passwords import CHEAP_HASHING
 from zonewatch.app import App, configure
 from zonewatch.models import Role, migrate
 from zonewatch.web.app import make_web_app
@@ -28,11 +29,12 @@ def app(tmp_path: Path, migrated_database_url: str) -> Iterator[App]:
         database_url=migrated_database_url,
         secret_key=TEST_SECRET_KEY,
         public_url="http://console.example.org",
+        **CHEAP_HASHING,
     )
     migrate.upgrade(built.engine)
     with built.session() as session:
         for role in Role:
-            add_user(session, role.value, PASSWORD, role)
+            add_user(session, role.value, PASSWORD, role, cost=built.settings.password_hashing)
     yield built
     built.dispose()
 

@@ -149,7 +149,14 @@ def test_english_for_an_english_user(app: App, client: TestClient) -> None:
     from zonewatch.web.users import add_user
 
     with app.session() as session:
-        add_user(session, "reader", "correct horse battery staple", "analyst", "en")
+        add_user(
+            session,
+            "reader",
+            "correct horse battery staple",
+            "analyst",
+            "en",
+            cost=app.settings.password_hashing,
+        )
     sign_in(client, "reader")
     body = client.get("/changes").text
     assert '<html lang="en">' in body

@@ -7,6 +7,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.testkit.keys import TEST_SECRET_KEY
+from tests.testkit.passwords import CHEAP_HASHING
 from tests.web.conftest import PASSWORD, csrf_of, sign_in, token_of
 from zonewatch.app import App, configure
 from zonewatch.models import ChangeRecord
@@ -83,6 +84,7 @@ def test_cookie_flags(client: TestClient, app: App) -> None:
         database_url=app.settings.effective_database_url,
         secret_key=TEST_SECRET_KEY,
         public_url="https://console.example.org/zw",
+        **CHEAP_HASHING,
     )
     try:
         secure = TestClient(make_web_app(https), base_url="https://console.example.org")
@@ -122,7 +124,12 @@ def test_sessions_end_on_logout_role_change_new_password_and_removal(
             if how == "role":
                 set_role(session, "analyst", "watcher")
             elif how == "password":
-                set_password(session, "analyst", "another good password")
+                set_password(
+                    session,
+                    "analyst",
+                    "another good password",
+                    cost=app.settings.password_hashing,
+                )
             else:
                 remove_user(session, "analyst")
     replay = TestClient(client.app, base_url="http://console.example.org")
