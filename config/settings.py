@@ -149,6 +149,13 @@ class Settings(BaseSettings):
         "every quarter of this; the tasks of a worker that died unnoticed are delivered again "
         "this long after its last renewal.",
     )
+    broker_max_deliveries: int = Field(
+        default=5,
+        ge=1,
+        description="Embedded broker: a task message delivered this many times without "
+        "finishing (its worker died each time) is set aside as a dead letter, listed by "
+        "`zonewatch dead-letters`, instead of going round for ever.",
+    )
     broker_polling_interval_seconds: float = Field(
         default=0.05,
         gt=0,
