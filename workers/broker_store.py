@@ -188,9 +188,7 @@ class MessageStore:
                 claimed = connection.execute(
                     update(MESSAGES)
                     .where(MESSAGES.c.id.in_(ids), free)
-                    .values(
-                        claimed_at=now, claimed_by=holder, deliveries=MESSAGES.c.deliveries + 1
-                    )
+                    .values(claimed_at=now, claimed_by=holder, deliveries=MESSAGES.c.deliveries + 1)
                     .returning(MESSAGES.c.id, MESSAGES.c.queue, MESSAGES.c.payload)
                 )
                 messages = [ClaimedMessage(row.id, row.queue, row.payload) for row in claimed]
