@@ -28,7 +28,7 @@ from zonewatch.config.cron import next_cron_time
 from zonewatch.config.loading import parse_entries, read_yaml, validation_message
 from zonewatch.config.parsers import PARSERS, ApiParser, BoardParser, FeedParser
 from zonewatch.config.settings import Settings, check_user_agent
-from zonewatch.enums import SourceKind
+from zonewatch.enums import SourceKind as SourceKind
 from zonewatch.errors import ConfigError
 
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"

@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from zonewatch.config.loading import parse_entries, read_yaml
-from zonewatch.enums import EntityKind
+from zonewatch.enums import EntityKind as EntityKind
 from zonewatch.errors import ConfigError
 
 ENTITY_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"

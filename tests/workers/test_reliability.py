@@ -511,7 +511,7 @@ def test_a_task_that_kills_its_worker_every_time_becomes_a_dead_letter(
     worker = WorkerProcess(name="poisoned", process=process, log=log)
     workers.append(worker)
     worker.wait_ready()
-    app = configure(**app_overrides(env))
+    app = configure(load_settings(**app_overrides(env)))
     try:
         sent = app.celery.send_task("tests.poison")
         store = store_for(app.settings.effective_broker_url.removeprefix("sqla+"))
