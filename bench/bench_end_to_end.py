@@ -33,7 +33,7 @@ from pathlib import Path
 from sqlalchemy import func, select, text
 
 from bench.bench_matching import make_rules
-from bench.corpus import CORPUS, Release, releases, stage
+from bench.corpus import CORPUS, releases, stage
 from bench.harness import Result
 from bench.synthetic import subscribe
 from bench.workers import Marks, busy_seconds, read_marks, worker
@@ -41,6 +41,7 @@ from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.models import DocumentVersion
 from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.workers.backfill import Release
 from zonewatch.workers.bulk import publish_many
 from zonewatch.workers.pipeline import StageName
 

@@ -17,11 +17,12 @@ import time
 from pathlib import Path
 
 from bench.bench_matching import make_rules
-from bench.corpus import CORPUS, Release, releases, stage
+from bench.corpus import CORPUS, releases, stage
 from bench.harness import Result
 from bench.synthetic import grow, subscribe
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
+from zonewatch.workers.backfill import Release
 from zonewatch.workers.inline import drive
 from zonewatch.workers.pipeline import after_crawl
 

@@ -33,8 +33,9 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from bench.corpus import CORPUS, Release, releases
+from bench.corpus import CORPUS, releases
 from bench.harness import Result
+from zonewatch.workers.backfill import Release
 
 REPEAT = 7
 RELEASES = 100
@@ -136,7 +137,7 @@ def _feed_file(root: Path, entries: Sequence[Release]) -> Path:
     """An RSS 2.0 file of the releases, as a press room's feed carries them."""
     items = "".join(
         f"<item><title>{escape(release.title)}</title><link>{escape(release.url)}</link>"
-        f"<guid>{escape(release.id)}</guid><pubDate>{_rfc822(release.published)}</pubDate>"
+        f"<guid>{escape(release.external_id)}</guid><pubDate>{_rfc822(release.published_at)}</pubDate>"
         f"<description>{escape(release.text)}</description></item>\n"
         for release in entries
     )

@@ -34,6 +34,11 @@ COMMANDS = {
         "Crawl one source now, then classify, diff and match what it stored, and send the "
         "immediate alerts that made.",
     ),
+    "dead-letters": LazyCommand(
+        "workers",
+        "dead_letters",
+        "Task messages the embedded broker set aside after they killed their worker each time.",
+    ),
     "demo": LazyCommand(
         "setup", "demo", "Run the main job offline, end to end, in a demo directory of its own."
     ),

@@ -1,15 +1,22 @@
-"""``zonewatch worker`` and ``zonewatch beat``: the long-running processes."""
+"""``zonewatch worker`` and ``zonewatch beat``: the long-running processes, and the dead letters
+of the embedded broker they leave behind."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from zonewatch.app import App
 from zonewatch.cli.context import CliContext, pass_cli
+from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
+from zonewatch.errors import InputError
+
+if TYPE_CHECKING:
+    from zonewatch.workers.broker_store import DeadLetter
 
 
 @click.command()
@@ -114,3 +121,46 @@ def worker_watch(app: App) -> Iterator[None]:
         shutdown()
         worker_ready.disconnect(ready)
         worker_shutdown.disconnect(shutdown)
+
+
+@click.command("dead-letters")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=100, show_default=True)
+@format_option()
+@pass_cli
+def dead_letters(cli_ctx: CliContext, limit: int, output: OutputFormat) -> None:
+    """Task messages the embedded broker set aside after they killed their worker each time
+    they ran (``ZONEWATCH_BROKER_MAX_DELIVERIES``); newest first."""
+    from zonewatch.workers.broker_store import store_for
+    from zonewatch.workers.transport import SQLA_PREFIX
+
+    broker_url = cli_ctx.app.settings.effective_broker_url
+    if not broker_url.startswith(SQLA_PREFIX):
+        raise InputError("only the embedded broker (sqla+...) keeps dead letters")
+    store = store_for(broker_url.removeprefix(SQLA_PREFIX))
+    render(cli_ctx, output, store.dead_letters(limit), DEAD_LETTER_LISTING)
+
+
+def _when(seconds: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+
+DEAD_LETTER_LISTING: Listing[DeadLetter] = Listing(
+    columns=(
+        Column("message", lambda letter: str(letter.row_id), wrap=False),
+        Column("task", lambda letter: letter.task),
+        Column("task id", lambda letter: letter.task_id, wrap=False),
+        Column("queue", lambda letter: letter.queue),
+        Column("deliveries", lambda letter: str(letter.deliveries)),
+        Column("set aside", lambda letter: _when(letter.dead_at).isoformat(timespec="seconds")),
+    ),
+    record=lambda letter: {
+        "message": letter.row_id,
+        "task": letter.task,
+        "task_id": letter.task_id,
+        "queue": letter.queue,
+        "deliveries": letter.deliveries,
+        "sent_at": _when(letter.sent_at),
+        "dead_at": _when(letter.dead_at),
+    },
+    noun="dead letters",
+)

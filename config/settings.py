@@ -223,6 +223,10 @@ class Settings:
     """Embedded broker: a live worker renews its claim on the tasks it holds every quarter of
     this; the tasks of a worker that died unnoticed are delivered again this long after its
     last renewal."""
+    broker_max_deliveries: int = field(default=5, metadata=checked_by(integer(ge=1)))
+    """Embedded broker: a task message delivered this many times without finishing (its
+    worker died each time) is set aside as a dead letter, listed by `zonewatch
+    dead-letters`, instead of going round for ever."""
     broker_polling_interval_seconds: float = field(
         default=0.05, metadata=checked_by(number(gt=0, le=5))
     )

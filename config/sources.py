@@ -6,7 +6,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from zonewatch.config.cron import next_cron_time
 from zonewatch.config.loading import parse_entries, read_yaml, validation_message
 from zonewatch.config.parsers import PARSERS, ApiParser, BoardParser, FeedParser
 from zonewatch.config.settings import Settings, check_user_agent
+from zonewatch.enums import SourceKind as SourceKind
 from zonewatch.errors import ConfigError
 
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -43,12 +43,6 @@ def parse_duration(text: str) -> timedelta:
     if not match:
         raise ValueError(f"not a duration like '15m', '6h' or '1d': {text!r}")
     return timedelta(seconds=int(match.group(1)) * _UNIT_SECONDS[match.group(2)])
-
-
-class SourceKind(StrEnum):
-    BOARD = "board"
-    FEED = "feed"
-    API = "api"
 
 
 @dataclass(frozen=True)

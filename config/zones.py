@@ -4,30 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from enum import StrEnum
 from importlib import resources
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from zonewatch.config.loading import parse_entries, read_yaml
+from zonewatch.enums import EntityKind as EntityKind
 from zonewatch.errors import ConfigError
 
 ENTITY_ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
-
-
-class EntityKind(StrEnum):
-    AUTHORITY = "authority"
-    ZONE_SYSTEM = "zone_system"
-    FEZ = "fez"
-    FEZ_DISTRICT = "fez_district"
-    INDUSTRIAL_COMPLEX = "industrial_complex"
-    ZONE_TYPE = "zone_type"
-    SPECIAL_ZONE = "special_zone"
-    PROGRAMME = "programme"
-    BODY = "body"
-    CLUSTER = "cluster"
-    DISTRICT = "district"
 
 
 class _Strict(BaseModel):

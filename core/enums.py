@@ -159,3 +159,37 @@ class DigestStatus(StrEnum):
     SENT = "sent"
     FAILED = "failed"
     CANCELLED = "cancelled"
+
+
+class SourceKind(StrEnum):
+    """How a source is read (``sources.kind``)."""
+
+    BOARD = "board"
+    FEED = "feed"
+    API = "api"
+
+
+class EntityKind(StrEnum):
+    """What an entity of the zone model is (``entities.kind``)."""
+
+    AUTHORITY = "authority"
+    ZONE_SYSTEM = "zone_system"
+    FEZ = "fez"
+    FEZ_DISTRICT = "fez_district"
+    INDUSTRIAL_COMPLEX = "industrial_complex"
+    ZONE_TYPE = "zone_type"
+    SPECIAL_ZONE = "special_zone"
+    PROGRAMME = "programme"
+    BODY = "body"
+    CLUSTER = "cluster"
+    DISTRICT = "district"
+
+
+class AliasKind(StrEnum):
+    """Which of an entity's names an alias row is (``entity_aliases.alias_kind``)."""
+
+    NAME = "name"
+    ABBREVIATION = "abbreviation"
+    ALIAS = "alias"
+    WEAK = "weak"
+    FORMER = "former"

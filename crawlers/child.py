@@ -24,6 +24,7 @@ from zonewatch.crawlers.boardpage import site_names_for
 from zonewatch.crawlers.clock import crawl_time
 from zonewatch.crawlers.lifeline import EXIT_SKIPPED, Heartbeat
 from zonewatch.crawlers.recheck import KnownAttachment, KnownItem
+from zonewatch.crawlers.run_errors import RunError, RunErrorKind
 from zonewatch.crawlers.scrapy_settings import scrapy_settings
 from zonewatch.crawlers.spiders.api import ApiSpider, MissingApiKeyError
 from zonewatch.crawlers.spiders.base import ERRORS_STAT, SourceSpider
@@ -168,7 +169,7 @@ def record_skip(app: App, run_id: int, message: str) -> None:
         assert run is not None
         run.status = CrawlRunStatus.SKIPPED
         run.finished_at = utcnow()
-        run.errors = [{"kind": "notice", "message": message, "url": None}]
+        run.errors = [RunError(RunErrorKind.NOTICE, message).as_json()]
 
 
 def record_stats(app: App, run_id: int, stats: dict[str, Any]) -> None:
@@ -179,15 +180,10 @@ def record_stats(app: App, run_id: int, stats: dict[str, Any]) -> None:
         errors = list(stats.get(ERRORS_STAT, []))
         for key, value in stats.items():
             if key.startswith("spider_exceptions/"):
-                errors.append({"kind": "spider", "message": f"{key}: {value}", "url": None})
+                errors.append(RunError(RunErrorKind.SPIDER, f"{key}: {value}").as_json())
         if stats.get("finish_reason") not in (None, "finished"):
-            errors.append(
-                {
-                    "kind": "stopped",
-                    "message": f"crawl stopped: {stats['finish_reason']}",
-                    "url": None,
-                }
-            )
+            stopped = f"crawl stopped: {stats['finish_reason']}"
+            errors.append(RunError(RunErrorKind.STOPPED, stopped).as_json())
         run.requests = int(stats.get("downloader/request_count", 0))
         run.bytes_received = int(stats.get("downloader/response_bytes", 0))
         run.not_modified = int(stats.get("downloader/response_status_count/304", 0))

@@ -16,12 +16,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from zonewatch.config.sources import SLOW_RULE, Schedule, SlowRule
+from zonewatch.crawlers.run_errors import BROKEN_KINDS, QUIET_KINDS, RunError, RunErrorKind
 from zonewatch.models import CrawlRun, FetchedItem, Source
 from zonewatch.models.enums import CrawlRunStatus, IngestOutcome
 from zonewatch.models.enums import SourceHealth as SourceHealth
-
-BROKEN_KINDS = ("selector", "feed", "api")
-
 
 HEARTBEAT_MISSES = 4
 """A crawl process that missed this many heartbeats in a row is taken for dead."""
@@ -59,9 +57,9 @@ def finalize_run(session: Session, run_id: int) -> CrawlRun:
 
 def run_status(run: CrawlRun) -> CrawlRunStatus:
     kinds = {error.get("kind") for error in run.errors}
-    if "abandoned" in kinds:
+    if RunErrorKind.ABANDONED in kinds:
         return CrawlRunStatus.FAILED  # nobody knows what the lost process did not get to
-    if run.error_count == 0 or kinds <= {"feed_warning", "attachment", "notice"}:
+    if run.error_count == 0 or kinds <= QUIET_KINDS:
         return CrawlRunStatus.OK
     found_something = run.items_found > 0 or run.items_new or run.items_unchanged
     return CrawlRunStatus.PARTIAL if found_something else CrawlRunStatus.FAILED
@@ -166,7 +164,7 @@ def abandon_stalled_runs(
         query = query.where(CrawlRun.source_id == source_id)
     abandoned = []
     for run in session.scalars(query).all():
-        run.errors = [*run.errors, _abandoned_error(run)]
+        run.errors = [*run.errors, _abandoned_error(run).as_json()]
         run.error_count = len(run.errors)
         run.finished_at = now
         finalize_run(session, run.id)
@@ -174,12 +172,11 @@ def abandon_stalled_runs(
     return abandoned
 
 
-def _abandoned_error(run: CrawlRun) -> dict[str, str | None]:
+def _abandoned_error(run: CrawlRun) -> RunError:
     last = run.heartbeat_at or run.started_at or run.queued_at
     where = f"pid {run.child_pid} on {run.child_host}" if run.child_pid else "never started"
-    return {
-        "kind": "abandoned",
-        "message": f"crawl abandoned: its process ({where}) has given no sign of life "
+    return RunError(
+        RunErrorKind.ABANDONED,
+        f"crawl abandoned: its process ({where}) has given no sign of life "
         f"since {last.isoformat()}",
-        "url": None,
-    }
+    )

@@ -29,6 +29,7 @@ from zonewatch.app import App
 from zonewatch.config.settings import settings_environment
 from zonewatch.crawlers.health import abandon_stalled_runs, finalize_run
 from zonewatch.crawlers.lifeline import EXIT_SKIPPED, die_with_parent, kill_group
+from zonewatch.crawlers.run_errors import RunError, RunErrorKind
 from zonewatch.errors import NotFoundError
 from zonewatch.models import CrawlRun, FetchedItem, Source
 from zonewatch.models.base import utcnow
@@ -243,7 +244,7 @@ def _record_end(app: App, run_id: int, end: ChildEnd, tail: str) -> None:
         assert run is not None
         if not end.clean:
             message = f"{end.describe()}: {last_line}" if last_line else end.describe()
-            run.errors = [*run.errors, {"kind": "process", "message": message[:500], "url": None}]
+            run.errors = [*run.errors, RunError(RunErrorKind.PROCESS, message).as_json()]
             run.error_count = len(run.errors)
         run.finished_at = run.finished_at or utcnow()
 
@@ -254,7 +255,7 @@ def _record_stop(app: App, run_id: int, end: ChildEnd) -> None:
     with app.session() as session:
         run = session.get(CrawlRun, run_id)
         assert run is not None
-        run.errors = [*run.errors, {"kind": "process", "message": end.describe(), "url": None}]
+        run.errors = [*run.errors, RunError(RunErrorKind.PROCESS, end.describe()).as_json()]
         run.error_count = len(run.errors)
         run.finished_at = run.finished_at or utcnow()
         session.flush()

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base, Timestamped
+from zonewatch.models.enums import AliasKind, EntityKind, stored
 
 
 class Entity(Timestamped, Base):
@@ -21,7 +22,7 @@ class Entity(Timestamped, Base):
     __tablename__ = "entities"
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32), index=True)
+    kind: Mapped[str] = mapped_column(stored(EntityKind, "kind", 32), index=True)
     parent_id: Mapped[str | None] = mapped_column(
         ForeignKey("entities.id", ondelete="SET NULL"), index=True
     )
@@ -64,7 +65,7 @@ class EntityAlias(Base):
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     text: Mapped[str] = mapped_column(String(300))
     lang: Mapped[str] = mapped_column(String(8))
-    alias_kind: Mapped[str] = mapped_column(String(16))
+    alias_kind: Mapped[str] = mapped_column(stored(AliasKind, "alias_kind"))
     valid_from: Mapped[dt.date | None]
     valid_to: Mapped[dt.date | None]
 

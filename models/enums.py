@@ -13,6 +13,7 @@ from enum import StrEnum
 from sqlalchemy import Enum
 
 from zonewatch.enums import (
+    AliasKind,
     ChangeKind,
     CrawlRunStatus,
     DeliveryMode,
@@ -20,6 +21,7 @@ from zonewatch.enums import (
     DigestPeriod,
     DigestStatus,
     DocumentStatus,
+    EntityKind,
     FetchedItemStatus,
     IngestOutcome,
     ItemOutcome,
@@ -28,6 +30,7 @@ from zonewatch.enums import (
     ReviewStatus,
     RunTrigger,
     SourceHealth,
+    SourceKind,
     SubscriberStatus,
 )
 
@@ -50,6 +53,7 @@ def stored(enum: type[StrEnum], name: str, length: int = 16) -> Enum:
 
 
 __all__ = [
+    "AliasKind",
     "ChangeKind",
     "CrawlRunStatus",
     "DeliveryMode",
@@ -57,6 +61,7 @@ __all__ = [
     "DigestPeriod",
     "DigestStatus",
     "DocumentStatus",
+    "EntityKind",
     "FetchedItemStatus",
     "IngestOutcome",
     "ItemOutcome",
@@ -65,6 +70,7 @@ __all__ = [
     "ReviewStatus",
     "RunTrigger",
     "SourceHealth",
+    "SourceKind",
     "SubscriberStatus",
     "stored",
 ]

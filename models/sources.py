@@ -13,6 +13,7 @@ from zonewatch.models.enums import (
     CrawlRunStatus,
     RunTrigger,
     SourceHealth,
+    SourceKind,
     stored,
 )
 
@@ -24,7 +25,7 @@ class Source(Timestamped, Base):
 
     id: Mapped[str] = mapped_column(String(80), primary_key=True)
     name: Mapped[str] = mapped_column(String(300))
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(stored(SourceKind, "kind"))
     url: Mapped[str] = mapped_column(String(2000))
     owner_id: Mapped[str | None] = mapped_column(ForeignKey("entities.id", ondelete="SET NULL"))
     language: Mapped[str] = mapped_column(String(8))

@@ -66,7 +66,8 @@ def broker_transport_options(settings: Settings) -> dict[str, float]:
     Redis gives a dead worker's unacknowledged tasks back after the visibility timeout; kombu
     looks for them every ``unacked_restore_interval`` seconds. The embedded broker's claims
     are renewed by their live worker and lapse after ``broker_claim_timeout_seconds``; its
-    idle workers poll at most ``broker_polling_interval_seconds`` apart (see
+    idle workers poll at most ``broker_polling_interval_seconds`` apart, and a message
+    delivered ``broker_max_deliveries`` times without finishing becomes a dead letter (see
     :mod:`zonewatch.workers.transport`).
     """
     broker_url = settings.effective_broker_url
@@ -80,5 +81,6 @@ def broker_transport_options(settings: Settings) -> dict[str, float]:
         return {
             "visibility_timeout": settings.broker_claim_timeout_seconds,
             "polling_interval": settings.broker_polling_interval_seconds,
+            "max_deliveries": settings.broker_max_deliveries,
         }
     return {}

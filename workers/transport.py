@@ -6,8 +6,10 @@
   :mod:`zonewatch.workers.broker_store`) claims up to the prefetch window per poll, deletes a
   message when it is acknowledged (in batches, in the next claim's transaction), gives back
   what a stopping worker still holds, and lets the claims of a worker that died lapse after
-  the visibility timeout. It polls again at once after a poll that found work, backs off to
-  the polling interval only while idle, and wakes when an acknowledgement frees a slot.
+  the visibility timeout. A message delivered ``max_deliveries`` times without an
+  acknowledgement becomes a dead letter. It polls again at once after a poll that found
+  work, backs off to the polling interval only while idle, and wakes when an
+  acknowledgement frees a slot.
 * Redis: when Redis goes away with a task in flight, kombu 5.7 closes the channel and tries
   to give the unacknowledged messages back over a connection that no longer exists; the
   AttributeError that follows stops the whole worker. The messages are safe in Redis's
@@ -29,7 +31,12 @@ from typing import Any
 from kombu.transport import TRANSPORT_ALIASES, redis, virtual
 from sqlalchemy.exc import OperationalError
 
-from zonewatch.workers.broker_store import ClaimedMessage, MessageStore, store_for
+from zonewatch.workers.broker_store import (
+    DEFAULT_MAX_DELIVERIES,
+    ClaimedMessage,
+    MessageStore,
+    store_for,
+)
 
 SQLA_PREFIX = "sqla+"
 REDIS_SCHEMES = ("redis://", "rediss://")
@@ -66,7 +73,7 @@ class _EmbeddedQoS(virtual.QoS):
         tags = list(self._delivered)
         self._delivered.clear()
         try:
-            self.channel.give_back(tags)
+            self.channel.give_back(tags, delivered=False)
         except OperationalError as error:
             log.warning(
                 "could not give back %d task message(s) (%s); they are delivered again once "
@@ -113,6 +120,7 @@ class EmbeddedChannel(virtual.Channel):
         client: Any = connection.client
         options = client.transport_options
         self.visibility_timeout = float(options.get("visibility_timeout", DEFAULT_CLAIM_TIMEOUT))
+        self.max_deliveries = int(options.get("max_deliveries", DEFAULT_MAX_DELIVERIES))
         self.store: MessageStore = store_for(client.hostname)
         self.holder = uuid.uuid4().hex
         """Whose claims these are: giving back or renewing touches only this channel's."""
@@ -191,9 +199,12 @@ class EmbeddedChannel(virtual.Channel):
             self._delete_finished_or_log()
         self._wake_consumer()
 
-    def give_back(self, tags: Iterable[str]) -> None:
+    def give_back(self, tags: Iterable[str], *, delivered: bool = True) -> None:
+        """Free the rows now. ``delivered``: the task ran (a reject with requeue, e.g. its
+        pool process died), so the delivery counts towards ``max_deliveries``; a stopping
+        worker's unstarted messages do not."""
         rows = [row for row in (self._rows.pop(tag, None) for tag in tags) if row is not None]
-        self.store.release(rows, self.holder)
+        self.store.release(rows, self.holder, delivered=delivered)
         self._wake_consumer()
 
     def _wake_consumer(self) -> None:
@@ -227,7 +238,12 @@ class EmbeddedChannel(virtual.Channel):
         done = self._take_finished()
         try:
             return self.store.claim(
-                queues, limit, self.visibility_timeout, self.holder, finished=done
+                queues,
+                limit,
+                self.visibility_timeout,
+                self.holder,
+                finished=done,
+                max_deliveries=self.max_deliveries,
             )
         except BaseException:
             with self._done_lock:

@@ -17,6 +17,7 @@ from scrapy.http import Request, Response
 from zonewatch.config.parsers import ApiParser
 from zonewatch.crawlers.extract import html_to_text, parse_published
 from zonewatch.crawlers.items import FetchedItem, fingerprint
+from zonewatch.crawlers.run_errors import RunErrorKind
 from zonewatch.crawlers.spiders.base import SourceSpider
 from zonewatch.models.enums import ItemOutcome
 
@@ -118,7 +119,7 @@ class ApiSpider(SourceSpider):
                 response.body, parser=etree.XMLParser(resolve_entities=False, no_network=True)
             )
         except etree.XMLSyntaxError as exc:
-            self.record_error("api", f"not XML: {exc}", response.url)
+            self.record_error(RunErrorKind.API, f"not XML: {exc}", response.url)
             return
         error = api_error(root)
         if error is not None and error[0] in EMPTY_WINDOW_CODES:
@@ -128,7 +129,7 @@ class ApiSpider(SourceSpider):
             code, message = error
             meaning = API_ERRORS.get(message)
             self.record_error(
-                "api",
+                RunErrorKind.API,
                 f"{self.source.id}: API error {code} {message}"
                 + (f": {meaning}" if meaning else ""),
                 response.url.split("?")[0],
@@ -174,5 +175,7 @@ class ApiSpider(SourceSpider):
         try:
             return attachment_pairs(node)
         except ValueError as exc:
-            self.record_error("attachment", f"{self.source.id}: attachments: {exc}", item_url)
+            self.record_error(
+                RunErrorKind.ATTACHMENT, f"{self.source.id}: attachments: {exc}", item_url
+            )
             return []

@@ -27,6 +27,7 @@ from zonewatch.crawlers.extract import (
 )
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, RawSnapshot
 from zonewatch.crawlers.recheck import KnownAttachment, KnownItem, attachments_due, fetch_reason
+from zonewatch.crawlers.run_errors import RunError, RunErrorKind
 from zonewatch.crawlers.safety import has_fetchable_scheme
 from zonewatch.crawlers.snapshots import store_snapshot
 from zonewatch.errors import InputError
@@ -80,13 +81,13 @@ class SourceSpider(scrapy.Spider):
 
     # -- errors and stats -------------------------------------------------------------------
 
-    def record_error(self, kind: str, message: str, url: str | None = None) -> None:
+    def record_error(self, kind: RunErrorKind, message: str, url: str | None = None) -> None:
         """Errors are data for the run record and for operators, not just log lines."""
         stats = self.crawler.stats
         assert stats is not None
         errors = list(stats.get_value(ERRORS_STAT, []))
         if len(errors) < 200:
-            errors.append({"kind": kind, "message": message[:500], "url": url})
+            errors.append(RunError(kind, message, url).as_json())
         stats.set_value(ERRORS_STAT, errors)
         stats.inc_value(f"zonewatch/error_count/{kind}")
         self.logger.warning("%s: %s (%s)", kind, message, url or "-")
@@ -95,7 +96,7 @@ class SourceSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
         kind = failure.type.__name__ if failure.type is not None else "error"
-        self.record_error("fetch", f"{kind}: {failure.getErrorMessage()}", url)
+        self.record_error(RunErrorKind.FETCH, f"{kind}: {failure.getErrorMessage()}", url)
 
     def count(self, key: str) -> None:
         stats = self.crawler.stats
@@ -112,7 +113,9 @@ class SourceSpider(scrapy.Spider):
         if has_fetchable_scheme(url):
             return True
         self.count(BLOCKED_LINKS_STAT)
-        self.record_error("blocked", f"{what} link is not http(s), not followed", url[:300])
+        self.record_error(
+            RunErrorKind.BLOCKED, f"{what} link is not http(s), not followed", url[:300]
+        )
         return False
 
     def readable(self, read: Callable[[], T], url: str) -> T | None:
@@ -122,7 +125,7 @@ class SourceSpider(scrapy.Spider):
         try:
             return read()
         except InputError as exc:
-            self.record_error("page", str(exc), url)
+            self.record_error(RunErrorKind.PAGE, str(exc), url)
             return None
 
     # -- decisions -------------------------------------------------------------------------
@@ -231,7 +234,7 @@ class SourceSpider(scrapy.Spider):
             attachment.error = problem
             if attempt < ATTACHMENT_RETRIES:
                 self.count("attachment_retries")
-        self.record_error("attachment", attachment.error or "failed", attachment.url)
+        self.record_error(RunErrorKind.ATTACHMENT, attachment.error or "failed", attachment.url)
 
     async def _try_attachment(
         self, attachment: FetchedAttachment, referer: str, validators: dict[str, str] | None = None
@@ -292,7 +295,7 @@ class SourceSpider(scrapy.Spider):
                 self.count("attachments_not_modified")
                 continue
             if problem is not None:
-                self.record_error("attachment", f"revalidation: {problem}", stored.url)
+                self.record_error(RunErrorKind.ATTACHMENT, f"revalidation: {problem}", stored.url)
                 continue
             if attachment_identity(fresh.text, fresh.sha256) != stored.identity:
                 self.count("attachments_changed")

@@ -20,6 +20,7 @@ from zonewatch.config.parsers import BoardParser
 from zonewatch.crawlers.boardpage import ArticlePage, ListRow, read_article, read_list
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem, fingerprint
 from zonewatch.crawlers.recheck import KnownItem, fetch_reason
+from zonewatch.crawlers.run_errors import RunErrorKind
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider
 from zonewatch.models.enums import DocumentStatus, ItemOutcome
 
@@ -54,7 +55,9 @@ class BoardSpider(SourceSpider):
             return  # past the last page
         for problem in listing.problems:
             self.record_error(
-                "selector" if problem.fatal else "list", problem.message, response.url
+                RunErrorKind.SELECTOR if problem.fatal else RunErrorKind.LIST,
+                problem.message,
+                response.url,
             )
         if not listing.ok:
             return
@@ -191,7 +194,7 @@ class BoardSpider(SourceSpider):
         if article is None:
             return
         for problem in article.problems:
-            kind = "selector" if problem.fatal else "article"
+            kind = RunErrorKind.SELECTOR if problem.fatal else RunErrorKind.ARTICLE
             self.record_error(kind, problem.message, response.url)
         if not article.ok:
             return  # nothing stored from a page the configuration does not fit
@@ -226,7 +229,7 @@ class BoardSpider(SourceSpider):
         if links and not self.unavailable_noticed:
             self.unavailable_noticed = True
             self.record_error(
-                "notice",
+                RunErrorKind.NOTICE,
                 f"{self.source.id}: attachments recorded by name and link, not fetched: "
                 f"{self.parser.attachments_unavailable}",
             )

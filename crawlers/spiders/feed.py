@@ -14,6 +14,7 @@ from zonewatch.config.parsers import FeedParser
 from zonewatch.crawlers.boardpage import body_text
 from zonewatch.crawlers.feeds import entry_to_item, parse_feed_bytes
 from zonewatch.crawlers.items import FetchedItem
+from zonewatch.crawlers.run_errors import RunErrorKind
 from zonewatch.crawlers.spiders.base import HANDLED_STATUSES, SourceSpider, header
 
 FEED_STATE_ETAG = "feed_etag"
@@ -55,12 +56,16 @@ class FeedSpider(SourceSpider):
         if feed.bozo:
             problem = f"{type(feed.bozo_exception).__name__}: {feed.bozo_exception}"
             if feed.entries:
-                self.record_error("feed_warning", f"malformed feed, entries still used: {problem}")
+                self.record_error(
+                    RunErrorKind.FEED_WARNING, f"malformed feed, entries still used: {problem}"
+                )
             else:
-                self.record_error("feed", f"unusable feed: {problem}", response.url)
+                self.record_error(RunErrorKind.FEED, f"unusable feed: {problem}", response.url)
                 return
         if not feed.entries and not feed.feed:
-            self.record_error("feed", "not a feed (no channel, no entries)", response.url)
+            self.record_error(
+                RunErrorKind.FEED, "not a feed (no channel, no entries)", response.url
+            )
             return
         raw = self.keep_raw(response, feed.get("encoding"))
         for entry in feed.entries:
@@ -115,7 +120,7 @@ class FeedSpider(SourceSpider):
         if body is None:
             # The feed's own summary would hide a selector that no longer matches.
             self.record_error(
-                "selector",
+                RunErrorKind.SELECTOR,
                 f"{self.source.id}: body selector {body_css!r} matched nothing on {response.url}",
                 response.url,
             )

@@ -50,6 +50,7 @@ CASES: list[tuple[Callable[[Path], list[str]], str]] = [
     (lambda d: ["subscriptions", "remove", TOO_BIG], "SUBSCRIPTION_ID"),
     (lambda d: ["subscriptions", "add", "kim@example.org", "--hour", "1" + "0" * 400], "hour"),
     (lambda d: ["replay", "--port", HUGE], "--port"),
+    (lambda d: ["dead-letters", "--limit", HUGE], "--limit"),
     (lambda d: ["eval", "--gold", str(d / "plain.csv" / "g.jsonl")], "Not a directory"),
     (
         lambda d: ["eval", "--gold", str(d / "gold.jsonl"), "--predictions", str(d / "no" / "p")],
@@ -84,3 +85,14 @@ def test_bad_input_is_one_clear_line_and_exit_2(
     assert last.startswith(("error: ", "Error: ")), stderr
     if stderr.startswith("error: "):
         assert "\n" not in stderr.strip(), stderr
+
+
+def test_dead_letters_on_redis_say_only_the_embedded_broker_keeps_them(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZONEWATCH_BROKER_URL", "redis://127.0.0.1:1/0")
+    with pytest.raises(SystemExit) as caught:
+        main(["--data-dir", str(workdir / "data"), "dead-letters"])
+    stderr = capsys.readouterr().err
+    assert caught.value.code == 2, stderr
+    assert stderr == "error: only the embedded broker (sqla+...) keeps dead letters\n"

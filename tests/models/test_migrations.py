@@ -566,3 +566,74 @@ def _revision_before(revision: str) -> str:
 def _downgrade(engine: Engine, revision: str) -> None:
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), revision)
+
+
+def test_kind_constraints_keep_every_row_and_refuse_unknown_kinds(
+    fresh_database_url: str,
+) -> None:
+    """Entity, alias and source kinds get their CHECK constraints in place: the rows (and the
+    aliases hanging off the entity, which a SQLite rebuild of ``entities`` would cascade away)
+    stay, a kind outside its enum is refused by name, and a downgrade lifts the constraints."""
+    revision = "8ffcbe7a3568"
+    engine = make_engine(fresh_database_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    try:
+        upgrade(engine, _revision_before(revision))
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            insert(
+                "entities",
+                id="fez-x",
+                kind="fez",
+                name_ko="경제자유구역",
+                name_en="FEZ",
+                retired=False,
+                spec={},
+                created_at=now,
+                updated_at=now,
+            )
+            insert(
+                "entity_aliases", id=1, entity_id="fez-x", text="X", lang="en", alias_kind="weak"
+            )
+            insert(
+                "sources",
+                id="s",
+                name="S",
+                kind="feed",
+                url="https://x/",
+                language="ko",
+                spec={},
+                enabled=True,
+                paused=False,
+                health="healthy",
+                notified_health="healthy",
+                created_at=now,
+                updated_at=now,
+            )
+        upgrade(engine)
+        with engine.connect() as connection:
+            kept = connection.execute(
+                text(
+                    "SELECT e.kind, a.alias_kind, s.kind FROM entities e"
+                    " JOIN entity_aliases a ON a.entity_id = e.id, sources s"
+                )
+            ).all()
+        assert [tuple(row) for row in kept] == [("fez", "weak", "feed")]
+        refused = (("entities", "kind"), ("entity_aliases", "alias_kind"), ("sources", "kind"))
+        for table, column in refused:
+            with (
+                pytest.raises(IntegrityError, match=f"ck_{table}_{column}"),
+                engine.begin() as connection,
+            ):
+                connection.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))
+        _downgrade(engine, _revision_before(revision))
+        for table, column in refused:
+            with engine.begin() as connection:
+                connection.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))
+    finally:
+        engine.dispose()

@@ -68,7 +68,7 @@ def _entities() -> list[dict[str, Any]]:
     parents = {"tree": None, "tree-a": "tree", "tree-b": "tree", "tree-a-1": "tree-a"}
     others = {f"other-{n}": None for n in range(OTHER_ENTITIES)}
     return [
-        {"id": id_, "kind": "zone", "parent_id": parent, "name_ko": id_, "name_en": id_}
+        {"id": id_, "kind": "fez", "parent_id": parent, "name_ko": id_, "name_en": id_}
         for id_, parent in {**parents, **others}.items()
     ]
 

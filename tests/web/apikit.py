@@ -47,7 +47,7 @@ def build_world(app: App) -> World:
     with app.session() as session:
         session.add_all(
             [
-                Entity(id="ifez", kind="zone", name_ko="인천경제자유구역", name_en="Incheon FEZ"),
+                Entity(id="ifez", kind="fez", name_ko="인천경제자유구역", name_en="Incheon FEZ"),
                 Entity(
                     id="ifez.songdo",
                     kind="district",
@@ -57,7 +57,7 @@ def build_world(app: App) -> World:
                 ),
                 Entity(
                     id="bjfez",
-                    kind="zone",
+                    kind="fez",
                     name_ko="부산진해경제자유구역",
                     name_en="Busan-Jinhae FEZ",
                 ),
@@ -65,7 +65,7 @@ def build_world(app: App) -> World:
                 Source(
                     id="ifez-news",
                     name="IFEZ 보도자료",
-                    kind="html",
+                    kind="board",
                     url="https://www.ifez.go.kr/news",
                     language="ko",
                 ),

@@ -39,6 +39,7 @@ from tests.testkit.workers import (
     crawled_before,
     pipeline_state,
     queue_crawl,
+    run_cli,
     start_worker,
     stop_all,
     tail,
@@ -54,6 +55,7 @@ from zonewatch.ingest.services import ingest_fetched_item
 from zonewatch.models import CrawlRun, FetchedItem, SchedulerLease, Source
 from zonewatch.models.base import utcnow
 from zonewatch.replay.server import ReplayServer
+from zonewatch.workers.broker_store import store_for
 from zonewatch.workers.scheduling import DISPATCH_LEASE, claim_due_crawls
 
 pytestmark = pytest.mark.slow
@@ -476,6 +478,61 @@ def test_a_worker_stopped_by_an_error_exits_non_zero(tmp_path: Path) -> None:
     output = result.stdout + result.stderr
     assert "Unrecoverable error: RuntimeError('the consumer failed')" in output, tail(output)
     assert result.returncode != 0, "the worker failed but `zonewatch worker` exited 0"
+
+
+POISONED_WORKER = """
+import os, signal
+from celery import shared_task
+from zonewatch.cli.main import main
+
+@shared_task(name="tests.poison")
+def poison():
+    os.kill(os.getpid(), signal.SIGKILL)
+
+main(["worker", "--concurrency", "1"])
+"""
+
+
+def test_a_task_that_kills_its_worker_every_time_becomes_a_dead_letter(
+    tmp_path: Path, workers: list[WorkerProcess]
+) -> None:
+    """A real prefork worker whose pool process dies on each run of one task: the task goes
+    back (reject_on_worker_lost) ``ZONEWATCH_BROKER_MAX_DELIVERIES`` times, then the broker
+    sets it aside with one log line, the worker goes on taking other tasks, and
+    ``zonewatch dead-letters`` lists it."""
+    env = zonewatch_env(tmp_path / "data")
+    env["ZONEWATCH_BROKER_MAX_DELIVERIES"] = "3"
+    run_cli(env, "init")
+    log = tmp_path / "poisoned.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-c", POISONED_WORKER], stdout=out, stderr=subprocess.STDOUT, env=env
+        )
+    worker = WorkerProcess(name="poisoned", process=process, log=log)
+    workers.append(worker)
+    worker.wait_ready()
+    app = configure(load_settings(**app_overrides(env)))
+    try:
+        sent = app.celery.send_task("tests.poison")
+        store = store_for(app.settings.effective_broker_url.removeprefix("sqla+"))
+        wait_until(
+            lambda: store.dead_letters(),
+            90,
+            lambda: tail(worker.log_text()),
+            "the poison task set aside",
+        )
+        assert store.count_all() == 0
+        line = f"tests.poison[{sent.id}] set aside as a dead letter after 3 deliveries"
+        assert line in worker.log_text()
+        killed = worker.log_text().count("exited with 'signal 9 (SIGKILL)'")
+        assert killed == 3, tail(worker.log_text())
+        assert worker.process.poll() is None, "the worker stopped"
+        listed = json.loads(run_cli(env, "dead-letters", "--json"))
+        assert [(row["task"], row["task_id"], row["deliveries"]) for row in listed] == [
+            ("tests.poison", sent.id, 3)
+        ]
+    finally:
+        app.dispose()
 
 
 # --- d. more than one dispatcher --------------------------------------------------------------

@@ -54,9 +54,16 @@ def test_each_broker_gets_its_own_redelivery_options(tmp_path: Path) -> None:
     assert options["unacked_restore_interval"] <= 10
 
     embedded = load_settings(
-        data_dir=tmp_path, broker_claim_timeout_seconds=30, broker_polling_interval_seconds=0.2
+        data_dir=tmp_path,
+        broker_claim_timeout_seconds=30,
+        broker_polling_interval_seconds=0.2,
+        broker_max_deliveries=3,
     )
-    assert broker_transport_options(embedded) == {"visibility_timeout": 30, "polling_interval": 0.2}
+    assert broker_transport_options(embedded) == {
+        "visibility_timeout": 30,
+        "polling_interval": 0.2,
+        "max_deliveries": 3,
+    }
     assert broker_transport_options(load_settings(data_dir=tmp_path, broker_url="memory://")) == {}
 
 
@@ -336,3 +343,70 @@ def test_publish_many_on_redis_puts_every_message(
     finally:
         app.dispose()
         client.flushdb()
+
+
+def test_a_message_rejected_max_deliveries_times_becomes_a_dead_letter(
+    broker_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Each delivery counts, a requeue after a dead pool process included; the claim after
+    the last one sets the message aside, logged by task and id, instead of handing it out."""
+    with connect(broker_url) as connection:
+        connection.Producer().publish(
+            {"args": []},
+            routing_key="work",
+            declare=[Queue("work")],
+            headers={"task": "zonewatch.poison", "id": "t-1"},
+        )
+    with consuming(broker_url, prefetch=1, max_deliveries=3) as (connection, received):
+        for _ in range(3):
+            drain(connection)
+            received.messages[-1].reject(requeue=True)
+        with caplog.at_level("ERROR"), pytest.raises(TimeoutError):
+            drain(connection, timeout=0.5)
+    assert len(received.messages) == 3
+    store = store_for(broker_url)
+    assert store.count_all() == 0
+    [letter] = store.dead_letters()
+    assert (letter.task, letter.task_id, letter.queue, letter.deliveries) == (
+        "zonewatch.poison",
+        "t-1",
+        "work",
+        3,
+    )
+    assert "zonewatch.poison[t-1] set aside as a dead letter after 3 deliveries" in caplog.text
+
+
+def test_messages_a_stopping_worker_never_started_keep_their_deliveries(broker_url: str) -> None:
+    """Giving back on a clean stop is not a failed delivery: a message may outlive any number
+    of worker restarts."""
+    publish(broker_url, 1)
+    for _ in range(4):
+        with consuming(broker_url, prefetch=1, max_deliveries=2) as (connection, received):
+            drain(connection)
+            assert received.numbers == [0]
+    store = store_for(broker_url)
+    assert store.dead_letters() == []
+    assert store.size("work") == 1
+
+
+def test_a_broker_table_from_before_delivery_counts_gets_the_column(broker_url: str) -> None:
+    """Messages queued before an upgrade stay and start at 0 deliveries."""
+    engine = broker_engine(broker_url)
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql(
+                "CREATE TABLE broker_messages (id INTEGER PRIMARY KEY, queue VARCHAR(200) NOT NULL,"
+                " payload TEXT NOT NULL, sent_at FLOAT NOT NULL, claimed_at FLOAT,"
+                " claimed_by VARCHAR(64))"
+            )
+            connection.exec_driver_sql(
+                "INSERT INTO broker_messages (id, queue, payload, sent_at) VALUES (1, 'q', '{}', 0)"
+            )
+        store = MessageStore(engine)
+        [claimed] = store.claim(["q"], 1, 60, "h", max_deliveries=1)
+        assert claimed.row_id == 1
+        store.release([1], "h")
+        assert store.claim(["q"], 1, 60, "h", max_deliveries=1) == []
+        assert [letter.row_id for letter in store.dead_letters()] == [1]
+    finally:
+        engine.dispose()
