@@ -16,6 +16,9 @@ CHANGE_SEARCH = "change_search"
 """FTS5 (trigram) over ``change_records.title`` and ``summary``, rowid = the record's id."""
 VERSION_SEARCH = "version_search"
 """FTS5 (trigram) over ``document_versions.title`` and ``text``, rowid = the version's id."""
+VERSION_SEARCH_SOURCE = "version_search_source"
+"""SQLite: the view ``version_search`` reads its rows from (a rebuild): the versions' titles
+and texts, unpacked (``models.packed``; migration 82697b121b7b). Its triggers unpack too."""
 FTS5_OPTIONS = "tokenize='trigram', detail=none, columnsize=0"
 """Both FTS5 tables: trigrams, and for each only the rows holding it (no columns, positions
 or row sizes: a third of the full index). Phrases are checked against the rows with LIKE
