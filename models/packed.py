@@ -8,7 +8,7 @@ whole: to classify, to diff, to show a version. PostgreSQL compresses long value
 SQL that looks inside a packed column reads it through ``zw_unpack``, a function every SQLite
 connection of ``make_engine`` has: the column's comparisons (the search's LIKE) go through
 ``unpacked``, and the FTS5 triggers and the search index's content view call it directly
-(migration 5d0e6f1c2a37). A connection without it (the sqlite3 shell) sees the compressed
+(migration 82697b121b7b). A connection without it (the sqlite3 shell) sees the compressed
 bytes and cannot write versions.
 """
 
