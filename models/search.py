@@ -7,7 +7,9 @@ that, every ``make migration`` would propose dropping them.
 SQLite keeps its FTS5 tables in step with triggers on ``change_records`` and
 ``document_versions``. A later migration that rebuilds either table in batch mode (copy and
 rename) drops those triggers: it must create them again (see migration 963917de273d, which made
-them; migrations copy their DDL rather than import it, so that they never change).
+them; migrations copy their DDL rather than import it, so that they never change). Since
+migration 82697b121b7b the ``document_versions`` triggers read ``zw_unpack(new.text)``: texts
+are packed on SQLite (``models.packed``); copy the triggers from there.
 """
 
 from __future__ import annotations
