@@ -663,7 +663,8 @@ def test_texts_are_packed_on_sqlite_and_evidence_cut_to_what_readers_show(
         upgrade(engine)
         shown = ["가", "가", "나", "다", "라", "마"]
         with Session(engine) as session:
-            texts = dict(session.execute(select(DocumentVersion.id, DocumentVersion.text)).all())
+            read = session.execute(select(DocumentVersion.id, DocumentVersion.text))
+            texts = {row.id: row.text for row in read}
             assert texts == {1: f"1판 {body}", 2: f"2판 {body}"}
             assert [m.evidence for m in session.scalars(select(Mention))] == [
                 [spans[i] for i in (0, 1, 2, 3, 5, 6)]
@@ -708,7 +709,8 @@ def test_texts_are_packed_on_sqlite_and_evidence_cut_to_what_readers_show(
         _downgrade(engine, before)
         assert "evidence" in {c["name"] for c in inspect(engine).get_columns("facts")}
         with engine.begin() as connection:
-            plain = dict(connection.execute(text("SELECT id, text FROM document_versions")).all())
+            rows = connection.execute(text("SELECT id, text FROM document_versions"))
+            plain = {row.id: row.text for row in rows}
             assert plain == {1: "고친 본문", 3: "인천 수소특구"}
             if sqlite:
                 connection.execute(
