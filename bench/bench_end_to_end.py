@@ -50,6 +50,9 @@ SUBSCRIBERS = 1_000
 SUBSCRIPTIONS = 3_000
 QUIET = 3.0
 CLOSED_SMTP = "smtp://127.0.0.1:9"
+OUTBOX = "alert_deliveries"
+"""The outbox: it grows with subscribers rather than documents, so it is reported apart."""
+SHOWN_TABLES = 12
 HELD = ("zonewatch.send_deliveries",)
 """Sending is the outbox's job, after the pipeline: routed to a queue no worker reads."""
 
@@ -116,6 +119,35 @@ def database_bytes(app: App) -> int:
         return int(connection.scalar(text("SELECT pg_database_size(current_database())")))
 
 
+def table_bytes(app: App) -> dict[str, int]:
+    """Bytes on disk per table, its indexes included (SQLite: its pages, from ``dbstat``; an
+    FTS5 index shows as its shadow tables; PostgreSQL: ``pg_total_relation_size``, TOAST
+    included)."""
+    if app.engine.dialect.name == "sqlite":
+        query = (
+            "SELECT s.tbl_name, SUM(d.pgsize) FROM dbstat AS d "
+            "JOIN sqlite_schema AS s ON s.name = d.name GROUP BY s.tbl_name"
+        )
+    else:
+        query = (
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class "
+            "WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+        )
+    with app.engine.connect() as connection:
+        return {str(name): int(size) for name, size in connection.execute(text(query))}
+
+
+def storage_detail(grown: dict[str, int], thousands: float) -> dict[str, float]:
+    """MB per 1,000 documents: the pipeline's own tables, the outbox, and the largest tables."""
+    per = {name: size / thousands / 1e6 for name, size in grown.items() if size > 0}
+    largest = sorted(per.items(), key=lambda item: -item[1])[:SHOWN_TABLES]
+    return {
+        "pipeline_mb": round(sum(v for k, v in per.items() if k != OUTBOX), 3),
+        "outbox_mb": round(per.get(OUTBOX, 0.0), 3),
+        **{f"table_mb.{name}": round(size, 3) for name, size in largest},
+    }
+
+
 def _broker_bytes(directory: Path) -> int:
     broker = directory / "data" / "broker.sqlite"
     return sum(path.stat().st_size for path in broker.parent.glob("broker.sqlite*"))
@@ -151,6 +183,7 @@ def run_mode(mode: Mode, items: list[Release]) -> list[Result]:
         initialize(app)
         subscribe(app, make_rules(SUBSCRIPTIONS, subscribers=SUBSCRIBERS))
         empty = database_bytes(app)
+        empty_tables = table_bytes(app)
         run_id, item_ids = stage(app, items)
         alone = classification_alone(app, items)
         marks = directory / "marks.log"
@@ -168,6 +201,8 @@ def run_mode(mode: Mode, items: list[Release]) -> list[Result]:
             finished = _wait_done(app, run_id, marks, timeout=max(900.0, len(items) * 2.0))
         print(f"end_to_end[{mode.name}]: {stage_shares(busy_seconds(marks))}", file=sys.stderr)
         grown = database_bytes(app) - empty
+        tables = table_bytes(app)
+        grown_tables = {name: size - empty_tables.get(name, 0) for name, size in tables.items()}
         broker = _broker_bytes(directory) if mode.broker_url is None else 0
         app.dispose()
     seconds = finished.last_end - started
@@ -189,6 +224,7 @@ def run_mode(mode: Mode, items: list[Release]) -> list[Result]:
             unit="MB",
             baseline=f"the documents' own text, UTF-8 (target 15 MB{broker_note})",
             baseline_value=raw / thousands / 1e6,
+            detail=storage_detail(grown_tables, thousands),
         ),
     ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class Result:
     unit: str
     baseline: str
     baseline_value: float
+    detail: dict[str, float] = field(default_factory=dict)
+    """Extra figures behind the value (e.g. megabytes per table), left out when empty."""
 
     @property
     def ratio(self) -> float:
@@ -29,6 +31,8 @@ class Result:
         data["value"] = round(self.value, 6)
         data["baseline_value"] = round(self.baseline_value, 6)
         data["ratio"] = round(self.ratio, 4)
+        if not self.detail:
+            del data["detail"]
         return json.dumps(data, ensure_ascii=False)
 
 

@@ -2,11 +2,12 @@
 
 Entity links and topic cues point at spans of the release; the topic model adds the n-grams
 that weighed most and the decision itself. ``stored`` gives the JSON that ``mentions`` and
-``version_topics`` have always held (readers of stored rows see no change).
+``version_topics`` have always held, and ``shown`` the part of it worth storing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -83,3 +84,29 @@ class ModelDecision:
 
 
 Evidence = Span | ModelFeature | ModelDecision
+
+
+SHOWN_WORDS = 5
+"""Distinct words a reader shows for one link (``changes show``, the change page, the API)."""
+SHOWN_SPANS = 3
+"""Leading spans a model-change proposal copies from a mention as its own evidence."""
+
+
+def shown(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """The part of a finding's evidence that is stored: what readers show, in order.
+
+    A release repeats its words (one topic row held about 14 spans, a third of the
+    database), while every reader shows at most the first few distinct words, and a proposal
+    copies the first spans. Kept: the leading spans, the first occurrence of each of the first
+    ``SHOWN_WORDS`` distinct words, and the model's decision. Readers see the same words.
+    """
+    kept: list[Evidence] = []
+    words: set[str] = set()
+    for position, item in enumerate(evidence):
+        word = None if isinstance(item, ModelDecision) else item.text
+        first = bool(word) and word not in words and len(words) < SHOWN_WORDS
+        if position < SHOWN_SPANS or first or word is None:
+            kept.append(item)
+        if word and len(words) < SHOWN_WORDS:
+            words.add(word)
+    return kept

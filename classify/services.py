@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from zonewatch.classify.classifier import CLASSIFIER_VERSION, Classification, Classifier
+from zonewatch.classify.evidence import shown
 from zonewatch.models import DocumentVersion, Entity, Fact, Mention, Topic, VersionTopic
 from zonewatch.models.base import Base, utcnow
 
@@ -92,7 +93,7 @@ def _store(
             version_id=version.id,
             entity_id=hit.entity_id,
             score=hit.score,
-            evidence=[e.stored() for e in hit.evidence],
+            evidence=[e.stored() for e in shown(hit.evidence)],
         )
         for hit in result.entities
         if hit.entity_id in known_entities
@@ -102,7 +103,7 @@ def _store(
             version_id=version.id,
             topic_id=hit.topic,
             score=hit.score,
-            evidence=[e.stored() for e in hit.evidence],
+            evidence=[e.stored() for e in shown(hit.evidence)],
         )
         for hit in result.topics
         if hit.topic in known_topics
@@ -119,7 +120,6 @@ def _store(
             end=linked.fact.end,
             period=linked.fact.period,
             scope=linked.fact.scope,
-            evidence={"rule": linked.fact.rule, "where": linked.where},
         )
         for linked in result.facts
     ]

@@ -58,7 +58,10 @@ class VersionTopic(Base):
 
 
 class Fact(Base):
-    """A number the text states (an amount, a count, an area, a share), normalised."""
+    """A number the text states (an amount, a count, an area, a share), normalised.
+
+    ``raw``, ``start`` and ``end`` are its evidence; the parser rule that read it is not
+    stored (no reader showed it, and it was a tenth of the table)."""
 
     __tablename__ = "facts"
     __table_args__ = (
@@ -85,4 +88,3 @@ class Fact(Base):
     scope: Mapped[str | None] = mapped_column(
         String(40), doc="Which period, when the text says: 'H1', 'Q2', 'M3', 'until 2030'."
     )
-    evidence: Mapped[dict[str, Any]] = mapped_column(default=dict)

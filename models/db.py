@@ -12,6 +12,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from zonewatch.models.packed import UNPACK_SQL, unpack_sql
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 65_536
 """Page cache per connection: the default 2 MB holds less than one batch's indexes, so every
@@ -46,6 +48,7 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy manage transactions (pysqlite's own handling is off) so that BEGIN
     # IMMEDIATE below takes the write lock up front: no "database is locked" mid-transaction.
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function(UNPACK_SQL, 1, unpack_sql, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")

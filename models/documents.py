@@ -16,6 +16,7 @@ from zonewatch.models.enums import (
     ItemOutcome,
     stored,
 )
+from zonewatch.models.packed import PackedText
 
 
 class Announcement(Base):
@@ -126,7 +127,7 @@ class DocumentVersion(Base):
     snapshot_id: Mapped[int | None] = mapped_column(ForeignKey("snapshots.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(1000))
     subtitle: Mapped[str | None] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(PackedText, doc="Compressed on SQLite (models.packed).")
     published_at: Mapped[dt.datetime | None]
     department: Mapped[str | None] = mapped_column(String(300))
     language: Mapped[str | None] = mapped_column(String(8))
@@ -159,7 +160,7 @@ class Attachment(Base):
     size: Mapped[int | None]
     media_type: Mapped[str | None] = mapped_column(String(200))
     sha256: Mapped[str | None] = mapped_column(String(64))
-    text: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(PackedText)
     extraction_error: Mapped[str | None] = mapped_column(String(500))
     http_etag: Mapped[str | None] = mapped_column(
         String(300), doc="Validators of the file's answer, for conditional re-requests."

@@ -7,7 +7,9 @@ that, every ``make migration`` would propose dropping them.
 SQLite keeps its FTS5 tables in step with triggers on ``change_records`` and
 ``document_versions``. A later migration that rebuilds either table in batch mode (copy and
 rename) drops those triggers: it must create them again (see migration 963917de273d, which made
-them; migrations copy their DDL rather than import it, so that they never change).
+them; migrations copy their DDL rather than import it, so that they never change). Since
+migration 82697b121b7b the ``document_versions`` triggers read ``zw_unpack(new.text)``: texts
+are packed on SQLite (``models.packed``); copy the triggers from there.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ CHANGE_SEARCH = "change_search"
 """FTS5 (trigram) over ``change_records.title`` and ``summary``, rowid = the record's id."""
 VERSION_SEARCH = "version_search"
 """FTS5 (trigram) over ``document_versions.title`` and ``text``, rowid = the version's id."""
+VERSION_SEARCH_SOURCE = "version_search_source"
+"""SQLite: the view ``version_search`` reads its rows from (a rebuild): the versions' titles
+and texts, unpacked (``models.packed``; migration 82697b121b7b). Its triggers unpack too."""
 FTS5_OPTIONS = "tokenize='trigram', detail=none, columnsize=0"
 """Both FTS5 tables: trigrams, and for each only the rows holding it (no columns, positions
 or row sizes: a third of the full index). Phrases are checked against the rows with LIKE

@@ -108,3 +108,20 @@ def test_reclassify_links_old_versions_to_a_name_the_model_learnt_later(app: App
 def test_reclassify_names_an_unknown_entity(app: App) -> None:
     with pytest.raises(LookupError, match="unknown entity 'atlantis'"):
         reclassify_versions(app, entity_id="atlantis")
+
+
+def test_a_name_said_many_times_stores_the_words_readers_show_once(app: App) -> None:
+    title = "인천경제청, 송도 투자유치"
+    text = " ".join(["인천경제자유구역청은 송도국제도시에 투자를 유치했다."] * 12)
+    version_id = store_version(app, title=title, text=text)
+    with app.session() as session:
+        classify_version(session, version_id, app.classifier)
+        stored = {m.entity_id: m.evidence for m in session.scalars(select(Mention))}
+    found = app.classifier.classify(title, text, "ko").entities
+    full = next(hit.evidence for hit in found if hit.entity_id == "ifez")
+    assert len(full) == 13, "the title's name and the body's twelve"
+    assert [item["text"] for item in stored["ifez"]] == [
+        "인천경제청",
+        "인천경제자유구역청",
+        "인천경제자유구역청",
+    ]

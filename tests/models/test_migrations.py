@@ -11,7 +11,14 @@ from sqlalchemy.orm import Session
 
 from zonewatch.changes.queries import ChangeFilter, list_changes
 from zonewatch.crawlers.items import FetchedItem
-from zonewatch.models import Base, ChangeEntity, ChangeRecord
+from zonewatch.models import (
+    Base,
+    ChangeEntity,
+    ChangeRecord,
+    DocumentVersion,
+    Mention,
+    VersionTopic,
+)
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.db import make_engine
 from zonewatch.models.enums import ChangeKind
@@ -635,5 +642,150 @@ def test_kind_constraints_keep_every_row_and_refuse_unknown_kinds(
         for table, column in refused:
             with engine.begin() as connection:
                 connection.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))
+    finally:
+        engine.dispose()
+
+
+def test_texts_are_packed_on_sqlite_and_evidence_cut_to_what_readers_show(
+    fresh_database_url: str,
+) -> None:
+    """Texts read back as they were and stay searchable (the index checked against its
+    content, after new, changed and deleted versions); evidence keeps the shown words and the
+    leading spans; the downgrade gives plain texts and the index as it was."""
+    engine = make_engine(fresh_database_url)
+    sqlite = engine.dialect.name == "sqlite"
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    body = "송도 바이오클러스터에 투자한다. " * 40
+    spans = [{"text": word, "start": 0, "end": 2} for word in "가가나다가라마바사아"]
+    before = _revision_before("82697b121b7b")
+    try:
+        upgrade(engine, before)
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            insert(
+                "sources",
+                id="s",
+                name="S",
+                kind="board",
+                url="https://x/",
+                language="ko",
+                spec={},
+                enabled=True,
+                paused=False,
+                health="healthy",
+                created_at=now,
+                updated_at=now,
+            )
+            insert(
+                "documents",
+                id=1,
+                source_id="s",
+                external_id="1",
+                url="https://x/1",
+                status="active",
+                first_seen_at=now,
+                last_seen_at=now,
+            )
+            for number in (1, 2):
+                insert(
+                    "document_versions",
+                    id=number,
+                    document_id=1,
+                    number=number,
+                    title=f"제목 {number}",
+                    text=f"{number}판 {body}",
+                    content_hash=str(number),
+                    extractor_version="1",
+                    technical=False,
+                    created_at=now,
+                )
+            insert(
+                "entities",
+                id="e",
+                kind="fez",
+                name_ko="송도",
+                name_en="Songdo",
+                retired=False,
+                spec={},
+                created_at=now,
+                updated_at=now,
+            )
+            insert("topics", id="t", name_en="T", name_ko="티")
+            insert("mentions", id=1, version_id=1, entity_id="e", score=1.0, evidence=spans)
+            insert("version_topics", version_id=1, topic_id="t", score=1.0, evidence=spans)
+            insert(
+                "facts",
+                id=1,
+                version_id=1,
+                metric="investment",
+                value=1,
+                unit="KRW",
+                raw="1원",
+                start=0,
+                end=2,
+                period="unknown",
+                evidence={"rule": "r", "where": "body"},
+            )
+        upgrade(engine)
+        shown = ["가", "가", "나", "다", "라", "마"]
+        with Session(engine) as session:
+            read = session.execute(select(DocumentVersion.id, DocumentVersion.text))
+            texts = {row.id: row.text for row in read}
+            assert texts == {1: f"1판 {body}", 2: f"2판 {body}"}
+            assert [m.evidence for m in session.scalars(select(Mention))] == [
+                [spans[i] for i in (0, 1, 2, 3, 5, 6)]
+            ]
+            assert [
+                [e["text"] for e in t.evidence] for t in session.scalars(select(VersionTopic))
+            ] == [shown]
+            found = session.scalars(
+                select(DocumentVersion.id).where(DocumentVersion.text.like("2판 송도%"))
+            )
+            assert list(found) == [2]
+            session.add(
+                DocumentVersion(
+                    id=3,
+                    document_id=1,
+                    number=3,
+                    title="새 판",
+                    text="인천 수소특구",
+                    content_hash="3",
+                    extractor_version="1",
+                )
+            )
+            session.flush()
+            version = session.get(DocumentVersion, 1)
+            assert version is not None
+            version.text = "고친 본문"
+            session.delete(session.get(DocumentVersion, 2))
+            session.commit()
+        assert "evidence" not in {c["name"] for c in inspect(engine).get_columns("facts")}
+        if sqlite:
+            with engine.begin() as connection:
+                stored = connection.execute(text("SELECT typeof(text) FROM document_versions"))
+                assert set(stored.scalars()) == {"blob"}
+                connection.execute(
+                    text("INSERT INTO version_search(version_search) VALUES ('integrity-check')")
+                )
+                hits = connection.execute(
+                    text("SELECT rowid FROM version_search WHERE version_search MATCH :q"),
+                    {"q": '"수소특"'},
+                )
+                assert list(hits.scalars()) == [3]
+        _downgrade(engine, before)
+        assert "evidence" in {c["name"] for c in inspect(engine).get_columns("facts")}
+        with engine.begin() as connection:
+            rows = connection.execute(text("SELECT id, text FROM document_versions"))
+            plain = {row.id: row.text for row in rows}
+            assert plain == {1: "고친 본문", 3: "인천 수소특구"}
+            if sqlite:
+                connection.execute(
+                    text("INSERT INTO version_search(version_search) VALUES ('integrity-check')")
+                )
     finally:
         engine.dispose()

@@ -8,7 +8,7 @@ after checking every row passes: a batch rebuild of ``sources`` or ``entities`` 
 their children's ON DELETE actions.
 
 Revision ID: 8ffcbe7a3568
-Revises: dc1997e51257
+Revises: 82697b121b7b
 Create Date: 2026-12-07 03:25:00.000000
 
 """
@@ -20,7 +20,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision: str = "8ffcbe7a3568"
-down_revision: str | Sequence[str] | None = "dc1997e51257"
+down_revision: str | Sequence[str] | None = "82697b121b7b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
