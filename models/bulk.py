@@ -65,13 +65,12 @@ def _insert_new_unnest(
         for name in names
     ]
     source = func.unnest(*arrays).table_valued(*names).render_derived(name="source")
-    statement = (
-        postgresql.insert(table)
+    statement: Any = (
+        postgresql.insert(model)
         .from_select(names, select(*(source.c[name] for name in names)))
         .on_conflict_do_nothing()
-        .returning(*returning)
     )
-    return list(session.execute(statement).all())
+    return list(session.execute(statement.returning(*returning)).all())
 
 
 def _array_of(table: Any, name: str) -> postgresql.ARRAY[Any]:

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from tests.testkit import factories
 from zonewatch.changes.baseline import source_crawled_before
-from zonewatch.models.enums import FetchedItemStatus
+from zonewatch.models.enums import CrawlRunStatus, FetchedItemStatus
 
 
 def test_whether_a_source_was_crawled_before_is_asked_again_in_a_new_transaction(
@@ -19,7 +19,7 @@ def test_whether_a_source_was_crawled_before_is_asked_again_in_a_new_transaction
     later = factories.crawl_run(db_session, source)
     assert not source_crawled_before(db_session, later)
 
-    earlier.status = "ok"
+    earlier.status = CrawlRunStatus.OK
     item.status = FetchedItemStatus.INGESTED
     db_session.flush()
     assert not source_crawled_before(db_session, later), "one answer per run in a transaction"
