@@ -63,7 +63,25 @@ def _storing_run(session: Session, version_id: int) -> CrawlRun | None:
 
 
 def source_crawled_before(session: Session, run: CrawlRun) -> bool:
-    """Whether an earlier run of the run's source completed and ingested something."""
+    """Whether an earlier run of the run's source completed and ingested something. Asked
+    once per run and transaction: a batch's versions nearly all come from one run, and the
+    answer (about earlier runs) is the same for each of them."""
+    transaction = session.get_transaction()
+    memo = session.info.get(_CRAWLED_BEFORE)
+    if memo is None or memo[0] is not transaction:
+        memo = session.info[_CRAWLED_BEFORE] = (transaction, {})
+    answers: dict[int, bool] = memo[1]
+    if run.id not in answers:
+        answers[run.id] = _source_crawled_before(session, run)
+    return answers[run.id]
+
+
+_CRAWLED_BEFORE = "zonewatch.baseline.crawled_before"
+"""The session's memo of :func:`source_crawled_before`: its transaction and the answers by
+run id, started afresh in each transaction (a later one may see a run finalised since)."""
+
+
+def _source_crawled_before(session: Session, run: CrawlRun) -> bool:
     ingested = exists().where(
         FetchedItem.run_id == CrawlRun.id, FetchedItem.status == FetchedItemStatus.INGESTED
     )

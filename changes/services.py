@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from zonewatch.changes import corrections, fact_changes, noise, proposals
@@ -430,23 +430,26 @@ def _copy_labels(
     version_id: int,
     labels: tuple[Iterable[str], Iterable[str]] | None = None,
 ) -> None:
-    """Link the record to its version's entities and topics; ``labels`` (entities, topics)
-    when the caller has read them already, as the builder has for every record it adds."""
+    """Link a new record to its version's entities and topics; ``labels`` (entities, topics)
+    when the caller has read them already, as the builder has for every record it adds.
+
+    The record was just made, so it has no links yet: they go in as two bulk inserts (one
+    pipelined round trip each on PostgreSQL) without reading what is there first or
+    building an ORM object per link. A bulk insert skips the links' insert hook, so each
+    link is given the record's place in the log here."""
     entities, topics = labels or _labels_of(session, version_id)
-    present = set(
-        session.scalars(select(ChangeEntity.entity_id).where(ChangeEntity.change_id == record.id))
-    )
-    session.add_all(
-        [
-            *(
-                ChangeEntity(change_id=record.id, entity_id=entity_id)
-                for entity_id in entities
-                if entity_id not in present
-            ),
-            *(ChangeTopic(change_id=record.id, topic_id=topic_id) for topic_id in topics),
-        ]
-    )
-    session.flush()
+    placed = record.placed_at
+    entity_rows = [
+        {"change_id": record.id, "entity_id": entity_id, "placed_at": placed}
+        for entity_id in dict.fromkeys(entities)
+    ]
+    topic_rows = [
+        {"change_id": record.id, "topic_id": topic_id} for topic_id in dict.fromkeys(topics)
+    ]
+    if entity_rows:
+        session.execute(insert(ChangeEntity), entity_rows)
+    if topic_rows:
+        session.execute(insert(ChangeTopic), topic_rows)
 
 
 def _labels_of(session: Session, version_id: int) -> tuple[list[str], list[str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import worker_init, worker_process_init
 from kombu.entity import Queue
 
 from zonewatch.workers.tasks import CRAWL_QUEUE, beat_schedule, register_tasks
@@ -57,7 +57,15 @@ def make_celery(app: App) -> Celery:
         app.engine.dispose(close=False)
 
     worker_process_init.connect(fresh_connections, weak=False)
+    worker_init.connect(lambda **_: build_classifier(app), weak=False)
     return celery
+
+
+def build_classifier(app: App) -> None:
+    """Build the classifier in the worker's main process, before it forks its pool: every
+    pool process inherits the one copy, instead of each spending seconds building its own
+    inside its first classification task (a batch's documents then wait for it)."""
+    _ = app.classifier
 
 
 def broker_transport_options(settings: Settings) -> dict[str, float]:
