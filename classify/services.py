@@ -7,13 +7,15 @@ why a version was linked to a zone. Classifying again replaces the rows only whe
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert, inspect, select
+from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from zonewatch.classify.classifier import CLASSIFIER_VERSION, Classification, Classifier
 from zonewatch.classify.evidence import shown
@@ -57,134 +59,279 @@ def load_versions(session: Session, version_ids: Sequence[int]) -> list[Document
     )
 
 
+@dataclass
+class BatchOutcome:
+    """What :func:`classify_versions` made of a batch: an outcome per version found, and the
+    error of each version whose input could not be classified or stored. A version in
+    neither is gone."""
+
+    outcomes: dict[int, Outcome] = field(default_factory=dict)
+    failed: dict[int, Exception] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Findings:
+    """One version's new rows, built in memory before anything is written."""
+
+    version_id: int
+    mentions: list[dict[str, Any]]
+    topics: list[dict[str, Any]]
+    facts: list[dict[str, Any]]
+    replace: bool
+    """Whether the version had findings that these replace."""
+
+
 def classify_version(
     session: Session, version_id: int, classifier: Classifier, force: bool = False
 ) -> Outcome | None:
     """Classify one version; None when it is gone, ``classified=False`` when it was already
-    done with this classifier version (and ``force`` is off)."""
-    version = session.get(DocumentVersion, version_id)
-    if version is None:
-        return None
-    stored = _signature(session, version_id)
-    before = stored[0]
-    if (
-        not force
-        and version.classified_at is not None
-        and version.classifier_version == CLASSIFIER_VERSION
-    ):
-        return Outcome(version_id, False, False, before, before)
-    result = classifier.classify(version.title, version_text(version), version.language)
-    after = _store(session, version, result, stored)
-    version.classified_at = utcnow()
-    version.classifier_version = CLASSIFIER_VERSION
-    session.flush()
-    return Outcome(version_id, True, after is not None, before, before if after is None else after)
+    done with this classifier version (and ``force`` is off). Bad input raises."""
+    batch = classify_versions(session, [version_id], classifier, force)
+    if version_id in batch.failed:
+        raise batch.failed[version_id]
+    return batch.outcomes.get(version_id)
 
 
-def _store(
-    session: Session, version: DocumentVersion, result: Classification, stored: Signature
-) -> frozenset[str] | None:
-    """Replace the version's findings (whose signature is ``stored``) when they differ from
-    ``result``; returns the entities it mentions now, or None when nothing changed."""
-    known_entities = set(session.scalars(select(Entity.id).where(Entity.id.in_(result.entity_ids))))
-    known_topics = set(session.scalars(select(Topic.id).where(Topic.id.in_(result.topic_ids))))
+def classify_versions(
+    session: Session, version_ids: Sequence[int], classifier: Classifier, force: bool = False
+) -> BatchOutcome:
+    """Classify a batch and write what it found in a few statements for the whole batch.
+
+    Every version is classified in memory first (one whose classifier run fails is recorded
+    and left out), then the batch's rows go in one delete and one insert per table and one
+    update of ``classified_at``: per-version statements, and the three queries per version
+    that read back what was stored, cost more than classifying. Should the batch's write fail,
+    each version is written again in its own savepoint, so that only the bad one fails."""
+    batch = BatchOutcome()
+    versions = {version.id: version for version in load_versions(session, version_ids)}
+    stored = _signatures(session, list(versions))
+    todo = [
+        versions[version_id]
+        for version_id in dict.fromkeys(version_ids)
+        if version_id in versions and (force or not _done(versions[version_id]))
+    ]
+    for version_id, version in versions.items():
+        if version not in todo:
+            before = stored[version_id][0]
+            batch.outcomes[version_id] = Outcome(version_id, False, False, before, before)
+    results: dict[int, Classification] = {}
+    for version in todo:
+        try:
+            results[version.id] = classifier.classify(
+                version.title, version_text(version), version.language
+            )
+        except Exception as error:
+            batch.failed[version.id] = error
+    known = _known(session, results.values())
+    findings = {
+        version_id: _findings(version_id, result, known, stored[version_id])
+        for version_id, result in results.items()
+    }
+    changed = {
+        version_id: found
+        for version_id, found in findings.items()
+        if _signature_of(found) != stored[version_id]
+    }
+    _write_all(session, [versions[version_id] for version_id in findings], changed, batch)
+    for version_id, found in findings.items():
+        if version_id in batch.failed:
+            continue
+        before = stored[version_id][0]
+        after = _signature_of(found)[0] if version_id in changed else before
+        batch.outcomes[version_id] = Outcome(version_id, True, version_id in changed, before, after)
+    return batch
+
+
+def _done(version: DocumentVersion) -> bool:
+    return version.classified_at is not None and version.classifier_version == CLASSIFIER_VERSION
+
+
+@dataclass(frozen=True)
+class _Known:
+    """Which of the classifier's entity and topic ids the database has (a model may know a
+    name that the zone file has not been loaded with yet)."""
+
+    entities: frozenset[str]
+    topics: frozenset[str]
+
+
+def _known(session: Session, results: Iterable[Classification]) -> _Known:
+    entity_ids: set[str] = set()
+    topic_ids: set[str] = set()
+    for result in results:
+        entity_ids.update(result.entity_ids)
+        topic_ids.update(result.topic_ids)
+    if not entity_ids and not topic_ids:
+        return _Known(frozenset(), frozenset())
+    return _Known(
+        frozenset(session.scalars(select(Entity.id).where(Entity.id.in_(entity_ids)))),
+        frozenset(session.scalars(select(Topic.id).where(Topic.id.in_(topic_ids)))),
+    )
+
+
+def _findings(
+    version_id: int, result: Classification, known: _Known, stored: Signature
+) -> _Findings:
     mentions = [
-        Mention(
-            version_id=version.id,
-            entity_id=hit.entity_id,
-            score=hit.score,
-            evidence=[e.stored() for e in shown(hit.evidence)],
-        )
+        {
+            "version_id": version_id,
+            "entity_id": hit.entity_id,
+            "score": hit.score,
+            "evidence": [e.stored() for e in shown(hit.evidence)],
+        }
         for hit in result.entities
-        if hit.entity_id in known_entities
+        if hit.entity_id in known.entities
     ]
     topics = [
-        VersionTopic(
-            version_id=version.id,
-            topic_id=hit.topic,
-            score=hit.score,
-            evidence=[e.stored() for e in shown(hit.evidence)],
-        )
+        {
+            "version_id": version_id,
+            "topic_id": hit.topic,
+            "score": hit.score,
+            "evidence": [e.stored() for e in shown(hit.evidence)],
+        }
         for hit in result.topics
-        if hit.topic in known_topics
+        if hit.topic in known.topics
     ]
     facts = [
-        Fact(
-            version_id=version.id,
-            entity_id=linked.entity_id if linked.entity_id in known_entities else None,
-            metric=linked.fact.metric[:60],
-            value=Decimal(repr(linked.fact.value)),
-            unit=linked.fact.unit,
-            raw=linked.fact.raw[:300],
-            start=linked.fact.start,
-            end=linked.fact.end,
-            period=linked.fact.period,
-            scope=linked.fact.scope,
-        )
+        {
+            "version_id": version_id,
+            "entity_id": linked.entity_id if linked.entity_id in known.entities else None,
+            "metric": linked.fact.metric[:60],
+            "value": Decimal(repr(linked.fact.value)),
+            "unit": linked.fact.unit,
+            "raw": linked.fact.raw[:300],
+            "start": linked.fact.start,
+            "end": linked.fact.end,
+            "period": linked.fact.period,
+            "scope": linked.fact.scope,
+        }
         for linked in result.facts
     ]
-    new = _new_signature(mentions, topics, facts)
-    if stored == new:
-        return None
-    if any(stored):
+    return _Findings(version_id, mentions, topics, facts, replace=any(stored))
+
+
+def _write_all(
+    session: Session,
+    versions: list[DocumentVersion],
+    changed: dict[int, _Findings],
+    batch: BatchOutcome,
+) -> None:
+    """The batch's rows in one go; per version, each in a savepoint, when the database refuses
+    a value (a number beyond the column's range): that version fails, the others are stored.
+    Other database errors (a unique key another worker took first) fail the batch, which is
+    retried and then finds that work done."""
+    try:
+        with session.begin_nested():
+            _write(session, versions, list(changed.values()))
+        return
+    except DataError:
+        pass
+    for version in versions:
+        found = changed.get(version.id)
+        try:
+            with session.begin_nested():
+                _write(session, [version], [found] if found is not None else [])
+        except DataError as error:
+            batch.failed[version.id] = error
+
+
+def _write(session: Session, versions: list[DocumentVersion], changed: list[_Findings]) -> None:
+    replaced = [found.version_id for found in changed if found.replace]
+    if replaced:
         for table in (Mention, VersionTopic, Fact):
-            session.execute(delete(table).where(table.version_id == version.id))
-    _insert(session, Mention, mentions)
-    _insert(session, VersionTopic, topics)
-    _insert(session, Fact, facts)
-    return new[0]
+            session.execute(delete(table).where(table.version_id.in_(replaced)))
+    _insert(session, Mention, [row for found in changed for row in found.mentions])
+    _insert(session, VersionTopic, [row for found in changed for row in found.topics])
+    _insert(session, Fact, [row for found in changed for row in found.facts])
+    _mark_classified(session, versions)
 
 
-def _insert(session: Session, model: type[Base], rows: Sequence[Base]) -> None:
-    """Write new rows in one executemany of a cached INSERT: a version has dozens of findings,
-    and the unit of work's per-object bookkeeping cost more than classifying it. The rows are
-    built as mapped objects so that their constructors still apply."""
+def _insert(session: Session, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """One executemany of a cached INSERT for the whole batch. The table's, not the mapped
+    class's: the ORM's bulk insert splits the rows into one statement per pattern of NULLs."""
     if rows:
-        session.execute(insert(model), [_values(row) for row in rows])
+        table: Table = model.__table__  # type: ignore[assignment]
+        session.execute(insert(table), rows)
 
 
-def _values(row: Base) -> dict[str, Any]:
-    """A built, never added object's column values, keyed as the ORM insert takes them (the
-    columns' defaults fill in the rest)."""
-    state = inspect(row)
-    return {
-        attr.key: state.dict[attr.key]
-        for attr in state.mapper.column_attrs
-        if attr.key in state.dict
-    }
+def _mark_classified(session: Session, versions: list[DocumentVersion]) -> None:
+    """One UPDATE for the batch instead of one per version from the unit of work; the loaded
+    objects take the same values as committed state, so the flush sends nothing more."""
+    if not versions:
+        return
+    now = utcnow()
+    session.execute(
+        update(DocumentVersion)
+        .where(DocumentVersion.id.in_([version.id for version in versions]))
+        .values(classified_at=now, classifier_version=CLASSIFIER_VERSION)
+        .execution_options(synchronize_session=False)
+    )
+    for version in versions:
+        set_committed_value(version, "classified_at", now)
+        set_committed_value(version, "classifier_version", CLASSIFIER_VERSION)
 
 
 FactKey = tuple[str | None, str, str, str, str, str | None]
 Signature = tuple[frozenset[str], frozenset[str], frozenset[FactKey]]
+EMPTY: Signature = (frozenset(), frozenset(), frozenset())
 
 
-def _signature(session: Session, version_id: int) -> Signature:
-    entities = frozenset(
-        session.scalars(select(Mention.entity_id).where(Mention.version_id == version_id))
-    )
-    topics = frozenset(
-        session.scalars(select(VersionTopic.topic_id).where(VersionTopic.version_id == version_id))
-    )
-    facts = frozenset(
-        _fact_key(fact)
-        for fact in session.scalars(select(Fact).where(Fact.version_id == version_id))
-    )
-    return entities, topics, facts
+def _signatures(session: Session, version_ids: list[int]) -> dict[int, Signature]:
+    """What each version's stored findings say, in three queries for the batch; facts are
+    read as the key's columns only, not as mapped objects."""
+    entities: dict[int, set[str]] = {version_id: set() for version_id in version_ids}
+    topics: dict[int, set[str]] = {version_id: set() for version_id in version_ids}
+    facts: dict[int, set[FactKey]] = {version_id: set() for version_id in version_ids}
+    if version_ids:
+        for version_id, entity_id in session.execute(
+            select(Mention.version_id, Mention.entity_id).where(Mention.version_id.in_(version_ids))
+        ):
+            entities[version_id].add(entity_id)
+        for version_id, topic_id in session.execute(
+            select(VersionTopic.version_id, VersionTopic.topic_id).where(
+                VersionTopic.version_id.in_(version_ids)
+            )
+        ):
+            topics[version_id].add(topic_id)
+        for version_id, *key in session.execute(
+            select(
+                Fact.version_id,
+                Fact.entity_id,
+                Fact.metric,
+                Fact.value,
+                Fact.unit,
+                Fact.period,
+                Fact.scope,
+            ).where(Fact.version_id.in_(version_ids))
+        ):
+            entity_id, metric, value, unit, period, scope = key
+            facts[version_id].add((entity_id, metric, _number(value), unit, period, scope))
+    return {
+        version_id: (
+            frozenset(entities[version_id]),
+            frozenset(topics[version_id]),
+            frozenset(facts[version_id]),
+        )
+        for version_id in version_ids
+    }
 
 
-def _new_signature(
-    mentions: list[Mention], topics: list[VersionTopic], facts: list[Fact]
-) -> Signature:
+def _signature_of(found: _Findings) -> Signature:
     return (
-        frozenset(m.entity_id for m in mentions),
-        frozenset(t.topic_id for t in topics),
-        frozenset(_fact_key(f) for f in facts),
+        frozenset(row["entity_id"] for row in found.mentions),
+        frozenset(row["topic_id"] for row in found.topics),
+        frozenset(
+            (
+                row["entity_id"],
+                row["metric"],
+                _number(row["value"]),
+                row["unit"],
+                row["period"],
+                row["scope"],
+            )
+            for row in found.facts
+        ),
     )
-
-
-def _fact_key(fact: Fact) -> FactKey:
-    """What a stored fact says; a new period reading counts as a new classification."""
-    return (fact.entity_id, fact.metric, _number(fact.value), fact.unit, fact.period, fact.scope)
 
 
 def _number(value: Decimal) -> str:

@@ -19,7 +19,6 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
@@ -33,7 +32,7 @@ from zonewatch.changes.services import (
     record_version_changes,
     record_withdrawal,
 )
-from zonewatch.classify.services import classify_version, load_versions
+from zonewatch.classify.services import classify_versions
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
@@ -205,20 +204,21 @@ def finalize(ctx: StageContext, run_ids: Sequence[Key]) -> Advance:
 
 
 def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
+    """The batch is classified and written by the classify stage as a whole (a version
+    that fails is rolled back on its own there)."""
     advance = Advance()
-    session = ctx.session
-    step = partial(classify_version, classifier=ctx.app.classifier)
-    held = load_versions(session, [int(key) for key in version_ids])
-    for version_id in map(int, version_ids):
-        outcome = isolated(session, version_id, advance, step)
-        if version_id in advance.errors:
+    ids = [int(key) for key in version_ids]
+    batch = classify_versions(ctx.session, ids, ctx.app.classifier)
+    for version_id in ids:
+        if version_id in batch.failed:
+            advance.failed(version_id, batch.failed[version_id])
             continue
+        outcome = batch.outcomes.get(version_id)
         if outcome is None:
             advance.results[version_id] = "gone"
             continue
         advance.results[version_id] = "classified" if outcome.classified else "already"
         advance.then(StageName.BUILD_CHANGES, version_id)
-    del held
     return advance
 
 
