@@ -26,8 +26,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select, tuple_
+from sqlalchemy.orm import Session, SessionTransaction
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.ingest.announcements import link_announcement
@@ -176,12 +176,12 @@ def _document_id(session: Session, row: FetchedRow) -> int | None:
 
 
 def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Document:
-    # Locked, so that two ingests of one document compare fetch times one after the other.
-    document = session.scalars(
-        select(Document)
-        .where(Document.source_id == item.source_id, Document.external_id == item.external_id)
-        .with_for_update()
-    ).one_or_none()
+    document = _locked_in_batch(session, item.source_id, item.external_id)
+    if document is None:
+        # Locked, so that two ingests of one document compare fetch times one after the other.
+        document = session.scalars(
+            documents_query([(item.source_id, item.external_id)]).with_for_update()
+        ).one_or_none()
     if document is None:
         document = Document(
             source_id=item.source_id,
@@ -193,6 +193,35 @@ def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Docu
         session.add(document)
         session.flush()
     return document
+
+
+def documents_query(keys: Sequence[tuple[str, str]]) -> Select[tuple[Document]]:
+    """The documents of (source, external id) pairs, through their unique index."""
+    return select(Document).where(tuple_(Document.source_id, Document.external_id).in_(keys))
+
+
+@dataclass(frozen=True)
+class _BatchDocuments:
+    """The documents :func:`load_items` locked for the batch, by (source, external id), and
+    the transaction that holds their locks (a later one must lock them again)."""
+
+    transaction: SessionTransaction | None
+    ids: dict[tuple[str, str], int]
+
+
+_BATCH_DOCUMENTS = "zonewatch.ingest.documents"
+
+
+def _locked_in_batch(session: Session, source_id: str, external_id: str) -> Document | None:
+    """The document as :func:`load_items` read and locked it in this transaction, from the
+    session (no query); None when the batch did not preload it."""
+    batch = session.info.get(_BATCH_DOCUMENTS)
+    if not isinstance(batch, _BatchDocuments):
+        return None
+    if batch.transaction is not session.get_transaction():
+        return None
+    document_id = batch.ids.get((source_id, external_id))
+    return session.get(Document, document_id) if document_id is not None else None
 
 
 def _store_version(
@@ -300,13 +329,25 @@ def _snapshot_sha(session: Session, version: DocumentVersion) -> str | None:
 
 
 def load_items(session: Session, item_ids: Sequence[int]) -> list[object]:
-    """Bring a batch's staged rows and their sources into the session in two queries, so that
-    ingest finds each by id in the session. The caller holds what this returns for the batch:
-    the session's identity map holds rows only weakly, so a row nobody holds is read again."""
+    """Bring a batch's staged rows, their sources and their documents into the session in
+    three queries, so that ingest finds each by id in the session instead of querying per
+    item. The documents are locked here, in id order, for the whole batch (see
+    :func:`_document_for`). The caller holds what this returns for the batch: the session's
+    identity map holds rows only weakly, so a row nobody holds is read again."""
     rows = list(session.scalars(select(FetchedRow).where(FetchedRow.id.in_(item_ids))))
     source_ids = {row.source_id for row in rows}
     sources = list(session.scalars(select(Source).where(Source.id.in_(source_ids))))
-    return [*rows, *sources]
+    keys = sorted({(row.source_id, row.external_id) for row in rows})
+    documents = (
+        list(session.scalars(documents_query(keys).order_by(Document.id).with_for_update()))
+        if keys
+        else []
+    )
+    session.info[_BATCH_DOCUMENTS] = _BatchDocuments(
+        session.get_transaction(),
+        {(document.source_id, document.external_id): document.id for document in documents},
+    )
+    return [*rows, *sources, *documents]
 
 
 def pending_items(session: Session, run_id: int) -> list[int]:

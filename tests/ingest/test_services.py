@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from tests.testkit import factories
 from zonewatch.crawlers.items import FetchedItem
-from zonewatch.ingest.services import content_hash, ingest_fetched_item
+from zonewatch.ingest.services import content_hash, ingest_fetched_item, load_items
 from zonewatch.models import ChangeRecord, Document, DocumentVersion, Snapshot
 from zonewatch.models.enums import ItemOutcome
 from zonewatch.timefmt import KST
@@ -297,3 +297,61 @@ def test_a_date_learnt_on_a_refetch_moves_the_records_that_had_none(db_session: 
     db_session.refresh(record)
     assert record.placed_at == stated
     assert record.released_at is None
+
+
+def test_a_batch_finds_its_known_documents_in_one_query(db_session: Session) -> None:
+    """Each item used to look its document up (and lock it) on its own; the batch's preload
+    locks them all at once and each item takes its document from the session."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    for external_id in ("1", "2", "3"):
+        assert ingest(db_session, run, external_id=external_id) == "new"
+    rows = [
+        factories.fetched(db_session, run, external_id, text=f"고쳐진 본문 {external_id}")
+        for external_id in ("1", "2", "3", "4")
+    ]
+    for row, external_id in zip(rows, ("1", "2", "3", "4"), strict=True):
+        row.external_id = external_id  # as staged by a crawl (the factory makes them unique)
+    db_session.flush()
+    db_session.expunge_all()
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        held = load_items(db_session, [row.id for row in rows])
+        results = [ingest_fetched_item(db_session, row.id).result for row in rows]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert results == ["changed", "changed", "changed", "new"]
+    lookups = [s for s in seen if s.startswith("SELECT documents.") and "FROM documents" in s]
+    # The batch's one, and item 4's own: its document was not there yet.
+    assert len(lookups) == 2
+    assert len({id(row) for row in held}) == len(held)
+
+
+def test_a_batch_preload_does_not_outlive_its_transaction(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    assert ingest(db_session, run) == "new"
+    first = factories.fetched(db_session, run, text="첫 번째 수정")
+    first.external_id = "1"
+    held = load_items(db_session, [first.id])
+    db_session.commit()
+    second = factories.fetched(db_session, run, text="두 번째 수정")
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(statement)
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert ingest_fetched_item(db_session, second.id).result == "changed"
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert held
+    assert any("FROM documents" in s and "FOR UPDATE" in s for s in seen) == (
+        engine.dialect.name == "postgresql"
+    )

@@ -32,6 +32,7 @@ from zonewatch.changes.queries import (
     newest_links_query,
 )
 from zonewatch.changes.services import version_record_ids
+from zonewatch.ingest.services import documents_query
 from zonewatch.models import (
     AlertDelivery,
     ChangeEntity,
@@ -323,3 +324,12 @@ def test_a_runs_staged_items_by_status_use_the_run_index(session: Session) -> No
     plan = _plan(session, query)
     assert _sequential(plan) == []
     assert "ix_fetched_items_run_status" in _indexes(plan)
+
+
+def test_an_ingest_batch_locks_its_documents_through_their_unique_index(
+    session: Session,
+) -> None:
+    keys = [("s", str(n)) for n in (12, 400, 3_999)]
+    plan = _plan(session, documents_query(keys).order_by(Document.id).with_for_update())
+    assert _sequential(plan) == []
+    assert "uq_documents_source_id_external_id" in _indexes(plan)
