@@ -300,7 +300,7 @@ def test_an_events_deliveries_are_found_by_the_event(session: Session) -> None:
     )
     plan = _plan(session, query)
     assert _sequential(plan) == []
-    assert "ix_alert_deliveries_event" in _indexes(plan)
+    assert "uq_alert_deliveries_event_key_subscriber_id_channel" in _indexes(plan)
 
 
 def test_a_versions_records_are_one_index_range(session: Session) -> None:
@@ -323,3 +323,11 @@ def test_a_runs_staged_items_by_status_use_the_run_index(session: Session) -> No
     plan = _plan(session, query)
     assert _sequential(plan) == []
     assert "ix_fetched_items_run_status" in _indexes(plan)
+
+
+def test_a_subscribers_deliveries_are_found_by_the_subscriber(session: Session) -> None:
+    """Digests, pausing and the console read one subscriber's rows: the outbox key now leads
+    with the event, so they need (and use) their own narrow index."""
+    plan = _plan(session, select(AlertDelivery.id).where(AlertDelivery.subscriber_id == 5))
+    assert _sequential(plan) == []
+    assert "ix_alert_deliveries_subscriber" in _indexes(plan)
