@@ -31,6 +31,7 @@ from zonewatch.models import CrawlRun, Document, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
 from zonewatch.models.enums import CrawlRunStatus, ItemOutcome
+from zonewatch.models.search import optimize_search
 from zonewatch.workers.inline import drive
 from zonewatch.workers.pipeline import StageName
 
@@ -208,6 +209,8 @@ def backfill(
     if batch:
         _load_batch(app, source_id, report, batch)
     _finish_run(app, report)
+    with app.session() as session:
+        optimize_search(session)
     if on_progress is not None:
         on_progress(report)
     return report
