@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from zonewatch.crawlers.health import abandon_stalled_runs
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
 from zonewatch.models.base import utcnow
+from zonewatch.models.db import release_free_pages
 from zonewatch.models.search import optimize_search
 from zonewatch.workers.base import DbTask
 from zonewatch.workers.pipeline import Advance, StageName
@@ -50,9 +51,12 @@ def register(celery: Celery) -> None:
 
     @celery.task(base=DbTask, bind=True, shared=False, name=OPTIMIZE_SEARCH_TASK)
     def optimize_search_indexes(self: DbTask) -> list[str]:
-        """Merge the full-text indexes' segments (see ``models.search.optimize_search``)."""
+        """Merge the full-text indexes' segments (see ``models.search.optimize_search``) and
+        hand the pages the merge freed back to the file system."""
         with self.unit_of_work() as work:
-            return optimize_search(work.session)
+            merged = optimize_search(work.session)
+            release_free_pages(work.session)
+            return merged
 
     @celery.task(shared=False, name="zonewatch.ping")
     def ping() -> str:
