@@ -226,7 +226,14 @@ class FetchedItem(Base):
     @payload.inplace.expression
     @classmethod
     def _payload_expression(cls) -> ColumnElement[dict[str, Any] | None]:
-        return select(FetchedPayload.data).where(FetchedPayload.item_id == cls.id).scalar_subquery()
+        """The payload as a subquery of the enclosing query's item: select it with the item
+        (``select(FetchedItem.id, FetchedItem.payload)``); alone it has no item and fails."""
+        return (
+            select(FetchedPayload.data)
+            .where(FetchedPayload.item_id == cls.id)
+            .correlate_except(FetchedPayload)
+            .scalar_subquery()
+        )
 
 
 class FetchedPayload(Base):
