@@ -44,7 +44,6 @@ def _earlier_complete_run(session: Session) -> None:
             external_id="bench-earlier",
             outcome=ItemOutcome.FETCHED,
             status=FetchedItemStatus.INGESTED,
-            payload={},
         )
     )
 

@@ -19,6 +19,7 @@ from zonewatch.models.documents import (
     Document,
     DocumentVersion,
     FetchedItem,
+    FetchedPayload,
     Snapshot,
 )
 from zonewatch.models.entities import Entity, EntityAlias
@@ -43,6 +44,7 @@ __all__ = [
     "EntityChange",
     "Fact",
     "FetchedItem",
+    "FetchedPayload",
     "LoginFailure",
     "Mention",
     "NoiseRule",

@@ -106,15 +106,17 @@ class AlertDelivery(Base):
     """The outbox: one row per subscriber, document event and channel, written with the match.
 
     ``change_id`` is the event's lead record; the mail shows every record of ``event_key``.
-    Matching reads an event's deliveries through ``ix_alert_deliveries_event`` (the unique
-    constraint leads with the subscriber, which an event's lookup does not know).
+    The unique key leads with the event, so one index both keeps the outbox exactly-once and
+    serves matching's lookup of an event's deliveries; a subscriber's own rows (digests,
+    pausing, the console) go through the narrow ``ix_alert_deliveries_subscriber``. The
+    wide key columns were indexed twice before, a fifth of the outbox's bytes.
     """
 
     __tablename__ = "alert_deliveries"
     __table_args__ = (
-        UniqueConstraint("subscriber_id", "event_key", "channel"),
+        UniqueConstraint("event_key", "subscriber_id", "channel"),
         Index("ix_alert_deliveries_change", "change_id"),
-        Index("ix_alert_deliveries_event", "event_key", "subscriber_id", "channel"),
+        Index("ix_alert_deliveries_subscriber", "subscriber_id"),
         Index("ix_alert_deliveries_due", "status", "next_attempt_at"),
     )
 

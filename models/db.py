@@ -16,6 +16,8 @@ from zonewatch.models.packed import UNPACK_SQL, unpack_sql
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 65_536
+SQLITE_INCREMENTAL_VACUUM = 2
+"""``PRAGMA auto_vacuum`` of a file that can hand free pages back (``release_free_pages``)."""
 """Page cache per connection: the default 2 MB holds less than one batch's indexes, so every
 batch read the same pages again from the file."""
 
@@ -50,6 +52,8 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     dbapi_connection.create_function(UNPACK_SQL, 1, unpack_sql, deterministic=True)
     cursor = dbapi_connection.cursor()
+    # Takes effect only when the file is created (before its first table); see release_free_pages.
+    cursor.execute("PRAGMA auto_vacuum=INCREMENTAL")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -57,6 +61,25 @@ def _configure_sqlite_connection(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
+
+
+def release_free_pages(session: Session) -> int:
+    """Give a SQLite file's free pages back to the file system; return how many went.
+
+    Deleted rows' pages are reused by later writes, but a step that frees many at once
+    (merging the search indexes, releasing a batch's payloads) would leave the file that
+    much larger for good. Databases created before incremental auto-vacuum was turned on
+    keep their pages until a ``VACUUM``; PostgreSQL's autovacuum does this itself."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return 0
+    if connection.exec_driver_sql("PRAGMA auto_vacuum").scalar() != SQLITE_INCREMENTAL_VACUUM:
+        return 0
+    free = int(connection.exec_driver_sql("PRAGMA freelist_count").scalar() or 0)
+    for _ in range(free):
+        # Python's sqlite3 steps a statement without result columns once: one page per call.
+        connection.exec_driver_sql("PRAGMA incremental_vacuum(1)")
+    return free
 
 
 def _begin_immediate(connection: Any) -> None:

@@ -30,7 +30,9 @@ from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import CrawlRun, Document, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
+from zonewatch.models.db import release_free_pages
 from zonewatch.models.enums import CrawlRunStatus, ItemOutcome
+from zonewatch.models.search import optimize_search
 from zonewatch.workers.inline import drive
 from zonewatch.workers.pipeline import StageName
 
@@ -208,6 +210,9 @@ def backfill(
     if batch:
         _load_batch(app, source_id, report, batch)
     _finish_run(app, report)
+    with app.session() as session:
+        optimize_search(session)
+        release_free_pages(session)
     if on_progress is not None:
         on_progress(report)
     return report

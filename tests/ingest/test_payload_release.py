@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tests.testkit import factories
 from zonewatch.ingest.services import ingest_fetched_item
-from zonewatch.models import DocumentVersion
+from zonewatch.models import DocumentVersion, FetchedPayload
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.enums import ItemOutcome
 from zonewatch.timefmt import KST
@@ -75,3 +75,28 @@ def test_an_item_whose_ingest_fails_keeps_its_payload_for_the_retry(db_session: 
     stored.payload = fixed
     assert ingest_fetched_item(db_session, row.id).result == "new"
     assert stored.payload is None
+
+
+def test_a_released_payload_is_deleted_so_its_pages_can_be_reused(db_session: Session) -> None:
+    """Set to NULL in place, payloads left their table's pages mostly empty on SQLite; in
+    their own table, released ones are deleted rows whose pages go back to the free list."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    done = factories.fetched(db_session, run)
+    waiting = factories.fetched(db_session, run)
+
+    ingest_fetched_item(db_session, done.id)
+    db_session.commit()
+
+    held = db_session.scalars(select(FetchedPayload.item_id)).all()
+    assert held == [waiting.id]
+
+
+def test_deleting_an_item_deletes_its_payload(db_session: Session) -> None:
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    row = factories.fetched(db_session, run)
+    db_session.commit()
+
+    db_session.delete(row)
+    db_session.commit()
+
+    assert db_session.scalars(select(FetchedPayload)).all() == []

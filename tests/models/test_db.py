@@ -1,12 +1,14 @@
-"""How SQLite engines store JSON columns."""
+"""How SQLite engines store JSON columns and give freed pages back."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import JSON, Column, Integer, MetaData, Table, insert, select, text
+from sqlalchemy.orm import Session
 
-from zonewatch.models.db import make_engine
+from zonewatch.models.db import make_engine, release_free_pages
 
 
 def test_sqlite_stores_json_compact_with_korean_as_written(tmp_path: Path) -> None:
@@ -22,3 +24,29 @@ def test_sqlite_stores_json_compact_with_korean_as_written(tmp_path: Path) -> No
     engine.dispose()
     assert stored == '[{"text":"송도 국제도시","start":3,"end":10,"rule":"name"}]'
     assert read == evidence
+
+
+def test_a_new_sqlite_file_hands_freed_pages_back(tmp_path: Path) -> None:
+    """Merging the search indexes frees megabytes at once: without giving them back, the
+    file stays that much larger although its tables shrank."""
+    path = tmp_path / "free.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    rows = Table("rows", MetaData(), Column("id", Integer, primary_key=True), Column("doc", JSON))
+    rows.create(engine)
+    with Session(engine) as session:
+        session.execute(insert(rows), [{"id": n, "doc": "x" * 3000} for n in range(500)])
+        session.commit()
+        session.execute(rows.delete())
+        session.commit()
+        grown = path.stat().st_size + Path(f"{path}-wal").stat().st_size
+        free = session.execute(text("PRAGMA freelist_count")).scalar_one()
+
+        released = release_free_pages(session)
+        session.commit()
+        left = session.execute(text("PRAGMA freelist_count")).scalar_one()
+    engine.dispose()
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert (released, left) == (free, 0)
+    assert free > 300
+    assert path.stat().st_size < grown / 10

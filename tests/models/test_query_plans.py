@@ -301,7 +301,7 @@ def test_an_events_deliveries_are_found_by_the_event(session: Session) -> None:
     )
     plan = _plan(session, query)
     assert _sequential(plan) == []
-    assert "ix_alert_deliveries_event" in _indexes(plan)
+    assert "uq_alert_deliveries_event_key_subscriber_id_channel" in _indexes(plan)
 
 
 def test_a_versions_records_are_one_index_range(session: Session) -> None:
@@ -333,3 +333,11 @@ def test_an_ingest_batch_locks_its_documents_through_their_unique_index(
     plan = _plan(session, documents_query(keys).order_by(Document.id).with_for_update())
     assert _sequential(plan) == []
     assert "uq_documents_source_id_external_id" in _indexes(plan)
+
+
+def test_a_subscribers_deliveries_are_found_by_the_subscriber(session: Session) -> None:
+    """Digests, pausing and the console read one subscriber's rows: the outbox key now leads
+    with the event, so they need (and use) their own narrow index."""
+    plan = _plan(session, select(AlertDelivery.id).where(AlertDelivery.subscriber_id == 5))
+    assert _sequential(plan) == []
+    assert "ix_alert_deliveries_subscriber" in _indexes(plan)

@@ -51,4 +51,5 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
         "requeue-stalled": {"task": "zonewatch.requeue_stalled", "schedule": 300.0},
         "send-deliveries": {"task": StageName.SEND.task_name, "schedule": 60.0},
         "dispatch-digests": {"task": "zonewatch.dispatch_digests", "schedule": 900.0},
+        "optimize-search": {"task": "zonewatch.optimize_search", "schedule": 86400.0},
     }

@@ -1,4 +1,5 @@
-"""Upkeep: sending what the outbox holds, and the safety net for lost messages."""
+"""Upkeep: sending what the outbox holds, the safety net for lost messages, and keeping
+the search indexes compact."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from sqlalchemy.orm import Session
 from zonewatch.crawlers.health import abandon_stalled_runs
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
 from zonewatch.models.base import utcnow
+from zonewatch.models.db import release_free_pages
+from zonewatch.models.search import optimize_search
 from zonewatch.workers.base import DbTask
 from zonewatch.workers.pipeline import Advance, StageName
 
+OPTIMIZE_SEARCH_TASK = "zonewatch.optimize_search"
 STALLED_AFTER = timedelta(minutes=10)
 STALLED_LIMIT = 1000
 """Ids of each kind sent again per sweep: the next sweep takes the rest."""
@@ -44,6 +48,15 @@ def register(celery: Celery) -> None:
             work.then_all(self.stage_messages(advance.next))
         counts = {name: len(advance.next.get(stage, [])) for name, stage in _REPORTED.items()}
         return {**counts, "abandoned": len(abandoned)}
+
+    @celery.task(base=DbTask, bind=True, shared=False, name=OPTIMIZE_SEARCH_TASK)
+    def optimize_search_indexes(self: DbTask) -> list[str]:
+        """Merge the full-text indexes' segments (see ``models.search.optimize_search``) and
+        hand the pages the merge freed back to the file system."""
+        with self.unit_of_work() as work:
+            merged = optimize_search(work.session)
+            release_free_pages(work.session)
+            return merged
 
     @celery.task(shared=False, name="zonewatch.ping")
     def ping() -> str:
