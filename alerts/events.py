@@ -33,6 +33,31 @@ def event_records(session: Session, event_key: str) -> list[ChangeRecord]:
     return lead_first(alertable(session, session.scalars(query.order_by(ChangeRecord.id))))
 
 
+def events_records(session: Session, event_keys: Sequence[str]) -> dict[str, list[ChangeRecord]]:
+    """:func:`event_records` of several events, read in one query per chunk of keys instead
+    of one per event (matching takes a batch of events at a time); every key has an entry."""
+    parsed = {key: EventKey.parse(key) for key in event_keys}
+    by_key = [
+        key
+        for key, event in parsed.items()
+        if event.alertable and event.kind is not EventKind.CHANGE
+    ]
+    by_id = {event.ids[0]: key for key, event in parsed.items() if event.kind is EventKind.CHANGE}
+    found: dict[str, list[ChangeRecord]] = {key: [] for key in parsed}
+    for start in range(0, len(by_key), _CHUNK):
+        chunk = by_key[start : start + _CHUNK]
+        for record in session.scalars(
+            select(ChangeRecord).where(ChangeRecord.event_key.in_(chunk))
+        ):
+            found[record.event_key or ""].append(record)
+    ids = list(by_id)
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        for record in session.scalars(select(ChangeRecord).where(ChangeRecord.id.in_(chunk))):
+            found[by_id[record.id]].append(record)
+    return {key: lead_first(alertable(session, records)) for key, records in found.items()}
+
+
 def alertable(session: Session, records: Iterable[ChangeRecord]) -> list[ChangeRecord]:
     """Records news to subscribers: not minor, not marked noise, not a source's baseline, and
     for a model change, only once the change is decided (a proposal waits for an analyst,
