@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from zonewatch.changes.events import EventKey, EventKind, event_keys, lead_first
@@ -46,16 +46,19 @@ def events_records(session: Session, event_keys: Sequence[str]) -> dict[str, lis
     found: dict[str, list[ChangeRecord]] = {key: [] for key in parsed}
     for start in range(0, len(by_key), _CHUNK):
         chunk = by_key[start : start + _CHUNK]
-        for record in session.scalars(
-            select(ChangeRecord).where(ChangeRecord.event_key.in_(chunk))
-        ):
+        for record in session.scalars(records_of_events(chunk)):
             found[record.event_key or ""].append(record)
     ids = list(by_id)
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        for record in session.scalars(select(ChangeRecord).where(ChangeRecord.id.in_(chunk))):
+        id_chunk = ids[start : start + _CHUNK]
+        for record in session.scalars(select(ChangeRecord).where(ChangeRecord.id.in_(id_chunk))):
             found[by_id[record.id]].append(record)
     return {key: lead_first(alertable(session, records)) for key, records in found.items()}
+
+
+def records_of_events(event_keys: Sequence[str]) -> Select[tuple[ChangeRecord]]:
+    """The records of several events: one range of ``ix_change_records_event`` each."""
+    return select(ChangeRecord).where(ChangeRecord.event_key.in_(event_keys))
 
 
 def alertable(session: Session, records: Iterable[ChangeRecord]) -> list[ChangeRecord]:

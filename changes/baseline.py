@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import exists, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
@@ -69,20 +69,25 @@ def _storing_run(session: Session, version_id: int) -> CrawlRun | None:
 
 def storing_runs(session: Session, version_ids: Sequence[int]) -> dict[int, CrawlRun]:
     """The runs that stored ``version_ids`` (first versions: exactly one item names each), by
-    version, in two queries for a batch. As in :func:`_storing_run`, the items are searched
-    from the newest down, and the search stops once every version has been found."""
+    version, in two queries for a batch."""
     if not version_ids:
         return {}
-    items = (
+    items = session.execute(storing_items(version_ids))
+    found = {version_id: run_id for version_id, run_id in items if version_id}
+    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(set(found.values()))))
+    by_id = {run.id: run for run in runs}
+    return {version_id: by_id[run_id] for version_id, run_id in found.items()}
+
+
+def storing_items(version_ids: Sequence[int]) -> Select[tuple[int | None, int]]:
+    """(version, run) of the items that stored ``version_ids``, newest first, one per
+    version, through ``ix_fetched_items_version``."""
+    return (
         select(FetchedItem.version_id, FetchedItem.run_id)
         .where(FetchedItem.version_id.in_(version_ids))
         .order_by(FetchedItem.id.desc())
         .limit(len(version_ids))
     )
-    found = {version_id: run_id for version_id, run_id in session.execute(items) if version_id}
-    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(set(found.values()))))
-    by_id = {run.id: run for run in runs}
-    return {version_id: by_id[run_id] for version_id, run_id in found.items()}
 
 
 def source_crawled_before(session: Session, run: CrawlRun) -> bool:

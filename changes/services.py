@@ -70,6 +70,16 @@ def version_record_ids(version_id: int) -> Select[tuple[int]]:
     )
 
 
+def versions_record_ids(version_ids: Sequence[int]) -> Select[tuple[int | None, int]]:
+    """(version, record) of the records some versions made, each version's in order: one
+    index range per version (``ix_change_records_new_version``)."""
+    return (
+        select(ChangeRecord.new_version_id, ChangeRecord.id)
+        .where(ChangeRecord.new_version_id.in_(version_ids))
+        .order_by(ChangeRecord.id)
+    )
+
+
 @dataclass
 class VersionBatch:
     """What building a batch's records reads about its versions, read for the whole batch in
@@ -81,7 +91,7 @@ class VersionBatch:
     topics: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     entities: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     existing: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
-    runs: dict[int, CrawlRun | None] = field(default_factory=dict)
+    runs: dict[int, CrawlRun] = field(default_factory=dict)
 
 
 def load_batch(session: Session, version_ids: Sequence[int]) -> VersionBatch:
@@ -107,19 +117,10 @@ def _load_chunk(session: Session, ids: list[int], batch: VersionBatch) -> None:
     mentions = select(Mention.version_id, Mention.entity_id).where(Mention.version_id.in_(ids))
     for version_id, entity_id in session.execute(mentions.order_by(Mention.id)):
         batch.entities[version_id].append(entity_id)
-    records = select(ChangeRecord.new_version_id, ChangeRecord.id)
-    existing = records.where(ChangeRecord.new_version_id.in_(ids)).order_by(ChangeRecord.id)
-    for version_id, record_id in session.execute(existing):
+    for version_id, record_id in session.execute(versions_record_ids(ids)):
         batch.existing[version_id].append(record_id)
     firsts = [version.id for version in versions if version.number == 1]
     batch.runs.update(storing_runs(session, firsts))
-
-
-def load_version_documents(session: Session, version_ids: Sequence[int]) -> list[object]:
-    """Bring a batch's versions and their documents into the session in two queries, so that
-    building each one's records finds them by id. The caller holds what this returns for the
-    batch: the session's identity map holds rows only weakly."""
-    return load_batch(session, version_ids).held
 
 
 def record_version_changes(
