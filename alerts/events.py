@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from zonewatch.changes.events import EventKey, EventKind, event_keys, lead_first
@@ -31,6 +31,34 @@ def event_records(session: Session, event_key: str) -> list[ChangeRecord]:
         # events and records did not yet (its event_key is empty then).
         query = select(ChangeRecord).where(ChangeRecord.id == key.ids[0])
     return lead_first(alertable(session, session.scalars(query.order_by(ChangeRecord.id))))
+
+
+def events_records(session: Session, event_keys: Sequence[str]) -> dict[str, list[ChangeRecord]]:
+    """:func:`event_records` of several events, read in one query per chunk of keys instead
+    of one per event (matching takes a batch of events at a time); every key has an entry."""
+    parsed = {key: EventKey.parse(key) for key in event_keys}
+    by_key = [
+        key
+        for key, event in parsed.items()
+        if event.alertable and event.kind is not EventKind.CHANGE
+    ]
+    by_id = {event.ids[0]: key for key, event in parsed.items() if event.kind is EventKind.CHANGE}
+    found: dict[str, list[ChangeRecord]] = {key: [] for key in parsed}
+    for start in range(0, len(by_key), _CHUNK):
+        chunk = by_key[start : start + _CHUNK]
+        for record in session.scalars(records_of_events(chunk)):
+            found[record.event_key or ""].append(record)
+    ids = list(by_id)
+    for start in range(0, len(ids), _CHUNK):
+        id_chunk = ids[start : start + _CHUNK]
+        for record in session.scalars(select(ChangeRecord).where(ChangeRecord.id.in_(id_chunk))):
+            found[by_id[record.id]].append(record)
+    return {key: lead_first(alertable(session, records)) for key, records in found.items()}
+
+
+def records_of_events(event_keys: Sequence[str]) -> Select[tuple[ChangeRecord]]:
+    """The records of several events: one range of ``ix_change_records_event`` each."""
+    return select(ChangeRecord).where(ChangeRecord.event_key.in_(event_keys))
 
 
 def alertable(session: Session, records: Iterable[ChangeRecord]) -> list[ChangeRecord]:

@@ -25,7 +25,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from zonewatch.alerts.events import event_records
+from zonewatch.alerts.events import events_records
 from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, index_for
 from zonewatch.changes.events import EventKey
 from zonewatch.models import AlertDelivery, ChangeEntity, ChangeRecord, ChangeTopic, DocumentVersion
@@ -131,7 +131,9 @@ def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[
     """
     rows: list[dict[str, object]] = []
     immediate: dict[str, list[int]] = {key: [] for key in event_keys}
-    events = {key: records for key in immediate if (records := event_records(session, key))}
+    events = {
+        key: records for key, records in events_records(session, event_keys).items() if records
+    }
     if not events:
         return immediate
     index = index_for(session)

@@ -25,7 +25,9 @@ nothing to go on, and an alert too many is better than a release silently swallo
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from collections.abc import Mapping, Sequence
+
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session
 
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
@@ -37,11 +39,14 @@ COMPLETE_RUN_STATUSES = ("ok", "partial")
 """Run statuses that say the crawl read the source's list (see crawlers.health.run_status)."""
 
 
-def is_baseline(session: Session, version: DocumentVersion) -> bool:
-    """Whether ``version`` was stored by its source's baseline crawl (see the module doc)."""
+def is_baseline(
+    session: Session, version: DocumentVersion, runs: Mapping[int, CrawlRun] | None = None
+) -> bool:
+    """Whether ``version`` was stored by its source's baseline crawl (see the module doc).
+    ``runs`` is :func:`storing_runs` of a batch holding the version, when read already."""
     if version.number != 1:
         return False
-    run = _storing_run(session, version.id)
+    run = _storing_run(session, version.id) if runs is None else runs.get(version.id)
     if run is None:
         return False
     if run.trigger == BACKFILL_TRIGGER:
@@ -60,6 +65,29 @@ def _storing_run(session: Session, version_id: int) -> CrawlRun | None:
         .limit(1)
     )
     return session.get(CrawlRun, run_id) if run_id is not None else None
+
+
+def storing_runs(session: Session, version_ids: Sequence[int]) -> dict[int, CrawlRun]:
+    """The runs that stored ``version_ids`` (first versions: exactly one item names each), by
+    version, in two queries for a batch."""
+    if not version_ids:
+        return {}
+    items = session.execute(storing_items(version_ids))
+    found = {version_id: run_id for version_id, run_id in items if version_id}
+    runs = session.scalars(select(CrawlRun).where(CrawlRun.id.in_(set(found.values()))))
+    by_id = {run.id: run for run in runs}
+    return {version_id: by_id[run_id] for version_id, run_id in found.items()}
+
+
+def storing_items(version_ids: Sequence[int]) -> Select[tuple[int | None, int]]:
+    """(version, run) of the items that stored ``version_ids``, newest first, one per
+    version, through ``ix_fetched_items_version``."""
+    return (
+        select(FetchedItem.version_id, FetchedItem.run_id)
+        .where(FetchedItem.version_id.in_(version_ids))
+        .order_by(FetchedItem.id.desc())
+        .limit(len(version_ids))
+    )
 
 
 def source_crawled_before(session: Session, run: CrawlRun) -> bool:

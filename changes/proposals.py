@@ -148,38 +148,45 @@ def propose_from_version(
     ``minor`` is the status of the edit that made this version: a proposal first found on a
     minor edit is recorded as minor too, and alerts nobody.
     """
-    records = []
+    if "designation" not in topics and "reform" not in topics:
+        return []
     released_at = _released_at(session, version.id)
     lead = version.text[:LEAD]
     effective = effective_day(version.published_at or version.created_at)
     round_ = event_round(version.title)
+    reported = [
+        (entity, action)
+        for entity in dict.fromkeys(_mentioned(session, version.id))
+        if entity.kind in ZONE_KINDS | {"programme"}
+        and (action := proposal_action(version.title, lead, topics, entity.kind)) is not None
+    ]
+    done = _proposed(session, version.document_id, reported)
+    reported = [(entity, action) for entity, action in reported if (entity.id, action) not in done]
+    if not reported:
+        return []
     evidence_by_entity = _evidence(session, version.id)
-    for entity in _mentioned(session, version.id):
-        if entity.kind not in ZONE_KINDS | {"programme"}:
-            continue
-        action = proposal_action(version.title, lead, topics, entity.kind)
-        if action is None:
-            continue
-        key = proposal_key(version.document_id, entity.id, action)
-        if _proposed(session, key, version.document_id, entity.id, action):
-            continue
+    proposals = []
+    for entity, action in reported:
         before = entity_entry(entity)
-        proposal = EntityChange(
-            entity_id=entity.id,
-            action=action,
-            status=ProposalStatus.PROPOSED,
-            origin=ProposalOrigin.DOCUMENT,
-            before=before,
-            after=proposed_entry(before, action, effective, entity.kind, round_),
-            effective_on=effective,
-            version_id=version.id,
-            evidence=[{"title": version.title}, *evidence_by_entity.get(entity.id, [])[:3]],
+        proposals.append(
+            EntityChange(
+                entity_id=entity.id,
+                action=action,
+                status=ProposalStatus.PROPOSED,
+                origin=ProposalOrigin.DOCUMENT,
+                before=before,
+                after=proposed_entry(before, action, effective, entity.kind, round_),
+                effective_on=effective,
+                version_id=version.id,
+                evidence=[{"title": version.title}, *evidence_by_entity.get(entity.id, [])[:3]],
+            )
         )
-        session.add(proposal)
-        session.flush()
-        record = ChangeRecord(
+    session.add_all(proposals)
+    session.flush()
+    records = [
+        ChangeRecord(
             kind=ChangeKind.MODEL_CHANGE,
-            dedupe_key=key,
+            dedupe_key=proposal_key(version.document_id, entity.id, action),
             minor=minor,
             document_id=version.document_id,
             source_id=source_id,
@@ -191,10 +198,14 @@ def propose_from_version(
             summary=f"{entity.name_ko} ({entity.name_en}): {action} on {effective.isoformat()}",
             diff={"before": proposal.before, "after": proposal.after},
         )
-        session.add(record)
-        session.flush()
-        session.add(ChangeEntity(change_id=record.id, entity_id=entity.id))
-        records.append(record)
+        for (entity, action), proposal in zip(reported, proposals, strict=True)
+    ]
+    session.add_all(records)
+    session.flush()
+    session.add_all(
+        ChangeEntity(change_id=record.id, entity_id=entity.id)
+        for record, (entity, _) in zip(records, reported, strict=True)
+    )
     return records
 
 
@@ -207,22 +218,34 @@ def _released_at(session: Session, version_id: int | None) -> dt.datetime | None
     return document.published_at if document is not None else None
 
 
-def _proposed(session: Session, key: str, document_id: int, entity_id: str, action: str) -> bool:
-    """Already proposed from this release: by key, or by an earlier proposal row (records
-    made before keys named the release rather than the version)."""
-    if session.scalars(select(ChangeRecord.id).where(ChangeRecord.dedupe_key == key)).first():
-        return True
-    earlier = session.scalars(
-        select(EntityChange.id)
+def _proposed(
+    session: Session, document_id: int, reported: list[tuple[Entity, str]]
+) -> set[tuple[str, str]]:
+    """The (entity, action) pairs of ``reported`` already proposed from this release: by key,
+    or by an earlier proposal row (records made before keys named the release rather than the
+    version). Two queries for all of them."""
+    if not reported:
+        return set()
+    keys = {
+        proposal_key(document_id, entity.id, action): (entity.id, action)
+        for entity, action in reported
+    }
+    done = {
+        keys[key]
+        for key in session.scalars(
+            select(ChangeRecord.dedupe_key).where(ChangeRecord.dedupe_key.in_(keys))
+        )
+    }
+    earlier = session.execute(
+        select(EntityChange.entity_id, EntityChange.action)
         .join(DocumentVersion, DocumentVersion.id == EntityChange.version_id)
         .where(
             EntityChange.origin == ProposalOrigin.DOCUMENT,
-            EntityChange.entity_id == entity_id,
-            EntityChange.action == action,
+            EntityChange.entity_id.in_({entity.id for entity, _ in reported}),
             DocumentVersion.document_id == document_id,
         )
-    ).first()
-    return earlier is not None
+    )
+    return done | {(entity_id, action) for entity_id, action in earlier}
 
 
 def _mentioned(session: Session, version_id: int) -> list[Entity]:

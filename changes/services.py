@@ -14,13 +14,15 @@ the document's stated release date, never the time we happened to see it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from zonewatch.changes import corrections, fact_changes, noise, proposals
-from zonewatch.changes.baseline import is_baseline
+from zonewatch.changes.baseline import is_baseline, storing_runs
 from zonewatch.changes.diffing import TextDiff, diff_text
 from zonewatch.changes.events import version_event, withdrawal_event
 from zonewatch.changes.noise import NoisePattern
@@ -32,6 +34,7 @@ from zonewatch.models import (
     ChangeEntity,
     ChangeRecord,
     ChangeTopic,
+    CrawlRun,
     Document,
     DocumentVersion,
     EntityChange,
@@ -67,70 +70,112 @@ def version_record_ids(version_id: int) -> Select[tuple[int]]:
     )
 
 
-def load_version_documents(session: Session, version_ids: Sequence[int]) -> list[object]:
-    """Bring a batch's versions and their documents into the session in two queries, so that
-    building each one's records finds them by id. The caller holds what this returns for the
-    batch: the session's identity map holds rows only weakly."""
-    versions = list(
-        session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(version_ids)))
+def versions_record_ids(version_ids: Sequence[int]) -> Select[tuple[int | None, int]]:
+    """(version, record) of the records some versions made, each version's in order: one
+    index range per version (``ix_change_records_new_version``)."""
+    return (
+        select(ChangeRecord.new_version_id, ChangeRecord.id)
+        .where(ChangeRecord.new_version_id.in_(version_ids))
+        .order_by(ChangeRecord.id)
     )
+
+
+@dataclass
+class VersionBatch:
+    """What building a batch's records reads about its versions, read for the whole batch in
+    a few queries instead of five per version: the versions and their documents (held here,
+    since the session's identity map holds rows only weakly), their topics and mentioned
+    entities, the records an earlier run made, and the runs that stored first versions."""
+
+    held: list[object] = field(default_factory=list)
+    topics: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    entities: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    existing: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
+    runs: dict[int, CrawlRun] = field(default_factory=dict)
+
+
+def load_batch(session: Session, version_ids: Sequence[int]) -> VersionBatch:
+    batch = VersionBatch()
+    ids = list(dict.fromkeys(version_ids))
+    for start in range(0, len(ids), CHUNK):
+        _load_chunk(session, ids[start : start + CHUNK], batch)
+    return batch
+
+
+CHUNK = 500
+"""Versions per IN list: well under either database's parameter limit."""
+
+
+def _load_chunk(session: Session, ids: list[int], batch: VersionBatch) -> None:
+    versions = list(session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(ids))))
     document_ids = {version.document_id for version in versions}
-    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
-    return [*versions, *documents]
+    batch.held += versions
+    batch.held += session.scalars(select(Document).where(Document.id.in_(document_ids)))
+    topics = select(VersionTopic.version_id, VersionTopic.topic_id)
+    for version_id, topic_id in session.execute(topics.where(VersionTopic.version_id.in_(ids))):
+        batch.topics[version_id].add(topic_id)
+    mentions = select(Mention.version_id, Mention.entity_id).where(Mention.version_id.in_(ids))
+    for version_id, entity_id in session.execute(mentions.order_by(Mention.id)):
+        batch.entities[version_id].append(entity_id)
+    for version_id, record_id in session.execute(versions_record_ids(ids)):
+        batch.existing[version_id].append(record_id)
+    firsts = [version.id for version in versions if version.number == 1]
+    batch.runs.update(storing_runs(session, firsts))
 
 
-def record_version_changes(session: Session, version_id: int) -> list[int]:
-    """The change records a new version gives (none for a technical re-extraction)."""
+def record_version_changes(
+    session: Session, version_id: int, batch: VersionBatch | None = None
+) -> list[int]:
+    """The change records a new version gives (none for a technical re-extraction).
+    ``batch`` is what :func:`load_batch` read for the version's batch (read here when not)."""
+    batch = batch if batch is not None else load_batch(session, [version_id])
     version = session.get(DocumentVersion, version_id)
     if version is None or version.technical:
         return []
     document = session.get(Document, version.document_id)
     assert document is not None
-    builder = _Builder(session, document, version)
-    if done := builder.existing_ids():
-        return done
-    previous = _previous(session, version)
+    if done := batch.existing.get(version_id):
+        return list(done)
+    builder = _Builder(session, document, version, batch)
+    previous = _previous(session, version) if version.number > 1 else None
     if previous is None:
         builder.first_version()
     else:
         builder.new_version(previous)
     builder.facts_across()
+    builder.write()
     builder.proposals()
     return builder.ids
 
 
 class _Builder:
-    """Collects the records of one version; ``version`` is always the first key written."""
+    """Collects the records of one version in memory (``version`` is always the first key
+    written) and writes them in :meth:`write`: one read of which keys exist already, one
+    flush for the records and one insert each for their entity and topic links."""
 
-    def __init__(self, session: Session, document: Document, version: DocumentVersion) -> None:
+    def __init__(
+        self, session: Session, document: Document, version: DocumentVersion, batch: VersionBatch
+    ) -> None:
         self.session = session
         self.document = document
         self.version = version
         self.ids: list[int] = []
+        self.pending: dict[str, ChangeRecord] = {}
         self.event_key = version_event(version.id)
-        self.baseline = is_baseline(session, version)
+        self.baseline = is_baseline(session, version, batch.runs)
         self.minor = False
         """Whether the edit that made this version is minor (or noise): what is derived from
         it (fact changes against other releases, proposals) inherits it."""
-        self.topics = set(
-            session.scalars(
-                select(VersionTopic.topic_id).where(VersionTopic.version_id == version.id)
-            )
-        )
-        self.entities = list(
-            session.scalars(select(Mention.entity_id).where(Mention.version_id == version.id))
-        )
+        self.topics = batch.topics.get(version.id, set())
+        self.entities = batch.entities.get(version.id, [])
 
     def key(self, part: str) -> str:
         return f"{part}:{self.version.id}"
 
-    def existing_ids(self) -> list[int]:
-        """The records an earlier run made for this version (a repeated task), read through
-        ``ix_change_records_new_version``."""
-        return list(self.session.scalars(version_record_ids(self.version.id)))
-
     def add(self, kind: str, key: str, **fields: object) -> ChangeRecord | None:
-        if _existing(self.session, key) is not None:
+        """A record to write, unless this version has one of that key already; one an earlier
+        version wrote under the key is left out in :meth:`write`."""
+        if key in self.pending:
             return None
         score_fields = {
             name: fields.pop(name)
@@ -158,13 +203,26 @@ class _Builder:
             event_key=self.event_key,
             baseline=self.baseline,
             released_at=self.document.published_at,
+            placed_at=self.document.published_at or self.version.created_at,
             **fields,
         )
-        self.session.add(record)
-        self.session.flush()
-        _copy_labels(self.session, record, self.version.id, (self.entities, self.topics))
-        self.ids.append(record.id)
+        self.pending[key] = record
         return record
+
+    def write(self) -> None:
+        """Store the new records, in the order they were added, and link them to the
+        version's entities and topics."""
+        keys = list(self.pending)
+        known = select(ChangeRecord.dedupe_key).where(ChangeRecord.dedupe_key.in_(keys))
+        taken = set(self.session.scalars(known)) if keys else set()
+        records = [record for key, record in self.pending.items() if key not in taken]
+        self.pending.clear()
+        if not records:
+            return
+        self.session.add_all(records)
+        self.session.flush()
+        _copy_labels(self.session, records, (self.entities, self.topics))
+        self.ids += [record.id for record in records]
 
     def first_version(self) -> None:
         if corrections.is_correction(self.version.title):
@@ -208,11 +266,11 @@ class _Builder:
         minor = (title.minor or not title.changed) and (body.minor or not body.changed)
         noise = self._noise_only(title, body)
         self.minor = (minor or noise) and not facts
-        before = len(self.ids)
+        before = len(self.pending)
         self.attachments(previous)
         for change in facts:
             self.fact_change(change, previous)
-        if not title.changed and not body.changed and len(self.ids) > before:
+        if not title.changed and not body.changed and len(self.pending) > before:
             return  # the attachment and fact records say it all
         record = self.add(
             "changed_document",
@@ -420,31 +478,29 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
     )
     session.add(record)
     session.flush()
-    _copy_labels(session, record, version.id)
+    _copy_labels(session, [record], _labels_of(session, version.id))
     return [record.id]
 
 
 def _copy_labels(
     session: Session,
-    record: ChangeRecord,
-    version_id: int,
-    labels: tuple[Iterable[str], Iterable[str]] | None = None,
+    records: Sequence[ChangeRecord],
+    labels: tuple[Iterable[str], Iterable[str]],
 ) -> None:
-    """Link a new record to its version's entities and topics; ``labels`` (entities, topics)
-    when the caller has read them already, as the builder has for every record it adds.
+    """Link new records to their version's ``labels`` (entities, topics).
 
-    The record was just made, so it has no links yet: they go in as two bulk inserts (one
-    pipelined round trip each on PostgreSQL) without reading what is there first or
+    The records were just made, so they have no links yet: they go in as two bulk inserts
+    (one pipelined round trip each on PostgreSQL) without reading what is there first or
     building an ORM object per link. A bulk insert skips the links' insert hook, so each
-    link is given the record's place in the log here."""
-    entities, topics = labels or _labels_of(session, version_id)
-    placed = record.placed_at
+    link is given its record's place in the log here."""
+    entities, topics = (list(dict.fromkeys(label)) for label in labels)
     entity_rows = [
-        {"change_id": record.id, "entity_id": entity_id, "placed_at": placed}
-        for entity_id in dict.fromkeys(entities)
+        {"change_id": record.id, "entity_id": entity_id, "placed_at": record.placed_at}
+        for record in records
+        for entity_id in entities
     ]
     topic_rows = [
-        {"change_id": record.id, "topic_id": topic_id} for topic_id in dict.fromkeys(topics)
+        {"change_id": record.id, "topic_id": topic_id} for record in records for topic_id in topics
     ]
     if entity_rows:
         session.execute(insert(ChangeEntity), entity_rows)

@@ -184,6 +184,7 @@ class FetchedItem(Base):
         UniqueConstraint("run_id", "external_id"),
         Index("ix_fetched_items_status", "status", "id"),
         Index("ix_fetched_items_run_status", "run_id", "status"),
+        Index("ix_fetched_items_version", "version_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -19,6 +19,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
@@ -27,11 +28,7 @@ from sqlalchemy.orm import Session
 
 from zonewatch.alerts.events import events_to_match
 from zonewatch.alerts.services import match_events
-from zonewatch.changes.services import (
-    load_version_documents,
-    record_version_changes,
-    record_withdrawal,
-)
+from zonewatch.changes.services import load_batch, record_version_changes, record_withdrawal
 from zonewatch.classify.services import classify_versions
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
@@ -131,6 +128,23 @@ def isolated(
         return None
 
 
+def together(
+    session: Session, keys: Sequence[int], advance: Advance, step: Callable[[Session, int], T]
+) -> dict[int, T | None]:
+    """Every id's work, in one savepoint for the whole batch (two statements, not two per
+    id); only when an id's input is bad is the batch rolled back and run again id by id
+    (:func:`isolated`), so that the bad one is recorded and the rest stored. A database
+    error fails the batch either way."""
+    try:
+        with session.begin_nested():
+            return {key: step(session, key) for key in keys}
+    except SQLAlchemyError:
+        raise
+    except Exception as error:
+        log.info("batch rolled back and run id by id: %s", one_line(error))
+    return {key: isolated(session, key, advance, step) for key in keys}
+
+
 def batches(keys: Sequence[Key], size: int) -> list[list[Key]]:
     return [list(keys[start : start + size]) for start in range(0, len(keys), size)]
 
@@ -223,10 +237,8 @@ def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
 
 
 def build_changes(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
-    held = load_version_documents(ctx.session, [int(key) for key in version_ids])
-    advance = _changes(ctx, version_ids, record_version_changes)
-    del held
-    return advance
+    batch = load_batch(ctx.session, [int(key) for key in version_ids])
+    return _changes(ctx, version_ids, partial(record_version_changes, batch=batch))
 
 
 def withdraw(ctx: StageContext, document_ids: Sequence[Key]) -> Advance:
@@ -239,8 +251,7 @@ def _changes(
     """Change records for each id, then the events they make, one matching batch for all."""
     advance = Advance()
     session = ctx.session
-    for key in map(int, ids):
-        change_ids = isolated(session, key, advance, record)
+    for key, change_ids in together(session, [int(key) for key in ids], advance, record).items():
         if change_ids is None:
             continue
         advance.results[key] = f"{len(change_ids)} records"

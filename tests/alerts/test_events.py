@@ -19,7 +19,7 @@ from tests.testkit.keys import TEST_SECRET_KEY
 from tests.testkit.smtp import SmtpServer
 from tests.testkit.workers import crawl, crawled_before
 from zonewatch.alerts.digests import digest_items, dispatch_digests
-from zonewatch.alerts.events import document_records, event_records
+from zonewatch.alerts.events import document_records, event_records, events_records
 from zonewatch.alerts.sender import SendReport, send_due
 from zonewatch.alerts.services import match_event, message_id
 from zonewatch.app import App, configure
@@ -145,6 +145,25 @@ def test_an_edit_with_two_figures_reaches_a_subscriber_as_one_mail(
             "fact_change",
             "fact_change",
         ]
+
+
+def test_a_batch_of_events_reads_what_each_event_reads_alone(world: App) -> None:
+    """Matching reads a batch of events in one query: the same records, lead first, as
+    each event alone, an entry for every key, and none for an unknown or proposal event."""
+    news(world, bio())
+    news(world, bio(BIO_EDIT))
+    with world.session() as session:
+        made = select(ChangeRecord.event_key).where(ChangeRecord.event_key.is_not(None))
+        keys = [str(key) for key in dict.fromkeys(session.scalars(made.order_by(ChangeRecord.id)))]
+        first = session.scalar(select(func.min(ChangeRecord.id)))
+        keys += [f"change:{first}", "version:999999", proposal_event(1)]
+
+        together = events_records(session, keys)
+
+        assert list(together) == keys
+        assert together == {key: event_records(session, key) for key in keys}
+        assert [len(records) for records in together.values()].count(3) == 1  # the edit
+        assert together["version:999999"] == together[proposal_event(1)] == []
 
 
 def test_a_subscriber_gets_the_event_once_by_the_rule_of_its_highest_record(world: App) -> None:

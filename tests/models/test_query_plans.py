@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import ClauseElement
 
 from tests.testkit.servers import PostgresServer
+from zonewatch.alerts.events import records_of_events
 from zonewatch.alerts.matching import Rule
 from zonewatch.alerts.services import outbox_row
+from zonewatch.changes.baseline import storing_items
 from zonewatch.changes.fact_changes import earlier_statements_query
 from zonewatch.changes.queries import (
     ChangeFilter,
@@ -31,7 +33,7 @@ from zonewatch.changes.queries import (
     newest_links_params,
     newest_links_query,
 )
-from zonewatch.changes.services import version_record_ids
+from zonewatch.changes.services import version_record_ids, versions_record_ids
 from zonewatch.ingest.services import documents_query
 from zonewatch.models import (
     AlertDelivery,
@@ -341,3 +343,21 @@ def test_a_subscribers_deliveries_are_found_by_the_subscriber(session: Session) 
     plan = _plan(session, select(AlertDelivery.id).where(AlertDelivery.subscriber_id == 5))
     assert _sequential(plan) == []
     assert "ix_alert_deliveries_subscriber" in _indexes(plan)
+
+
+def test_a_batchs_records_are_one_index_range_per_version(session: Session) -> None:
+    plan = _plan(session, versions_record_ids(list(range(70, 120))))
+    assert _sequential(plan) == []
+    assert "ix_change_records_new_version" in _indexes(plan)
+
+
+def test_a_batch_of_events_is_read_from_the_event_index(session: Session) -> None:
+    plan = _plan(session, records_of_events([f"version:{n}" for n in range(70, 120)]))
+    assert _sequential(plan) == []
+    assert "ix_change_records_event" in _indexes(plan)
+
+
+def test_a_batchs_storing_runs_are_found_through_the_items_version_index(session: Session) -> None:
+    plan = _plan(session, storing_items(list(range(DOCUMENTS - 50, DOCUMENTS))))
+    assert _sequential(plan) == []
+    assert "ix_fetched_items_version" in _indexes(plan)
