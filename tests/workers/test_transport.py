@@ -272,11 +272,14 @@ def test_two_workers_never_receive_the_same_message(broker_url: str) -> None:
     total = 300
     MessageStore(broker_engine(broker_url)).put_many([("work", f"{n}") for n in range(total)])
     claimed: list[list[int]] = [[], []]
+    ready = threading.Barrier(2, timeout=60)
 
     def worker(index: int) -> None:
         store = MessageStore(broker_engine(broker_url))
+        ready.wait()
         while batch := store.claim(["work"], 7, visibility_timeout=600, holder=f"w{index}"):
             claimed[index].extend(int(message.payload) for message in batch)
+            time.sleep(0.002)  # a worker runs what it claimed before it claims again
         store.engine.dispose()
 
     threads = [threading.Thread(target=worker, args=(n,)) for n in (0, 1)]
