@@ -40,8 +40,10 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Connection, Row
@@ -74,6 +76,8 @@ DEAD_LETTERS = Table(
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 DEFAULT_MAX_DELIVERIES = 5
+SCHEMA_LOCK = 0x7A77_6272
+"""PostgreSQL advisory lock key under which a starting store creates or upgrades its tables."""
 READ_ONLY = "zonewatch_broker_read_only"
 """Execution option: on SQLite, read without taking the write lock (``BEGIN IMMEDIATE``)."""
 
@@ -110,28 +114,30 @@ class MessageStore:
         self._create_tables()
 
     def _create_tables(self) -> None:
-        """``IF NOT EXISTS``: several workers starting at once all create the table."""
+        """``IF NOT EXISTS``: several workers starting at once all create the table. On
+        PostgreSQL they take turns (a lock held for the transaction): two starters altering
+        one table at once deadlock."""
         with self.engine.begin() as connection:
+            if not self.is_sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
             for table in (MESSAGES, DEAD_LETTERS):
                 connection.execute(CreateTable(table, if_not_exists=True))
                 for index in table.indexes:
                     connection.execute(CreateIndex(index, if_not_exists=True))
             self._add_deliveries_column(connection)
 
-    def _add_deliveries_column(self, connection: Connection) -> None:
-        """A table made before deliveries were counted gets the column, each message at 0."""
-        if self.is_sqlite:
-            columns = connection.exec_driver_sql("PRAGMA table_info(broker_messages)")
-            if "deliveries" in {row[1] for row in columns}:
-                return
-            connection.exec_driver_sql(
-                "ALTER TABLE broker_messages ADD COLUMN deliveries INTEGER NOT NULL DEFAULT 0"
-            )
-        else:
-            connection.exec_driver_sql(
-                "ALTER TABLE broker_messages "
-                "ADD COLUMN IF NOT EXISTS deliveries INTEGER NOT NULL DEFAULT 0"
-            )
+    @staticmethod
+    def _add_deliveries_column(connection: Connection) -> None:
+        """A table made before deliveries were counted gets the column, each message at 0.
+        Looked up first: even ``ADD COLUMN IF NOT EXISTS`` locks the table against every
+        claim while it runs, at each worker start."""
+        if "deliveries" in {
+            column["name"] for column in inspect(connection).get_columns(MESSAGES.name)
+        }:
+            return
+        connection.exec_driver_sql(
+            "ALTER TABLE broker_messages ADD COLUMN deliveries INTEGER NOT NULL DEFAULT 0"
+        )
 
     def put_many(self, rows: Sequence[tuple[str, str]]) -> None:
         """Insert ``(queue, payload)`` rows in one transaction: all of them or none."""

@@ -17,6 +17,7 @@ from kombu.connection import Connection
 from kombu.entity import Queue
 from kombu.message import Message
 from kombu.messaging import Consumer
+from sqlalchemy import inspect
 
 from tests.testkit.servers import RedisServer
 from zonewatch.app import configure
@@ -390,6 +391,49 @@ def test_messages_a_stopping_worker_never_started_keep_their_deliveries(broker_u
     store = store_for(broker_url)
     assert store.dead_letters() == []
     assert store.size("work") == 1
+
+
+def test_workers_starting_at_once_on_a_table_from_before_delivery_counts_all_start(
+    broker_url: str,
+) -> None:
+    """Stores made at the same moment (workers of one deployment starting together) all
+    start and the column is added once; on PostgreSQL two starters altering the table at
+    once deadlocked."""
+    engine = broker_engine(broker_url)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "CREATE TABLE broker_messages (id INTEGER PRIMARY KEY, queue VARCHAR(200) NOT NULL,"
+            " payload TEXT NOT NULL, sent_at FLOAT NOT NULL, claimed_at FLOAT,"
+            " claimed_by VARCHAR(64))"
+        )
+        connection.exec_driver_sql(
+            "INSERT INTO broker_messages (id, queue, payload, sent_at) VALUES (1, 'q', '{}', 0)"
+        )
+    engine.dispose()
+    starters = 4
+    ready = threading.Barrier(starters, timeout=60)
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        store_engine = broker_engine(broker_url)
+        try:
+            ready.wait()
+            MessageStore(store_engine)
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            store_engine.dispose()
+
+    threads = [threading.Thread(target=start) for _ in range(starters)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    store = store_for(broker_url)
+    assert [message.row_id for message in store.claim(["q"], 1, 60, "h")] == [1]
+    columns = inspect(store.engine).get_columns("broker_messages")
+    assert [column["name"] for column in columns].count("deliveries") == 1
 
 
 def test_a_broker_table_from_before_delivery_counts_gets_the_column(broker_url: str) -> None:
