@@ -46,25 +46,14 @@ def is_baseline(
     ``runs`` is :func:`storing_runs` of a batch holding the version, when read already."""
     if version.number != 1:
         return False
-    run = _storing_run(session, version.id) if runs is None else runs.get(version.id)
+    if runs is None:
+        runs = storing_runs(session, [version.id])
+    run = runs.get(version.id)
     if run is None:
         return False
     if run.trigger == BACKFILL_TRIGGER:
         return True
     return not source_crawled_before(session, run)
-
-
-def _storing_run(session: Session, version_id: int) -> CrawlRun | None:
-    """The run whose fetched item made the version. Exactly one item names a version, and it
-    is among the newest when the version's changes are built: searching from the newest item
-    down finds it without reading the whole (large, unindexed on version_id) table."""
-    run_id = session.scalar(
-        select(FetchedItem.run_id)
-        .where(FetchedItem.version_id == version_id)
-        .order_by(FetchedItem.id.desc())
-        .limit(1)
-    )
-    return session.get(CrawlRun, run_id) if run_id is not None else None
 
 
 def storing_runs(session: Session, version_ids: Sequence[int]) -> dict[int, CrawlRun]:

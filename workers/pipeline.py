@@ -204,7 +204,7 @@ def _pending_in(session: Session, run_id: int) -> int:
         session.scalar(
             select(func.count())
             .select_from(FetchedItem)
-            .where(FetchedItem.run_id == run_id, FetchedItem.status == "pending")
+            .where(FetchedItem.run_id == run_id, FetchedItem.status == FetchedItemStatus.PENDING)
         )
         or 0
     )
