@@ -26,7 +26,8 @@ from pathlib import Path
 import yaml
 from sqlalchemy import func, select
 
-from bench.edit_set import CORPUS, EditCase, edit_set
+from bench.corpus import CORPUS
+from bench.edit_set import EditCase, edit_set
 from bench.harness import Result
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize

@@ -14,29 +14,21 @@ rules read (an amount, a count, an area, a share) changed. Dates are not facts t
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from bench.corpus import CORPUS, releases_in
 from zonewatch.replay.releases import ReleaseEdit
+from zonewatch.workers.backfill import Release
 
 SEED = 12
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "press-releases.jsonl.gz"
 
 Label = Literal["noise", "real"]
 Operation = Callable[[str, random.Random], str | None]
-
-
-@dataclass(frozen=True)
-class Release:
-    id: str
-    text: str
-    attachments: int
 
 
 @dataclass(frozen=True)
@@ -257,11 +249,11 @@ def furniture(
 
 
 def resave(release: Release, rng: random.Random) -> tuple[None, ReleaseEdit] | None:
-    return None if release.attachments == 0 else (None, ReleaseEdit(attachment_saves=1))
+    return None if release.attachment_count == 0 else (None, ReleaseEdit(attachment_saves=1))
 
 
 def attachment_replaced(release: Release, rng: random.Random) -> tuple[None, ReleaseEdit] | None:
-    if release.attachments == 0:
+    if release.attachment_count == 0:
         return None
     new = sentence_added(release.text, rng) or f"{release.text}\n\n{ADDED}"
     return None, ReleaseEdit(attachment_text=new)
@@ -309,15 +301,14 @@ EDIT_TYPES: tuple[EditType, ...] = (
 BY_NAME = {edit_type.name: edit_type for edit_type in EDIT_TYPES}
 
 
-def read_releases(path: Path = CORPUS) -> Iterator[Release]:
-    """Korean releases long enough to edit (a page or more of text)."""
-    with gzip.open(path, "rt", encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                row = json.loads(line)
-                text = row.get("text") or ""
-                if row.get("lang") == "ko" and 600 <= len(text) <= 20_000:
-                    yield Release(str(row["id"]), text, int(row.get("attachment_count") or 0))
+def read_releases(path: Path = CORPUS) -> list[Release]:
+    """Korean releases long enough to edit (a page or more of text), read as the backfill
+    reads them."""
+    return [
+        release
+        for release in releases_in(path)
+        if release.language == "ko" and 600 <= len(release.text) <= 20_000
+    ]
 
 
 def build_cases(releases: list[Release], per_type: int = 7, seed: int = SEED) -> list[EditCase]:
@@ -326,7 +317,7 @@ def build_cases(releases: list[Release], per_type: int = 7, seed: int = SEED) ->
     Types that need attachments go first, so the few releases with files serve them.
     """
     rng = random.Random(seed)
-    pool = sorted(releases, key=lambda release: release.id)
+    pool = sorted(releases, key=lambda release: release.external_id)
     rng.shuffle(pool)
     used: set[str] = set()
     cases: list[EditCase] = []
@@ -336,18 +327,20 @@ def build_cases(releases: list[Release], per_type: int = 7, seed: int = SEED) ->
         for release in pool:
             if found == per_type:
                 break
-            if release.id in used:
+            if release.external_id in used:
                 continue
-            made = kind.edit(release, random.Random(f"{seed}:{kind.name}:{release.id}"))
+            made = kind.edit(release, random.Random(f"{seed}:{kind.name}:{release.external_id}"))
             if made is None:
                 continue
-            used.add(release.id)
+            used.add(release.external_id)
             found += 1
             cases.append(
-                EditCase(release.id, kind.name, kind.label, kind.fact_change, made[0], made[1])
+                EditCase(
+                    release.external_id, kind.name, kind.label, kind.fact_change, made[0], made[1]
+                )
             )
     return cases
 
 
 def edit_set(path: Path = CORPUS, per_type: int = 7, seed: int = SEED) -> list[EditCase]:
-    return build_cases(list(read_releases(path)), per_type, seed)
+    return build_cases(read_releases(path), per_type, seed)

@@ -19,12 +19,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from zonewatch.changes.diffing import DiffOp, TextDiff
+from zonewatch.enums import TokenKind
 
-TOKEN_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("url", re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)),
-    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+TOKEN_KINDS: tuple[tuple[TokenKind, re.Pattern[str]], ...] = (
+    (TokenKind.URL, re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)),
+    (TokenKind.EMAIL, re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     (
-        "session",
+        TokenKind.SESSION,
         re.compile(
             r"(?:jsessionid|phpsessid|sessionid|session_id|sid|token|csrf[_-]?token)"
             r"\s*[=:]\s*[\w.-]+"
@@ -34,23 +35,26 @@ TOKEN_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     (
-        "phone",
+        TokenKind.PHONE,
         re.compile(
             r"(?<![\d-])(?:\+?82[-.\s]?)?\(?0\d{1,2}\)?[-.\s]?\d{3,4}[-.\s]\d{4}(?![\d-])"
             r"|(?<![\d-])1[5-9]\d{2}-\d{4}(?![\d-])"
         ),
     ),
     (
-        "date",
+        TokenKind.DATE,
         re.compile(
             r"(?<!\d)\d{4}\s*[-./년]\s*\d{1,2}\s*[-./월]\s*\d{1,2}\s*(?:일|\.)?"
             r"(?:\s*\(?[월화수목금토일]\)?)?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
             r"|(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)"
         ),
     ),
-    ("count", re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.,])|(?<![\d.,])\d+(?![\d.,])")),
+    (
+        TokenKind.COUNT,
+        re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.,])|(?<![\d.,])\d+(?![\d.,])"),
+    ),
 )
-LABELLED_KINDS = frozenset({"date", "count"})
+LABELLED_KINDS = frozenset({TokenKind.DATE, TokenKind.COUNT})
 """Kinds that are noise only next to the label of a piece of page furniture."""
 VIEW_COUNT_LABELS = frozenset({"조회수", "조회", "추천수", "views", "view", "hits", "viewed"})
 UPDATE_STAMP_LABELS = frozenset(
@@ -68,7 +72,7 @@ class NoisePattern:
     """A kind of token (phone, email, url, session, date, count) and, for dates and counts,
     the label before it; ``key`` is how a rule stores it."""
 
-    kind: str
+    kind: TokenKind
     context: str = ""
 
     @property
@@ -126,7 +130,7 @@ def _pattern_around(text: str, span: tuple[int, int]) -> NoisePattern | None:
     return None
 
 
-def _with_label(kind: str, text: str, at: int) -> NoisePattern | None:
+def _with_label(kind: TokenKind, text: str, at: int) -> NoisePattern | None:
     if kind not in LABELLED_KINDS:
         return NoisePattern(kind)
     label = _LABEL.search(text[max(0, at - _LABEL_REACH) : at])
@@ -160,9 +164,9 @@ def is_furniture(pattern: NoisePattern) -> bool:
     "last changed"/"today" stamp (see :data:`VIEW_COUNT_LABELS`, :data:`UPDATE_STAMP_LABELS`)."""
     label = pattern.context.lower()
     return (
-        pattern.kind == "session"
-        or (pattern.kind == "count" and label in VIEW_COUNT_LABELS)
-        or (pattern.kind == "date" and label in UPDATE_STAMP_LABELS)
+        pattern.kind == TokenKind.SESSION
+        or (pattern.kind == TokenKind.COUNT and label in VIEW_COUNT_LABELS)
+        or (pattern.kind == TokenKind.DATE and label in UPDATE_STAMP_LABELS)
     )
 
 

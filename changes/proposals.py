@@ -33,16 +33,19 @@ from zonewatch.models import (
     EntityChange,
 )
 from zonewatch.models.base import utcnow
-from zonewatch.models.enums import ChangeKind, ProposalOrigin, ProposalStatus
+from zonewatch.models.enums import ChangeKind, ModelAction, ProposalOrigin, ProposalStatus
 from zonewatch.models.services import apply_validity
 
 ZONE_KINDS = {"zone_type", "special_zone", "fez", "fez_district", "industrial_complex", "cluster"}
-ACTIONS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("lift", re.compile(r"해제|지정\s*취소|폐지|lift|revok|abolish", re.IGNORECASE)),
-    ("reduce", re.compile(r"축소|감축|reduc", re.IGNORECASE)),
-    ("expand", re.compile(r"확대\s*지정|추가\s*지정|확장|면적\s*확대|expan|enlarg", re.IGNORECASE)),
-    ("rename", re.compile(r"명칭\s*변경|이름을\s*바꿔|renam", re.IGNORECASE)),
-    ("designate", re.compile(r"지정|선정|신규\s*조성|designat", re.IGNORECASE)),
+ACTIONS: tuple[tuple[ModelAction, re.Pattern[str]], ...] = (
+    (ModelAction.LIFT, re.compile(r"해제|지정\s*취소|폐지|lift|revok|abolish", re.IGNORECASE)),
+    (ModelAction.REDUCE, re.compile(r"축소|감축|reduc", re.IGNORECASE)),
+    (
+        ModelAction.EXPAND,
+        re.compile(r"확대\s*지정|추가\s*지정|확장|면적\s*확대|expan|enlarg", re.IGNORECASE),
+    ),
+    (ModelAction.RENAME, re.compile(r"명칭\s*변경|이름을\s*바꿔|renam", re.IGNORECASE)),
+    (ModelAction.DESIGNATE, re.compile(r"지정|선정|신규\s*조성|designat", re.IGNORECASE)),
 )
 REFORM = re.compile(r"개편|개정|제도\s*개선|reform|overhaul", re.IGNORECASE)
 TENTATIVE = re.compile(
@@ -62,14 +65,14 @@ KST = ZoneInfo("Asia/Seoul")
 LEAD = 600
 
 
-def proposal_action(title: str, lead: str, topics: set[str], kind: str) -> str | None:
+def proposal_action(title: str, lead: str, topics: set[str], kind: str) -> ModelAction | None:
     """What the release reports for a zone (or a programme), from its title and lead.
 
     The title decides when it names an action: an application, plan or shortlist there
     ("확대 지정 신청", "지정 계획", "후보지 선정") proposes nothing, whatever the lead says.
     """
     if kind == "programme":
-        return "reform" if "reform" in topics and REFORM.search(title) else None
+        return ModelAction.REFORM if "reform" in topics and REFORM.search(title) else None
     if "designation" not in topics:
         return None
     for text in (title, lead):
@@ -111,7 +114,7 @@ def entity_entry(entity: Entity) -> dict[str, Any]:
 
 
 def proposed_entry(
-    before: dict[str, Any], action: str, effective: dt.date, kind: str, round_: int | None
+    before: dict[str, Any], action: ModelAction, effective: dt.date, kind: str, round_: int | None
 ) -> dict[str, Any]:
     """The entry after the change. A round of a programme, or any event reported of a zone
     type (a zone of that type was designated), is an event of the entity: recorded, with the
@@ -123,14 +126,14 @@ def proposed_entry(
     after["event"] = event
     if round_ is not None or kind == "zone_type":
         return after
-    if action == "lift":
+    if action is ModelAction.LIFT:
         after["valid_to"] = effective.isoformat()
-    elif action == "designate" and not before.get("valid_from"):
+    elif action is ModelAction.DESIGNATE and not before.get("valid_from"):
         after["valid_from"] = effective.isoformat()
     return after
 
 
-def proposal_key(document_id: int, entity_id: str, action: str) -> str:
+def proposal_key(document_id: int, entity_id: str, action: ModelAction) -> str:
     """One proposal per release, entity and action: later versions of the release (a
     spacing fix, a re-save) propose nothing new."""
     return f"proposal:{document_id}:{entity_id}:{action}"
@@ -219,8 +222,8 @@ def _released_at(session: Session, version_id: int | None) -> dt.datetime | None
 
 
 def _proposed(
-    session: Session, document_id: int, reported: list[tuple[Entity, str]]
-) -> set[tuple[str, str]]:
+    session: Session, document_id: int, reported: list[tuple[Entity, ModelAction]]
+) -> set[tuple[str, ModelAction]]:
     """The (entity, action) pairs of ``reported`` already proposed from this release: by key,
     or by an earlier proposal row (records made before keys named the release rather than the
     version). Two queries for all of them."""

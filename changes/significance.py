@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zonewatch.models.enums import ChangeKind
+from zonewatch.models.enums import ChangeKind, ModelAction
 
 MINOR_SCORE = 0.05
 BANDS: dict[str, tuple[float, float]] = {
@@ -39,7 +39,15 @@ BANDS: dict[str, tuple[float, float]] = {
 THRESHOLDS = {name: low for name, (low, _) in BANDS.items()}
 
 # What an event reported in a designation release is: every one of them changes the map.
-ZONE_EVENTS = frozenset({"designate", "expand", "reduce", "lift", "rename"})
+ZONE_EVENTS = frozenset(
+    {
+        ModelAction.DESIGNATE,
+        ModelAction.EXPAND,
+        ModelAction.REDUCE,
+        ModelAction.LIFT,
+        ModelAction.RENAME,
+    }
+)
 # Topics that make a new release substantive even before a figure changes.
 SUBSTANTIVE_TOPICS = frozenset({"designation", "plan", "reform", "incentive", "investment"})
 KIND_BANDS = {
@@ -115,7 +123,9 @@ def significance(
         "facts": min(0.3, 0.1 * facts_touched),
         "topics": min(0.3, sum(WEIGHTY_TOPICS.get(t, 0.0) for t in topic_list)),
         "correction": 0.2 if correction else 0.0,
-        "event_lift": 0.2 if event == "lift" or kind == ChangeKind.REMOVED_DOCUMENT else 0.0,
+        "event_lift": 0.2
+        if event == ModelAction.LIFT or kind == ChangeKind.REMOVED_DOCUMENT
+        else 0.0,
         "source": AUTHORITY.get(source_tier or "", 0.0),
         "zone_entities": 0.1 if entities else 0.0,
     }

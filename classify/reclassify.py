@@ -24,13 +24,16 @@ class ReclassifySummary(TypedDict):
 
 
 def surface_forms(entity: EntitySpec) -> set[str]:
-    """Every string the model lets stand for ``entity``, spaces removed and lower-cased."""
+    """Every string the model lets stand for ``entity``, spaces removed and lower-cased. The
+    region names count: a list of them (``인천·부산진해·광양 3곳``) names a zone with none of
+    its other names."""
     names: list[str | None] = [
         entity.name.ko,
         entity.name.en,
         *entity.abbreviations,
         *entity.aliases,
         *entity.weak_aliases,
+        *entity.region_names,
     ]
     for former in entity.former_names:
         names += [former.ko, former.en, *former.abbreviations]

@@ -116,6 +116,22 @@ class ProposalStatus(StrEnum):
     """Applied from zones.yaml, with no proposal."""
 
 
+class ModelAction(StrEnum):
+    """What a change to the zone model does to an entity (``entity_changes.action``): an edit
+    of zones.yaml is one of create, retire, rename, lift, designate, update; a release
+    proposes designate, expand, reduce, lift or rename for a zone, reform for a programme."""
+
+    CREATE = "create"
+    RETIRE = "retire"
+    RENAME = "rename"
+    LIFT = "lift"
+    DESIGNATE = "designate"
+    EXPAND = "expand"
+    REDUCE = "reduce"
+    REFORM = "reform"
+    UPDATE = "update"
+
+
 class ProposalOrigin(StrEnum):
     CONFIG = "config"
     DOCUMENT = "document"
@@ -193,3 +209,15 @@ class AliasKind(StrEnum):
     ALIAS = "alias"
     WEAK = "weak"
     FORMER = "former"
+
+
+class TokenKind(StrEnum):
+    """The kind of token a noisy edit touched (``noise_rules.kind``, see
+    :mod:`zonewatch.changes.noise`)."""
+
+    URL = "url"
+    EMAIL = "email"
+    SESSION = "session"
+    PHONE = "phone"
+    DATE = "date"
+    COUNT = "count"

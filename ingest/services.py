@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Select, select, tuple_
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, joinedload
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.ingest.announcements import link_announcement
@@ -329,12 +329,18 @@ def _snapshot_sha(session: Session, version: DocumentVersion) -> str | None:
 
 
 def load_items(session: Session, item_ids: Sequence[int]) -> list[object]:
-    """Bring a batch's staged rows, their sources and their documents into the session in
-    three queries, so that ingest finds each by id in the session instead of querying per
-    item. The documents are locked here, in id order, for the whole batch (see
+    """Bring a batch's staged rows (with their payloads), their sources and their documents
+    into the session in three queries, so that ingest finds each by id in the session instead
+    of querying per item. The documents are locked here, in id order, for the whole batch (see
     :func:`_document_for`). The caller holds what this returns for the batch: the session's
     identity map holds rows only weakly, so a row nobody holds is read again."""
-    rows = list(session.scalars(select(FetchedRow).where(FetchedRow.id.in_(item_ids))))
+    rows = list(
+        session.scalars(
+            select(FetchedRow)
+            .where(FetchedRow.id.in_(item_ids))
+            .options(joinedload(FetchedRow.stored_payload))
+        )
+    )
     source_ids = {row.source_id for row in rows}
     sources = list(session.scalars(select(Source).where(Source.id.in_(source_ids))))
     keys = sorted({(row.source_id, row.external_id) for row in rows})

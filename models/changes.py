@@ -24,9 +24,11 @@ from zonewatch.models.base import Base, utcnow
 from zonewatch.models.documents import Document
 from zonewatch.models.enums import (
     ChangeKind,
+    ModelAction,
     ProposalOrigin,
     ProposalStatus,
     ReviewStatus,
+    TokenKind,
     stored,
 )
 
@@ -42,7 +44,7 @@ class EntityChange(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_id: Mapped[str] = mapped_column(String(80))
-    action: Mapped[str] = mapped_column(String(24))
+    action: Mapped[ModelAction] = mapped_column(stored(ModelAction, "action", 24))
     status: Mapped[ProposalStatus] = mapped_column(stored(ProposalStatus, "status"), index=True)
     origin: Mapped[ProposalOrigin] = mapped_column(stored(ProposalOrigin, "origin", 24))
     before: Mapped[dict[str, Any] | None] = mapped_column()
@@ -255,7 +257,9 @@ class NoiseRule(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     source_id: Mapped[str] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"))
     fragment: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[str | None] = mapped_column(String(20), doc="Token kind of a pattern rule.")
+    kind: Mapped[TokenKind | None] = mapped_column(
+        stored(TokenKind, "kind", 20), doc="Token kind of a pattern rule."
+    )
     context: Mapped[str | None] = mapped_column(String(100), doc="Label before a date or count.")
     change_id: Mapped[int | None] = mapped_column(
         ForeignKey("change_records.id", ondelete="SET NULL"), doc="The verdict it came from."

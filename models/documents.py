@@ -193,8 +193,10 @@ class FetchedItem(Base):
     external_id: Mapped[str] = mapped_column(String(200))
     outcome: Mapped[ItemOutcome] = mapped_column(stored(ItemOutcome, "outcome"))
     stored_payload: Mapped[FetchedPayload | None] = relationship(
-        lazy="joined", cascade="all, delete-orphan", passive_deletes=True
+        lazy="select", cascade="all, delete-orphan", passive_deletes=True
     )
+    """Loaded on first read: lists of items (a run's, the pending counts) never read it, and a
+    batch reader joins it in (``ingest.services.load_items``)."""
     status: Mapped[FetchedItemStatus] = mapped_column(
         stored(FetchedItemStatus, "status"), default=FetchedItemStatus.PENDING
     )

@@ -10,13 +10,18 @@ from __future__ import annotations
 import json
 from typing import Any
 
-PAST_TENSE = {
-    "create": "added",
-    "retire": "removed",
-    "rename": "renamed",
-    "lift": "lifted",
-    "designate": "designated",
-    "update": "updated",
+from zonewatch.enums import ModelAction
+
+PAST_TENSE: dict[ModelAction, str] = {
+    ModelAction.CREATE: "added",
+    ModelAction.RETIRE: "removed",
+    ModelAction.RENAME: "renamed",
+    ModelAction.LIFT: "lifted",
+    ModelAction.DESIGNATE: "designated",
+    ModelAction.EXPAND: "expanded",
+    ModelAction.REDUCE: "reduced",
+    ModelAction.REFORM: "reformed",
+    ModelAction.UPDATE: "updated",
 }
 
 

@@ -25,6 +25,7 @@ from zonewatch.enums import (
     FetchedItemStatus,
     IngestOutcome,
     ItemOutcome,
+    ModelAction,
     ProposalOrigin,
     ProposalStatus,
     ReviewStatus,
@@ -32,6 +33,7 @@ from zonewatch.enums import (
     SourceHealth,
     SourceKind,
     SubscriberStatus,
+    TokenKind,
 )
 
 
@@ -65,6 +67,7 @@ __all__ = [
     "FetchedItemStatus",
     "IngestOutcome",
     "ItemOutcome",
+    "ModelAction",
     "ProposalOrigin",
     "ProposalStatus",
     "ReviewStatus",
@@ -72,5 +75,6 @@ __all__ = [
     "SourceHealth",
     "SourceKind",
     "SubscriberStatus",
+    "TokenKind",
     "stored",
 ]

@@ -28,7 +28,7 @@ from zonewatch.models.changes import ChangeEntity, ChangeRecord, EntityChange
 from zonewatch.models.classification import Topic
 from zonewatch.models.entities import Entity, EntityAlias
 from zonewatch.models.entry_diff import PAST_TENSE, describe_entry_diff
-from zonewatch.models.enums import ChangeKind, ProposalOrigin, ProposalStatus
+from zonewatch.models.enums import ChangeKind, ModelAction, ProposalOrigin, ProposalStatus
 from zonewatch.models.sources import Source
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -94,19 +94,19 @@ def alias_rows(spec: EntitySpec) -> list[EntityAlias]:
     return list(unique.values())
 
 
-def classify_edit(before: dict[str, Any] | None, after: dict[str, Any] | None) -> str:
+def classify_edit(before: dict[str, Any] | None, after: dict[str, Any] | None) -> ModelAction:
     """Name an edit the way an analyst would: create, rename, designate, lift, retire, update."""
     if before is None:
-        return "create"
+        return ModelAction.CREATE
     if after is None:
-        return "retire"
+        return ModelAction.RETIRE
     if before.get("name") != after.get("name"):
-        return "rename"
+        return ModelAction.RENAME
     if before.get("lifted") != after.get("lifted") and after.get("lifted"):
-        return "lift"
+        return ModelAction.LIFT
     if before.get("designated") != after.get("designated"):
-        return "designate"
-    return "update"
+        return ModelAction.DESIGNATE
+    return ModelAction.UPDATE
 
 
 def _apply_spec(entity: Entity, spec: EntitySpec) -> None:
@@ -216,11 +216,21 @@ def reapply_decisions(session: Session, entity: Entity) -> None:
         apply_validity(entity, decision.before, after)
 
 
-def _model_significance(action: str) -> float:
+MAP_ACTIONS = frozenset(
+    {
+        ModelAction.CREATE,
+        ModelAction.RETIRE,
+        ModelAction.RENAME,
+        ModelAction.LIFT,
+        ModelAction.DESIGNATE,
+    }
+)
+
+
+def _model_significance(action: ModelAction) -> float:
     """Zones created, lifted or renamed change the map (designation band); other edits of an
     entry (a description, an alias) are routine."""
-    mapping = action in ("create", "retire", "rename", "lift", "designate")
-    return band_score("designation" if mapping else "routine")
+    return band_score("designation" if action in MAP_ACTIONS else "routine")
 
 
 def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport:

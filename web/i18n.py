@@ -466,6 +466,7 @@ LABELS: dict[Vocabulary, dict[str, tuple[str, str]]] = {
                 "designate": ("지정", "Designated"),
                 "reduce": ("축소", "Reduced"),
                 "expand": ("확대", "Expanded"),
+                "reform": ("제도 개편", "Reformed"),
                 "update": ("정보 수정", "Updated"),
             }.items()
         },
@@ -502,6 +503,7 @@ LABELS: dict[Vocabulary, dict[str, tuple[str, str]]] = {
         "designate": ("지정", "Designate"),
         "reduce": ("축소", "Reduce"),
         "expand": ("확대", "Expand"),
+        "reform": ("제도 개편", "Reform"),
         "update": ("정보 수정", "Update"),
     },
     Vocabulary.MODEL_STATUS: {

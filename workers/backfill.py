@@ -57,6 +57,9 @@ class Release:
     published_at: dt.datetime | None
     department: str | None
     language: str | None
+    attachment_count: int = 0
+    """How many files the release had. The corpus holds none of them, so the backfill stages
+    none; the count tells readers (the edit-set bench) which releases had any."""
 
     def item(self, source_id: str, fetched_at: dt.datetime) -> FetchedItem:
         return FetchedItem(
@@ -97,6 +100,7 @@ def parse_release(line: str) -> Release:
         published_at=_published(data.get("published")),
         department=_text(data, "ministry", limit=300) or None,
         language=_text(data, "lang", limit=8) or None,
+        attachment_count=_count(data, "attachment_count"),
     )
 
 
@@ -113,6 +117,15 @@ def _text(data: dict[str, Any], key: str, *, required: bool = False, limit: int 
         raise InputError(f"{key} is missing")
     if limit and len(value) > limit:
         raise InputError(f"{key} is longer than {limit} characters")
+    return value
+
+
+def _count(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise InputError(f"{key} is not a count")
     return value
 
 

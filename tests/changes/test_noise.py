@@ -6,6 +6,7 @@ import pytest
 
 from zonewatch.changes.diffing import diff_text
 from zonewatch.changes.noise import NoisePattern, only_furniture, only_noise, patterns_of
+from zonewatch.enums import TokenKind
 
 BODY = "인천경제청은 송도에 바이오 기업 250개사를 유치한다고 밝혔다.\n"
 
@@ -17,21 +18,21 @@ def patterns(old: str, new: str) -> list[NoisePattern] | None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("문의: 032-453-7000", "문의: 032-453-7155", NoisePattern("phone")),
-        ("담당 (02)2110-5120", "담당 (02)2110-5311", NoisePattern("phone")),
-        ("kim@ifez.go.kr 로 문의", "lee@ifez.go.kr 로 문의", NoisePattern("email")),
+        ("문의: 032-453-7000", "문의: 032-453-7155", NoisePattern(TokenKind.PHONE)),
+        ("담당 (02)2110-5120", "담당 (02)2110-5311", NoisePattern(TokenKind.PHONE)),
+        ("kim@ifez.go.kr 로 문의", "lee@ifez.go.kr 로 문의", NoisePattern(TokenKind.EMAIL)),
         (
             "원문 https://www.korea.kr/news/1?sid=ab12",
             "원문 https://www.korea.kr/news/1?sid=cd34",
-            NoisePattern("url"),
+            NoisePattern(TokenKind.URL),
         ),
         (
             "jsessionid=A1B2C3D4E5F6 보기",
             "jsessionid=F9E8D7C6B5A4 보기",
-            NoisePattern("session"),
+            NoisePattern(TokenKind.SESSION),
         ),
-        ("등록일 2024.05.01", "등록일 2024.05.03", NoisePattern("date", "등록일")),
-        ("조회수 : 1,234", "조회수 : 1,301", NoisePattern("count", "조회수")),
+        ("등록일 2024.05.01", "등록일 2024.05.03", NoisePattern(TokenKind.DATE, "등록일")),
+        ("조회수 : 1,234", "조회수 : 1,301", NoisePattern(TokenKind.COUNT, "조회수")),
     ],
 )
 def test_an_edit_inside_a_known_kind_of_token_is_described_by_that_kind(
@@ -59,7 +60,7 @@ def test_a_date_or_number_without_a_label_never_becomes_a_pattern() -> None:
 
 
 def test_a_phone_verdict_covers_the_next_phone_edit_but_not_news() -> None:
-    learned = {NoisePattern("phone")}
+    learned = {NoisePattern(TokenKind.PHONE)}
     next_phone = diff_text(BODY + "문의: 032-453-7155", BODY + "문의: 032-453-7999")
     news = diff_text(BODY + "문의: 032-453-7155", BODY + "문의: 032-453-7155 해제")
     assert only_noise([next_phone], learned, set())
@@ -67,7 +68,7 @@ def test_a_phone_verdict_covers_the_next_phone_edit_but_not_news() -> None:
 
 
 def test_a_counter_verdict_is_bound_to_its_label() -> None:
-    learned = {NoisePattern("count", "조회수")}
+    learned = {NoisePattern(TokenKind.COUNT, "조회수")}
     views = diff_text("조회수 1,301\n" + BODY, "조회수 1,377\n" + BODY)
     companies = diff_text(BODY, BODY.replace("250", "300"))
     assert only_noise([views], learned, set())

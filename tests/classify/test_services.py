@@ -105,6 +105,39 @@ def test_reclassify_links_old_versions_to_a_name_the_model_learnt_later(app: App
     assert everything["changed"] == 0
 
 
+def set_region_names(app: App, entity_id: str, names: list[str]) -> None:
+    path = app.settings.zones_file
+    assert path is not None
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(e for e in data["entities"] if e["id"] == entity_id)
+    entry["region_names"] = names
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_reclassify_finds_versions_that_list_a_region_name_the_model_learnt_later(
+    app: App,
+) -> None:
+    """A region name names a zone in a list (``인천·부산진해·광양 3곳``) without any of its other
+    names: reclassifying the zone after adding one must examine the versions that list it."""
+    set_region_names(app, "gfez", ["광양만권", "광양만"])
+    app.__dict__.pop("classifier", None)
+    listed = store_version(
+        app,
+        title="경제자유구역 20년",
+        text="경제자유구역은 당초 인천·부산진해·광양 3곳으로 출발했다.",
+    )
+    with app.session() as session:
+        classify_version(session, listed, app.classifier)
+        linked = set(session.scalars(select(Mention.entity_id)))
+    assert {"ifez", "bjfez"} <= linked
+    assert "gfez" not in linked
+
+    set_region_names(app, "gfez", ["광양만권", "광양만", "광양"])
+    del app.__dict__["classifier"]
+    summary = reclassify_versions(app, entity_id="gfez")
+    assert summary["gained"] == [listed]
+
+
 def test_reclassify_names_an_unknown_entity(app: App) -> None:
     with pytest.raises(LookupError, match="unknown entity 'atlantis'"):
         reclassify_versions(app, entity_id="atlantis")

@@ -9,6 +9,7 @@ from tests.testkit import factories
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.ingest.services import content_hash, ingest_fetched_item, load_items
 from zonewatch.models import ChangeRecord, Document, DocumentVersion, Snapshot
+from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.enums import ItemOutcome
 from zonewatch.timefmt import KST
 
@@ -330,6 +331,40 @@ def test_a_batch_finds_its_known_documents_in_one_query(db_session: Session) -> 
     # The batch's one, and item 4's own: its document was not there yet.
     assert len(lookups) == 2
     assert len({id(row) for row in held}) == len(held)
+
+
+def test_a_batch_reads_its_payloads_in_its_one_item_query(db_session: Session) -> None:
+    """Payloads load only where read: the batch preload joins them into its item query (one
+    statement for the whole batch, none per item), while a plain item query leaves them out."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    rows = [factories.fetched(db_session, run, str(n), text=f"본문 {n}") for n in range(4)]
+    ids = [row.id for row in rows]
+    db_session.flush()
+    db_session.expunge_all()
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        listed = db_session.scalars(select(FetchedRow).where(FetchedRow.id.in_(ids))).all()
+        assert len(listed) == 4
+        assert "fetched_payloads" not in seen[-1]
+        db_session.expunge_all()
+        seen.clear()
+        held = load_items(db_session, ids)
+        loaded = len(seen)
+        texts = [(db_session.get_one(FetchedRow, id_).payload or {}).get("text") for id_ in ids]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert texts == [f"본문 {n}" for n in range(4)]
+    assert len(seen) == loaded, "no statement per item once the batch is loaded"
+    item_queries = [s for s in seen if "FROM fetched_items" in s]
+    assert len(item_queries) == 1
+    assert "fetched_payloads" in item_queries[0]
+    assert held
 
 
 def test_a_batch_preload_does_not_outlive_its_transaction(db_session: Session) -> None:

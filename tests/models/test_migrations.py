@@ -646,6 +646,92 @@ def test_kind_constraints_keep_every_row_and_refuse_unknown_kinds(
         engine.dispose()
 
 
+def _model_action_and_noise_rows(engine: Engine, action: str, token_kind: str) -> None:
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    tables = MetaData()
+    tables.reflect(engine)
+    with engine.begin() as connection:
+
+        def insert(table: str, **values: object) -> None:
+            connection.execute(tables.tables[table].insert().values(**values))
+
+        insert(
+            "sources",
+            id="s",
+            name="S",
+            kind="board",
+            url="https://x/",
+            language="ko",
+            spec={},
+            enabled=True,
+            paused=False,
+            health="healthy",
+            notified_health="healthy",
+            created_at=now,
+            updated_at=now,
+        )
+        insert(
+            "entity_changes",
+            id=1,
+            entity_id="fez-x",
+            action=action,
+            status="proposed",
+            origin="document",
+            evidence=[],
+            created_at=now,
+        )
+        insert(
+            "noise_rules", id=1, source_id="s", fragment="<phone>", kind=token_kind, created_at=now
+        )
+        insert("noise_rules", id=2, source_id="s", fragment="raw", kind=None, created_at=now)
+
+
+def test_model_action_and_token_kind_constraints_keep_rows_and_refuse_unknown_values(
+    fresh_database_url: str,
+) -> None:
+    """``entity_changes.action`` and ``noise_rules.kind`` get their CHECK constraints in place:
+    the rows stay (a raw-fragment rule keeps its empty kind), a value outside its enum is
+    refused by name, and a downgrade lifts the constraints."""
+    revision = "aa3c5d28961c"
+    engine = make_engine(fresh_database_url)
+    try:
+        upgrade(engine, _revision_before(revision))
+        _model_action_and_noise_rows(engine, "reform", "phone")
+        upgrade(engine)
+        with engine.connect() as connection:
+            actions = connection.execute(text("SELECT action FROM entity_changes")).scalars()
+            kinds = connection.execute(text("SELECT kind FROM noise_rules ORDER BY id")).scalars()
+            assert (list(actions), list(kinds)) == (["reform"], ["phone", None])
+        refused = (("entity_changes", "action"), ("noise_rules", "kind"))
+        for table, column in refused:
+            with (
+                pytest.raises(IntegrityError, match=f"ck_{table}_{column}"),
+                engine.begin() as connection,
+            ):
+                connection.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))
+        _downgrade(engine, _revision_before(revision))
+        for table, column in refused:
+            with engine.begin() as connection:
+                connection.execute(text(f"UPDATE {table} SET {column} = 'bogus'"))
+    finally:
+        engine.dispose()
+
+
+def test_the_action_constraint_migration_names_rows_it_cannot_keep(
+    fresh_database_url: str,
+) -> None:
+    revision = "aa3c5d28961c"
+    engine = make_engine(fresh_database_url)
+    try:
+        upgrade(engine, _revision_before(revision))
+        _model_action_and_noise_rows(engine, "merge", "phone")
+        with pytest.raises(RuntimeError, match=r"entity_changes\.action .*'merge'"):
+            upgrade(engine)
+        assert current_revision(engine) == _revision_before(revision)
+    finally:
+        engine.dispose()
+
+
 def test_texts_are_packed_on_sqlite_and_evidence_cut_to_what_readers_show(
     fresh_database_url: str,
 ) -> None:

@@ -21,7 +21,7 @@ from zonewatch.config.zones import EntityKind
 from zonewatch.crawlers.status import FINISHED
 from zonewatch.models import ChangeEntity, ChangeRecord, CrawlRun, Role
 from zonewatch.models.entry_diff import PAST_TENSE
-from zonewatch.models.enums import CrawlRunStatus
+from zonewatch.models.enums import CrawlRunStatus, ModelAction
 from zonewatch.models.services import source_entry
 from zonewatch.web.i18n import LABELS, Vocabulary, label
 
@@ -104,12 +104,12 @@ def seeded(app: App) -> dict[str, int]:
 
 def test_every_value_the_services_know_has_words_in_both_languages() -> None:
     expected = {
-        Vocabulary.CHANGE_KIND: {*CHANGE_KINDS, *(f"model_{action}" for action in PAST_TENSE)},
+        Vocabulary.CHANGE_KIND: {*CHANGE_KINDS, *(f"model_{action}" for action in ModelAction)},
         Vocabulary.REVIEW_STATUS: set(REVIEW_STATUSES),
         Vocabulary.SOURCE_KIND: {kind.value for kind in SourceKind},
         Vocabulary.RUN_STATUS: {status.value for status in CrawlRunStatus},
         Vocabulary.MODEL_STATUS: set(PROPOSAL_STATUSES),
-        Vocabulary.MODEL_ACTION: set(PAST_TENSE),
+        Vocabulary.MODEL_ACTION: {action.value for action in ModelAction},
         Vocabulary.ENTITY_KIND: {kind.value for kind in EntityKind},
         Vocabulary.ROLE: {role.value for role in Role},
     }
@@ -118,6 +118,12 @@ def test_every_value_the_services_know_has_words_in_both_languages() -> None:
         for value in values:
             assert label(vocabulary, value, "en"), (vocabulary, value)
             assert label(vocabulary, value, "ko") != value, (vocabulary, value)
+
+
+def test_every_model_action_reads_in_the_past_tense() -> None:
+    """A reform of a programme (a proposal's action) once had no past tense and no label, so
+    its proposal page raised instead of showing it."""
+    assert set(PAST_TENSE) == set(ModelAction)
 
 
 def test_an_unknown_value_is_an_error_not_a_raw_word() -> None:
