@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -46,6 +45,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from zonewatch.changes.log_view import (
+    CHANGE_KINDS,
+    REVIEW_STATUSES,
+    VERDICTS,
+    BaselineFilter,
+    ChangeView,
+    EventType,
+    Release,
+    unknown_source,
+    unknown_topic,
+)
+from zonewatch.changes.log_view import ReleaseOrigin as ReleaseOrigin
 from zonewatch.changes.search import search_conditions, search_terms
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import (
@@ -76,51 +87,12 @@ if TYPE_CHECKING:
     from zonewatch.changes.diffing import TextDiff
     from zonewatch.changes.noise import NoisePattern
 
-CHANGE_KINDS = tuple(kind.value for kind in ChangeKind)
-"""Plain strings, for choices and messages (click shows an enum choice by its member name)."""
-REVIEW_STATUSES = tuple(status.value for status in ReviewStatus)
-VERDICTS = tuple(status.value for status in ReviewStatus if status is not ReviewStatus.NEW)
 ZONE_TYPE_KINDS = ("zone_type", "zone_system")
 NOISE_FRAGMENT_LENGTH = (2, 200)
 """Shorter fragments would silence nearly any edit; longer ones are content, not boilerplate."""
 EVIDENCE_TEXTS = 5
 MAX_ID = 2**63 - 1
 """The largest id a position may name (a BIGINT): larger ones are not positions."""
-
-
-class BaselineFilter(StrEnum):
-    """Which records of a source's first crawl (releases already published when monitoring
-    began) a list shows: all of them, marked (the default), none, or only those."""
-
-    SHOW = "show"
-    HIDE = "hide"
-    ONLY = "only"
-
-
-class ReleaseOrigin(StrEnum):
-    """Where a record's release date comes from."""
-
-    RECORD = "record"
-    DOCUMENT = "document"
-    """Records made before release dates were stored carry none: their document's is used."""
-
-
-@dataclass(frozen=True)
-class Release:
-    """When the publisher released what a record is about; ``at`` None when nobody said."""
-
-    at: dt.datetime | None
-    origin: ReleaseOrigin | None
-
-    @classmethod
-    def of(cls, record: dt.datetime | None, document: dt.datetime | None) -> Release:
-        """The record's own release date, else its document's, else none (never the
-        detection time: that is shown beside it, under its own name)."""
-        if record is not None:
-            return cls(record, ReleaseOrigin.RECORD)
-        if document is not None:
-            return cls(document, ReleaseOrigin.DOCUMENT)
-        return cls(None, None)
 
 
 @dataclass(frozen=True)
@@ -409,9 +381,9 @@ def _check_known(session: Session, filters: ChangeFilter) -> None:
                 "(see `zonewatch entities list --kind zone_type`)"
             )
     if filters.topic_id is not None and session.get(Topic, filters.topic_id) is None:
-        raise NotFoundError(f"unknown topic {filters.topic_id!r}")
+        raise unknown_topic(filters.topic_id)
     if filters.source_id is not None and session.get(Source, filters.source_id) is None:
-        raise NotFoundError(f"unknown source {filters.source_id!r} (see `zonewatch sources list`)")
+        raise unknown_source(filters.source_id)
     unknown = sorted(set(filters.kinds) - set(CHANGE_KINDS)) + sorted(
         set(filters.statuses) - set(REVIEW_STATUSES)
     )
@@ -612,40 +584,44 @@ def _day(value: dt.date | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def change_view(change: LoggedChange) -> ChangeView:
+    """What the change log shows of a record read through the ORM."""
+    record = change.record
+    return ChangeView(
+        id=record.id,
+        kind=record.kind,
+        baseline=record.baseline,
+        release=change.release,
+        detected_at=change.detected_at,
+        created_at=record.created_at,
+        title=record.title,
+        url=change.url,
+        summary=record.summary,
+        significance=record.significance,
+        signals=record.signals,
+        minor=record.minor,
+        source_id=record.source_id,
+        document_id=record.document_id,
+        old_version_id=record.old_version_id,
+        new_version_id=record.new_version_id,
+        entity_change_id=record.entity_change_id,
+        related_change_id=record.related_change_id,
+        event_key=record.event_key,
+        dedupe_key=record.dedupe_key,
+        review_status=record.review_status,
+        reviewed_by=record.reviewed_by,
+        reviewed_at=record.reviewed_at,
+        review_note=record.review_note,
+        entities=tuple(sorted(link.entity_id for link in record.entities)),
+        topics=tuple(sorted(link.topic_id for link in record.topics)),
+        diff=record.diff,
+    )
+
+
 def change_as_json(change: LoggedChange, tz: ZoneInfo = KST) -> dict[str, Any]:
     """Every field of a record as JSON-ready data, with its release date (and where that
     comes from), its document's address, and its entity and topic ids."""
-    record = change.record
-    return {
-        "id": record.id,
-        "kind": record.kind,
-        "baseline": record.baseline,
-        "released_at": iso_local(change.release.at, tz),
-        "release_date_from": change.release.origin,
-        "detected_at": iso_local(change.detected_at, tz),
-        "created_at": iso_local(record.created_at, tz),
-        "title": record.title,
-        "url": change.url,
-        "summary": record.summary,
-        "significance": record.significance,
-        "signals": record.signals,
-        "minor": record.minor,
-        "source_id": record.source_id,
-        "document_id": record.document_id,
-        "old_version_id": record.old_version_id,
-        "new_version_id": record.new_version_id,
-        "entity_change_id": record.entity_change_id,
-        "related_change_id": record.related_change_id,
-        "event_key": record.event_key,
-        "dedupe_key": record.dedupe_key,
-        "review_status": record.review_status,
-        "reviewed_by": record.reviewed_by,
-        "reviewed_at": iso_local(record.reviewed_at, tz),
-        "review_note": record.review_note,
-        "entities": sorted(link.entity_id for link in record.entities),
-        "topics": sorted(link.topic_id for link in record.topics),
-        "diff": record.diff,
-    }
+    return change_view(change).as_json(tz)
 
 
 def get_change(session: Session, change_id: int) -> ChangeRecord:
@@ -887,11 +863,6 @@ def noise_rules_of(session: Session, change_id: int) -> list[NoiseRule]:
             select(NoiseRule).where(NoiseRule.change_id == change_id).order_by(NoiseRule.id)
         )
     )
-
-
-class EventType(StrEnum):
-    CHANGE = "change"
-    MODEL = "model"
 
 
 @dataclass(frozen=True)
