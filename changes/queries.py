@@ -45,17 +45,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
-from zonewatch.changes.log_view import (
-    CHANGE_KINDS,
-    REVIEW_STATUSES,
-    VERDICTS,
-    BaselineFilter,
-    ChangeView,
-    EventType,
-    Release,
-    unknown_source,
-    unknown_topic,
-)
+from zonewatch.changes.log_view import CHANGE_KINDS as CHANGE_KINDS
+from zonewatch.changes.log_view import REVIEW_STATUSES as REVIEW_STATUSES
+from zonewatch.changes.log_view import VERDICTS as VERDICTS
+from zonewatch.changes.log_view import BaselineFilter as BaselineFilter
+from zonewatch.changes.log_view import ChangeView, Release, unknown_source, unknown_topic
+from zonewatch.changes.log_view import EventType as EventType
 from zonewatch.changes.log_view import ReleaseOrigin as ReleaseOrigin
 from zonewatch.changes.search import search_conditions, search_terms
 from zonewatch.errors import InputError, NotFoundError

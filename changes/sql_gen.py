@@ -57,7 +57,8 @@ class Compiled:
 
 def _dialects() -> dict[str, Dialect]:
     named = sqlite.dialect(paramstyle="named")
-    return {"sqlite": named, "postgresql": postgresql.psycopg.dialect()}
+    psycopg: Dialect = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
+    return {"sqlite": named, "postgresql": psycopg}
 
 
 def _filter(shape: ListShape) -> ChangeFilter:
