@@ -52,6 +52,7 @@ from zonewatch.changes.log_view import BaselineFilter as BaselineFilter
 from zonewatch.changes.log_view import ChangeView, Release, unknown_source, unknown_topic
 from zonewatch.changes.log_view import EventType as EventType
 from zonewatch.changes.log_view import ReleaseOrigin as ReleaseOrigin
+from zonewatch.changes.reach import NewestOf, Reach, reach_of
 from zonewatch.changes.search import search_conditions, search_terms
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import (
@@ -206,23 +207,6 @@ ENTITY_PAGES = 64
 zone type and its instances are a few dozen); a larger tree is then filtered as a whole,
 which sorts its records. A page under no other filter is read within its reach instead, for
 a tree of any size (:class:`Reach`)."""
-MERGED_ARMS = 400
-"""Most entities whose links one statement merges (SQLite allows 500 terms in a compound
-select); a larger tree is merged in chunks of this many."""
-
-
-@dataclass(frozen=True)
-class Reach:
-    """How far back the newest ``records`` records about a tree go: the place (``oldest``) of
-    the last of them, None when the tree has no more records than that.
-
-    A page under no filter but the tree then reads only the links placed since ``oldest``:
-    about ``records`` index entries, however many records the tree's entities have and
-    however many entities it has (:func:`_within_reach`).
-    """
-
-    records: int
-    oldest: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -271,41 +255,14 @@ def newest_links_query(entities: int) -> Select[Any]:
     return select(links).order_by(links.c.placed_at.desc(), links.c.change_id.desc()).limit(count)
 
 
-def _newest_links(
-    session: Session, ids: tuple[str, ...], count: int
-) -> tuple[list[tuple[int, dt.datetime]], bool]:
-    """The newest ``count`` links of the entities (change id, place; newest first), merged
-    from each entity's index in order so that the databases stop at ``count``; and whether
-    there may be more."""
-    found: list[tuple[int, dt.datetime]] = []
-    full = False
-    for start in range(0, len(ids), MERGED_ARMS):
-        chunk = ids[start : start + MERGED_ARMS]
-        query = newest_links_query(len(chunk))
-        rows = session.execute(query, newest_links_params(chunk, count)).all()
-        found += [(change_id, placed) for change_id, placed in rows]
-        full = full or len(rows) == count
-    found.sort(key=lambda link: (link[1], link[0]), reverse=True)
-    return found[:count], full
+def _newest_of(session: Session) -> NewestOf:
+    """One run of :func:`newest_links_query` on ``session``, for :mod:`zonewatch.changes.reach`."""
 
+    def run(ids: tuple[str, ...], count: int) -> list[tuple[int, dt.datetime]]:
+        rows = session.execute(newest_links_query(len(ids)), newest_links_params(ids, count))
+        return [(change_id, placed) for change_id, placed in rows]
 
-def _reach(session: Session, ids: tuple[str, ...], records: int) -> Reach:
-    """Where the newest ``records`` records about the entities end. A record about two of
-    them has two links, so the newest links are read in widening windows until they hold
-    that many distinct records."""
-    if records < 1:
-        raise ValueError(f"a reach of {records} records")
-    window = 2 * records
-    while True:
-        links, full = _newest_links(session, ids, window)
-        seen: set[int] = set()
-        for change_id, placed in links:
-            seen.add(change_id)
-            if len(seen) == records:
-                return Reach(records, placed)
-        if not full:
-            return Reach(records, None)
-        window *= 4
+    return run
 
 
 def _within_reach(tree: EntityTree, reach: Reach) -> ColumnElement[bool]:
@@ -535,7 +492,8 @@ def entity_tree(session: Session, filters: ChangeFilter) -> EntityTree | None:
     tree = EntityTree.of(session, root)
     if not tree.ids or filters.limit is None or _conditions(filters, skip=root):
         return tree
-    return replace(tree, reach=_reach(session, tree.ids, filters.limit + filters.offset))
+    reach = reach_of(_newest_of(session), tree.ids, filters.limit + filters.offset)
+    return replace(tree, reach=reach)
 
 
 def list_changes(session: Session, filters: ChangeFilter) -> list[LoggedChange]:
