@@ -9,11 +9,13 @@ table are made from it alone, so the two paths cannot print differently.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from zonewatch.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.enums import ChangeKind, ReviewStatus
 from zonewatch.errors import NotFoundError
 from zonewatch.timefmt import KST, iso_local
@@ -149,3 +151,120 @@ class ChangeView:
             "topics": list(self.topics),
             "diff": self.diff,
         }
+
+
+def day_text(value: dt.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One line of an entity's timeline: a change record, or a model change that has none.
+
+    ``status`` is a record's review status or a model change's decision. Model changes have
+    no release date: they sit at their detection (application) time.
+    """
+
+    type: EventType
+    id: int
+    kind: str
+    title: str
+    status: str
+    released_at: dt.datetime | None
+    detected_at: dt.datetime
+    entities: tuple[str, ...]
+    baseline: bool = False
+    significance: float | None = None
+    source_id: str | None = None
+    entity_change_id: int | None = None
+    origin: str | None = None
+    effective_on: dt.date | None = None
+    decided_by: str | None = None
+
+    @property
+    def placed_at(self) -> dt.datetime:
+        return self.released_at or self.detected_at
+
+    def as_json(self, tz: ZoneInfo = KST) -> dict[str, Any]:
+        return {
+            "type": self.type.value,
+            "id": self.id,
+            "kind": self.kind,
+            "title": self.title,
+            "status": self.status,
+            "released_at": iso_local(self.released_at, tz),
+            "detected_at": iso_local(self.detected_at, tz),
+            "baseline": self.baseline,
+            "entities": list(self.entities),
+            "significance": self.significance,
+            "source_id": self.source_id,
+            "entity_change_id": self.entity_change_id,
+            "origin": self.origin,
+            "effective_on": day_text(self.effective_on),
+            "decided_by": self.decided_by,
+        }
+
+
+def sorted_links(rows: Iterable[tuple[int, str]]) -> dict[int, tuple[str, ...]]:
+    """The entity ids of each record, from (record, entity) rows in entity order."""
+    found: dict[int, list[str]] = {}
+    for change_id, entity_id in rows:
+        found.setdefault(change_id, []).append(entity_id)
+    return {change_id: tuple(ids) for change_id, ids in found.items()}
+
+
+def record_event(row: Mapping[Any, Any], entities: Mapping[int, tuple[str, ...]]) -> TimelineEvent:
+    """A timeline line from a record's row (``zonewatch.changes.queries.TIMELINE_COLUMNS``)."""
+    return TimelineEvent(
+        type=EventType.CHANGE,
+        id=row["id"],
+        kind=row["kind"],
+        title=row["title"],
+        status=row["review_status"],
+        released_at=Release.of(row["released_at"], row["published_at"]).at,
+        detected_at=row["occurred_at"],
+        entities=entities.get(row["id"], ()),
+        baseline=row["baseline"],
+        significance=row["significance"],
+        source_id=row["source_id"],
+        entity_change_id=row["entity_change_id"],
+    )
+
+
+def _model_title(row: Mapping[Any, Any]) -> str:
+    before, after, action = row["before"], row["after"], row["action"]
+    described = describe_entry_diff(before, after)
+    if before is None or after is None:
+        return f"{row['entity_id']} {described}"
+    return f"{row['entity_id']} {PAST_TENSE.get(action, action)}: {described}"
+
+
+def model_event(row: Mapping[Any, Any]) -> TimelineEvent:
+    """A timeline line from a model change's row
+    (``zonewatch.changes.queries.MODEL_CHANGE_COLUMNS``)."""
+    return TimelineEvent(
+        type=EventType.MODEL,
+        id=row["id"],
+        kind=f"model_{row['action']}",
+        title=_model_title(row),
+        status=row["status"],
+        released_at=None,
+        detected_at=row["created_at"],
+        entities=(row["entity_id"],),
+        origin=row["origin"],
+        effective_on=row["effective_on"],
+        decided_by=row["decided_by"],
+    )
+
+
+def merged_timeline(
+    records: list[TimelineEvent], model_changes: list[TimelineEvent], limit: int
+) -> list[TimelineEvent]:
+    """The newest ``limit`` lines, oldest first; a model change that already has a record
+    (an applied zones.yaml edit) appears once, as the record."""
+    shown = {event.entity_change_id for event in records}
+    events = records + [event for event in model_changes if event.id not in shown]
+    oldest_first = sorted(
+        events, key=lambda event: (event.placed_at, event.type is EventType.CHANGE, event.id)
+    )
+    return oldest_first[-limit:]

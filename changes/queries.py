@@ -49,9 +49,20 @@ from zonewatch.changes.log_view import CHANGE_KINDS as CHANGE_KINDS
 from zonewatch.changes.log_view import REVIEW_STATUSES as REVIEW_STATUSES
 from zonewatch.changes.log_view import VERDICTS as VERDICTS
 from zonewatch.changes.log_view import BaselineFilter as BaselineFilter
-from zonewatch.changes.log_view import ChangeView, Release, unknown_source, unknown_topic
+from zonewatch.changes.log_view import (
+    ChangeView,
+    Release,
+    merged_timeline,
+    model_event,
+    record_event,
+    sorted_links,
+    unknown_source,
+    unknown_topic,
+)
 from zonewatch.changes.log_view import EventType as EventType
 from zonewatch.changes.log_view import ReleaseOrigin as ReleaseOrigin
+from zonewatch.changes.log_view import TimelineEvent as TimelineEvent
+from zonewatch.changes.log_view import day_text as _day
 from zonewatch.changes.reach import NewestOf, Reach, reach_of
 from zonewatch.changes.search import search_conditions, search_terms
 from zonewatch.errors import InputError, NotFoundError
@@ -70,7 +81,6 @@ from zonewatch.models import (
     VersionTopic,
 )
 from zonewatch.models.base import utcnow
-from zonewatch.models.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.models.enums import ChangeKind, ReviewStatus
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import get_entity
@@ -533,10 +543,6 @@ def hidden_baselines(session: Session, filters: ChangeFilter) -> int:
     return int(session.scalar(query) or 0)
 
 
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def change_view(change: LoggedChange) -> ChangeView:
     """What the change log shows of a record read through the ORM."""
     record = change.record
@@ -818,54 +824,6 @@ def noise_rules_of(session: Session, change_id: int) -> list[NoiseRule]:
     )
 
 
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One line of an entity's timeline: a change record, or a model change that has none.
-
-    ``status`` is a record's review status or a model change's decision. Model changes have
-    no release date: they sit at their detection (application) time.
-    """
-
-    type: EventType
-    id: int
-    kind: str
-    title: str
-    status: str
-    released_at: dt.datetime | None
-    detected_at: dt.datetime
-    entities: tuple[str, ...]
-    baseline: bool = False
-    significance: float | None = None
-    source_id: str | None = None
-    entity_change_id: int | None = None
-    origin: str | None = None
-    effective_on: dt.date | None = None
-    decided_by: str | None = None
-
-    @property
-    def placed_at(self) -> dt.datetime:
-        return self.released_at or self.detected_at
-
-    def as_json(self, tz: ZoneInfo = KST) -> dict[str, Any]:
-        return {
-            "type": self.type.value,
-            "id": self.id,
-            "kind": self.kind,
-            "title": self.title,
-            "status": self.status,
-            "released_at": iso_local(self.released_at, tz),
-            "detected_at": iso_local(self.detected_at, tz),
-            "baseline": self.baseline,
-            "entities": list(self.entities),
-            "significance": self.significance,
-            "source_id": self.source_id,
-            "entity_change_id": self.entity_change_id,
-            "origin": self.origin,
-            "effective_on": _day(self.effective_on),
-            "decided_by": self.decided_by,
-        }
-
-
 TIMELINE_COLUMNS = (
     ChangeRecord.id,
     ChangeRecord.kind,
@@ -884,64 +842,49 @@ and signals are large, and building objects and their link collections was most 
 timeline's time)."""
 
 
+MODEL_CHANGE_COLUMNS = (
+    EntityChange.id,
+    EntityChange.entity_id,
+    EntityChange.action,
+    EntityChange.status,
+    EntityChange.origin,
+    EntityChange.before,
+    EntityChange.after,
+    EntityChange.created_at,
+    EntityChange.effective_on,
+    EntityChange.decided_by,
+)
+"""What a timeline shows of a model change (:func:`zonewatch.changes.log_view.model_event`)."""
+
+
+def linked_entities_query(change_ids: Any) -> Select[tuple[int, str]]:
+    """The links of the records ``change_ids`` (a list, or a select of ids), by entity id."""
+    return (
+        select(ChangeEntity.change_id, ChangeEntity.entity_id)
+        .where(ChangeEntity.change_id.in_(change_ids))
+        .order_by(ChangeEntity.entity_id)
+    )
+
+
+def model_changes_query(ids: Iterable[str], limit: int) -> Select[Any]:
+    """The newest ``limit`` model changes of the entities."""
+    return (
+        select(*MODEL_CHANGE_COLUMNS)
+        .where(EntityChange.entity_id.in_(list(ids)))
+        .order_by(EntityChange.created_at.desc(), EntityChange.id.desc())
+        .limit(limit)
+    )
+
+
 def _record_events(
     session: Session, filters: ChangeFilter, tree: EntityTree
 ) -> list[TimelineEvent]:
     """The records of the change log's page of ``filters``, with every record's entities
     read in one query."""
-    rows = session.execute(log_query(filters, tree, *TIMELINE_COLUMNS)).all()
-    entities = _linked_entities(session, [row.id for row in rows])
-    return [
-        TimelineEvent(
-            type=EventType.CHANGE,
-            id=row.id,
-            kind=row.kind,
-            title=row.title,
-            status=row.review_status,
-            released_at=Release.of(row.released_at, row.published_at).at,
-            detected_at=row.occurred_at,
-            entities=entities.get(row.id, ()),
-            baseline=row.baseline,
-            significance=row.significance,
-            source_id=row.source_id,
-            entity_change_id=row.entity_change_id,
-        )
-        for row in rows
-    ]
-
-
-def _linked_entities(session: Session, change_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """The sorted entity ids of each record."""
-    found: dict[int, list[str]] = {}
-    links = select(ChangeEntity.change_id, ChangeEntity.entity_id).where(
-        ChangeEntity.change_id.in_(change_ids)
-    )
-    for change_id, entity_id in session.execute(links.order_by(ChangeEntity.entity_id)):
-        found.setdefault(change_id, []).append(entity_id)
-    return {change_id: tuple(ids) for change_id, ids in found.items()}
-
-
-def _model_title(change: EntityChange) -> str:
-    described = describe_entry_diff(change.before, change.after)
-    if change.before is None or change.after is None:
-        return f"{change.entity_id} {described}"
-    return f"{change.entity_id} {PAST_TENSE.get(change.action, change.action)}: {described}"
-
-
-def _model_event(change: EntityChange) -> TimelineEvent:
-    return TimelineEvent(
-        type=EventType.MODEL,
-        id=change.id,
-        kind=f"model_{change.action}",
-        title=_model_title(change),
-        status=change.status,
-        released_at=None,
-        detected_at=change.created_at,
-        entities=(change.entity_id,),
-        origin=change.origin,
-        effective_on=change.effective_on,
-        decided_by=change.decided_by,
-    )
+    rows = session.execute(log_query(filters, tree, *TIMELINE_COLUMNS)).mappings().all()
+    links = session.execute(linked_entities_query([row["id"] for row in rows]))
+    entities = sorted_links(links.tuples())
+    return [record_event(row, entities) for row in rows]
 
 
 def timeline(session: Session, entity_id: str, limit: int = 100) -> list[TimelineEvent]:
@@ -960,18 +903,8 @@ def timeline(session: Session, entity_id: str, limit: int = 100) -> list[Timelin
         get_entity(session, entity_id)
         return []
     records = _record_events(session, filters, tree)
-    shown = {event.entity_change_id for event in records}
-    model_changes = session.scalars(
-        select(EntityChange)
-        .where(EntityChange.entity_id.in_(tree.ids))
-        .order_by(EntityChange.created_at.desc(), EntityChange.id.desc())
-        .limit(limit)
-    )
-    events = records + [_model_event(change) for change in model_changes if change.id not in shown]
-    oldest_first = sorted(
-        events, key=lambda event: (event.placed_at, event.type is EventType.CHANGE, event.id)
-    )
-    return oldest_first[-limit:]
+    model_changes = session.execute(model_changes_query(tree.ids, limit)).mappings().all()
+    return merged_timeline(records, [model_event(row) for row in model_changes], limit)
 
 
 def with_entity_ids(session: Session, filters: ChangeFilter) -> ChangeFilter:
