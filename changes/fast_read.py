@@ -21,8 +21,28 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from zonewatch.changes.compiled_sql import PARAMS, RECORD_COLUMNS, SQL
-from zonewatch.changes.log_view import ChangeView, ListShape, Release, unknown_source, unknown_topic
+from zonewatch.changes.compiled_sql import (
+    MODEL_CHANGE_COLUMNS,
+    PADDING,
+    PARAMS,
+    RECORD_COLUMNS,
+    SQL,
+    TIMELINE_COLUMNS,
+    TREE_SIZES,
+)
+from zonewatch.changes.log_view import (
+    ChangeView,
+    ListShape,
+    Release,
+    TimelineEvent,
+    merged_timeline,
+    model_event,
+    record_event,
+    sorted_links,
+    unknown_source,
+    unknown_topic,
+)
+from zonewatch.changes.reach import Link, Reach, reach_of
 from zonewatch.config.database import DatabaseLocation, PostgresServer, SqliteFile
 from zonewatch.enums import ChangeKind, ReviewStatus
 from zonewatch.errors import ZonewatchError
@@ -33,6 +53,8 @@ if TYPE_CHECKING:
 
 SQLITE_BUSY_TIMEOUT_S = 30.0
 """As long as the engine waits for a writer (``zonewatch.models.db``)."""
+SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
+"""How SQLAlchemy stores a time in SQLite (what a comparison with a stored time needs)."""
 UNPACK_SQL = "zw_unpack"
 """The SQLite function the engine gives every connection for packed texts."""
 
@@ -75,8 +97,16 @@ class _Reader:
         self._execute = execute
 
     def rows(self, name: str, values: Mapping[str, Any]) -> list[Any]:
-        params = {bound: values[own] for bound, own in PARAMS[self.dialect][name].items()}
+        params = {
+            bound: self._bound(values[own]) for bound, own in PARAMS[self.dialect][name].items()
+        }
         return self._execute(SQL[self.dialect][name], params)
+
+    def _bound(self, value: Any) -> Any:
+        """A time as the ORM binds it: UTC, and on SQLite in the text form it stores."""
+        if isinstance(value, dt.datetime) and self.dialect == "sqlite":
+            return value.astimezone(dt.UTC).strftime(SQLITE_DATETIME)
+        return value
 
 
 def _unpack(stored: bytes | None) -> str | None:
@@ -143,21 +173,26 @@ def _converters(dialect: str) -> dict[str, Callable[[Any], Any]]:
         if on_sqlite
         else (lambda value: value),
         "packed": _unpack if on_sqlite else (lambda value: value),
+        "date": (lambda value: None if value is None else dt.date.fromisoformat(value))
+        if on_sqlite
+        else (lambda value: value),
     }
+
+
+def _named(
+    row: Sequence[Any], columns: tuple[tuple[str, str], ...], dialect: str
+) -> dict[str, Any]:
+    """A row as the ORM gives it back, by column name."""
+    convert = _converters(dialect)
+    return {name: convert[kind](value) for (name, kind), value in zip(columns, row, strict=True)}
 
 
 def _record(row: Sequence[Any], dialect: str) -> dict[str, Any]:
-    convert = _converters(dialect)
-    return {
-        name: convert[kind](value) for (name, kind), value in zip(RECORD_COLUMNS, row, strict=True)
-    }
+    return _named(row, RECORD_COLUMNS, dialect)
 
 
 def _links(rows: list[Any]) -> dict[int, tuple[str, ...]]:
-    found: dict[int, list[str]] = {}
-    for change_id, linked in rows:
-        found.setdefault(change_id, []).append(linked)
-    return {change_id: tuple(sorted(ids)) for change_id, ids in found.items()}
+    return sorted_links(sorted(rows, key=lambda row: (row[1], row[0])))
 
 
 def _view(
@@ -214,3 +249,56 @@ def list_page(location: DatabaseLocation, request: ListRequest) -> list[ChangeVi
         entities = _links(reader.rows(f"{shape}.entities", values))
         topics = _links(reader.rows(f"{shape}.topics", values))
     return [_view(record, entities, topics) for record in records]
+
+
+def _tree_size(ids: tuple[str, ...]) -> int | None:
+    """The compiled size a tree is read with, None when it is larger than any."""
+    return next((size for size in TREE_SIZES if size >= len(ids)), None)
+
+
+def _padded(ids: tuple[str, ...], size: int) -> dict[str, str]:
+    return {f"entity_{n}": entity_id for n, entity_id in enumerate(ids)} | {
+        f"entity_{n}": PADDING for n in range(len(ids), size)
+    }
+
+
+def timeline_events(
+    location: DatabaseLocation, entity_id: str, limit: int
+) -> list[TimelineEvent] | None:
+    """``zonewatch timeline ENTITY`` of an entity given by its id, as
+    :func:`zonewatch.changes.queries.timeline` reads it; None when the shape is not one this
+    reads: ``entity_id`` is no entity's id (it may be a name, which only the ORM path
+    resolves) or its tree is larger than the largest compiled one."""
+    with _reader(location) as reader:
+        if not reader.rows("entity_exists", {"root": entity_id}):
+            return None
+        ids = tuple(sorted(row[0] for row in reader.rows("tree", {"root": entity_id})))
+        size = _tree_size(ids)
+        if size is None:
+            return None
+        prefix = f"timeline.{size}"
+        padded = _padded(ids, size)
+
+        def newest_of(chunk: tuple[str, ...], count: int) -> list[Link]:
+            values = _padded(chunk, size) | {"count": count, "offset": 0}
+            rows = reader.rows(f"{prefix}.links", values)
+            return [(change_id, _placed(placed)) for change_id, placed in rows]
+
+        reach: Reach = reach_of(newest_of, ids, limit)
+        within = "all" if reach.oldest is None else "reach"
+        values = padded | {"limit": limit, "offset": 0, "oldest": reach.oldest}
+        rows = reader.rows(f"{prefix}.records.{within}", values)
+        links = reader.rows(f"{prefix}.entities.{within}", values)
+        models = reader.rows(f"{prefix}.models", values)
+        dialect = reader.dialect
+    entities = sorted_links((change_id, linked) for change_id, linked in links)
+    records = [record_event(_named(row, TIMELINE_COLUMNS, dialect), entities) for row in rows]
+    model_changes = [model_event(_named(row, MODEL_CHANGE_COLUMNS, dialect)) for row in models]
+    return merged_timeline(records, model_changes, limit)
+
+
+def _placed(value: Any) -> dt.datetime:
+    placed = _datetime(value)
+    if placed is None:
+        raise ValueError("a link without a place in the log")
+    return placed

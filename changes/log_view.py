@@ -9,6 +9,7 @@ table are made from it alone, so the two paths cannot print differently.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -20,6 +21,10 @@ from zonewatch.enums import ChangeKind, ReviewStatus
 from zonewatch.errors import NotFoundError
 from zonewatch.timefmt import KST, iso_local
 
+ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+"""What an entity id looks like (``zonewatch.config.zones.ENTITY_ID_PATTERN``): a name typed
+in this form that is an entity's id names that entity, whatever other names there are
+(``zonewatch.models.names``: an id is the most specific match)."""
 CHANGE_KINDS = tuple(kind.value for kind in ChangeKind)
 """Plain strings, for choices and messages (click shows an enum choice by its member name)."""
 REVIEW_STATUSES = tuple(status.value for status in ReviewStatus)

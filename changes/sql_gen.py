@@ -15,32 +15,60 @@ value it received, so the module maps the driver's names onto the shape's (``lim
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Select, select
+from sqlalchemy import Boolean, Date, Select, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.type_api import TypeEngine
 
 from zonewatch.changes.log_view import ListShape
-from zonewatch.changes.queries import ChangeFilter, log_query
-from zonewatch.models import ChangeEntity, ChangeRecord, ChangeTopic, Document, Source, Topic
+from zonewatch.changes.queries import (
+    MODEL_CHANGE_COLUMNS,
+    TIMELINE_COLUMNS,
+    ChangeFilter,
+    EntityTree,
+    linked_entities_query,
+    log_query,
+    model_changes_query,
+    newest_links_query,
+    subtree,
+)
+from zonewatch.changes.reach import Reach
+from zonewatch.models import (
+    ChangeEntity,
+    ChangeRecord,
+    ChangeTopic,
+    Document,
+    Entity,
+    Source,
+    Topic,
+)
 from zonewatch.models.base import UTCDateTime
 from zonewatch.models.packed import PackedText
 
 TARGET = Path(__file__).with_name("compiled_sql.py")
 LIMIT = 987_654_321
 """The sentinel limit: no page asks for this many."""
+TREE_SIZES = (1, 4, 16, 64)
+"""The trees the compiled timeline reads, by their number of entities: a tree is read by the
+statements of the next size up, its ids padded with ``PADDING`` (no entity has that id, so
+the padded arms and list items match nothing). A larger tree is read through the ORM."""
+PADDING = ""
+OLDEST = dt.datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=dt.UTC)
 SENTINELS: dict[str, Any] = {
     "limit": LIMIT,
     "offset": 0,
     "source_id": "\x00source",
     "topic_id": "\x00topic",
-}
+    "root": "\x00root",
+    "oldest": OLDEST,
+} | {f"entity_{n}": f"\x00entity_{n}" for n in range(max(TREE_SIZES))}
 """Each parameter's value while compiling (SQLite's compiler binds an offset of 0 after
 every limit; every page here starts at the top)."""
 RECORD_COLUMNS = (*ChangeRecord.__table__.columns, Document.url, Document.published_at)
@@ -70,13 +98,16 @@ def _filter(shape: ListShape) -> ChangeFilter:
 
 
 def _compiled(query: Select[Any], dialect: Dialect) -> Compiled:
-    compiled = query.compile(dialect=dialect)
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     names = {repr(value): name for name, value in SENTINELS.items()}
     params = {}
     for bound, value in compiled.params.items():
-        if repr(value) not in names:
+        if value is None and (bound in SENTINELS or bound == "count"):
+            params[bound] = bound
+        elif repr(value) in names:
+            params[bound] = names[repr(value)]
+        else:
             raise ValueError(f"{bound}={value!r} is not a parameter of a compiled shape")
-        params[bound] = names[repr(value)]
     return Compiled(compiled.string, params)
 
 
@@ -94,7 +125,33 @@ def _statements(shape: ListShape) -> dict[str, Select[Any]]:
     }
 
 
+# newest_links_query names its own parameters ("count", "entity_N") and leaves them unset.
+
+
+def _tree(size: int, reach: bool) -> EntityTree:
+    ids = tuple(SENTINELS[f"entity_{n}"] for n in range(size))
+    return EntityTree(SENTINELS["root"], ids, Reach(LIMIT, OLDEST if reach else None))
+
+
+def _timeline_statements(size: int) -> dict[str, Select[Any]]:
+    """What :func:`zonewatch.changes.queries.timeline` runs for a tree of ``size`` entities:
+    the newest links (for the reach), the records within the reach (or all of the tree's,
+    when it has fewer), their links, and the model changes."""
+    filters = ChangeFilter(entity_id=SENTINELS["root"], limit=LIMIT)
+    found: dict[str, Select[Any]] = {"links": newest_links_query(size)}
+    for reach in (True, False):
+        tree = _tree(size, reach)
+        page = log_query(filters, tree, ChangeRecord.id).subquery()
+        within = "reach" if reach else "all"
+        found[f"records.{within}"] = log_query(filters, tree, *TIMELINE_COLUMNS)
+        found[f"entities.{within}"] = linked_entities_query(select(page.c.id))
+    found["models"] = model_changes_query(_tree(size, False).ids, LIMIT)
+    return found
+
+
 CHECKS: dict[str, Callable[[], Select[Any]]] = {
+    "entity_exists": lambda: select(Entity.id).where(Entity.id == SENTINELS["root"]),
+    "tree": lambda: select(subtree(SENTINELS["root"]).c.id),
     "source_exists": lambda: select(Source.id).where(Source.id == SENTINELS["source_id"]),
     "topic_exists": lambda: select(Topic.id).where(Topic.id == SENTINELS["topic_id"]),
 }
@@ -109,13 +166,19 @@ def _conversion(kind: TypeEngine[Any]) -> str:
         return "packed"
     if isinstance(kind, Boolean):
         return "bool"
+    if isinstance(kind, Date):
+        return "date"
     if kind._type_affinity is not None and kind._type_affinity.__name__ == "JSON":
         return "json"
     return "plain"
 
 
-def _column_name(column: Any) -> str:
-    return f"document_{column.name}" if column.table is Document.__table__ else str(column.name)
+def _column_name(column: Any, document_prefix: bool) -> str:
+    """The row key: the ORM row's (the column's name), or for the record's own columns
+    beside its document's, the document's columns prefixed."""
+    if document_prefix and column.table is Document.__table__:
+        return f"document_{column.name}"
+    return str(column.name)
 
 
 def render() -> str:
@@ -126,13 +189,11 @@ def render() -> str:
         for shape in ListShape:
             for part, query in _statements(shape).items():
                 found[f"{shape.value}.{part}"] = _compiled(query, dialect)
+        for size in TREE_SIZES:
+            for part, query in _timeline_statements(size).items():
+                found[f"timeline.{size}.{part}"] = _compiled(query, dialect)
         for name, check in CHECKS.items():
             found[name] = _compiled(check(), dialect)
-    columns = tuple(
-        (_column_name(column), _conversion(column.type))
-        for column in RECORD_COLUMNS
-        if isinstance(column, Column) or hasattr(column, "type")
-    )
     lines = [
         '"""The change log\'s simple pages as SQL text, per dialect.',
         "",
@@ -150,9 +211,17 @@ def render() -> str:
         lines.append(f"    {dialect_name!r}: {{")
         lines += [f"        {name!r}: {compiled.params!r}," for name, compiled in found.items()]
         lines.append("    },")
-    lines += ["}", "", "RECORD_COLUMNS: tuple[tuple[str, str], ...] = ("]
-    lines += [f"    {column!r}," for column in columns]
-    lines += [")", ""]
+    lines += ["}", "", f"TREE_SIZES = {TREE_SIZES!r}", f"PADDING = {PADDING!r}"]
+    for name, columns in (
+        ("RECORD_COLUMNS", RECORD_COLUMNS),
+        ("TIMELINE_COLUMNS", TIMELINE_COLUMNS),
+        ("MODEL_CHANGE_COLUMNS", MODEL_CHANGE_COLUMNS),
+    ):
+        lines += ["", f"{name}: tuple[tuple[str, str], ...] = ("]
+        named = name == "RECORD_COLUMNS"
+        lines += [f"    {(_column_name(c, named), _conversion(c.type))!r}," for c in columns]
+        lines.append(")")
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -26,6 +26,7 @@ from rich.table import Table
 from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
 from zonewatch.changes.log_view import (
     CHANGE_KINDS,
+    ENTITY_ID,
     REVIEW_STATUSES,
     VERDICTS,
     BaselineFilter,
@@ -33,6 +34,7 @@ from zonewatch.changes.log_view import (
     EventType,
     ListShape,
     ReleaseOrigin,
+    TimelineEvent,
 )
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
@@ -42,7 +44,7 @@ from zonewatch.timefmt import local_minutes
 
 if TYPE_CHECKING:
     from zonewatch.changes.fast_read import ListRequest
-    from zonewatch.changes.queries import ChangeFilter, TimelineEvent
+    from zonewatch.changes.queries import ChangeFilter
     from zonewatch.changes.review import ReviewAction
     from zonewatch.models import ChangeRecord, NoiseRule
 
@@ -629,19 +631,42 @@ def timeline_command(cli_ctx: CliContext, entity_id: str, limit: int, output: Ou
     """Everything that happened to a zone or programme and what lies below it, oldest first
     by release date, with the detection time beside it (model changes have no release date:
     they sit at the time they were applied)."""
-    from zonewatch.changes.queries import timeline
-    from zonewatch.models.names import resolve_entity_id
-
     tz = _zone(cli_ctx)
-    with cli_ctx.app.session() as session:
-        entity_id = resolve_entity_id(session, entity_id)
-        events = timeline(session, entity_id, limit)
+    events = _fast_timeline(cli_ctx, entity_id, limit)
+    if events is None:
+        from zonewatch.changes.queries import timeline
+        from zonewatch.models.names import resolve_entity_id
+
+        with cli_ctx.app.session() as session:
+            entity_id = resolve_entity_id(session, entity_id)
+            events = timeline(session, entity_id, limit)
+    _print_timeline(cli_ctx, entity_id, events, output, tz)
+
+
+def _print_timeline(
+    cli_ctx: CliContext,
+    entity_id: str,
+    events: list[TimelineEvent],
+    output: OutputFormat,
+    tz: ZoneInfo,
+) -> None:
     if output is not OutputFormat.TABLE:
         render_records(output, [event.as_json(tz) for event in events])
         return
     headers = ("released", "detected", "ref", "kind", "status", "entities", "what")
     _print_rows(cli_ctx, headers, [_event_cells(event, tz) for event in events])
     cli_ctx.console.print(f"{len(events)} events for {escape(entity_id)}")
+
+
+def _fast_timeline(cli_ctx: CliContext, entity_id: str, limit: int) -> list[TimelineEvent] | None:
+    """The timeline read from compiled SQL when its entity is given by its id and its tree is
+    one the compiled statements cover (``fast_read.timeline_events``); else None."""
+    location = database_location(cli_ctx.settings.effective_database_url)
+    if location is None or not ENTITY_ID.fullmatch(entity_id):
+        return None
+    from zonewatch.changes.fast_read import timeline_events
+
+    return timeline_events(location, entity_id, limit)
 
 
 def _event_cells(event: TimelineEvent, tz: ZoneInfo) -> tuple[str, ...]:

@@ -15,16 +15,23 @@ import pytest
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from tests.changes.test_queries import entity, record, topic
+from tests.changes.test_queries import entity, model_change, record, topic
 from tests.testkit import factories
 from zonewatch.changes import sql_gen
-from zonewatch.changes.fast_read import DatabaseProblemError, ListRequest, list_page
-from zonewatch.changes.log_view import ChangeView, ListShape
-from zonewatch.changes.queries import ChangeFilter, change_view, list_changes
-from zonewatch.cli.changes import _print_views
+from zonewatch.changes.compiled_sql import TREE_SIZES
+from zonewatch.changes.fast_read import (
+    DatabaseProblemError,
+    ListRequest,
+    list_page,
+    timeline_events,
+)
+from zonewatch.changes.log_view import ENTITY_ID, ChangeView, ListShape, TimelineEvent
+from zonewatch.changes.queries import ChangeFilter, change_view, list_changes, timeline
+from zonewatch.cli.changes import _print_timeline, _print_views
 from zonewatch.cli.context import CliContext
 from zonewatch.cli.render import OutputFormat
 from zonewatch.config.database import SqliteFile, database_location
+from zonewatch.config.zones import ENTITY_ID_PATTERN
 from zonewatch.enums import ReviewStatus
 from zonewatch.errors import NotFoundError
 from zonewatch.models import ChangeRecord, Document
@@ -192,3 +199,119 @@ def test_the_command_prints_what_the_orm_path_prints(
         )
         assert done.stdout == _printed(orm, output, capsys)
     assert [row["id"] for row in json.loads(done.stdout)] == [view.id for view in orm]
+
+
+def _fill_tree(session: Session) -> None:
+    """kfez > ifez > districts, another zone; records about one or several of them, with and
+    without release dates, at tied places; model changes, one applied as a record."""
+    entity(session, "kfez", "zone_system")
+    entity(session, "ifez", "fez", "kfez")
+    entity(session, "bjfez", "fez", "kfez")
+    districts = [f"ifez-{n}" for n in range(5)]
+    for district in districts:
+        entity(session, district, "fez_district", "ifez")
+    factories.source(session, "board-a")
+    start = dt.datetime(2026, 1, 1, tzinfo=KST)
+    for n in range(40):
+        at = start + dt.timedelta(hours=n // 3, microseconds=1 + n // 3)
+        about = sorted({districts[n % 5], districts[(3 * n) % 5], "ifez"})[: 1 + n % 3]
+        if n % 9 == 0:
+            about = ["bjfez"]
+        record(
+            session,
+            "changed_document" if n % 2 else "new_document",
+            entities=tuple(about),
+            at=at,
+            released_at=None if n % 4 == 0 else at - dt.timedelta(days=n % 5),
+            source_id="board-a",
+            significance=n / 40,
+            baseline=n % 7 == 0,
+        )
+    for n, (entity_id, action) in enumerate(
+        [("ifez-1", "create"), ("ifez", "rename"), ("ifez-2", "retire"), ("bjfez", "update")]
+    ):
+        change = model_change(session, entity_id, action, start + dt.timedelta(hours=3 * n))
+        if action == "rename":
+            record(
+                session,
+                "model_change",
+                entities=("ifez",),
+                at=start + dt.timedelta(hours=3 * n),
+                entity_change_id=change.id,
+            )
+
+
+@pytest.fixture
+def tree(migrated_database_url: str) -> str:
+    engine = make_engine(migrated_database_url)
+    with session_scope(make_session_factory(engine)) as session:
+        _fill_tree(session)
+    engine.dispose()
+    return migrated_database_url
+
+
+def _orm_timeline(url: str, entity_id: str, limit: int) -> list[TimelineEvent]:
+    engine = make_engine(url)
+    try:
+        with session_scope(make_session_factory(engine)) as session:
+            return timeline(session, entity_id, limit)
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("root", "limit"),
+    [("ifez", 100), ("ifez", 5), ("ifez", 1), ("kfez", 12), ("ifez-3", 4), ("bjfez", 100)],
+)
+def test_both_paths_read_the_same_timeline(tree: str, root: str, limit: int) -> None:
+    """Trees of one to nine entities, pages that reach back to part of their records (the
+    reach) or to all of them, model changes with and without a record."""
+    location = database_location(tree)
+    assert location is not None
+    fast = timeline_events(location, root, limit)
+    orm = _orm_timeline(tree, root, limit)
+    assert orm, "a timeline with no events proves little"
+    assert fast == orm
+    assert [event.as_json() for event in fast] == [event.as_json() for event in orm]
+
+
+def test_a_name_or_a_tree_larger_than_compiled_is_read_through_the_orm(tree: str) -> None:
+    location = database_location(tree)
+    assert location is not None
+    assert timeline_events(location, "nothing-by-this-id", 5) is None
+    engine = make_engine(tree)
+    with session_scope(make_session_factory(engine)) as session:
+        for n in range(max(TREE_SIZES)):
+            entity(session, f"bjfez-{n}", "fez_district", "bjfez")
+    engine.dispose()
+    assert timeline_events(location, "kfez", 5) is None
+    assert timeline_events(location, "bjfez", 5) is None
+    assert timeline_events(location, "ifez", 5) == _orm_timeline(tree, "ifez", 5)
+
+
+def test_the_id_form_is_the_models() -> None:
+    assert ENTITY_ID.pattern == ENTITY_ID_PATTERN.strip("^$")
+
+
+def test_the_timeline_command_prints_what_the_orm_path_prints(
+    tree: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEWATCH_")}
+    env |= {"ZONEWATCH_DATABASE_URL": tree, "COLUMNS": "200"}
+    orm = _orm_timeline(tree, "ifez", 7)
+    for output in OutputFormat:
+        done = subprocess.run(
+            [ZONEWATCH, "timeline", "ifez", "--limit", "7", "--format", output.value],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        context = CliContext({})
+        buffer = io.StringIO()
+        context.__dict__["console"] = Console(
+            file=buffer, width=200, highlight=False, soft_wrap=True
+        )
+        _print_timeline(context, "ifez", orm, output, KST)
+        assert done.stdout == buffer.getvalue() + capsys.readouterr().out

@@ -121,14 +121,17 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["changes", "list", "--limit", "5"],
         ["changes", "list", "--source", "korea-kr-press", "--format", "json"],
         ["changes", "list", "--topic", "plan"],
+        ["timeline", "ifez"],
+        ["timeline", "ifez", "--format", "csv"],
     ],
-    ids=["changes-list", "changes-list-source", "changes-list-topic"],
+    ids=["changes-list", "changes-list-source", "changes-list-topic", "timeline", "timeline-csv"],
 )
 def test_the_simple_pages_of_the_change_log_load_no_sqlalchemy(
     data_dir: Path, argv: list[str]
 ) -> None:
-    """The newest records, under no filter or one source or one topic, are read from compiled
-    SQL by the standard drivers: SQLAlchemy alone costs more than "well under 0.3 s"."""
+    """The newest records, under no filter or one source or one topic, and an entity's
+    timeline by its id, are read from compiled SQL by the standard drivers: SQLAlchemy alone
+    costs more than "well under 0.3 s"."""
     _, loaded = _run_loading(["--data-dir", str(data_dir), *argv])
     assert "sqlite3" in loaded
     unwanted = CRAWLING | WORKERS | WEB | {"sqlalchemy", "yaml", "feedparser", "psycopg"}
@@ -140,10 +143,10 @@ def test_the_simple_pages_of_the_change_log_load_no_sqlalchemy(
     [
         ["changes", "list", "--entity", "ifez", "--limit", "5"],
         ["changes", "list", "--format", "csv"],
-        ["timeline", "ifez"],
+        ["timeline", "IFEZ"],
         ["sources", "list"],
     ],
-    ids=["changes-list-entity", "changes-list-csv", "timeline", "sources-list"],
+    ids=["changes-list-entity", "changes-list-csv", "timeline-by-name", "sources-list"],
 )
 def test_queries_load_neither_crawler_nor_workers_nor_web(data_dir: Path, argv: list[str]) -> None:
     """A query of another shape runs through SQLAlchemy and prints; the crawl, the workers,
