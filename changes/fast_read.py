@@ -16,7 +16,7 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -149,7 +149,7 @@ def _postgresql(location: PostgresServer) -> Iterator[_Reader]:
         raise DatabaseProblemError(describe_database_problem(reason)) from None
 
 
-def _reader(location: DatabaseLocation) -> Any:
+def _reader(location: DatabaseLocation) -> AbstractContextManager[_Reader]:
     return _sqlite(location) if isinstance(location, SqliteFile) else _postgresql(location)
 
 
