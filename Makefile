@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 PYTEST_WORKERS ?= 2
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo console screenshots test lint format typecheck pytest bench bench-scale migration clean
+.PHONY: help install demo console screenshots test lint format typecheck pytest bench bench-scale migration sql clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | \
@@ -71,6 +71,11 @@ migration: $(STAMP) ## Autogenerate a migration against a scratch database: make
 	ZONEWATCH_DATABASE_URL=$(MIGRATION_DB) $(BIN)/alembic -c models/alembic.ini revision --autogenerate -m "$(m)"
 	$(BIN)/ruff format models/migrations/versions
 	$(BIN)/ruff check --fix --quiet models/migrations/versions
+
+# The change log's simple pages as SQL text for the fast read path; a test fails until this
+# is run after a change to changes/queries.py or to the tables those pages read.
+sql: $(STAMP) ## Compile the change log's simple pages into changes/compiled_sql.py
+	$(BIN)/python -m zonewatch.changes.sql_gen
 
 clean: ## Remove the virtualenv, caches and demo data
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache data

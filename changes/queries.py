@@ -22,7 +22,6 @@ import datetime as dt
 import functools
 import json
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -46,6 +45,25 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, selectinload
 
+from zonewatch.changes.log_view import CHANGE_KINDS as CHANGE_KINDS
+from zonewatch.changes.log_view import REVIEW_STATUSES as REVIEW_STATUSES
+from zonewatch.changes.log_view import VERDICTS as VERDICTS
+from zonewatch.changes.log_view import BaselineFilter as BaselineFilter
+from zonewatch.changes.log_view import (
+    ChangeView,
+    Release,
+    merged_timeline,
+    model_event,
+    record_event,
+    sorted_links,
+    unknown_source,
+    unknown_topic,
+)
+from zonewatch.changes.log_view import EventType as EventType
+from zonewatch.changes.log_view import ReleaseOrigin as ReleaseOrigin
+from zonewatch.changes.log_view import TimelineEvent as TimelineEvent
+from zonewatch.changes.log_view import day_text as _day
+from zonewatch.changes.reach import NewestOf, Reach, reach_of
 from zonewatch.changes.search import search_conditions, search_terms
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import (
@@ -63,7 +81,6 @@ from zonewatch.models import (
     VersionTopic,
 )
 from zonewatch.models.base import utcnow
-from zonewatch.models.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.models.enums import ChangeKind, ReviewStatus
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import get_entity
@@ -76,51 +93,12 @@ if TYPE_CHECKING:
     from zonewatch.changes.diffing import TextDiff
     from zonewatch.changes.noise import NoisePattern
 
-CHANGE_KINDS = tuple(kind.value for kind in ChangeKind)
-"""Plain strings, for choices and messages (click shows an enum choice by its member name)."""
-REVIEW_STATUSES = tuple(status.value for status in ReviewStatus)
-VERDICTS = tuple(status.value for status in ReviewStatus if status is not ReviewStatus.NEW)
 ZONE_TYPE_KINDS = ("zone_type", "zone_system")
 NOISE_FRAGMENT_LENGTH = (2, 200)
 """Shorter fragments would silence nearly any edit; longer ones are content, not boilerplate."""
 EVIDENCE_TEXTS = 5
 MAX_ID = 2**63 - 1
 """The largest id a position may name (a BIGINT): larger ones are not positions."""
-
-
-class BaselineFilter(StrEnum):
-    """Which records of a source's first crawl (releases already published when monitoring
-    began) a list shows: all of them, marked (the default), none, or only those."""
-
-    SHOW = "show"
-    HIDE = "hide"
-    ONLY = "only"
-
-
-class ReleaseOrigin(StrEnum):
-    """Where a record's release date comes from."""
-
-    RECORD = "record"
-    DOCUMENT = "document"
-    """Records made before release dates were stored carry none: their document's is used."""
-
-
-@dataclass(frozen=True)
-class Release:
-    """When the publisher released what a record is about; ``at`` None when nobody said."""
-
-    at: dt.datetime | None
-    origin: ReleaseOrigin | None
-
-    @classmethod
-    def of(cls, record: dt.datetime | None, document: dt.datetime | None) -> Release:
-        """The record's own release date, else its document's, else none (never the
-        detection time: that is shown beside it, under its own name)."""
-        if record is not None:
-            return cls(record, ReleaseOrigin.RECORD)
-        if document is not None:
-            return cls(document, ReleaseOrigin.DOCUMENT)
-        return cls(None, None)
 
 
 @dataclass(frozen=True)
@@ -239,23 +217,6 @@ ENTITY_PAGES = 64
 zone type and its instances are a few dozen); a larger tree is then filtered as a whole,
 which sorts its records. A page under no other filter is read within its reach instead, for
 a tree of any size (:class:`Reach`)."""
-MERGED_ARMS = 400
-"""Most entities whose links one statement merges (SQLite allows 500 terms in a compound
-select); a larger tree is merged in chunks of this many."""
-
-
-@dataclass(frozen=True)
-class Reach:
-    """How far back the newest ``records`` records about a tree go: the place (``oldest``) of
-    the last of them, None when the tree has no more records than that.
-
-    A page under no filter but the tree then reads only the links placed since ``oldest``:
-    about ``records`` index entries, however many records the tree's entities have and
-    however many entities it has (:func:`_within_reach`).
-    """
-
-    records: int
-    oldest: dt.datetime | None
 
 
 @dataclass(frozen=True)
@@ -304,41 +265,14 @@ def newest_links_query(entities: int) -> Select[Any]:
     return select(links).order_by(links.c.placed_at.desc(), links.c.change_id.desc()).limit(count)
 
 
-def _newest_links(
-    session: Session, ids: tuple[str, ...], count: int
-) -> tuple[list[tuple[int, dt.datetime]], bool]:
-    """The newest ``count`` links of the entities (change id, place; newest first), merged
-    from each entity's index in order so that the databases stop at ``count``; and whether
-    there may be more."""
-    found: list[tuple[int, dt.datetime]] = []
-    full = False
-    for start in range(0, len(ids), MERGED_ARMS):
-        chunk = ids[start : start + MERGED_ARMS]
-        query = newest_links_query(len(chunk))
-        rows = session.execute(query, newest_links_params(chunk, count)).all()
-        found += [(change_id, placed) for change_id, placed in rows]
-        full = full or len(rows) == count
-    found.sort(key=lambda link: (link[1], link[0]), reverse=True)
-    return found[:count], full
+def _newest_of(session: Session) -> NewestOf:
+    """One run of :func:`newest_links_query` on ``session``, for :mod:`zonewatch.changes.reach`."""
 
+    def run(ids: tuple[str, ...], count: int) -> list[tuple[int, dt.datetime]]:
+        rows = session.execute(newest_links_query(len(ids)), newest_links_params(ids, count))
+        return [(change_id, placed) for change_id, placed in rows]
 
-def _reach(session: Session, ids: tuple[str, ...], records: int) -> Reach:
-    """Where the newest ``records`` records about the entities end. A record about two of
-    them has two links, so the newest links are read in widening windows until they hold
-    that many distinct records."""
-    if records < 1:
-        raise ValueError(f"a reach of {records} records")
-    window = 2 * records
-    while True:
-        links, full = _newest_links(session, ids, window)
-        seen: set[int] = set()
-        for change_id, placed in links:
-            seen.add(change_id)
-            if len(seen) == records:
-                return Reach(records, placed)
-        if not full:
-            return Reach(records, None)
-        window *= 4
+    return run
 
 
 def _within_reach(tree: EntityTree, reach: Reach) -> ColumnElement[bool]:
@@ -409,9 +343,9 @@ def _check_known(session: Session, filters: ChangeFilter) -> None:
                 "(see `zonewatch entities list --kind zone_type`)"
             )
     if filters.topic_id is not None and session.get(Topic, filters.topic_id) is None:
-        raise NotFoundError(f"unknown topic {filters.topic_id!r}")
+        raise unknown_topic(filters.topic_id)
     if filters.source_id is not None and session.get(Source, filters.source_id) is None:
-        raise NotFoundError(f"unknown source {filters.source_id!r} (see `zonewatch sources list`)")
+        raise unknown_source(filters.source_id)
     unknown = sorted(set(filters.kinds) - set(CHANGE_KINDS)) + sorted(
         set(filters.statuses) - set(REVIEW_STATUSES)
     )
@@ -568,7 +502,8 @@ def entity_tree(session: Session, filters: ChangeFilter) -> EntityTree | None:
     tree = EntityTree.of(session, root)
     if not tree.ids or filters.limit is None or _conditions(filters, skip=root):
         return tree
-    return replace(tree, reach=_reach(session, tree.ids, filters.limit + filters.offset))
+    reach = reach_of(_newest_of(session), tree.ids, filters.limit + filters.offset)
+    return replace(tree, reach=reach)
 
 
 def list_changes(session: Session, filters: ChangeFilter) -> list[LoggedChange]:
@@ -608,44 +543,44 @@ def hidden_baselines(session: Session, filters: ChangeFilter) -> int:
     return int(session.scalar(query) or 0)
 
 
-def _day(value: dt.date | None) -> str | None:
-    return value.isoformat() if value is not None else None
+def change_view(change: LoggedChange) -> ChangeView:
+    """What the change log shows of a record read through the ORM."""
+    record = change.record
+    return ChangeView(
+        id=record.id,
+        kind=record.kind,
+        baseline=record.baseline,
+        release=change.release,
+        detected_at=change.detected_at,
+        created_at=record.created_at,
+        title=record.title,
+        url=change.url,
+        summary=record.summary,
+        significance=record.significance,
+        signals=record.signals,
+        minor=record.minor,
+        source_id=record.source_id,
+        document_id=record.document_id,
+        old_version_id=record.old_version_id,
+        new_version_id=record.new_version_id,
+        entity_change_id=record.entity_change_id,
+        related_change_id=record.related_change_id,
+        event_key=record.event_key,
+        dedupe_key=record.dedupe_key,
+        review_status=record.review_status,
+        reviewed_by=record.reviewed_by,
+        reviewed_at=record.reviewed_at,
+        review_note=record.review_note,
+        entities=tuple(sorted(link.entity_id for link in record.entities)),
+        topics=tuple(sorted(link.topic_id for link in record.topics)),
+        diff=record.diff,
+    )
 
 
 def change_as_json(change: LoggedChange, tz: ZoneInfo = KST) -> dict[str, Any]:
     """Every field of a record as JSON-ready data, with its release date (and where that
     comes from), its document's address, and its entity and topic ids."""
-    record = change.record
-    return {
-        "id": record.id,
-        "kind": record.kind,
-        "baseline": record.baseline,
-        "released_at": iso_local(change.release.at, tz),
-        "release_date_from": change.release.origin,
-        "detected_at": iso_local(change.detected_at, tz),
-        "created_at": iso_local(record.created_at, tz),
-        "title": record.title,
-        "url": change.url,
-        "summary": record.summary,
-        "significance": record.significance,
-        "signals": record.signals,
-        "minor": record.minor,
-        "source_id": record.source_id,
-        "document_id": record.document_id,
-        "old_version_id": record.old_version_id,
-        "new_version_id": record.new_version_id,
-        "entity_change_id": record.entity_change_id,
-        "related_change_id": record.related_change_id,
-        "event_key": record.event_key,
-        "dedupe_key": record.dedupe_key,
-        "review_status": record.review_status,
-        "reviewed_by": record.reviewed_by,
-        "reviewed_at": iso_local(record.reviewed_at, tz),
-        "review_note": record.review_note,
-        "entities": sorted(link.entity_id for link in record.entities),
-        "topics": sorted(link.topic_id for link in record.topics),
-        "diff": record.diff,
-    }
+    return change_view(change).as_json(tz)
 
 
 def get_change(session: Session, change_id: int) -> ChangeRecord:
@@ -889,59 +824,6 @@ def noise_rules_of(session: Session, change_id: int) -> list[NoiseRule]:
     )
 
 
-class EventType(StrEnum):
-    CHANGE = "change"
-    MODEL = "model"
-
-
-@dataclass(frozen=True)
-class TimelineEvent:
-    """One line of an entity's timeline: a change record, or a model change that has none.
-
-    ``status`` is a record's review status or a model change's decision. Model changes have
-    no release date: they sit at their detection (application) time.
-    """
-
-    type: EventType
-    id: int
-    kind: str
-    title: str
-    status: str
-    released_at: dt.datetime | None
-    detected_at: dt.datetime
-    entities: tuple[str, ...]
-    baseline: bool = False
-    significance: float | None = None
-    source_id: str | None = None
-    entity_change_id: int | None = None
-    origin: str | None = None
-    effective_on: dt.date | None = None
-    decided_by: str | None = None
-
-    @property
-    def placed_at(self) -> dt.datetime:
-        return self.released_at or self.detected_at
-
-    def as_json(self, tz: ZoneInfo = KST) -> dict[str, Any]:
-        return {
-            "type": self.type.value,
-            "id": self.id,
-            "kind": self.kind,
-            "title": self.title,
-            "status": self.status,
-            "released_at": iso_local(self.released_at, tz),
-            "detected_at": iso_local(self.detected_at, tz),
-            "baseline": self.baseline,
-            "entities": list(self.entities),
-            "significance": self.significance,
-            "source_id": self.source_id,
-            "entity_change_id": self.entity_change_id,
-            "origin": self.origin,
-            "effective_on": _day(self.effective_on),
-            "decided_by": self.decided_by,
-        }
-
-
 TIMELINE_COLUMNS = (
     ChangeRecord.id,
     ChangeRecord.kind,
@@ -960,64 +842,49 @@ and signals are large, and building objects and their link collections was most 
 timeline's time)."""
 
 
+MODEL_CHANGE_COLUMNS = (
+    EntityChange.id,
+    EntityChange.entity_id,
+    EntityChange.action,
+    EntityChange.status,
+    EntityChange.origin,
+    EntityChange.before,
+    EntityChange.after,
+    EntityChange.created_at,
+    EntityChange.effective_on,
+    EntityChange.decided_by,
+)
+"""What a timeline shows of a model change (:func:`zonewatch.changes.log_view.model_event`)."""
+
+
+def linked_entities_query(change_ids: Any) -> Select[tuple[int, str]]:
+    """The links of the records ``change_ids`` (a list, or a select of ids), by entity id."""
+    return (
+        select(ChangeEntity.change_id, ChangeEntity.entity_id)
+        .where(ChangeEntity.change_id.in_(change_ids))
+        .order_by(ChangeEntity.entity_id)
+    )
+
+
+def model_changes_query(ids: Iterable[str], limit: int) -> Select[Any]:
+    """The newest ``limit`` model changes of the entities."""
+    return (
+        select(*MODEL_CHANGE_COLUMNS)
+        .where(EntityChange.entity_id.in_(list(ids)))
+        .order_by(EntityChange.created_at.desc(), EntityChange.id.desc())
+        .limit(limit)
+    )
+
+
 def _record_events(
     session: Session, filters: ChangeFilter, tree: EntityTree
 ) -> list[TimelineEvent]:
     """The records of the change log's page of ``filters``, with every record's entities
     read in one query."""
-    rows = session.execute(log_query(filters, tree, *TIMELINE_COLUMNS)).all()
-    entities = _linked_entities(session, [row.id for row in rows])
-    return [
-        TimelineEvent(
-            type=EventType.CHANGE,
-            id=row.id,
-            kind=row.kind,
-            title=row.title,
-            status=row.review_status,
-            released_at=Release.of(row.released_at, row.published_at).at,
-            detected_at=row.occurred_at,
-            entities=entities.get(row.id, ()),
-            baseline=row.baseline,
-            significance=row.significance,
-            source_id=row.source_id,
-            entity_change_id=row.entity_change_id,
-        )
-        for row in rows
-    ]
-
-
-def _linked_entities(session: Session, change_ids: list[int]) -> dict[int, tuple[str, ...]]:
-    """The sorted entity ids of each record."""
-    found: dict[int, list[str]] = {}
-    links = select(ChangeEntity.change_id, ChangeEntity.entity_id).where(
-        ChangeEntity.change_id.in_(change_ids)
-    )
-    for change_id, entity_id in session.execute(links.order_by(ChangeEntity.entity_id)):
-        found.setdefault(change_id, []).append(entity_id)
-    return {change_id: tuple(ids) for change_id, ids in found.items()}
-
-
-def _model_title(change: EntityChange) -> str:
-    described = describe_entry_diff(change.before, change.after)
-    if change.before is None or change.after is None:
-        return f"{change.entity_id} {described}"
-    return f"{change.entity_id} {PAST_TENSE.get(change.action, change.action)}: {described}"
-
-
-def _model_event(change: EntityChange) -> TimelineEvent:
-    return TimelineEvent(
-        type=EventType.MODEL,
-        id=change.id,
-        kind=f"model_{change.action}",
-        title=_model_title(change),
-        status=change.status,
-        released_at=None,
-        detected_at=change.created_at,
-        entities=(change.entity_id,),
-        origin=change.origin,
-        effective_on=change.effective_on,
-        decided_by=change.decided_by,
-    )
+    rows = session.execute(log_query(filters, tree, *TIMELINE_COLUMNS)).mappings().all()
+    links = session.execute(linked_entities_query([row["id"] for row in rows]))
+    entities = sorted_links(links.tuples())
+    return [record_event(row, entities) for row in rows]
 
 
 def timeline(session: Session, entity_id: str, limit: int = 100) -> list[TimelineEvent]:
@@ -1036,18 +903,8 @@ def timeline(session: Session, entity_id: str, limit: int = 100) -> list[Timelin
         get_entity(session, entity_id)
         return []
     records = _record_events(session, filters, tree)
-    shown = {event.entity_change_id for event in records}
-    model_changes = session.scalars(
-        select(EntityChange)
-        .where(EntityChange.entity_id.in_(tree.ids))
-        .order_by(EntityChange.created_at.desc(), EntityChange.id.desc())
-        .limit(limit)
-    )
-    events = records + [_model_event(change) for change in model_changes if change.id not in shown]
-    oldest_first = sorted(
-        events, key=lambda event: (event.placed_at, event.type is EventType.CHANGE, event.id)
-    )
-    return oldest_first[-limit:]
+    model_changes = session.execute(model_changes_query(tree.ids, limit)).mappings().all()
+    return merged_timeline(records, [model_event(row) for row in model_changes], limit)
 
 
 def with_entity_ids(session: Session, filters: ChangeFilter) -> ChangeFilter:

@@ -24,30 +24,27 @@ from rich.markup import escape
 from rich.table import Table
 
 from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
-from zonewatch.changes.queries import (
+from zonewatch.changes.log_view import (
     CHANGE_KINDS,
+    ENTITY_ID,
     REVIEW_STATUSES,
     VERDICTS,
     BaselineFilter,
-    ChangeFilter,
+    ChangeView,
     EventType,
-    LoggedChange,
+    ListShape,
     ReleaseOrigin,
     TimelineEvent,
-    change_as_json,
-    change_details,
-    hidden_baselines,
-    list_changes,
-    timeline,
-    with_entity_ids,
 )
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.params import LIMIT, ROW_ID, SIGNIFICANCE
 from zonewatch.cli.render import OutputFormat, format_option, render_records
-from zonewatch.models.names import resolve_entity_id
+from zonewatch.config.database import database_location
 from zonewatch.timefmt import local_minutes
 
 if TYPE_CHECKING:
+    from zonewatch.changes.fast_read import ListRequest
+    from zonewatch.changes.queries import ChangeFilter
     from zonewatch.changes.review import ReviewAction
     from zonewatch.models import ChangeRecord, NoiseRule
 
@@ -128,6 +125,8 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 def _change_filter(options: dict[str, Any], limit: int | None, tz: ZoneInfo) -> ChangeFilter:
     """The filter the shared options ask for (their names are those of the keyword
     arguments click passes)."""
+    from zonewatch.changes.queries import ChangeFilter
+
     return ChangeFilter(
         entity_id=options["entity_id"],
         zone_type=options["zone_type"],
@@ -187,15 +186,55 @@ def list_command(cli_ctx: CliContext, /, limit: int, output: OutputFormat, **opt
     and sits in the list at the time it was detected.
     """
     tz = _zone(cli_ctx)
+    request = _fast_request(options, limit, output)
+    location = database_location(cli_ctx.settings.effective_database_url)
+    if request is not None and location is not None:
+        from zonewatch.changes.fast_read import list_page
+
+        _print_views(cli_ctx, list_page(location, request), output, 0, tz)
+        return
+    from zonewatch.changes.queries import (
+        change_view,
+        hidden_baselines,
+        list_changes,
+        with_entity_ids,
+    )
+
     with cli_ctx.app.session() as session:
         filters = with_entity_ids(session, _change_filter(options, limit, tz))
         found = list_changes(session, filters)
-        if output is OutputFormat.JSON:
-            print_json([change_as_json(change, tz) for change in found])
-        elif output is OutputFormat.CSV:
+        if output is OutputFormat.CSV:
             write_csv((ExportRow.of(change) for change in found), sys.stdout, tz)
-        else:
-            _print_table(cli_ctx, found, hidden_baselines(session, filters), tz)
+            return
+        hidden = hidden_baselines(session, filters)
+    _print_views(cli_ctx, [change_view(change) for change in found], output, hidden, tz)
+
+
+def _fast_request(options: dict[str, Any], limit: int, output: OutputFormat) -> ListRequest | None:
+    """The request, when its shape is one the compiled SQL reads (newest records under no
+    filter, one source or one topic; as a table or JSON); else None (the ORM reads it)."""
+    from zonewatch.changes.fast_read import ListRequest
+
+    narrowing = {name: value for name, value in options.items() if value not in (None, ())}
+    narrowing.pop("baseline", None)
+    if options["baseline"] != BaselineFilter.SHOW or output is OutputFormat.CSV:
+        return None
+    if not narrowing:
+        return ListRequest(ListShape.LATEST, limit)
+    if narrowing.keys() == {"source_id"}:
+        return ListRequest(ListShape.SOURCE, limit, source_id=narrowing["source_id"])
+    if narrowing.keys() == {"topic_id"}:
+        return ListRequest(ListShape.TOPIC, limit, topic_id=narrowing["topic_id"])
+    return None
+
+
+def _print_views(
+    cli_ctx: CliContext, found: list[ChangeView], output: OutputFormat, hidden: int, tz: ZoneInfo
+) -> None:
+    if output is OutputFormat.JSON:
+        print_json([change.as_json(tz) for change in found])
+    else:
+        _print_table(cli_ctx, found, hidden, tz)
 
 
 @changes.command("export")
@@ -226,6 +265,8 @@ def export_command(
     time, kind, baseline, title, canonical URL, source, entities, topics, significance and
     the review."""
     tz = _zone(cli_ctx)
+    from zonewatch.changes.queries import list_changes, with_entity_ids
+
     chosen = ExportFormat(file_format or _format_of(output))
     with cli_ctx.app.session() as session:
         filters = with_entity_ids(session, _change_filter(options, limit, tz))
@@ -277,19 +318,19 @@ def _print_rows(cli_ctx: CliContext, headers: Sequence[str], rows: Sequence[Sequ
     console.print(table)
 
 
-def _print_table(cli_ctx: CliContext, found: list[LoggedChange], hidden: int, tz: ZoneInfo) -> None:
+def _print_table(cli_ctx: CliContext, found: list[ChangeView], hidden: int, tz: ZoneInfo) -> None:
     headers = ("id", "released", "detected", "kind", "sig.", "status", "source")
     lines = [
         (
-            f"#{change.record.id}",
+            f"#{change.id}",
             _released_cell(change.release.at, tz),
             local_minutes(change.detected_at, tz),
-            _kind_cell(change.record.kind, change.record.baseline),
-            f"{change.record.significance:.2f}",
-            change.record.review_status,
-            change.record.source_id or "",
-            _entities_cell(sorted(link.entity_id for link in change.record.entities)),
-            _shorten(change.record.title),
+            _kind_cell(change.kind, change.baseline),
+            f"{change.significance:.2f}",
+            change.review_status,
+            change.source_id or "",
+            _entities_cell(change.entities),
+            _shorten(change.title),
         )
         for change in found
     ]
@@ -310,6 +351,8 @@ def show_command(
     cli_ctx: CliContext, change_id: int, width: int | None, no_color: bool, as_json: bool
 ) -> None:
     """Show one change: what, where from, the diff, and why it is about what it is about."""
+    from zonewatch.changes.queries import change_details
+
     tz = _zone(cli_ctx)
     with cli_ctx.app.session() as session:
         details = change_details(session, change_id, tz)
@@ -589,15 +632,41 @@ def timeline_command(cli_ctx: CliContext, entity_id: str, limit: int, output: Ou
     by release date, with the detection time beside it (model changes have no release date:
     they sit at the time they were applied)."""
     tz = _zone(cli_ctx)
-    with cli_ctx.app.session() as session:
-        entity_id = resolve_entity_id(session, entity_id)
-        events = timeline(session, entity_id, limit)
+    events = _fast_timeline(cli_ctx, entity_id, limit)
+    if events is None:
+        from zonewatch.changes.queries import timeline
+        from zonewatch.models.names import resolve_entity_id
+
+        with cli_ctx.app.session() as session:
+            entity_id = resolve_entity_id(session, entity_id)
+            events = timeline(session, entity_id, limit)
+    _print_timeline(cli_ctx, entity_id, events, output, tz)
+
+
+def _print_timeline(
+    cli_ctx: CliContext,
+    entity_id: str,
+    events: list[TimelineEvent],
+    output: OutputFormat,
+    tz: ZoneInfo,
+) -> None:
     if output is not OutputFormat.TABLE:
         render_records(output, [event.as_json(tz) for event in events])
         return
     headers = ("released", "detected", "ref", "kind", "status", "entities", "what")
     _print_rows(cli_ctx, headers, [_event_cells(event, tz) for event in events])
     cli_ctx.console.print(f"{len(events)} events for {escape(entity_id)}")
+
+
+def _fast_timeline(cli_ctx: CliContext, entity_id: str, limit: int) -> list[TimelineEvent] | None:
+    """The timeline read from compiled SQL when its entity is given by its id and its tree is
+    one the compiled statements cover (``fast_read.timeline_events``); else None."""
+    location = database_location(cli_ctx.settings.effective_database_url)
+    if location is None or not ENTITY_ID.fullmatch(entity_id):
+        return None
+    from zonewatch.changes.fast_read import timeline_events
+
+    return timeline_events(location, entity_id, limit)
 
 
 def _event_cells(event: TimelineEvent, tz: ZoneInfo) -> tuple[str, ...]:

@@ -192,10 +192,9 @@ def main(argv: list[str] | None = None) -> None:
 
 def database_problem(exc: DatabaseError) -> str:
     """Say what is wrong with the database in words an operator can act on."""
-    reason = (str(exc.orig or exc).strip().splitlines() or ["?"])[0]
-    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
-        return "the database is not initialised: run `zonewatch init` first"
-    return f"database unavailable: {reason}"
+    from zonewatch.changes.fast_read import describe_database_problem
+
+    return describe_database_problem((str(exc.orig or exc).strip().splitlines() or ["?"])[0])
 
 
 def file_problem(exc: OSError) -> tuple[str, int]:

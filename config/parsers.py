@@ -15,6 +15,8 @@ from lxml import etree
 from lxml.cssselect import LxmlHTMLTranslator
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from zonewatch.config.feed_defaults import TITLE_PREFIX
+
 if TYPE_CHECKING:
     from parsel import Selector
 
@@ -279,7 +281,7 @@ class FeedParser(_Strict):
     )
     id_param: str | None = Field(default=None, description="Query parameter of the link as id.")
     strip_title_prefix: str | None = Field(
-        default=r"^\[[^\]]{1,20}\]\s*", description="Regex removed from titles ('[부처] ')."
+        default=TITLE_PREFIX, description="Regex removed from titles ('[부처] ')."
     )
 
     @field_validator("body")

@@ -7,18 +7,34 @@ loads neither Scrapy nor Twisted: only the spider fetches, everything here is pu
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 
-from zonewatch.config.parsers import FeedParser
 from zonewatch.crawlers.extract.dates import parse_published
 from zonewatch.crawlers.extract.encoding import decode_text
 from zonewatch.crawlers.extract.html import html_to_text
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.enums import ItemOutcome
 from zonewatch.urls import without_session_ids
+
+if TYPE_CHECKING:
+    from zonewatch.config.parsers import FeedParser
+
+
+class EntryRules(Protocol):
+    """What turning an entry into an item reads of a feed's configuration
+    (:class:`zonewatch.config.parsers.FeedParser` has it; ``parse-feed`` passes the
+    defaults without validating a configuration, which would import pydantic and lxml's
+    selector translator for nothing)."""
+
+    @property
+    def id_param(self) -> str | None: ...
+
+    @property
+    def strip_title_prefix(self) -> str | None: ...
+
 
 _XML_DECLARATION = re.compile(r"""^(\ufeff?\s*<\?xml\b[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _MEDIA_TYPE = re.compile(r"^\s*([\w.+-]+/[\w.+-]+)")
@@ -66,7 +82,7 @@ def entry_id(entry: Any, id_param: str | None) -> str | None:
 
 
 def entry_to_item(
-    entry: Any, parser: FeedParser, source_id: str, feed_url: str
+    entry: Any, parser: EntryRules | FeedParser, source_id: str, feed_url: str
 ) -> FetchedItem | None:
     """One feed entry as a fetched item (its text from the entry's content or summary)."""
     external_id = entry_id(entry, parser.id_param)

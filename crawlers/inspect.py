@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from zonewatch.config.parsers import FeedParser
+from zonewatch.config.feed_defaults import FeedDefaults
 from zonewatch.crawlers.extract import EXTRACTOR_VERSION
 from zonewatch.crawlers.extract.language import detect_language
 from zonewatch.crawlers.extract.text import normalize_text
@@ -117,8 +117,7 @@ def parse_feed(body: bytes, content_type: str | None, url: str) -> dict[str, Any
             f" ({type(feed.bozo_exception).__name__}: {feed.bozo_exception})" if feed.bozo else ""
         )
         raise InputError(f"not a feed or no entries{reason}".replace("\n", " "))
-    parser = FeedParser()
-    items = [entry_to_item(entry, parser, "-", url) for entry in feed.entries]
+    items = [entry_to_item(entry, FeedDefaults(), "-", url) for entry in feed.entries]
     if not any(items):
         raise InputError("not a feed: no entry has a link or an id")
     warnings = [f"malformed feed, entries still usable: {feed.bozo_exception}"] if feed.bozo else []

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.testkit import factories
-from zonewatch.changes import queries
+from zonewatch.changes import reach
 from zonewatch.changes.queries import (
     ENTITY_PAGES,
     ChangeFilter,
@@ -393,7 +393,7 @@ def test_an_entity_page_read_per_entity_is_the_whole_filters_page(
         assert [c.record.id for c in list_changes(zones, newer)] == _whole_filter(zones, newer)
 
 
-@pytest.mark.parametrize("arms", [3, queries.MERGED_ARMS])
+@pytest.mark.parametrize("arms", [3, reach.MERGED_ARMS])
 def test_a_large_trees_page_is_the_whole_filters_page(
     zones: Session, monkeypatch: pytest.MonkeyPatch, arms: int
 ) -> None:
@@ -401,7 +401,7 @@ def test_a_large_trees_page_is_the_whole_filters_page(
     pages as the whole filter, with ties, undated records and records about two or three of
     its entities (so the newest links hold fewer records than links); with ``arms`` 3 the
     entities' links are merged in chunks."""
-    monkeypatch.setattr(queries, "MERGED_ARMS", arms)
+    monkeypatch.setattr(reach, "MERGED_ARMS", arms)
     districts = [f"kfez-{n}" for n in range(ENTITY_PAGES + 2)]
     for district in districts:
         entity(zones, district, "fez_district", "ifez")

@@ -1,0 +1,1 @@
+../../core/entry_diff.py
