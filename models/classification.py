@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base
+from zonewatch.models.compact import EvidenceJSON
 from zonewatch.models.documents import DocumentVersion
 
 
@@ -36,7 +37,7 @@ class Mention(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     score: Mapped[float]
-    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    evidence: Mapped[list[Any]] = mapped_column(EvidenceJSON, default=list)
 
     version: Mapped[DocumentVersion] = relationship()
 
@@ -54,7 +55,7 @@ class VersionTopic(Base):
         ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
     )
     score: Mapped[float]
-    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    evidence: Mapped[list[Any]] = mapped_column(EvidenceJSON, default=list)
 
 
 class Fact(Base):

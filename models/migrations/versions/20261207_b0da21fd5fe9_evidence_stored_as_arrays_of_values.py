@@ -1,0 +1,93 @@
+"""evidence stored as arrays of values
+
+Every evidence item of ``mentions`` and ``version_topics`` is an object with one of a few fixed
+key lists, and the key names were 40% of those columns (about 1 MB per 1,000 releases on
+SQLite). An item whose keys are those of one of ``SHAPES`` is stored as
+``[shape number, value, ...]``, its values in the shape's key order (JSONB keeps keys sorted,
+not as written) (models.compact, which reads it back as the same object; the
+shapes are copied here: a migration states the format of its day). Other items stay objects.
+The downgrade writes every item as an object again.
+
+Revision ID: b0da21fd5fe9
+Revises: 034ee75f6022
+Create Date: 2026-12-07 06:11:20.274126
+
+"""
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+# revision identifiers, used by Alembic.
+revision: str = "b0da21fd5fe9"
+down_revision: str | Sequence[str] | None = "034ee75f6022"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SHAPES: tuple[tuple[str, ...], ...] = (
+    ("text", "start", "end", "where", "rule"),
+    ("text", "start", "end", "where", "rule", "weight"),
+    ("text", "where", "rule", "feature", "weight"),
+    ("rule", "where", "probability", "threshold", "decided_by"),
+)
+SHAPE_OF = {frozenset(keys): number for number, keys in enumerate(SHAPES)}
+EVIDENCE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+BATCH = 2000
+TABLES = (("mentions", ("id",)), ("version_topics", ("version_id", "topic_id")))
+
+
+def _encoded(item: Any) -> Any:
+    number = SHAPE_OF.get(frozenset(item)) if isinstance(item, dict) else None
+    return item if number is None else [number, *(item[key] for key in SHAPES[number])]
+
+
+def _decoded(item: Any) -> Any:
+    if isinstance(item, dict):
+        return item
+    number, *values = item
+    return dict(zip(SHAPES[number], values, strict=True))
+
+
+def _recode(table: str, key: tuple[str, ...], change: Callable[[Any], Any]) -> None:
+    """Rewrite the table's evidence item by item through ``change``, a page at a time (keyset
+    on the primary key), so that a large database is never read into memory at once."""
+    rows = sa.table(table, *(sa.column(name) for name in key), sa.column("evidence", EVIDENCE))
+    columns = [rows.c[name] for name in key]
+    update = (
+        rows.update()
+        .where(*(rows.c[name] == sa.bindparam(f"k_{name}") for name in key))
+        .values(evidence=sa.bindparam("recoded"))
+    )
+    bind = op.get_bind()
+    after: tuple[Any, ...] | None = None
+    while True:
+        page = sa.select(*columns, rows.c.evidence).order_by(*columns).limit(BATCH)
+        if after is not None:
+            page = page.where(sa.tuple_(*columns) > sa.tuple_(*after))
+        found = bind.execute(page).all()
+        if not found:
+            return
+        changed = [
+            {
+                **{f"k_{name}": row._mapping[name] for name in key},
+                "recoded": [change(item) for item in row.evidence],
+            }
+            for row in found
+        ]
+        bind.execute(update, changed)
+        after = tuple(found[-1][: len(key)])
+
+
+def upgrade() -> None:
+    """Upgrade schema."""
+    for table, key in TABLES:
+        _recode(table, key, _encoded)
+
+
+def downgrade() -> None:
+    """Downgrade schema."""
+    for table, key in TABLES:
+        _recode(table, key, _decoded)
