@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base
@@ -62,11 +62,19 @@ class Fact(Base):
     """A number the text states (an amount, a count, an area, a share), normalised.
 
     ``raw``, ``start`` and ``end`` are its evidence; the parser rule that read it is not
-    stored (no reader showed it, and it was a tenth of the table)."""
+    stored (no reader showed it, and it was a tenth of the table). Only figures linked to an
+    entity are compared across releases, so only those are in the (entity, metric) index:
+    five in six figures name no entity."""
 
     __tablename__ = "facts"
     __table_args__ = (
-        Index("ix_facts_entity_metric", "entity_id", "metric"),
+        Index(
+            "ix_facts_entity_metric",
+            "entity_id",
+            "metric",
+            sqlite_where=text("entity_id IS NOT NULL"),
+            postgresql_where=text("entity_id IS NOT NULL"),
+        ),
         Index("ix_facts_version", "version_id"),
     )
 

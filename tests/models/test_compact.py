@@ -40,7 +40,7 @@ def _raw(session: Session, mention_id: int) -> Any:
 
 def test_every_form_classify_writes_has_a_shape() -> None:
     """An item without a shape would be stored with its key names again, unnoticed."""
-    assert [list(encode([item])[0])[0] for item in EVIDENCE[:4]] == [0, 1, 2, 3]
+    assert [next(iter(encode([item])[0])) for item in EVIDENCE[:4]] == [0, 1, 2, 3]
 
 
 def test_items_of_a_known_shape_are_stored_as_values_and_read_as_objects(

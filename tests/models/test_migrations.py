@@ -816,54 +816,63 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
         tables = MetaData()
         tables.reflect(engine)
         rows = {
-            "sources": dict(
-                id="s",
-                name="S",
-                kind="board",
-                url="https://x/",
-                language="ko",
-                spec={},
-                enabled=True,
-                paused=False,
-                health="healthy",
-                created_at=now,
-                updated_at=now,
-            ),
-            "documents": dict(
-                id=1,
-                source_id="s",
-                external_id="1",
-                url="https://x/1",
-                status="active",
-                first_seen_at=now,
-                last_seen_at=now,
-            ),
-            "document_versions": dict(
-                id=1,
-                document_id=1,
-                number=1,
-                title="제목",
-                text="본문",
-                content_hash="1",
-                extractor_version="1",
-                technical=False,
-                created_at=now,
-            ),
-            "entities": dict(
-                id="e",
-                kind="fez",
-                name_ko="송도",
-                name_en="Songdo",
-                retired=False,
-                spec={},
-                created_at=now,
-                updated_at=now,
-            ),
-            "topics": dict(id="t", name_en="T", name_ko="티"),
-            "mentions": dict(
-                id=1, version_id=1, entity_id="e", score=1.0, evidence=[span, other, span]
-            ),
-            "version_topics": dict(version_id=1, topic_id="t", score=1.0, evidence=[cue, decision]),
+            "sources": {
+                "id": "s",
+                "name": "S",
+                "kind": "board",
+                "url": "https://x/",
+                "language": "ko",
+                "spec": {},
+                "enabled": True,
+                "paused": False,
+                "health": "healthy",
+                "created_at": now,
+                "updated_at": now,
+            },
+            "documents": {
+                "id": 1,
+                "source_id": "s",
+                "external_id": "1",
+                "url": "https://x/1",
+                "status": "active",
+                "first_seen_at": now,
+                "last_seen_at": now,
+            },
+            "document_versions": {
+                "id": 1,
+                "document_id": 1,
+                "number": 1,
+                "title": "제목",
+                "text": "본문",
+                "content_hash": "1",
+                "extractor_version": "1",
+                "technical": False,
+                "created_at": now,
+            },
+            "entities": {
+                "id": "e",
+                "kind": "fez",
+                "name_ko": "송도",
+                "name_en": "Songdo",
+                "retired": False,
+                "spec": {},
+                "created_at": now,
+                "updated_at": now,
+            },
+            "topics": {"id": "t", "name_en": "T", "name_ko": "티"},
+            "mentions": {
+                "id": 1,
+                "version_id": 1,
+                "entity_id": "e",
+                "score": 1.0,
+                "evidence": [span, other, span],
+            },
+            "version_topics": {
+                "version_id": 1,
+                "topic_id": "t",
+                "score": 1.0,
+                "evidence": [cue, decision],
+            },
         }
         with engine.begin() as connection:
             for table, values in rows.items():
@@ -875,7 +884,8 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
             with engine.connect() as connection:
                 found = connection.execute(
                     text(
-                        "SELECT evidence FROM mentions UNION ALL SELECT evidence FROM version_topics"
+                        "SELECT evidence FROM mentions "
+                        "UNION ALL SELECT evidence FROM version_topics"
                     )
                 ).scalars()
                 return [json.loads(v) if isinstance(v, str) else v for v in found]
@@ -891,7 +901,24 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
         with Session(engine) as session:
             assert session.scalars(select(Mention.evidence)).one() == [span, other, span]
             assert session.scalars(select(VersionTopic.evidence)).one() == [cue, decision]
+        assert _facts_index_where(engine) == "entity_id IS NOT NULL"
         _downgrade(engine, before)
         assert stored() == [[span, other, span], [cue, decision]]
+        assert _facts_index_where(engine) is None
     finally:
         engine.dispose()
+
+
+def _facts_index_where(engine: Engine) -> str | None:
+    """The partial-index condition of the facts' (entity, metric) index, as stored."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            sql = connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'ix_facts_entity_metric'")
+            ).scalar_one()
+        else:
+            sql = connection.execute(
+                text("SELECT pg_get_indexdef('ix_facts_entity_metric'::regclass)")
+            ).scalar_one()
+    _, where, condition = str(sql).partition(" WHERE ")
+    return condition.strip("() ") if where else None

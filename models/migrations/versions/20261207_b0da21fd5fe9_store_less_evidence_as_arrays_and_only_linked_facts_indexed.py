@@ -1,4 +1,4 @@
-"""evidence stored as arrays of values
+"""store less: evidence as arrays of values, and only linked facts in the facts' entity index
 
 Every evidence item of ``mentions`` and ``version_topics`` is an object with one of a few fixed
 key lists, and the key names were 40% of those columns (about 1 MB per 1,000 releases on
@@ -7,6 +7,9 @@ SQLite). An item whose keys are those of one of ``SHAPES`` is stored as
 not as written) (models.compact, which reads it back as the same object; the
 shapes are copied here: a migration states the format of its day). Other items stay objects.
 The downgrade writes every item as an object again.
+
+Five in six facts name no entity, and only linked figures are compared across releases (a
+NULL entity never equals a key): the (entity, metric) index keeps only rows with an entity.
 
 Revision ID: b0da21fd5fe9
 Revises: 034ee75f6022
@@ -36,6 +39,7 @@ SHAPES: tuple[tuple[str, ...], ...] = (
 SHAPE_OF = {frozenset(keys): number for number, keys in enumerate(SHAPES)}
 EVIDENCE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
 BATCH = 2000
+FACTS_INDEX = "ix_facts_entity_metric"
 TABLES = (("mentions", ("id",)), ("version_topics", ("version_id", "topic_id")))
 
 
@@ -81,13 +85,21 @@ def _recode(table: str, key: tuple[str, ...], change: Callable[[Any], Any]) -> N
         after = tuple(found[-1][: len(key)])
 
 
+def _facts_index(**where: Any) -> None:
+    op.drop_index(FACTS_INDEX, table_name="facts")
+    op.create_index(FACTS_INDEX, "facts", ["entity_id", "metric"], **where)
+
+
 def upgrade() -> None:
     """Upgrade schema."""
     for table, key in TABLES:
         _recode(table, key, _encoded)
+    linked = sa.text("entity_id IS NOT NULL")
+    _facts_index(sqlite_where=linked, postgresql_where=linked)
 
 
 def downgrade() -> None:
     """Downgrade schema."""
+    _facts_index()
     for table, key in TABLES:
         _recode(table, key, _decoded)
