@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import JSON, TypeDecorator
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 
 SHAPES: tuple[tuple[str, ...], ...] = (
@@ -63,15 +62,14 @@ def _decoded(item: Any) -> Any:
 
 
 class EvidenceJSON(TypeDecorator[list[Any]]):
-    """A JSON list of evidence objects (JSONB on PostgreSQL), stored as ``encode`` gives it."""
+    """A JSON list of evidence objects, stored as ``encode`` gives it.
+
+    Plain ``json`` on PostgreSQL too, not JSONB: no query looks inside evidence, and JSONB's
+    per-item headers and numeric values took 80% more room than the compact text (a topic
+    row's 1.6 KB against 0.9 KB per 1,000 releases' worth)."""
 
     impl = JSON
     cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(JSONB())
-        return dialect.type_descriptor(JSON())
 
     def process_bind_param(self, value: list[Any] | None, dialect: Dialect) -> Any:
         return None if value is None else encode(value)

@@ -2,11 +2,13 @@
 
 Every evidence item of ``mentions`` and ``version_topics`` is an object with one of a few fixed
 key lists, and the key names were 40% of those columns (about 1 MB per 1,000 releases on
-SQLite). An item whose keys are those of one of ``SHAPES`` is stored as
-``[shape number, value, ...]``, its values in the shape's key order (JSONB keeps keys sorted,
-not as written) (models.compact, which reads it back as the same object; the
-shapes are copied here: a migration states the format of its day). Other items stay objects.
-The downgrade writes every item as an object again.
+SQLite). An item whose keys are those of one of ``SHAPES`` is stored as ``[shape number,
+value, ...]``, its values in the shape's key order (JSONB keeps keys sorted, not as written);
+models.compact reads it back as the same object (the shapes are copied here: a migration
+states the format of its day). Other items stay objects. On PostgreSQL both columns become
+``json`` instead of JSONB: nothing queries inside evidence, and JSONB's item headers and
+numerics took about 80% more room than the compact text. The downgrade writes every item as an
+object again, as JSONB.
 
 Five in six facts name no entity, and only linked figures are compared across releases (a
 NULL entity never equals a key): the (entity, metric) index keeps only rows with an entity.
@@ -22,7 +24,6 @@ from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
-from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision: str = "b0da21fd5fe9"
@@ -37,7 +38,7 @@ SHAPES: tuple[tuple[str, ...], ...] = (
     ("rule", "where", "probability", "threshold", "decided_by"),
 )
 SHAPE_OF = {frozenset(keys): number for number, keys in enumerate(SHAPES)}
-EVIDENCE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
+EVIDENCE = sa.JSON()
 BATCH = 2000
 FACTS_INDEX = "ix_facts_entity_metric"
 TABLES = (("mentions", ("id",)), ("version_topics", ("version_id", "topic_id")))
@@ -90,8 +91,17 @@ def _facts_index(**where: Any) -> None:
     op.create_index(FACTS_INDEX, "facts", ["entity_id", "metric"], **where)
 
 
+def _column_type(name: str) -> None:
+    """PostgreSQL: make both evidence columns ``name`` (json or jsonb), values kept."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table, _ in TABLES:
+        op.execute(f"ALTER TABLE {table} ALTER COLUMN evidence TYPE {name} USING evidence::{name}")
+
+
 def upgrade() -> None:
     """Upgrade schema."""
+    _column_type("json")
     for table, key in TABLES:
         _recode(table, key, _encoded)
     linked = sa.text("entity_id IS NOT NULL")
@@ -103,3 +113,4 @@ def downgrade() -> None:
     _facts_index()
     for table, key in TABLES:
         _recode(table, key, _decoded)
+    _column_type("jsonb")
