@@ -52,10 +52,10 @@ def test_items_of_a_known_shape_are_stored_as_values_and_read_as_objects(
     db_session.flush()
 
     assert _raw(db_session, mention.id) == [
-        [0, "산업부", 3, 6, "title", "abbreviation"],
-        [1, "예산", 104, 106, "body", "incentive.ko.예산", 1.5],
-        [2, "지원 강화", "model", "model.incentive", "지원 강화", 0.42],
-        [3, "model.incentive", "model", 0.9643, 0.575, "model"],
+        [0, "산업부", 3, 6, 0, 2],
+        [1, "예산", 104, 106, 1, "incentive.ko.예산", 1.5],
+        [2, "지원 강화", 2, "model.incentive", "지원 강화", 0.42],
+        [3, "model.incentive", 2, 0.9643, 0.575, "model"],
         {"title": "a proposal's own item"},
     ]
     db_session.expire_all()
@@ -76,6 +76,19 @@ def test_rows_stored_as_objects_before_the_encoding_read_unchanged(db_session: S
     assert db_session.scalars(select(Mention.evidence).where(Mention.id == mention.id)).one() == (
         EVIDENCE
     )
+
+
+def test_a_coded_key_with_a_value_that_is_not_text_stays_an_object() -> None:
+    """Stored as a number, it would read back as the word at that position."""
+    odd = {"text": "산업부", "start": 3, "end": 6, "where": 1, "rule": "name"}
+    assert encode([odd]) == [odd]
+    assert decode(encode([odd])) == [odd]
+
+
+def test_values_outside_a_keys_codes_are_stored_as_written() -> None:
+    span = Span("산업부", 3, 6, Part.BODY, "a-rule-added-later").stored()
+    assert encode([span]) == [[0, "산업부", 3, 6, 1, "a-rule-added-later"]]
+    assert decode(encode([span])) == [span]
 
 
 def test_an_item_that_is_not_an_object_is_refused() -> None:

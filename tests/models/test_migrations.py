@@ -892,11 +892,8 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
 
         upgrade(engine)
         assert stored() == [
-            [[0, "송도", 3, 5, "body", "name"], other, [0, "송도", 3, 5, "body", "name"]],
-            [
-                [1, "송도", 3, 5, "body", "plan.ko.계획", 1.5],
-                [3, "model.plan", "model", 0.9, 0.5, "model"],
-            ],
+            [[0, "송도", 3, 5, 1, 0], other, [0, "송도", 3, 5, 1, 0]],
+            [[1, "송도", 3, 5, 1, "plan.ko.계획", 1.5], [3, "model.plan", 2, 0.9, 0.5, "model"]],
         ]
         with Session(engine) as session:
             assert session.scalars(select(Mention.evidence)).one() == [span, other, span]

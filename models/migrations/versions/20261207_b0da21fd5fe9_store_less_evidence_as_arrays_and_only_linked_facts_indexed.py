@@ -4,8 +4,9 @@ Every evidence item of ``mentions`` and ``version_topics`` is an object with one
 key lists, and the key names were 40% of those columns (about 1 MB per 1,000 releases on
 SQLite). An item whose keys are those of one of ``SHAPES`` is stored as ``[shape number,
 value, ...]``, its values in the shape's key order (JSONB keeps keys sorted, not as written);
-models.compact reads it back as the same object (the shapes are copied here: a migration
-states the format of its day). Other items stay objects. On PostgreSQL both columns become
+where a span is and an entity link's rule are stored as their position in ``CODES``;
+models.compact reads it back as the same object (shapes and codes are copied here: a
+migration states the format of its day). Other items stay objects. On PostgreSQL both columns become
 ``json`` instead of JSONB: nothing queries inside evidence, and JSONB's item headers and
 numerics took about 80% more room than the compact text. The downgrade writes every item as an
 object again, as JSONB.
@@ -38,6 +39,21 @@ SHAPES: tuple[tuple[str, ...], ...] = (
     ("rule", "where", "probability", "threshold", "decided_by"),
 )
 SHAPE_OF = {frozenset(keys): number for number, keys in enumerate(SHAPES)}
+CODES: dict[str, tuple[str, ...]] = {
+    "where": ("title", "body", "model"),
+    "rule": (
+        "name",
+        "weak_alias+context",
+        "abbreviation",
+        "former_name",
+        "alias",
+        "instance->type",
+        "parent_in_name",
+        "enumeration",
+        "place_qualifier",
+    ),
+}
+CODE_OF = {key: {value: code for code, value in enumerate(values)} for key, values in CODES.items()}
 EVIDENCE = sa.JSON()
 BATCH = 2000
 FACTS_INDEX = "ix_facts_entity_metric"
@@ -46,14 +62,19 @@ TABLES = (("mentions", ("id",)), ("version_topics", ("version_id", "topic_id")))
 
 def _encoded(item: Any) -> Any:
     number = SHAPE_OF.get(frozenset(item)) if isinstance(item, dict) else None
-    return item if number is None else [number, *(item[key] for key in SHAPES[number])]
+    if number is None or any(not isinstance(item[key], str) for key in CODES if key in item):
+        return item
+    return [number, *(CODE_OF.get(key, {}).get(item[key], item[key]) for key in SHAPES[number])]
 
 
 def _decoded(item: Any) -> Any:
     if isinstance(item, dict):
         return item
     number, *values = item
-    return dict(zip(SHAPES[number], values, strict=True))
+    return {
+        key: CODES[key][value] if key in CODES and isinstance(value, int) else value
+        for key, value in zip(SHAPES[number], values, strict=True)
+    }
 
 
 def _recode(table: str, key: tuple[str, ...], change: Callable[[Any], Any]) -> None:
