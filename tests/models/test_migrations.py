@@ -797,7 +797,8 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
     fresh_database_url: str,
 ) -> None:
     """Items of a known shape lose their key names in storage, not in reading; other items
-    stay objects; the downgrade writes objects again."""
+    stay objects; the downgrade writes objects again, and packs texts without the preset
+    dictionary that older code does not know."""
     engine = make_engine(fresh_database_url)
     now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     span = {"text": "송도", "start": 3, "end": 5, "where": "body", "rule": "name"}
@@ -899,9 +900,22 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
             assert session.scalars(select(Mention.evidence)).one() == [span, other, span]
             assert session.scalars(select(VersionTopic.evidence)).one() == [cue, decision]
         assert _facts_index_where(engine) == "entity_id IS NOT NULL"
+        with Session(engine) as session:
+            version = session.get(DocumentVersion, 1)
+            assert version is not None
+            assert version.text == "본문"
+            version.text = "고친 본문: 규제자유특구 지원"
+            session.commit()
         _downgrade(engine, before)
         assert stored() == [[span, other, span], [cue, decision]]
         assert _facts_index_where(engine) is None
+        if engine.dialect.name == "sqlite":
+            with engine.begin() as connection:
+                packed = connection.execute(text("SELECT text FROM document_versions")).scalar()
+                assert zlib.decompress(packed).decode() == "고친 본문: 규제자유특구 지원"
+                connection.execute(
+                    text("INSERT INTO version_search(version_search) VALUES ('integrity-check')")
+                )
     finally:
         engine.dispose()
 

@@ -11,6 +11,11 @@ migration states the format of its day). Other items stay objects. On PostgreSQL
 numerics took about 80% more room than the compact text. The downgrade writes every item as an
 object again, as JSONB.
 
+On SQLite, texts are packed from now on against a preset dictionary (models.packed); texts
+packed before stay as they are and read the same. The downgrade packs the texts that use the
+dictionary again without it, since older code cannot read them (it reads them through
+models.packed.unpack: only the product knows its dictionaries).
+
 Five in six facts name no entity, and only linked figures are compared across releases (a
 NULL entity never equals a key): the (entity, metric) index keeps only rows with an entity.
 
@@ -20,11 +25,14 @@ Create Date: 2026-12-07 06:11:20.274126
 
 """
 
+import zlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
+
+from zonewatch.models.packed import unpack
 
 # revision identifiers, used by Alembic.
 revision: str = "b0da21fd5fe9"
@@ -57,6 +65,9 @@ CODE_OF = {key: {value: code for code, value in enumerate(values)} for key, valu
 EVIDENCE = sa.JSON()
 BATCH = 2000
 FACTS_INDEX = "ix_facts_entity_metric"
+PACKED = (("document_versions", "text"), ("attachments", "text"))
+PACK_LEVEL = 6
+PRESET_DICTIONARY = 0x20
 TABLES = (("mentions", ("id",)), ("version_topics", ("version_id", "topic_id")))
 
 
@@ -120,6 +131,39 @@ def _column_type(name: str) -> None:
         op.execute(f"ALTER TABLE {table} ALTER COLUMN evidence TYPE {name} USING evidence::{name}")
 
 
+def _pack_plainly() -> None:
+    """SQLite: pack each text that uses a preset dictionary again without one, a page of rows
+    at a time."""
+    if op.get_bind().dialect.name != "sqlite":
+        return
+    bind = op.get_bind()
+    for table, column in PACKED:
+        rows = sa.table(table, sa.column("id"), sa.column(column, sa.LargeBinary()))
+        update = (
+            rows.update()
+            .where(rows.c.id == sa.bindparam("k_id"))
+            .values({column: sa.bindparam("plain")})
+        )
+        after = 0
+        while True:
+            page = bind.execute(
+                sa.select(rows.c.id, rows.c[column])
+                .where(rows.c.id > after, rows.c[column].is_not(None))
+                .order_by(rows.c.id)
+                .limit(BATCH)
+            ).all()
+            if not page:
+                break
+            repacked = [
+                {"k_id": row.id, "plain": zlib.compress(unpack(row[1]).encode(), PACK_LEVEL)}
+                for row in page
+                if row[1][1] & PRESET_DICTIONARY
+            ]
+            if repacked:
+                bind.execute(update, repacked)
+            after = page[-1].id
+
+
 def upgrade() -> None:
     """Upgrade schema."""
     _column_type("json")
@@ -131,6 +175,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Downgrade schema."""
+    _pack_plainly()
     _facts_index()
     for table, key in TABLES:
         _recode(table, key, _decoded)
