@@ -53,9 +53,9 @@ def test_items_of_a_known_shape_are_stored_as_values_and_read_as_objects(
 
     assert _raw(db_session, mention.id) == [
         [0, "산업부", 3, 6, 0, 2],
-        [1, "예산", 104, 106, 1, "incentive.ko.예산", 1.5],
-        [2, "지원 강화", 2, "model.incentive", "지원 강화", 0.42],
-        [3, "model.incentive", 2, 0.9643, 0.575, "model"],
+        [1, "예산", 104, 106, 1, [4, "예산"], 1.5],
+        [2, "지원 강화", 2, [14, "incentive"], "지원 강화", 0.42],
+        [3, [14, "incentive"], 2, 0.9643, 0.575, "model"],
         {"title": "a proposal's own item"},
     ]
     db_session.expire_all()
@@ -89,6 +89,12 @@ def test_values_outside_a_keys_codes_are_stored_as_written() -> None:
     span = Span("산업부", 3, 6, Part.BODY, "a-rule-added-later").stored()
     assert encode([span]) == [[0, "산업부", 3, 6, 1, "a-rule-added-later"]]
     assert decode(encode([span])) == [span]
+
+
+def test_a_topic_rule_of_an_unknown_topic_is_stored_as_written() -> None:
+    cue = Span("용도", 3, 5, Part.BODY, "zoning.ko.용도", 1.0).stored()
+    assert encode([cue]) == [[1, "용도", 3, 5, 1, "zoning.ko.용도", 1.0]]
+    assert decode(encode([cue])) == [cue]
 
 
 def test_an_item_that_is_not_an_object_is_refused() -> None:

@@ -894,7 +894,7 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
         upgrade(engine)
         assert stored() == [
             [[0, "송도", 3, 5, 1, 0], other, [0, "송도", 3, 5, 1, 0]],
-            [[1, "송도", 3, 5, 1, "plan.ko.계획", 1.5], [3, "model.plan", 2, 0.9, 0.5, "model"]],
+            [[1, "송도", 3, 5, 1, [2, "계획"], 1.5], [3, [14, "plan"], 2, 0.9, 0.5, "model"]],
         ]
         with Session(engine) as session:
             assert session.scalars(select(Mention.evidence)).one() == [span, other, span]

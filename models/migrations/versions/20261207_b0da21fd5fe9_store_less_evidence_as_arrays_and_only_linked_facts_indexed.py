@@ -4,7 +4,8 @@ Every evidence item of ``mentions`` and ``version_topics`` is an object with one
 key lists, and the key names were 40% of those columns (about 1 MB per 1,000 releases on
 SQLite). An item whose keys are those of one of ``SHAPES`` is stored as ``[shape number,
 value, ...]``, its values in the shape's key order (JSONB keeps keys sorted, not as written);
-where a span is and an entity link's rule are stored as their position in ``CODES``;
+where a span is and an entity link's rule are stored as their position in ``CODES``, and a
+topic rule's beginning (``plan.ko.``) as its position in ``RULE_PREFIXES``;
 models.compact reads it back as the same object (shapes and codes are copied here: a
 migration states the format of its day). Other items stay objects. On PostgreSQL both columns become
 ``json`` instead of JSONB: nothing queries inside evidence, and JSONB's item headers and
@@ -61,6 +62,26 @@ CODES: dict[str, tuple[str, ...]] = {
         "place_qualifier",
     ),
 }
+RULE_PREFIXES: tuple[str, ...] = (
+    "designation.ko.",
+    "designation.en.",
+    "plan.ko.",
+    "plan.en.",
+    "incentive.ko.",
+    "incentive.en.",
+    "reform.ko.",
+    "reform.en.",
+    "investment.ko.",
+    "investment.en.",
+    "governance.ko.",
+    "governance.en.",
+    "performance.ko.",
+    "performance.en.",
+    "model.",
+)
+"""Beginnings of a topic cue's rule (``topic.language.cue``) and of the model's (``model.``),
+stored as ``[position, rest]``: the topic row already says which topic, and the words were a
+fifth of a topic row's evidence."""
 CODE_OF = {key: {value: code for code, value in enumerate(values)} for key, values in CODES.items()}
 EVIDENCE = sa.JSON()
 BATCH = 2000
@@ -75,17 +96,36 @@ def _encoded(item: Any) -> Any:
     number = SHAPE_OF.get(frozenset(item)) if isinstance(item, dict) else None
     if number is None or any(not isinstance(item[key], str) for key in CODES if key in item):
         return item
-    return [number, *(CODE_OF.get(key, {}).get(item[key], item[key]) for key in SHAPES[number])]
+    return [number, *(_coded(key, item[key]) for key in SHAPES[number])]
+
+
+def _coded(key: str, value: Any) -> Any:
+    codes = CODE_OF.get(key)
+    if codes is None:
+        return value
+    if value in codes:
+        return codes[value]
+    if key == "rule":
+        for position, prefix in enumerate(RULE_PREFIXES):
+            if value.startswith(prefix):
+                return [position, value[len(prefix) :]]
+    return value
+
+
+def _uncoded(key: str, value: Any) -> Any:
+    if key in CODES and isinstance(value, int):
+        return CODES[key][value]
+    if key == "rule" and isinstance(value, list):
+        position, rest = value
+        return RULE_PREFIXES[position] + rest
+    return value
 
 
 def _decoded(item: Any) -> Any:
     if isinstance(item, dict):
         return item
     number, *values = item
-    return {
-        key: CODES[key][value] if key in CODES and isinstance(value, int) else value
-        for key, value in zip(SHAPES[number], values, strict=True)
-    }
+    return {key: _uncoded(key, value) for key, value in zip(SHAPES[number], values, strict=True)}
 
 
 def _recode(table: str, key: tuple[str, ...], change: Callable[[Any], Any]) -> None:
