@@ -50,8 +50,8 @@ def backfill_size(limit: int = LIMIT) -> list[Result]:
         directory = Path(scratch)
         corpus = directory / "releases.jsonl"
         with corpus.open("wb") as out:
-            for _number, raw in itertools.islice(corpus_lines(CORPUS), limit):
-                out.write(raw.rstrip(b"\n") + b"\n")
+            for _number, line in itertools.islice(corpus_lines(CORPUS), limit):
+                out.write(line.rstrip(b"\n") + b"\n")
         data_dir = directory / "data"
         _zonewatch(data_dir, "init")
         empty, empty_tables = _sizes(data_dir)

@@ -816,7 +816,7 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
         upgrade(engine, before)
         tables = MetaData()
         tables.reflect(engine)
-        rows = {
+        rows: dict[str, dict[str, object]] = {
             "sources": {
                 "id": "s",
                 "name": "S",
@@ -911,7 +911,7 @@ def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
         assert _facts_index_where(engine) is None
         if engine.dialect.name == "sqlite":
             with engine.begin() as connection:
-                packed = connection.execute(text("SELECT text FROM document_versions")).scalar()
+                packed = connection.execute(text("SELECT text FROM document_versions")).scalar_one()
                 assert zlib.decompress(packed).decode() == "고친 본문: 규제자유특구 지원"
                 connection.execute(
                     text("INSERT INTO version_search(version_search) VALUES ('integrity-check')")
