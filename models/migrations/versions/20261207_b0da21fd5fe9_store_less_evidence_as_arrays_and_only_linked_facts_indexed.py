@@ -3,14 +3,14 @@
 Every evidence item of ``mentions`` and ``version_topics`` is an object with one of a few fixed
 key lists, and the key names were 40% of those columns (about 1 MB per 1,000 releases on
 SQLite). An item whose keys are those of one of ``SHAPES`` is stored as ``[shape number,
-value, ...]``, its values in the shape's key order (JSONB keeps keys sorted, not as written);
-where a span is and an entity link's rule are stored as their position in ``CODES``, and a
-topic rule's beginning (``plan.ko.``) as its position in ``RULE_PREFIXES``;
-models.compact reads it back as the same object (shapes and codes are copied here: a
-migration states the format of its day). Other items stay objects. On PostgreSQL both columns become
-``json`` instead of JSONB: nothing queries inside evidence, and JSONB's item headers and
-numerics took about 80% more room than the compact text. The downgrade writes every item as an
-object again, as JSONB.
+value, ...]``, its values in the shape's key order (JSONB keeps keys sorted, not as written).
+Where a span is and an entity link's rule are stored as their position in ``CODES``, and a
+topic rule's beginning (``plan.ko.``) as its position in ``RULE_PREFIXES``. models.compact
+reads it back as the same object (shapes and codes are copied here: a migration states the
+format of its day). Other items stay objects. On PostgreSQL both columns become ``json``
+instead of JSONB: nothing queries inside evidence, and JSONB's item headers and numerics took
+about 80% more room than the compact text. The downgrade writes every item as an object again,
+as JSONB.
 
 On SQLite, texts are packed from now on against a preset dictionary (models.packed); texts
 packed before stay as they are and read the same. The downgrade packs the texts that use the
