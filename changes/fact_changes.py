@@ -237,12 +237,15 @@ def earlier_statements_query(
     version: DocumentVersion, keys: list[tuple[str | None, str]]
 ) -> Select[tuple[Fact, int, dt.datetime]]:
     """The figures of ``keys`` (entity, metric) in other releases' current versions made up
-    to ``version``, with their document and version time."""
+    to ``version``, with their document and version time. A key without an entity matches no
+    figure (NULL equals nothing); saying so lets the planner use the (entity, metric) index,
+    which holds only linked figures."""
     return (
         select(Fact, DocumentVersion.document_id, DocumentVersion.created_at)
         .join(DocumentVersion, DocumentVersion.id == Fact.version_id)
         .join(Document, Document.current_version_id == DocumentVersion.id)
         .where(
+            Fact.entity_id.is_not(None),
             tuple_(Fact.entity_id, Fact.metric).in_(keys),
             DocumentVersion.document_id != version.document_id,
             DocumentVersion.created_at <= version.created_at,

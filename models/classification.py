@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Numeric, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zonewatch.models.base import Base
+from zonewatch.models.compact import EvidenceJSON
 from zonewatch.models.documents import DocumentVersion
 
 
@@ -36,7 +37,7 @@ class Mention(Base):
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"))
     entity_id: Mapped[str] = mapped_column(ForeignKey("entities.id", ondelete="CASCADE"))
     score: Mapped[float]
-    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    evidence: Mapped[list[Any]] = mapped_column(EvidenceJSON, default=list)
 
     version: Mapped[DocumentVersion] = relationship()
 
@@ -54,18 +55,26 @@ class VersionTopic(Base):
         ForeignKey("topics.id", ondelete="CASCADE"), primary_key=True
     )
     score: Mapped[float]
-    evidence: Mapped[list[Any]] = mapped_column(default=list)
+    evidence: Mapped[list[Any]] = mapped_column(EvidenceJSON, default=list)
 
 
 class Fact(Base):
     """A number the text states (an amount, a count, an area, a share), normalised.
 
     ``raw``, ``start`` and ``end`` are its evidence; the parser rule that read it is not
-    stored (no reader showed it, and it was a tenth of the table)."""
+    stored (no reader showed it, and it was a tenth of the table). Only figures linked to an
+    entity are compared across releases, so only those are in the (entity, metric) index:
+    five in six figures name no entity."""
 
     __tablename__ = "facts"
     __table_args__ = (
-        Index("ix_facts_entity_metric", "entity_id", "metric"),
+        Index(
+            "ix_facts_entity_metric",
+            "entity_id",
+            "metric",
+            sqlite_where=text("entity_id IS NOT NULL"),
+            postgresql_where=text("entity_id IS NOT NULL"),
+        ),
         Index("ix_facts_version", "version_id"),
     )
 

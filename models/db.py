@@ -37,12 +37,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _configure_sqlite_connection)
         event.listen(engine, "begin", _begin_immediate)
         return engine
+    kwargs.setdefault("json_serializer", compact_json)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
 def compact_json(value: Any) -> str:
-    """JSON as SQLite stores it: Korean as UTF-8 (3 bytes, not a 6-byte escape) and no
-    spaces, which halves the evidence columns. PostgreSQL stores JSONB, parsed, either way."""
+    """JSON as it is stored: Korean as UTF-8 (3 bytes, not a 6-byte escape) and no spaces,
+    which halves the evidence columns. PostgreSQL keeps a ``json`` column's text as sent (the
+    evidence, ``models.compact``) and parses JSONB columns whatever the spacing."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 

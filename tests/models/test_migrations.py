@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import zlib
 
 import pytest
 from alembic import command
@@ -875,3 +877,145 @@ def test_texts_are_packed_on_sqlite_and_evidence_cut_to_what_readers_show(
                 )
     finally:
         engine.dispose()
+
+
+def test_evidence_items_become_arrays_and_read_back_as_the_same_objects(
+    fresh_database_url: str,
+) -> None:
+    """Items of a known shape lose their key names in storage, not in reading; other items
+    stay objects; the downgrade writes objects again, and packs texts without the preset
+    dictionary that older code does not know."""
+    engine = make_engine(fresh_database_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    span = {"text": "송도", "start": 3, "end": 5, "where": "body", "rule": "name"}
+    cue = {**span, "rule": "plan.ko.계획", "weight": 1.5}
+    decision = {
+        "rule": "model.plan",
+        "where": "model",
+        "probability": 0.9,
+        "threshold": 0.5,
+        "decided_by": "model",
+    }
+    other = {"text": "송도", "start": 3, "end": 5}
+    before = _revision_before("b0da21fd5fe9")
+    try:
+        upgrade(engine, before)
+        tables = MetaData()
+        tables.reflect(engine)
+        rows: dict[str, dict[str, object]] = {
+            "sources": {
+                "id": "s",
+                "name": "S",
+                "kind": "board",
+                "url": "https://x/",
+                "language": "ko",
+                "spec": {},
+                "enabled": True,
+                "paused": False,
+                "health": "healthy",
+                "created_at": now,
+                "updated_at": now,
+            },
+            "documents": {
+                "id": 1,
+                "source_id": "s",
+                "external_id": "1",
+                "url": "https://x/1",
+                "status": "active",
+                "first_seen_at": now,
+                "last_seen_at": now,
+            },
+            "document_versions": {
+                "id": 1,
+                "document_id": 1,
+                "number": 1,
+                "title": "제목",
+                "text": "본문",
+                "content_hash": "1",
+                "extractor_version": "1",
+                "technical": False,
+                "created_at": now,
+            },
+            "entities": {
+                "id": "e",
+                "kind": "fez",
+                "name_ko": "송도",
+                "name_en": "Songdo",
+                "retired": False,
+                "spec": {},
+                "created_at": now,
+                "updated_at": now,
+            },
+            "topics": {"id": "t", "name_en": "T", "name_ko": "티"},
+            "mentions": {
+                "id": 1,
+                "version_id": 1,
+                "entity_id": "e",
+                "score": 1.0,
+                "evidence": [span, other, span],
+            },
+            "version_topics": {
+                "version_id": 1,
+                "topic_id": "t",
+                "score": 1.0,
+                "evidence": [cue, decision],
+            },
+        }
+        with engine.begin() as connection:
+            for table, values in rows.items():
+                if table == "document_versions" and engine.dialect.name == "sqlite":
+                    values = {**values, "text": zlib.compress("본문".encode())}
+                connection.execute(tables.tables[table].insert().values(**values))
+
+        def stored() -> list[object]:
+            with engine.connect() as connection:
+                found = connection.execute(
+                    text(
+                        "SELECT evidence FROM mentions "
+                        "UNION ALL SELECT evidence FROM version_topics"
+                    )
+                ).scalars()
+                return [json.loads(v) if isinstance(v, str) else v for v in found]
+
+        upgrade(engine)
+        assert stored() == [
+            [[0, "송도", 3, 5, 1, 0], other, [0, "송도", 3, 5, 1, 0]],
+            [[1, "송도", 3, 5, 1, [2, "계획"], 1.5], [3, [14, "plan"], 2, 0.9, 0.5, "model"]],
+        ]
+        with Session(engine) as session:
+            assert session.scalars(select(Mention.evidence)).one() == [span, other, span]
+            assert session.scalars(select(VersionTopic.evidence)).one() == [cue, decision]
+        assert _facts_index_where(engine) == "entity_id IS NOT NULL"
+        with Session(engine) as session:
+            version = session.get(DocumentVersion, 1)
+            assert version is not None
+            assert version.text == "본문"
+            version.text = "고친 본문: 규제자유특구 지원"
+            session.commit()
+        _downgrade(engine, before)
+        assert stored() == [[span, other, span], [cue, decision]]
+        assert _facts_index_where(engine) is None
+        if engine.dialect.name == "sqlite":
+            with engine.begin() as connection:
+                packed = connection.execute(text("SELECT text FROM document_versions")).scalar_one()
+                assert zlib.decompress(packed).decode() == "고친 본문: 규제자유특구 지원"
+                connection.execute(
+                    text("INSERT INTO version_search(version_search) VALUES ('integrity-check')")
+                )
+    finally:
+        engine.dispose()
+
+
+def _facts_index_where(engine: Engine) -> str | None:
+    """The partial-index condition of the facts' (entity, metric) index, as stored."""
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            sql = connection.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'ix_facts_entity_metric'")
+            ).scalar_one()
+        else:
+            sql = connection.execute(
+                text("SELECT pg_get_indexdef('ix_facts_entity_metric'::regclass)")
+            ).scalar_one()
+    _, where, condition = str(sql).partition(" WHERE ")
+    return condition.strip("() ") if where else None
