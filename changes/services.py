@@ -80,6 +80,14 @@ def versions_record_ids(version_ids: Sequence[int]) -> Select[tuple[int | None, 
     )
 
 
+@dataclass(frozen=True)
+class Links:
+    """Rows of ``change_entities`` and ``change_topics`` for new records."""
+
+    entities: list[dict[str, object]]
+    topics: list[dict[str, object]]
+
+
 @dataclass
 class VersionBatch:
     """What building a batch's records reads about its versions, read for the whole batch in
@@ -92,6 +100,9 @@ class VersionBatch:
     entities: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     existing: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     runs: dict[int, CrawlRun] = field(default_factory=dict)
+    links: dict[int, Links] = field(default_factory=dict)
+    """The entity and topic links of each version's new records, written for the whole batch
+    by :func:`write_links` (two inserts per batch instead of two per version)."""
 
 
 def load_batch(session: Session, version_ids: Sequence[int]) -> VersionBatch:
@@ -127,8 +138,14 @@ def record_version_changes(
     session: Session, version_id: int, batch: VersionBatch | None = None
 ) -> list[int]:
     """The change records a new version gives (none for a technical re-extraction).
-    ``batch`` is what :func:`load_batch` read for the version's batch (read here when not)."""
-    batch = batch if batch is not None else load_batch(session, [version_id])
+    ``batch`` is what :func:`load_batch` read for the version's batch; the caller that gives
+    it writes the records' links with :func:`write_links` once the batch is built. Without
+    it, the batch is read and the links written here."""
+    if batch is None:
+        alone = load_batch(session, [version_id])
+        made = record_version_changes(session, version_id, alone)
+        write_links(session, alone, [version_id])
+        return made
     version = session.get(DocumentVersion, version_id)
     if version is None or version.technical:
         return []
@@ -168,6 +185,8 @@ class _Builder:
         it (fact changes against other releases, proposals) inherits it."""
         self.topics = batch.topics.get(version.id, set())
         self.entities = batch.entities.get(version.id, [])
+        self.batch = batch
+        batch.links.pop(version.id, None)
 
     def key(self, part: str) -> str:
         return f"{part}:{self.version.id}"
@@ -221,7 +240,7 @@ class _Builder:
             return
         self.session.add_all(records)
         self.session.flush()
-        _copy_labels(self.session, records, (self.entities, self.topics))
+        self.batch.links[self.version.id] = label_rows(records, (self.entities, self.topics))
         self.ids += [record.id for record in records]
 
     def first_version(self) -> None:
@@ -482,30 +501,55 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
     return [record.id]
 
 
+def write_links(session: Session, batch: VersionBatch, version_ids: Iterable[int]) -> None:
+    """Write the links of the records :func:`record_version_changes` made for ``version_ids``
+    (the versions of the batch whose records stand: one rolled back has none to link)."""
+    links = [batch.links.pop(version_id) for version_id in version_ids if version_id in batch.links]
+    _insert_links(
+        session,
+        Links(
+            [row for link in links for row in link.entities],
+            [row for link in links for row in link.topics],
+        ),
+    )
+
+
 def _copy_labels(
     session: Session,
     records: Sequence[ChangeRecord],
     labels: tuple[Iterable[str], Iterable[str]],
 ) -> None:
-    """Link new records to their version's ``labels`` (entities, topics).
+    _insert_links(session, label_rows(records, labels))
 
-    The records were just made, so they have no links yet: they go in as two bulk inserts
-    (one pipelined round trip each on PostgreSQL) without reading what is there first or
-    building an ORM object per link. A bulk insert skips the links' insert hook, so each
-    link is given its record's place in the log here."""
+
+def label_rows(
+    records: Sequence[ChangeRecord], labels: tuple[Iterable[str], Iterable[str]]
+) -> Links:
+    """Links of new records to their version's ``labels`` (entities, topics).
+
+    The records were just made, so they have no links yet: they go in as bulk inserts
+    without reading what is there first or building an ORM object per link. A bulk insert
+    skips the links' insert hook, so each link is given its record's place in the log here."""
     entities, topics = (list(dict.fromkeys(label)) for label in labels)
-    entity_rows = [
-        {"change_id": record.id, "entity_id": entity_id, "placed_at": record.placed_at}
-        for record in records
-        for entity_id in entities
-    ]
-    topic_rows = [
-        {"change_id": record.id, "topic_id": topic_id} for record in records for topic_id in topics
-    ]
-    if entity_rows:
-        session.execute(insert(ChangeEntity), entity_rows)
-    if topic_rows:
-        session.execute(insert(ChangeTopic), topic_rows)
+    return Links(
+        [
+            {"change_id": record.id, "entity_id": entity_id, "placed_at": record.placed_at}
+            for record in records
+            for entity_id in entities
+        ],
+        [
+            {"change_id": record.id, "topic_id": topic_id}
+            for record in records
+            for topic_id in topics
+        ],
+    )
+
+
+def _insert_links(session: Session, links: Links) -> None:
+    if links.entities:
+        session.execute(insert(ChangeEntity), links.entities)
+    if links.topics:
+        session.execute(insert(ChangeTopic), links.topics)
 
 
 def _labels_of(session: Session, version_id: int) -> tuple[list[str], list[str]]:

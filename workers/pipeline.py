@@ -29,7 +29,12 @@ from sqlalchemy.orm import Session
 
 from zonewatch.alerts.events import events_to_match
 from zonewatch.alerts.services import match_events
-from zonewatch.changes.services import load_batch, record_version_changes, record_withdrawal
+from zonewatch.changes.services import (
+    load_batch,
+    record_version_changes,
+    record_withdrawal,
+    write_links,
+)
 from zonewatch.classify.services import classify_versions
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
@@ -268,25 +273,41 @@ def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
 
 
 def build_changes(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
+    """Each version's records, then their links for the whole batch, then the events."""
     batch = load_batch(ctx.session, [int(key) for key in version_ids])
-    return _changes(ctx, version_ids, partial(record_version_changes, batch=batch))
+    advance = Advance()
+    built = _changes(ctx, version_ids, partial(record_version_changes, batch=batch), advance)
+    write_links(ctx.session, batch, built)
+    return _to_match(ctx.session, advance)
 
 
 def withdraw(ctx: StageContext, document_ids: Sequence[Key]) -> Advance:
-    return _changes(ctx, document_ids, record_withdrawal)
+    advance = Advance()
+    _changes(ctx, document_ids, record_withdrawal, advance)
+    return _to_match(ctx.session, advance)
 
 
 def _changes(
-    ctx: StageContext, ids: Sequence[Key], record: Callable[[Session, int], list[int]]
-) -> Advance:
-    """Change records for each id, then the events they make, one matching batch for all."""
-    advance = Advance()
-    session = ctx.session
-    for key, change_ids in together(session, [int(key) for key in ids], advance, record).items():
+    ctx: StageContext,
+    ids: Sequence[Key],
+    record: Callable[[Session, int], list[int]],
+    advance: Advance,
+) -> list[int]:
+    """Change records for each id; returns the ids whose records stand."""
+    built = []
+    for key, change_ids in together(
+        ctx.session, [int(key) for key in ids], advance, record
+    ).items():
         if change_ids is None:
             continue
+        built.append(key)
         advance.results[key] = f"{len(change_ids)} records"
         advance.made += change_ids
+    return built
+
+
+def _to_match(session: Session, advance: Advance) -> Advance:
+    """The events the batch's records make, one matching batch for all."""
     for event_key in events_to_match(session, list(dict.fromkeys(advance.made))):
         advance.then(StageName.MATCH, event_key)
     return advance
