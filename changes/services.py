@@ -27,7 +27,6 @@ from zonewatch.changes.diffing import TextDiff, diff_text
 from zonewatch.changes.events import version_event, withdrawal_event
 from zonewatch.changes.noise import NoisePattern
 from zonewatch.changes.significance import significance, source_tier
-from zonewatch.ingest import announcements
 from zonewatch.ingest.identity import attachment_identity
 from zonewatch.models import (
     Attachment,
@@ -101,6 +100,26 @@ class VersionBatch:
     existing: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     runs: dict[int, CrawlRun] = field(default_factory=dict)
     links: dict[int, Links] = field(default_factory=dict)
+    appearances: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    """(document, source) of every document of each announcement the batch's documents
+    belong to, lowest id first: a first version's earlier appearance is found here, not by a
+    query per version."""
+
+    def earlier_appearance(self, document: Document) -> int | None:
+        """The same announcement at another source, first seen before this document (see
+        :func:`zonewatch.ingest.announcements.earlier_appearance`, which this answers from
+        the batch)."""
+        if document.announcement_id is None:
+            return None
+        return next(
+            (
+                other
+                for other, source_id in self.appearances.get(document.announcement_id, ())
+                if other < document.id and source_id != document.source_id
+            ),
+            None,
+        )
+
     """The entity and topic links of each version's new records, written for the whole batch
     by :func:`write_links` (two inserts per batch instead of two per version)."""
 
@@ -120,18 +139,34 @@ CHUNK = 500
 def _load_chunk(session: Session, ids: list[int], batch: VersionBatch) -> None:
     versions = list(session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(ids))))
     document_ids = {version.document_id for version in versions}
+    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
     batch.held += versions
-    batch.held += session.scalars(select(Document).where(Document.id.in_(document_ids)))
+    batch.held += documents
     topics = select(VersionTopic.version_id, VersionTopic.topic_id)
     for version_id, topic_id in session.execute(topics.where(VersionTopic.version_id.in_(ids))):
         batch.topics[version_id].add(topic_id)
     mentions = select(Mention.version_id, Mention.entity_id).where(Mention.version_id.in_(ids))
     for version_id, entity_id in session.execute(mentions.order_by(Mention.id)):
         batch.entities[version_id].append(entity_id)
+    announced = {d.announcement_id for d in documents if d.announcement_id is not None}
+    if announced:
+        _load_appearances(session, announced, batch)
     for version_id, record_id in session.execute(versions_record_ids(ids)):
         batch.existing[version_id].append(record_id)
     firsts = [version.id for version in versions if version.number == 1]
     batch.runs.update(storing_runs(session, firsts))
+
+
+def _load_appearances(session: Session, announced: set[int], batch: VersionBatch) -> None:
+    """Every document of the batch's announcements, for :meth:`VersionBatch.earlier_appearance`
+    (through ``ix_documents_announcement_id``)."""
+    appearances = select(Document.announcement_id, Document.id, Document.source_id).where(
+        Document.announcement_id.in_(announced)
+    )
+    for announcement_id, document_id, source_id in session.execute(
+        appearances.order_by(Document.id)
+    ):
+        batch.appearances[announcement_id].append((document_id, source_id))
 
 
 def record_version_changes(
@@ -255,7 +290,8 @@ class _Builder:
                 signals={"corrects_document": target.id if target else None},
             )
             return
-        earlier = announcements.earlier_appearance(self.session, self.document)
+        earlier_id = self.batch.earlier_appearance(self.document)
+        earlier = self.session.get(Document, earlier_id) if earlier_id is not None else None
         if earlier is None:
             self.add("new_document", self.key("version"), event=self.zone_event())
             return

@@ -1,5 +1,7 @@
 """The build-changes stage links a batch's new records to their versions' entities and topics
-in one insert per table for the whole batch (it was two per version)."""
+in one insert per table for the whole batch (it was two per version), and reads the batch's
+documents and their announcements' other appearances in one query each (an appearance was
+looked up per version)."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ def test_a_batch_links_its_records_in_one_insert_per_table(app: App) -> None:
     assert not done.errors
     assert written(seen, "INSERT INTO", "change_entities") == 1
     assert written(seen, "INSERT INTO", "change_topics") == 1
+    assert sum(1 for text in seen if text.startswith("SELECT documents.")) == 2
     with app.session() as session:
         records = list(session.execute(select(ChangeRecord.id, ChangeRecord.new_version_id)))
         mentions = set(session.execute(select(Mention.version_id, Mention.entity_id)).tuples())
