@@ -27,7 +27,6 @@ from zonewatch.changes.diffing import TextDiff, diff_text
 from zonewatch.changes.events import version_event, withdrawal_event
 from zonewatch.changes.noise import NoisePattern
 from zonewatch.changes.significance import significance, source_tier
-from zonewatch.ingest import announcements
 from zonewatch.ingest.identity import attachment_identity
 from zonewatch.models import (
     Attachment,
@@ -80,6 +79,14 @@ def versions_record_ids(version_ids: Sequence[int]) -> Select[tuple[int | None, 
     )
 
 
+@dataclass(frozen=True)
+class Links:
+    """Rows of ``change_entities`` and ``change_topics`` for new records."""
+
+    entities: list[dict[str, object]]
+    topics: list[dict[str, object]]
+
+
 @dataclass
 class VersionBatch:
     """What building a batch's records reads about its versions, read for the whole batch in
@@ -92,6 +99,29 @@ class VersionBatch:
     entities: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
     existing: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     runs: dict[int, CrawlRun] = field(default_factory=dict)
+    links: dict[int, Links] = field(default_factory=dict)
+    appearances: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
+    """(document, source) of every document of each announcement the batch's documents
+    belong to, lowest id first: a first version's earlier appearance is found here, not by a
+    query per version."""
+
+    def earlier_appearance(self, document: Document) -> int | None:
+        """The same announcement at another source, first seen before this document (see
+        :func:`zonewatch.ingest.announcements.earlier_appearance`, which this answers from
+        the batch)."""
+        if document.announcement_id is None:
+            return None
+        return next(
+            (
+                other
+                for other, source_id in self.appearances.get(document.announcement_id, ())
+                if other < document.id and source_id != document.source_id
+            ),
+            None,
+        )
+
+    """The entity and topic links of each version's new records, written for the whole batch
+    by :func:`write_links` (two inserts per batch instead of two per version)."""
 
 
 def load_batch(session: Session, version_ids: Sequence[int]) -> VersionBatch:
@@ -109,26 +139,48 @@ CHUNK = 500
 def _load_chunk(session: Session, ids: list[int], batch: VersionBatch) -> None:
     versions = list(session.scalars(select(DocumentVersion).where(DocumentVersion.id.in_(ids))))
     document_ids = {version.document_id for version in versions}
+    documents = list(session.scalars(select(Document).where(Document.id.in_(document_ids))))
     batch.held += versions
-    batch.held += session.scalars(select(Document).where(Document.id.in_(document_ids)))
+    batch.held += documents
     topics = select(VersionTopic.version_id, VersionTopic.topic_id)
     for version_id, topic_id in session.execute(topics.where(VersionTopic.version_id.in_(ids))):
         batch.topics[version_id].add(topic_id)
     mentions = select(Mention.version_id, Mention.entity_id).where(Mention.version_id.in_(ids))
     for version_id, entity_id in session.execute(mentions.order_by(Mention.id)):
         batch.entities[version_id].append(entity_id)
+    announced = {d.announcement_id for d in documents if d.announcement_id is not None}
+    if announced:
+        _load_appearances(session, announced, batch)
     for version_id, record_id in session.execute(versions_record_ids(ids)):
         batch.existing[version_id].append(record_id)
     firsts = [version.id for version in versions if version.number == 1]
     batch.runs.update(storing_runs(session, firsts))
 
 
+def _load_appearances(session: Session, announced: set[int], batch: VersionBatch) -> None:
+    """Every document of the batch's announcements, for :meth:`VersionBatch.earlier_appearance`
+    (through ``ix_documents_announcement_id``)."""
+    appearances = select(Document.announcement_id, Document.id, Document.source_id).where(
+        Document.announcement_id.in_(announced)
+    )
+    for announcement_id, document_id, source_id in session.execute(
+        appearances.order_by(Document.id)
+    ):
+        batch.appearances[announcement_id].append((document_id, source_id))
+
+
 def record_version_changes(
     session: Session, version_id: int, batch: VersionBatch | None = None
 ) -> list[int]:
     """The change records a new version gives (none for a technical re-extraction).
-    ``batch`` is what :func:`load_batch` read for the version's batch (read here when not)."""
-    batch = batch if batch is not None else load_batch(session, [version_id])
+    ``batch`` is what :func:`load_batch` read for the version's batch; the caller that gives
+    it writes the records' links with :func:`write_links` once the batch is built. Without
+    it, the batch is read and the links written here."""
+    if batch is None:
+        alone = load_batch(session, [version_id])
+        made = record_version_changes(session, version_id, alone)
+        write_links(session, alone, [version_id])
+        return made
     version = session.get(DocumentVersion, version_id)
     if version is None or version.technical:
         return []
@@ -168,6 +220,8 @@ class _Builder:
         it (fact changes against other releases, proposals) inherits it."""
         self.topics = batch.topics.get(version.id, set())
         self.entities = batch.entities.get(version.id, [])
+        self.batch = batch
+        batch.links.pop(version.id, None)
 
     def key(self, part: str) -> str:
         return f"{part}:{self.version.id}"
@@ -221,7 +275,7 @@ class _Builder:
             return
         self.session.add_all(records)
         self.session.flush()
-        _copy_labels(self.session, records, (self.entities, self.topics))
+        self.batch.links[self.version.id] = label_rows(records, (self.entities, self.topics))
         self.ids += [record.id for record in records]
 
     def first_version(self) -> None:
@@ -236,7 +290,8 @@ class _Builder:
                 signals={"corrects_document": target.id if target else None},
             )
             return
-        earlier = announcements.earlier_appearance(self.session, self.document)
+        earlier_id = self.batch.earlier_appearance(self.document)
+        earlier = self.session.get(Document, earlier_id) if earlier_id is not None else None
         if earlier is None:
             self.add("new_document", self.key("version"), event=self.zone_event())
             return
@@ -482,30 +537,55 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
     return [record.id]
 
 
+def write_links(session: Session, batch: VersionBatch, version_ids: Iterable[int]) -> None:
+    """Write the links of the records :func:`record_version_changes` made for ``version_ids``
+    (the versions of the batch whose records stand: one rolled back has none to link)."""
+    links = [batch.links.pop(version_id) for version_id in version_ids if version_id in batch.links]
+    _insert_links(
+        session,
+        Links(
+            [row for link in links for row in link.entities],
+            [row for link in links for row in link.topics],
+        ),
+    )
+
+
 def _copy_labels(
     session: Session,
     records: Sequence[ChangeRecord],
     labels: tuple[Iterable[str], Iterable[str]],
 ) -> None:
-    """Link new records to their version's ``labels`` (entities, topics).
+    _insert_links(session, label_rows(records, labels))
 
-    The records were just made, so they have no links yet: they go in as two bulk inserts
-    (one pipelined round trip each on PostgreSQL) without reading what is there first or
-    building an ORM object per link. A bulk insert skips the links' insert hook, so each
-    link is given its record's place in the log here."""
+
+def label_rows(
+    records: Sequence[ChangeRecord], labels: tuple[Iterable[str], Iterable[str]]
+) -> Links:
+    """Links of new records to their version's ``labels`` (entities, topics).
+
+    The records were just made, so they have no links yet: they go in as bulk inserts
+    without reading what is there first or building an ORM object per link. A bulk insert
+    skips the links' insert hook, so each link is given its record's place in the log here."""
     entities, topics = (list(dict.fromkeys(label)) for label in labels)
-    entity_rows = [
-        {"change_id": record.id, "entity_id": entity_id, "placed_at": record.placed_at}
-        for record in records
-        for entity_id in entities
-    ]
-    topic_rows = [
-        {"change_id": record.id, "topic_id": topic_id} for record in records for topic_id in topics
-    ]
-    if entity_rows:
-        session.execute(insert(ChangeEntity), entity_rows)
-    if topic_rows:
-        session.execute(insert(ChangeTopic), topic_rows)
+    return Links(
+        [
+            {"change_id": record.id, "entity_id": entity_id, "placed_at": record.placed_at}
+            for record in records
+            for entity_id in entities
+        ],
+        [
+            {"change_id": record.id, "topic_id": topic_id}
+            for record in records
+            for topic_id in topics
+        ],
+    )
+
+
+def _insert_links(session: Session, links: Links) -> None:
+    if links.entities:
+        session.execute(insert(ChangeEntity), links.entities)
+    if links.topics:
+        session.execute(insert(ChangeTopic), links.topics)
 
 
 def _labels_of(session: Session, version_id: int) -> tuple[list[str], list[str]]:

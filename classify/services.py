@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Table, delete, insert, select, update
-from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -100,8 +99,9 @@ def classify_versions(
     Every version is classified in memory first (one whose classifier run fails is recorded
     and left out), then the batch's rows go in one delete and one insert per table and one
     update of ``classified_at``: per-version statements, and the three queries per version
-    that read back what was stored, cost more than classifying. Should the batch's write fail,
-    each version is written again in its own savepoint, so that only the bad one fails."""
+    that read back what was stored, cost more than classifying. A value the database refuses
+    raises: the pipeline's stage then writes the batch again version by version
+    (:func:`zonewatch.workers.pipeline.whole_or_each`), so that only that version fails."""
     batch = BatchOutcome()
     versions = {version.id: version for version in load_versions(session, version_ids)}
     stored = _signatures(session, list(versions))
@@ -132,7 +132,7 @@ def classify_versions(
         for version_id, found in findings.items()
         if _signature_of(found) != stored[version_id]
     }
-    _write_all(session, [versions[version_id] for version_id in findings], changed, batch)
+    _write(session, [versions[version_id] for version_id in findings], list(changed.values()))
     for version_id, found in findings.items():
         if version_id in batch.failed:
             continue
@@ -208,31 +208,6 @@ def _findings(
         for linked in result.facts
     ]
     return _Findings(version_id, mentions, topics, facts, replace=any(stored))
-
-
-def _write_all(
-    session: Session,
-    versions: list[DocumentVersion],
-    changed: dict[int, _Findings],
-    batch: BatchOutcome,
-) -> None:
-    """The batch's rows in one go; per version, each in a savepoint, when the database refuses
-    a value (a number beyond the column's range): that version fails, the others are stored.
-    Other database errors (a unique key another worker took first) fail the batch, which is
-    retried and then finds that work done."""
-    try:
-        with session.begin_nested():
-            _write(session, versions, list(changed.values()))
-        return
-    except DataError:
-        pass
-    for version in versions:
-        found = changed.get(version.id)
-        try:
-            with session.begin_nested():
-                _write(session, [version], [found] if found is not None else [])
-        except DataError as error:
-            batch.failed[version.id] = error
 
 
 def _write(session: Session, versions: list[DocumentVersion], changed: list[_Findings]) -> None:

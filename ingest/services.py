@@ -24,7 +24,7 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, select, tuple_
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
@@ -176,12 +176,15 @@ def _document_id(session: Session, row: FetchedRow) -> int | None:
 
 
 def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Document:
-    document = _locked_in_batch(session, item.source_id, item.external_id)
-    if document is None:
+    """The item's document, locked; a new one is added to the session but not yet written:
+    it goes in with everything this item sets on it (one INSERT, not an INSERT and UPDATEs)."""
+    key = (item.source_id, item.external_id)
+    batch = _batch_of(session)
+    if batch is not None and key in batch.looked_for:
+        document = _from_batch(session, batch, key)
+    else:
         # Locked, so that two ingests of one document compare fetch times one after the other.
-        document = session.scalars(
-            documents_query([(item.source_id, item.external_id)]).with_for_update()
-        ).one_or_none()
+        document = session.scalars(documents_query([key]).with_for_update()).one_or_none()
     if document is None:
         document = Document(
             source_id=item.source_id,
@@ -191,7 +194,8 @@ def _document_for(session: Session, item: FetchedItem, now: dt.datetime) -> Docu
             last_seen_at=now,
         )
         session.add(document)
-        session.flush()
+        if batch is not None:
+            batch.made[key] = document
     return document
 
 
@@ -203,25 +207,39 @@ def documents_query(keys: Sequence[tuple[str, str]]) -> Select[tuple[Document]]:
 @dataclass(frozen=True)
 class _BatchDocuments:
     """The documents :func:`load_items` locked for the batch, by (source, external id), and
-    the transaction that holds their locks (a later one must lock them again)."""
+    the transaction that holds their locks (a later one must lock them again). A key it
+    looked for and did not find has no document: a concurrent ingest that makes one first
+    fails this batch on the unique key, and its retry finds it. ``made`` holds the documents
+    the batch added since, so that a second item of a new document finds the first's."""
 
     transaction: SessionTransaction | None
     ids: dict[tuple[str, str], int]
+    looked_for: frozenset[tuple[str, str]]
+    made: dict[tuple[str, str], Document] = field(default_factory=dict)
 
 
 _BATCH_DOCUMENTS = "zonewatch.ingest.documents"
 
 
-def _locked_in_batch(session: Session, source_id: str, external_id: str) -> Document | None:
-    """The document as :func:`load_items` read and locked it in this transaction, from the
-    session (no query); None when the batch did not preload it."""
+def _batch_of(session: Session) -> _BatchDocuments | None:
+    """What :func:`load_items` read for this transaction's batch; None outside one."""
     batch = session.info.get(_BATCH_DOCUMENTS)
     if not isinstance(batch, _BatchDocuments):
         return None
     if batch.transaction is not session.get_transaction():
         return None
-    document_id = batch.ids.get((source_id, external_id))
-    return session.get(Document, document_id) if document_id is not None else None
+    return batch
+
+
+def _from_batch(session: Session, batch: _BatchDocuments, key: tuple[str, str]) -> Document | None:
+    """The document as the batch read and locked it, or as an earlier item of the batch
+    added it (unless that item's savepoint was rolled back, which took it out of the
+    session), from the session (no query)."""
+    document_id = batch.ids.get(key)
+    if document_id is not None:
+        return session.get(Document, document_id)
+    made = batch.made.get(key)
+    return made if made is not None and made in session else None
 
 
 def _store_version(
@@ -241,6 +259,13 @@ def _store_version(
     if current is not None and current.content_hash == digest and not was_withdrawn:
         _keep_validators(current, item)
         return IngestOutcome.UNCHANGED, None
+    released = item.published_at is not None and item.published_at != document.published_at
+    if released:
+        document.published_at = item.published_at
+    if current is None:
+        link_announcement(session, document, item.title or "", document.published_at)
+    if document.id is None:
+        session.flush()
     snapshot = _snapshot(session, document, item)
     technical = bool(
         current is not None
@@ -280,13 +305,9 @@ def _store_version(
     session.add(version)
     session.flush()
     document.current_version = version
-    if item.published_at is not None and item.published_at != document.published_at:
-        document.published_at = item.published_at
-        if current is not None:
-            # A document's first version has no change records yet: none to move.
-            follow_document_release(session, document)
-    if current is None:
-        link_announcement(session, document, version.title, document.published_at)
+    if released and current is not None:
+        # A document's first version has no change records yet: none to move.
+        follow_document_release(session, document)
     if technical:
         return IngestOutcome.TECHNICAL, version.id
     return (IngestOutcome.NEW if current is None else IngestOutcome.CHANGED), version.id
@@ -352,6 +373,7 @@ def load_items(session: Session, item_ids: Sequence[int]) -> list[object]:
     session.info[_BATCH_DOCUMENTS] = _BatchDocuments(
         session.get_transaction(),
         {(document.source_id, document.external_id): document.id for document in documents},
+        frozenset(keys),
     )
     return [*rows, *sources, *documents]
 

@@ -8,9 +8,10 @@ backfills. Neither decides what follows what; they only carry :class:`Advance` f
 transaction to the next, after it committed.
 
 A stage takes a bounded batch of ids in one transaction. Every id checks again whether its work
-is done, so a redelivered batch makes nothing twice. An id whose input is bad (not the database:
-that fails the whole batch, which is retried) is rolled back to its savepoint, recorded with a
-one-line error, and the rest of the batch goes on.
+is done, so a redelivered batch makes nothing twice. An id whose input is bad (its code raised,
+or the database refused one of its values: a ``DataError``, which a retry would only meet again)
+is rolled back to its savepoint, recorded with a one-line error, and the rest of the batch goes
+on. Any other database error fails the whole batch, which is retried.
 """
 
 from __future__ import annotations
@@ -23,12 +24,17 @@ from functools import partial
 from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DataError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from zonewatch.alerts.events import events_to_match
 from zonewatch.alerts.services import match_events
-from zonewatch.changes.services import load_batch, record_version_changes, record_withdrawal
+from zonewatch.changes.services import (
+    load_batch,
+    record_version_changes,
+    record_withdrawal,
+    write_links,
+)
 from zonewatch.classify.services import classify_versions
 from zonewatch.crawlers.health import finalize_run
 from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
@@ -113,17 +119,26 @@ def one_line(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}"[:500]
 
 
+def bad_input(error: Exception) -> bool:
+    """Whether ``error`` is about one id's input rather than the database: anything the code
+    raised, and a value a column refuses (a figure beyond its range, a name beyond its length),
+    which fails the same way on every retry. Other database errors (a lost connection, a
+    unique key another worker took first) are worth retrying as a batch."""
+    return isinstance(error, DataError) or not isinstance(error, SQLAlchemyError)
+
+
 def isolated(
     session: Session, key: int, advance: Advance, step: Callable[[Session, int], T]
 ) -> T | None:
-    """Run one id's work in a savepoint: bad input is rolled back and recorded (None), while a
-    database error fails the batch, so that the whole message is retried."""
+    """Run one id's work in a savepoint: bad input (:func:`bad_input`) is rolled back and
+    recorded (None), while another database error fails the batch, so that the whole message
+    is retried."""
     try:
         with session.begin_nested():
             return step(session, key)
-    except SQLAlchemyError:
-        raise
     except Exception as error:
+        if not bad_input(error):
+            raise
         advance.failed(key, error)
         return None
 
@@ -133,16 +148,32 @@ def together(
 ) -> dict[int, T | None]:
     """Every id's work, in one savepoint for the whole batch (two statements, not two per
     id); only when an id's input is bad is the batch rolled back and run again id by id
-    (:func:`isolated`), so that the bad one is recorded and the rest stored. A database
-    error fails the batch either way."""
+    (:func:`isolated`), so that the bad one is recorded and the rest stored. Another
+    database error fails the batch either way."""
+    whole = whole_or_each(session, keys, advance, lambda s, ids: {k: step(s, k) for k in ids})
+    return {key: next((found[key] for found in whole if key in found), None) for key in keys}
+
+
+def whole_or_each(
+    session: Session,
+    keys: Sequence[int],
+    advance: Advance,
+    step: Callable[[Session, list[int]], T],
+) -> list[T]:
+    """``step`` over the whole batch in one savepoint (its one result in a list); when an
+    id's input is bad, the batch is rolled back and ``step`` runs once per id in its own
+    savepoint (:func:`isolated`), giving the results of the ids that went through. For
+    stages that write a batch in a few statements: the bad id costs one extra pass, never a
+    retry of the message."""
     try:
         with session.begin_nested():
-            return {key: step(session, key) for key in keys}
-    except SQLAlchemyError:
-        raise
+            return [step(session, list(keys))]
     except Exception as error:
+        if not bad_input(error):
+            raise
         log.info("batch rolled back and run id by id: %s", one_line(error))
-    return {key: isolated(session, key, advance, step) for key in keys}
+    alone = (isolated(session, key, advance, lambda s, k: step(s, [k])) for key in keys)
+    return [result for result in alone if result is not None]
 
 
 def batches(keys: Sequence[Key], size: int) -> list[list[Key]]:
@@ -153,13 +184,14 @@ def batches(keys: Sequence[Key], size: int) -> list[list[Key]]:
 
 
 def ingest(ctx: StageContext, item_ids: Sequence[Key]) -> Advance:
-    """Staged items into versions; each run whose last item this batch took is finalised."""
+    """Staged items into versions, in one savepoint for the batch (:func:`together`); each run
+    whose last item this batch took is finalised."""
     advance = Advance()
     session = ctx.session
     ids = [int(key) for key in item_ids]
     held = load_items(session, ids)
-    for item_id in ids:
-        _ingest_one(session, item_id, advance)
+    for item_id, result in together(session, ids, advance, ingest_fetched_item).items():
+        _ingested(session, item_id, result, advance)
     session.flush()
     del held
     runs = session.scalars(select(FetchedItem.run_id).where(FetchedItem.id.in_(ids)).distinct())
@@ -169,9 +201,11 @@ def ingest(ctx: StageContext, item_ids: Sequence[Key]) -> Advance:
     return advance
 
 
-def _ingest_one(session: Session, item_id: int, advance: Advance) -> None:
-    """One item; a bad one keeps its payload and says why on its row, and is not pending."""
-    result = isolated(session, item_id, advance, ingest_fetched_item)
+def _ingested(
+    session: Session, item_id: int, result: IngestResult | None, advance: Advance
+) -> None:
+    """One item's outcome; a bad one keeps its payload and says why on its row, and is not
+    pending."""
     if result is None:
         row = session.get(FetchedItem, item_id)
         if row is not None:
@@ -218,44 +252,62 @@ def finalize(ctx: StageContext, run_ids: Sequence[Key]) -> Advance:
 
 
 def classify(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
-    """The batch is classified and written by the classify stage as a whole (a version
-    that fails is rolled back on its own there)."""
+    """The batch is classified and written as a whole; a version whose classification fails
+    is left out by the classify stage, and one whose findings the database refuses fails
+    alone (:func:`whole_or_each`)."""
     advance = Advance()
     ids = [int(key) for key in version_ids]
-    batch = classify_versions(ctx.session, ids, ctx.app.classifier)
+    classifier = ctx.app.classifier
+    found = whole_or_each(
+        ctx.session, ids, advance, lambda s, keys: classify_versions(s, keys, classifier)
+    )
+    for batch in found:
+        for version_id, error in batch.failed.items():
+            advance.failed(version_id, error)
+        for version_id, outcome in batch.outcomes.items():
+            advance.results[version_id] = "classified" if outcome.classified else "already"
+            advance.then(StageName.BUILD_CHANGES, version_id)
     for version_id in ids:
-        if version_id in batch.failed:
-            advance.failed(version_id, batch.failed[version_id])
-            continue
-        outcome = batch.outcomes.get(version_id)
-        if outcome is None:
-            advance.results[version_id] = "gone"
-            continue
-        advance.results[version_id] = "classified" if outcome.classified else "already"
-        advance.then(StageName.BUILD_CHANGES, version_id)
+        advance.results.setdefault(version_id, "gone")
     return advance
 
 
 def build_changes(ctx: StageContext, version_ids: Sequence[Key]) -> Advance:
+    """Each version's records, then their links for the whole batch, then the events."""
     batch = load_batch(ctx.session, [int(key) for key in version_ids])
-    return _changes(ctx, version_ids, partial(record_version_changes, batch=batch))
+    advance = Advance()
+    built = _changes(ctx, version_ids, partial(record_version_changes, batch=batch), advance)
+    write_links(ctx.session, batch, built)
+    return _to_match(ctx.session, advance)
 
 
 def withdraw(ctx: StageContext, document_ids: Sequence[Key]) -> Advance:
-    return _changes(ctx, document_ids, record_withdrawal)
+    advance = Advance()
+    _changes(ctx, document_ids, record_withdrawal, advance)
+    return _to_match(ctx.session, advance)
 
 
 def _changes(
-    ctx: StageContext, ids: Sequence[Key], record: Callable[[Session, int], list[int]]
-) -> Advance:
-    """Change records for each id, then the events they make, one matching batch for all."""
-    advance = Advance()
-    session = ctx.session
-    for key, change_ids in together(session, [int(key) for key in ids], advance, record).items():
+    ctx: StageContext,
+    ids: Sequence[Key],
+    record: Callable[[Session, int], list[int]],
+    advance: Advance,
+) -> list[int]:
+    """Change records for each id; returns the ids whose records stand."""
+    built = []
+    for key, change_ids in together(
+        ctx.session, [int(key) for key in ids], advance, record
+    ).items():
         if change_ids is None:
             continue
+        built.append(key)
         advance.results[key] = f"{len(change_ids)} records"
         advance.made += change_ids
+    return built
+
+
+def _to_match(session: Session, advance: Advance) -> Advance:
+    """The events the batch's records make, one matching batch for all."""
     for event_key in events_to_match(session, list(dict.fromkeys(advance.made))):
         advance.then(StageName.MATCH, event_key)
     return advance

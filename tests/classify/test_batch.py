@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DataError
 
 from tests.testkit import factories
 from tests.testkit.databases import unique_database_name
@@ -160,25 +161,18 @@ def test_a_gone_version_is_left_out(app: App) -> None:
 
 
 @pytest.mark.integration
-def test_a_figure_postgresql_refuses_fails_its_version_alone(
+def test_a_figure_postgresql_refuses_raises_and_writes_nothing_of_the_batch(
     tmp_path: Path, postgres_server: PostgresServer, migrated_postgres: str
 ) -> None:
-    """Before, the numeric overflow failed the whole batch, and its retries failed again."""
+    """The batch write raises the refusal rather than hide it: the pipeline's classify stage
+    writes the batch again version by version so that only that version fails (see
+    tests/workers/test_refused_values.py)."""
     url = postgres_server.create_database(unique_database_name(), template=migrated_postgres)
     app = made_app(tmp_path, url)
     try:
         ids = store_versions(app, [RELEASES[0], (RELEASES[0][0], TOO_LARGE), RELEASES[2]])
-        with app.session() as session:
-            batch = classify_versions(session, ids, app.classifier)
-        assert list(batch.failed) == [ids[1]]
-        assert "numeric field overflow" in str(batch.failed[ids[1]])
-        assert sorted(batch.outcomes) == [ids[0], ids[2]]
-        assert findings(app, ids[1]) == (set(), set(), 0)
-        for version_id, (title, text) in ((ids[0], RELEASES[0]), (ids[2], RELEASES[2])):
-            assert findings(app, version_id) == expected(app, title, text)
-        with app.session() as session:
-            refused = session.get(DocumentVersion, ids[1])
-            assert refused is not None
-            assert refused.classified_at is None
+        with pytest.raises(DataError, match="numeric field overflow"), app.session() as session:
+            classify_versions(session, ids, app.classifier)
+        assert [findings(app, version_id) for version_id in ids] == [(set(), set(), 0)] * 3
     finally:
         app.dispose()

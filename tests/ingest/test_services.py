@@ -328,8 +328,9 @@ def test_a_batch_finds_its_known_documents_in_one_query(db_session: Session) -> 
         event.remove(engine, "before_cursor_execute", record)
     assert results == ["changed", "changed", "changed", "new"]
     lookups = [s for s in seen if s.startswith("SELECT documents.") and "FROM documents" in s]
-    # The batch's one, and item 4's own: its document was not there yet.
-    assert len(lookups) == 2
+    # The batch's one only: item 4's document was looked for there, so it is new without a
+    # lookup of its own.
+    assert len(lookups) == 1
     assert len({id(row) for row in held}) == len(held)
 
 
@@ -365,6 +366,46 @@ def test_a_batch_reads_its_payloads_in_its_one_item_query(db_session: Session) -
     assert len(item_queries) == 1
     assert "fetched_payloads" in item_queries[0]
     assert held
+
+
+def test_a_new_document_goes_in_whole_and_the_next_item_of_the_batch_finds_it(
+    db_session: Session,
+) -> None:
+    """A new document is written once with what its first item sets (it used to be inserted,
+    then updated twice); a second item of it in the same batch takes that document rather
+    than making another one (which the unique key would refuse, failing the batch)."""
+    source = factories.source(db_session)
+    rows = [
+        factories.fetched(db_session, factories.crawl_run(db_session, source), "9", text=text)
+        for text in ("첫 본문 입주기업 모집", "고쳐진 본문 입주기업 모집")
+    ]
+    for row in rows:
+        row.external_id = "9"
+    db_session.flush()
+    db_session.expunge_all()
+    seen: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        seen.append(" ".join(statement.split()))
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        held = load_items(db_session, [row.id for row in rows])
+        results = [ingest_fetched_item(db_session, row.id) for row in rows]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert [result.result for result in results] == ["new", "changed"]
+    assert results[0].document_id == results[1].document_id
+    first = [s for s in seen if s.startswith("UPDATE documents")]
+    # Only the link to the new current version (a circular key) follows the insert.
+    assert [s.split(" WHERE")[0] for s in first[:1]] == [
+        "UPDATE documents SET current_version_id=?"
+        if engine.dialect.name == "sqlite"
+        else "UPDATE documents SET current_version_id=%(current_version_id)s::INTEGER"
+    ]
+    assert sum(1 for s in seen if s.startswith("INSERT INTO documents ")) == 1
+    assert len(held) == 3
 
 
 def test_a_batch_preload_does_not_outlive_its_transaction(db_session: Session) -> None:
