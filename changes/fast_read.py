@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
@@ -46,6 +45,7 @@ from zonewatch.changes.reach import Link, Reach, reach_of
 from zonewatch.config.database import DatabaseLocation, PostgresServer, SqliteFile
 from zonewatch.enums import ChangeKind, ReviewStatus
 from zonewatch.errors import ZonewatchError
+from zonewatch.packing import UNPACK_SQL, unpack_sql
 from zonewatch.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -55,8 +55,6 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 """As long as the engine waits for a writer (``zonewatch.models.db``)."""
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 """How SQLAlchemy stores a time in SQLite (what a comparison with a stored time needs)."""
-UNPACK_SQL = "zw_unpack"
-"""The SQLite function the engine gives every connection for packed texts."""
 
 
 class DatabaseProblemError(ZonewatchError):
@@ -109,10 +107,6 @@ class _Reader:
         return value
 
 
-def _unpack(stored: bytes | None) -> str | None:
-    return zlib.decompress(stored).decode("utf-8") if stored is not None else None
-
-
 @contextmanager
 def _sqlite(location: SqliteFile) -> Iterator[_Reader]:
     """A read-only connection set up as the engine sets up its own, in one read transaction
@@ -125,7 +119,7 @@ def _sqlite(location: SqliteFile) -> Iterator[_Reader]:
     except sqlite3.Error as exc:
         raise DatabaseProblemError(describe_database_problem(str(exc))) from None
     connection.isolation_level = None
-    connection.create_function(UNPACK_SQL, 1, _unpack, deterministic=True)
+    connection.create_function(UNPACK_SQL, 1, unpack_sql, deterministic=True)
     try:
         connection.execute("BEGIN")
         yield _Reader("sqlite", lambda sql, params: connection.execute(sql, params).fetchall())
@@ -172,7 +166,7 @@ def _converters(dialect: str) -> dict[str, Callable[[Any], Any]]:
         "json": (lambda value: None if value is None else json.loads(value))
         if on_sqlite
         else (lambda value: value),
-        "packed": _unpack if on_sqlite else (lambda value: value),
+        "packed": unpack_sql if on_sqlite else (lambda value: value),
         "date": (lambda value: None if value is None else dt.date.fromisoformat(value))
         if on_sqlite
         else (lambda value: value),

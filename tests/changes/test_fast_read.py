@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tests.changes.test_queries import entity, model_change, record, topic
+from tests.changes.test_queries import entity, model_change, record, topic, version
 from tests.testkit import factories
-from zonewatch.changes import sql_gen
+from zonewatch.changes import fast_read, sql_gen
 from zonewatch.changes.compiled_sql import TREE_SIZES
 from zonewatch.changes.fast_read import (
     DatabaseProblemError,
@@ -34,7 +35,7 @@ from zonewatch.config.database import SqliteFile, database_location
 from zonewatch.config.zones import ENTITY_ID_PATTERN
 from zonewatch.enums import ReviewStatus
 from zonewatch.errors import NotFoundError
-from zonewatch.models import ChangeRecord, Document
+from zonewatch.models import ChangeRecord, Document, DocumentVersion
 from zonewatch.models.db import make_engine, make_session_factory, session_scope
 from zonewatch.timefmt import KST
 
@@ -315,3 +316,24 @@ def test_the_timeline_command_prints_what_the_orm_path_prints(
         )
         _print_timeline(context, "ifez", orm, output, KST)
         assert done.stdout == buffer.getvalue() + capsys.readouterr().out
+
+
+def test_its_sqlite_connection_unpacks_texts_as_the_orm_packs_them(
+    filled: str,
+) -> None:
+    """Its ``zw_unpack`` is the product's (texts packed against the preset dictionary read
+    back): it had its own plain-zlib copy, which such a text stops with "need dictionary"."""
+    location = database_location(filled)
+    if not isinstance(location, SqliteFile):
+        pytest.skip("texts are packed on SQLite only")
+    engine = make_engine(filled)
+    with session_scope(make_session_factory(engine)) as session:
+        document = session.scalars(select(Document)).first()
+        assert document is not None
+        text = "인천경제자유구역청은 송도국제도시 입주기업 모집 계획을 밝혔다. " * 20
+        version(session, document, 1, text)
+        stored = {row.id: row.text for row in session.scalars(select(DocumentVersion))}
+    engine.dispose()
+    with fast_read._sqlite(location) as reader:
+        unpacked = reader._execute("SELECT id, zw_unpack(text) FROM document_versions", {})
+    assert dict(unpacked) == stored

@@ -6,7 +6,7 @@ import zlib
 
 import pytest
 
-from zonewatch.models.packed import PRESET_DICTIONARY, dictionary, pack, unpack
+from zonewatch.packing import PRESET_DICTIONARY, dictionary, pack, unpack
 
 TEXT = "과학기술정보통신부는 규제자유특구 지원을 강화할 계획이라고 밝혔다. " * 3
 

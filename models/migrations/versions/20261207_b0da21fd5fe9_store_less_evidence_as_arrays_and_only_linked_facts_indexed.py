@@ -15,7 +15,7 @@ as JSONB.
 On SQLite, texts are packed from now on against a preset dictionary (models.packed); texts
 packed before stay as they are and read the same. The downgrade packs the texts that use the
 dictionary again without it, since older code cannot read them (it reads them through
-models.packed.unpack: only the product knows its dictionaries).
+zonewatch.packing.unpack: only the product knows its dictionaries).
 
 Five in six facts name no entity, and only linked figures are compared across releases (a
 NULL entity never equals a key): the (entity, metric) index keeps only rows with an entity.
@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from zonewatch.models.packed import unpack
+from zonewatch.packing import unpack
 
 # revision identifiers, used by Alembic.
 revision: str = "b0da21fd5fe9"
