@@ -41,6 +41,7 @@ is also given when its rules alone reach their threshold."""
 _SPACE = re.compile(r"\s+")
 _DIGITS = re.compile(r"\d")
 _WORD = re.compile(r"\w+")
+_SECOND = operator.itemgetter(1)
 
 
 @dataclass(frozen=True)
@@ -140,11 +141,11 @@ class TopicModel:
 
     _index: dict[str, int] = field(init=False, repr=False)
 
-    _known_grams: Any = field(init=False, repr=False)
+    _known_grams: tuple[Any, ...] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {name: i for i, name in enumerate(self.features)})
-        object.__setattr__(self, "_known_grams", _gram_automaton(self.features, self.spec))
+        object.__setattr__(self, "_known_grams", _gram_automata(self.features, self.spec))
 
     def vectorise(
         self, title: str, text: str, language: str, rule_hits: Sequence[TopicHit]
@@ -235,43 +236,46 @@ class TopicModel:
         )
 
 
-def _gram_automaton(features: Sequence[str], spec: FeatureSpec) -> Any:
-    """The model's character n-grams in one Aho-Corasick automaton, each with its length and
-    feature index; None when the spec counts word n-grams or the model has no n-grams.
+def _gram_automata(features: Sequence[str], spec: FeatureSpec) -> tuple[Any, ...] | None:
+    """The model's character n-grams in Aho-Corasick automata, one per length, each key with
+    its feature index; None when the spec counts word n-grams or the model has no n-grams.
 
-    Of the ~2,300 distinct n-grams of a text only ~300 are features: finding those in one C
-    pass costs a fraction of cutting and hashing every n-gram (the model's largest cost)."""
-    lengths = range(spec.ngram_min, spec.ngram_max + 1)
-    grams = [(name, index) for index, name in enumerate(features) if len(name) in lengths]
-    if spec.words or not grams:
+    Of the ~2,300 distinct n-grams of a text only ~300 are features: finding those in a few C
+    passes costs a fraction of cutting and hashing every n-gram (the model's largest cost).
+    One automaton per length reports its n-grams in the order :func:`ngram_counts` meets
+    them, so nothing needs sorting."""
+    if spec.words:
         return None
-    automaton = ahocorasick.Automaton()
-    for name, index in grams:
-        automaton.add_word(name, (len(name), index))
-    automaton.make_automaton()
-    return automaton
+    automata = []
+    for length in range(spec.ngram_min, spec.ngram_max + 1):
+        grams = [(name, index) for index, name in enumerate(features) if len(name) == length]
+        if grams:
+            automaton = ahocorasick.Automaton()
+            for name, index in grams:
+                automaton.add_word(name, index)
+            automaton.make_automaton()
+            automata.append(automaton)
+    return tuple(automata) or None
 
 
-def _known_counts(automaton: Any, text: str) -> dict[int, int]:
+def _known_counts(automata: tuple[Any, ...], text: str) -> Counter[int]:
     """Occurrences of each known n-gram of ``text`` by feature index, ordered as
     :func:`ngram_counts` first meets them (shorter n first, then by position), so that the
     vector's float sums add in the same order and give the same bits."""
-    if not text:
-        return {}
-    found = sorted((length, end, index) for end, (length, index) in automaton.iter(text))
-    counts = dict.fromkeys((index for _, _, index in found), 0)
-    for _, _, index in found:
-        counts[index] += 1
+    counts: Counter[int] = Counter()
+    if text:
+        for automaton in automata:
+            counts.update(map(_SECOND, automaton.iter(text)))
     return counts
 
 
 def _known_values(
-    automaton: Any, title: str, text: str, language: str, spec: FeatureSpec
+    automata: tuple[Any, ...], title: str, text: str, language: str, spec: FeatureSpec
 ) -> dict[int, float]:
     """What ``ngram_values(ngram_counts(...), index)`` gives, found with the automaton."""
     body, head = feature_texts(title, text, language, spec)
-    counts: dict[int, float] = dict(_known_counts(automaton, body))
-    for index, count in _known_counts(automaton, head).items():
+    counts: dict[int, float] = dict(_known_counts(automata, body))
+    for index, count in _known_counts(automata, head).items():
         counts[index] = counts.get(index, 0.0) + spec.title_weight * count
     values = {index: 1.0 + math.log(count) for index, count in counts.items()}
     norm = math.sqrt(sum(v * v for v in values.values()))
