@@ -627,6 +627,8 @@ _GENERIC_HEAD = r"zones?\b"
 """The English word a list of zones ends with (``the Ulsan and Gwangju zones``): taken only
 in a release that names the family and no other zone type."""
 _BEFORE_WINDOW = 80
+_NAME_GAP_START = re.compile(r"^[\s\-‐‑–—·]+")
+"""Separators a name may begin with, which its pattern leaves out (see ``_name_regex``)."""
 
 
 def _name_regex(name: str, plural: bool = False) -> str:
@@ -701,8 +703,9 @@ def _families(catalogue: _Catalogue) -> list[_Family]:
                     rf"{_HEAD_LEAD.pattern}(?:the\s+)?(?:{head}|{_GENERIC_HEAD})", re.I
                 ),
                 head_before=re.compile(
-                    rf"(?:(?:{head}|{_GENERIC_HEAD})\s+(?:in|at|of|for|including|such\s+as|like)"
-                    rf"\s+(?:the\s+)?"
+                    _first_chars([_NAME_GAP_START.sub("", name) for name in [*heads, "zones"]])
+                    + rf"(?:(?:{head}|{_GENERIC_HEAD})\s+(?:in|at|of|for|including|such\s+as"
+                    rf"|like)\s+(?:the\s+)?"
                     rf"|(?:{head})[^\n.。]{{0,40}}?\d+[ \t]*(?:곳|개소|개)?[ \t]*[(:])$",
                     re.I,
                 ),
