@@ -7,6 +7,7 @@ expensive part), then used for every version. Pure: no database here.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,14 +123,12 @@ class Classifier:
 
 
 def _entity_before(text: str, position: int, spans: list[tuple[int, str]]) -> str | None:
-    """The entity named last before ``position`` in the same sentence, if close enough."""
+    """The entity named last before ``position`` in the same sentence, if close enough (of
+    mentions at one offset, the last in ``spans``' order)."""
     floor = max(0, position - FACT_ENTITY_WINDOW)
     for end in SENTENCE_END.finditer(text, floor, position):
         floor = end.end()
-    found = None
-    for start, entity_id in spans:
-        if start >= position:
-            break
-        if start >= floor:
-            found = entity_id
-    return found
+    last = bisect_left(spans, (position,)) - 1
+    if last >= 0 and spans[last][0] >= floor:
+        return spans[last][1]
+    return None

@@ -21,8 +21,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from itertools import accumulate
-from operator import add
+from itertools import accumulate, islice
 
 import ahocorasick
 
@@ -105,6 +104,8 @@ _DATELINE = re.compile(
 """A dateline, which is not a mention (README): ``SEOUL, May 3 (Yonhap) --``, ``(세종=뉴스1)``,
 ``[부산=뉴시스]``."""
 _SKIPPED = re.compile(r"[\s·ㆍ・‧･-]+")
+_SKIPPED_KEPT = re.compile(rf"({_SKIPPED.pattern})")
+"""Splits a text into its pieces and the skipped runs between them, in one pass."""
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
 _DASHES = re.compile("[‐‑‒–—―−]")
 _WHITESPACE = re.compile(r"\s+")
@@ -175,13 +176,11 @@ class _Folded:
     """A text folded for matching, and the way back to offsets in the original."""
 
     def __init__(self, text: str) -> None:
-        lowered = _lower(text)
-        pieces = _SKIPPED.split(lowered)
-        gaps = map(len, _SKIPPED.findall(lowered))
-        lengths = [len(piece) for piece in pieces[:-1]]
+        parts = _SKIPPED_KEPT.split(_lower(text))
+        pieces = parts[0::2]
         self.folded = "".join(pieces)
-        self.folded_starts: list[int] = [0, *accumulate(lengths)]
-        self.original_starts: list[int] = [0, *accumulate(map(add, lengths, gaps))]
+        self.folded_starts: list[int] = [0, *accumulate(map(len, pieces[:-1]))]
+        self.original_starts: list[int] = [0, *islice(accumulate(map(len, parts)), 1, None, 2)]
 
     def original(self, index: int) -> int:
         piece = bisect_right(self.folded_starts, index) - 1
@@ -628,6 +627,8 @@ _GENERIC_HEAD = r"zones?\b"
 """The English word a list of zones ends with (``the Ulsan and Gwangju zones``): taken only
 in a release that names the family and no other zone type."""
 _BEFORE_WINDOW = 80
+_NAME_GAP_START = re.compile(r"^[\s\-‐‑–—·]+")
+"""Separators a name may begin with, which its pattern leaves out (see ``_name_regex``)."""
 
 
 def _name_regex(name: str, plural: bool = False) -> str:
@@ -702,8 +703,9 @@ def _families(catalogue: _Catalogue) -> list[_Family]:
                     rf"{_HEAD_LEAD.pattern}(?:the\s+)?(?:{head}|{_GENERIC_HEAD})", re.I
                 ),
                 head_before=re.compile(
-                    rf"(?:(?:{head}|{_GENERIC_HEAD})\s+(?:in|at|of|for|including|such\s+as|like)"
-                    rf"\s+(?:the\s+)?"
+                    _first_chars([_NAME_GAP_START.sub("", name) for name in [*heads, "zones"]])
+                    + rf"(?:(?:{head}|{_GENERIC_HEAD})\s+(?:in|at|of|for|including|such\s+as"
+                    rf"|like)\s+(?:the\s+)?"
                     rf"|(?:{head})[^\n.。]{{0,40}}?\d+[ \t]*(?:곳|개소|개)?[ \t]*[(:])$",
                     re.I,
                 ),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -81,6 +82,17 @@ def _words(spaced: str) -> frozenset[str]:
 # --- numbers -----------------------------------------------------------------------------------
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUM_TAIL = r"\d{0,2}(?:,\d{3})+(?:\.\d+)?|\d*(?:\.\d+)?"
+"""What follows the first digit of a :data:`_NUM`."""
+
+
+def _number_not_after(name: str, before: str) -> str:
+    """A group ``name`` holding a :data:`_NUM` that does not follow a character of ``before``,
+    written to start with a digit: a pattern that does is searched by the engine's fast scan
+    for its first character, where a leading lookbehind makes it try every position."""
+    return rf"(?P<{name}>\d(?<!{before}\d)(?:{_NUM_TAIL}))"
+
+
 # A Korean number has at most three magnitude groups (조, 억, 만) of at most three parts
 # (3천5백) each; the bounds also keep a long run like ``1만 1만 1만 ...`` linear.
 _KO_PART = rf"(?:{_NUM})(?:[천백]\s?(?:{_NUM})){{0,2}}[천백]?"
@@ -317,16 +329,16 @@ _EN_AMOUNT_VERB = re.compile(
     rf"\s?(?:about |around |some |nearly |almost |over |more than )?(?P<num>{_NUM})(?![\d.,]*\d)",
     re.I,
 )
+_LOW_NUMBER = _number_not_after("lo", r"[\d.,]")
 # ``from 320,627 to 411,152 square meters``, ``between 10 and 20 percent``: the low end of an
 # English range shares the unit written after the high end.
 _EN_RANGE_LOW = re.compile(
-    rf"(?<![\d.,])(?P<lo>{_NUM})\s?(?:to|and|-|–)\s?(?=(?:{_NUM})[\s-]?[%％A-Za-z㎢㎡])", re.I
+    rf"{_LOW_NUMBER}\s?(?:to|and|-|–)\s?(?=(?:{_NUM})[\s-]?[%％A-Za-z㎢㎡])",
+    re.I,
 )
 # ``17.45-18.64 percent``: the high end of a hyphenated range (the digit scan skips ``N-N``,
 # which is mostly a date or a phone number, so only a unit written after it makes it a figure).
-_EN_RANGE_HIGH = re.compile(
-    rf"(?<![\d.,])(?P<lo>{_NUM})[-–](?P<hi>{_NUM})(?=[\s-]?[%％A-Za-z㎢㎡])"
-)
+_EN_RANGE_HIGH = re.compile(rf"{_LOW_NUMBER}[-–](?P<hi>{_NUM})(?=[\s-]?[%％A-Za-z㎢㎡])")
 # ``a 15-member panel``: the members of a body are people.
 _EN_MEMBERS = re.compile(
     r"(?=[\dA-Za-z])"
@@ -342,7 +354,7 @@ _EN_EMPLOYS_BARE = re.compile(
 )
 # ``a funding ratio of 65 to 35``, ``국비:지방비 비율 70:30``: the two shares of a split.
 _RATIO = re.compile(
-    r"(?<![\d.,:])(?P<a>\d{1,2}(?:\.\d+)?)\s?(?::|to|대)\s?(?P<b>\d{1,2}(?:\.\d+)?)(?!\d|[.,:]\d)"
+    r"(?P<a>\d(?<![\d.,:]\d)\d?(?:\.\d+)?)\s?(?::|to|대)\s?(?P<b>\d{1,2}(?:\.\d+)?)(?!\d|[.,:]\d)"
 )
 _RATIO_WORDS = re.compile(r"ratio|split|비율|비중|분담|부담|매칭", re.I)
 # A list that drops the noun after its first item: ``50 codes in Busan, 53 in Gwangju and 54
@@ -419,6 +431,8 @@ _CHANGE_WORDS = re.compile(r"증가|감소|늘|줄|growth|increase|decrease|rose
 _ORDINAL = {"first": "1", "1st": "1", "second": "2", "2nd": "2", "third": "3", "3rd": "3"}
 _ORDINAL |= {"fourth": "4", "4th": "4"}
 _PERIOD_RE = re.compile(
+    # the lookahead lets the engine skip every position no alternative can start at
+    r"(?=[상하누연매해목계예추투1-9acfghpqstwy])(?:"
     r"(?P<half>(?P<ko_half>상|하)반기|\b(?P<en_half>first|second|1st|2nd) half\b|\bH(?P<h>[12])\b)"
     r"|(?P<quarter>(?P<q>[1-4])\s?(?:/\s?4\s?)?분기"
     r"|\b(?P<en_q>first|second|third|fourth|1st|2nd|3rd|4th) quarter\b|\bQ(?P<qq>[1-4])\b)"
@@ -427,11 +441,12 @@ _PERIOD_RE = re.compile(
     r"|(?P<annual>연간|연평균|매년|해마다"
     r"|\b(?:annual(?:ly)?|yearly|a year|per year|full[- ]year)\b)"
     r"|(?P<target>목표|\b(?:targets?|targeted|aims? to|aiming to|goals?)\b)"
-    r"|(?P<plan>계획|예정|추진할|투입할|투자할|\b(?:plans? to|planned|planning to|will)\b)",
+    r"|(?P<plan>계획|예정|추진할|투입할|투자할|\b(?:plans? to|planned|planning to|will)\b))",
     re.I,
 )
 _UNTIL_RE = re.compile(
-    r"(?P<year>(?:19|20)\d\d)\s?년?\s?까지|(?:by|until|through) (?P<en>(?:19|20)\d\d)"
+    r"(?=[12but])"
+    r"(?:(?P<year>(?:19|20)\d\d)\s?년?\s?까지|(?:by|until|through) (?P<en>(?:19|20)\d\d))"
 )
 _SENTENCE_END = re.compile(r"[.!?。]\s|\n")
 _PERIOD_BEFORE = 60
@@ -1089,8 +1104,10 @@ def _readings(text: str) -> list[_Reading]:
 def _mostly_english(text: str) -> bool:
     """Whether Latin letters outnumber Hangul: the English-only rules (bare ``employs N``,
     ``N-member``, list items without a noun) then run; in a Korean release they find nothing
-    and cost a scan of the whole text."""
-    return len(_LATIN_LETTERS.findall(text)) > len(_HANGUL_SYLLABLES.findall(text))
+    and cost a scan of the whole text. Hangul is counted only as far as the Latin count: a
+    Korean release has a thousand syllables and a few dozen Latin letters."""
+    latin = len(_LATIN_LETTERS.findall(text))
+    return latin > sum(1 for _ in itertools.islice(_HANGUL_SYLLABLES.finditer(text), latin))
 
 
 _LATIN_LETTERS = re.compile(r"[A-Za-z]")

@@ -479,6 +479,7 @@ def test_the_low_end_of_an_english_range_shares_the_unit() -> None:
     ]
     assert pairs("between 10 and 20 percent", "en") == [(10, "percent"), (20, "percent")]
     assert pairs("from 2019 to 20 percent", "en") == [(20, "percent")]
+    assert pairs("from version 1.10 to 20 percent", "en") == [(1.1, "percent"), (20, "percent")]
 
 
 @pytest.mark.parametrize(
@@ -538,6 +539,9 @@ def test_a_list_item_in_korean_text_is_not_read_as_english() -> None:
         ("국비:지방비 비율 70:30 적용", [(70.0, "percent"), (30.0, "percent")]),
         ("The meeting ran from 14:00 to 16:00.", []),
         ("The ratio rose from 3 to 5.", []),
+        ("비율 1.70:30 적용", []),
+        ("비율 3,70:30 적용", []),
+        ("The split is 170:30.", []),
     ],
 )
 def test_a_split_that_adds_up_to_a_hundred_is_two_shares(
