@@ -26,13 +26,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, delete, select, tuple_
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.ingest.announcements import link_announcement
 from zonewatch.ingest.identity import attachment_identity
-from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot, Source
+from zonewatch.ingest.rows import update_rows
+from zonewatch.models import Attachment, Document, DocumentVersion, FetchedPayload, Snapshot, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
 from zonewatch.models.changes import follow_document_release
@@ -82,6 +85,15 @@ def content_hash(item: FetchedItem) -> str:
 
 def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     """Ingest one staged item; running it twice changes nothing the second time."""
+    result = apply_item(session, fetched_item_id)
+    mark_items(session, [result])
+    return result
+
+
+def apply_item(session: Session, fetched_item_id: int) -> IngestResult:
+    """Apply one staged item to its document, leaving its row as it is: the caller records
+    the outcome with :func:`mark_items`, for a whole batch in two statements. Until then the
+    row still looks pending, so a batch must not hold an item twice."""
     row = session.get(FetchedRow, fetched_item_id)
     if row is None:
         raise LookupError(f"no fetched item {fetched_item_id}")
@@ -118,13 +130,55 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     else:
         item.text = strip_ignored(item.text, ignore_patterns(session, item.source_id))
         result, version_id = _store_version(session, document, item, now)
-    row.status = FetchedItemStatus.INGESTED
-    row.result = result
-    row.version_id = version_id
-    row.ingested_at = utcnow()
-    row.payload = None
     session.flush()
     return IngestResult(row.id, document.id, result, version_id)
+
+
+def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
+    """Record what ingest made of each item, in one UPDATE for the batch, and release the
+    payloads of those applied, in one DELETE (a superseded item keeps its own; see the module
+    docstring). Repeats are left as they were. The rows and payloads the session holds are
+    brought in line without a query."""
+    fresh = [result for result in results if not result.repeated]
+    if not fresh:
+        return
+    now = utcnow()
+    update_rows(
+        session,
+        FetchedRow.__table__,
+        ("status", "result", "version_id"),
+        [(r.fetched_item_id, _status(r), r.result, r.version_id) for r in fresh],
+        {"ingested_at": now},
+    )
+    released = [r.fetched_item_id for r in fresh if _status(r) == FetchedItemStatus.INGESTED]
+    if released:
+        session.execute(delete(FetchedPayload).where(FetchedPayload.item_id.in_(released)))
+    for result in fresh:
+        _mark_held(session, result, now)
+
+
+def _status(result: IngestResult) -> FetchedItemStatus:
+    if result.result == IngestOutcome.SUPERSEDED:
+        return FetchedItemStatus.SUPERSEDED
+    return FetchedItemStatus.INGESTED
+
+
+def _mark_held(session: Session, result: IngestResult, now: dt.datetime) -> None:
+    """What :func:`mark_items` wrote, on the row the session holds (if any), as its stored
+    state: the ORM must not write it again, nor read it back."""
+    row = session.identity_map.get(identity_key(FetchedRow, result.fetched_item_id))
+    if not isinstance(row, FetchedRow):
+        return
+    status = _status(result)
+    set_committed_value(row, "status", status)
+    set_committed_value(row, "result", IngestOutcome(result.result))
+    set_committed_value(row, "version_id", result.version_id)
+    set_committed_value(row, "ingested_at", now)
+    if status == FetchedItemStatus.INGESTED:
+        payload = row.__dict__.get("stored_payload")
+        set_committed_value(row, "stored_payload", None)
+        if payload is not None and payload in session:
+            session.expunge(payload)
 
 
 def ignore_patterns(session: Session, source_id: str) -> list[re.Pattern[str]]:
@@ -153,12 +207,10 @@ def is_stale(document: Document, outcome: ItemOutcome, fetched_at: dt.datetime) 
 
 
 def _supersede(session: Session, row: FetchedRow, document: Document) -> IngestResult:
-    """Keep the stale item as a record of what was fetched, without applying any of it."""
-    row.status = FetchedItemStatus.SUPERSEDED
-    row.result = IngestOutcome.SUPERSEDED
-    row.ingested_at = utcnow()
+    """Keep the stale item as a record of what was fetched, without applying any of it
+    (:func:`mark_items` says so on its row)."""
     session.flush()
-    return IngestResult(row.id, document.id, "superseded")
+    return IngestResult(row.id, document.id, IngestOutcome.SUPERSEDED)
 
 
 def _document_id(session: Session, row: FetchedRow) -> int | None:
