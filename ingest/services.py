@@ -135,9 +135,10 @@ def apply_item(session: Session, fetched_item_id: int) -> IngestResult:
 
 
 def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
-    """Record what ingest made of each item, in one UPDATE for the batch, and release the
-    payloads of those applied, in one DELETE (a superseded item keeps its own; see the module
-    docstring). Repeats are left as they were. The rows and payloads the session holds are
+    """Record what ingest made of each item, in one UPDATE for the batch, point each document
+    to its newest version (:func:`_point_to`), in another, and release the payloads of those
+    applied, in one DELETE (a superseded item keeps its own; see the module docstring).
+    Repeats are left as they were. The rows and payloads the session holds are
     brought in line without a query."""
     fresh = [result for result in results if not result.repeated]
     if not fresh:
@@ -150,6 +151,9 @@ def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
         [(r.fetched_item_id, _status(r), r.result, r.version_id) for r in fresh],
         {"ingested_at": now},
     )
+    current = {r.document_id: r.version_id for r in fresh if r.version_id is not None}
+    if current:
+        update_rows(session, Document.__table__, ("current_version_id",), list(current.items()))
     released = [r.fetched_item_id for r in fresh if _status(r) == FetchedItemStatus.INGESTED]
     if released:
         session.execute(delete(FetchedPayload).where(FetchedPayload.item_id.in_(released)))
@@ -356,13 +360,23 @@ def _store_version(
     )
     session.add(version)
     session.flush()
-    document.current_version = version
+    _point_to(document, version)
     if released and current is not None:
         # A document's first version has no change records yet: none to move.
         follow_document_release(session, document)
     if technical:
         return IngestOutcome.TECHNICAL, version.id
     return (IngestOutcome.NEW if current is None else IngestOutcome.CHANGED), version.id
+
+
+def _point_to(document: Document, version: DocumentVersion) -> None:
+    """Make the version the document's current one in the session only: the row points to it
+    once :func:`mark_items` writes the batch's pointers in one UPDATE. The two rows point to
+    each other, so the ORM wrote the pointer with an UPDATE of its own per version. A
+    savepoint rolled back expires the document (it was changed there), so a pointer to a
+    version rolled back is never used."""
+    set_committed_value(document, "current_version", version)
+    set_committed_value(document, "current_version_id", version.id)
 
 
 def _keep_validators(current: DocumentVersion, item: FetchedItem) -> None:

@@ -1,5 +1,6 @@
-"""The ingest stage marks a batch's rows and releases their payloads in one statement each (it
-was an UPDATE and a DELETE per item), with every row's own outcome, on both databases."""
+"""The ingest stage marks a batch's rows, points its documents to their new versions and
+releases the payloads in one statement each (each was a statement per item), with every row's
+own values, on both databases."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from tests.classify.test_batch import made_app, statements, written
 from tests.testkit import factories
 from zonewatch.app import App
-from zonewatch.models import FetchedItem, FetchedPayload, Source
+from zonewatch.models import Document, DocumentVersion, FetchedItem, FetchedPayload, Source
 from zonewatch.models.enums import FetchedItemStatus, IngestOutcome, ItemOutcome
 from zonewatch.workers.inline import drive
 from zonewatch.workers.pipeline import StageName
@@ -61,6 +62,8 @@ def test_a_batch_is_marked_in_one_update_and_released_in_one_delete(app: App) ->
         == 1
     )
     assert written(seen, "DELETE FROM", "fetched_payloads") == 1
+    assert sum(1 for s in seen if s.startswith("WITH given(id, current_version_id)")) == 1
+    assert not [s for s in seen if s.startswith("UPDATE documents SET current_version_id")]
     with app.session() as session:
         rows = {
             row.id: row
@@ -69,6 +72,10 @@ def test_a_batch_is_marked_in_one_update_and_released_in_one_delete(app: App) ->
         kept = set(session.scalars(select(FetchedPayload.item_id)))
         outcomes = [(rows[i].status, rows[i].result, rows[i].version_id is not None) for i in ids]
         assert all(rows[i].ingested_at is not None for i in ids)
+        pointed = set(session.execute(select(Document.id, Document.current_version_id)))
+        versions = set(session.execute(select(DocumentVersion.document_id, DocumentVersion.id)))
+    assert pointed == versions | {(document_id, None) for document_id, _ in pointed - versions}
+    assert len(versions) == 2
     assert outcomes == [
         (FetchedItemStatus.INGESTED, IngestOutcome.NEW, True),
         (FetchedItemStatus.INGESTED, IngestOutcome.NEW, True),
