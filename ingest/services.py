@@ -32,7 +32,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
-from zonewatch.ingest.announcements import link_announcement
+from zonewatch.ingest.announcements import Appearance, appearance, link_announcements
 from zonewatch.ingest.identity import attachment_identity
 from zonewatch.ingest.rows import update_rows
 from zonewatch.models import Attachment, Document, DocumentVersion, FetchedPayload, Snapshot, Source
@@ -54,6 +54,8 @@ class IngestResult:
     version_id: int | None = None
     repeated: bool = False
     """True when the item had been ingested before (a redelivered task)."""
+    appearance: Appearance | None = None
+    """The document's first version, to link to its announcement (:func:`mark_items`)."""
 
     @property
     def created_version(self) -> bool:
@@ -114,6 +116,7 @@ def apply_item(session: Session, fetched_item_id: int) -> IngestResult:
     if item.outcome in CONTENT_OUTCOMES:
         document.content_fetched_at = now
     version_id = None
+    first = None
     if item.outcome == ItemOutcome.LISTED:
         result = IngestOutcome.SEEN
         document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
@@ -129,14 +132,15 @@ def apply_item(session: Session, fetched_item_id: int) -> IngestResult:
         document.status = DocumentStatus.WITHDRAWN
     else:
         item.text = strip_ignored(item.text, ignore_patterns(session, item.source_id))
-        result, version_id = _store_version(session, document, item, now)
+        result, version_id, first = _store_version(session, document, item, now)
     session.flush()
-    return IngestResult(row.id, document.id, result, version_id)
+    return IngestResult(row.id, document.id, result, version_id, appearance=first)
 
 
 def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
     """Record what ingest made of each item, in one UPDATE for the batch, point each document
-    to its newest version (:func:`_point_to`), in another, and release the payloads of those
+    to its newest version (:func:`_point_to`), in another, link new documents to their
+    announcements, in an INSERT, a SELECT and an UPDATE, and release the payloads of those
     applied, in one DELETE (a superseded item keeps its own; see the module docstring).
     Repeats are left as they were. The rows and payloads the session holds are
     brought in line without a query."""
@@ -154,6 +158,13 @@ def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
     current = {r.document_id: r.version_id for r in fresh if r.version_id is not None}
     if current:
         update_rows(session, Document.__table__, ("current_version_id",), list(current.items()))
+    linked = link_announcements(session, [r.appearance for r in fresh if r.appearance])
+    if linked:
+        update_rows(session, Document.__table__, ("announcement_id",), list(linked.items()))
+    for document_id, announcement_id in linked.items():
+        held = session.identity_map.get(identity_key(Document, document_id))
+        if isinstance(held, Document):
+            set_committed_value(held, "announcement_id", announcement_id)
     released = [r.fetched_item_id for r in fresh if _status(r) == FetchedItemStatus.INGESTED]
     if released:
         session.execute(delete(FetchedPayload).where(FetchedPayload.item_id.in_(released)))
@@ -300,7 +311,7 @@ def _from_batch(session: Session, batch: _BatchDocuments, key: tuple[str, str]) 
 
 def _store_version(
     session: Session, document: Document, item: FetchedItem, now: dt.datetime
-) -> tuple[IngestOutcome, int | None]:
+) -> tuple[IngestOutcome, int | None, Appearance | None]:
     document.url = item.url
     document.last_checked_at = now
     document.http_etag = item.etag
@@ -314,14 +325,15 @@ def _store_version(
     current = document.current_version
     if current is not None and current.content_hash == digest and not was_withdrawn:
         _keep_validators(current, item)
-        return IngestOutcome.UNCHANGED, None
+        return IngestOutcome.UNCHANGED, None, None
     released = item.published_at is not None and item.published_at != document.published_at
     if released:
         document.published_at = item.published_at
-    if current is None:
-        link_announcement(session, document, item.title or "", document.published_at)
     if document.id is None:
         session.flush()
+    first = None
+    if current is None:
+        first = appearance(document.id, item.title or "", document.published_at)
     snapshot = _snapshot(session, document, item)
     technical = bool(
         current is not None
@@ -365,8 +377,8 @@ def _store_version(
         # A document's first version has no change records yet: none to move.
         follow_document_release(session, document)
     if technical:
-        return IngestOutcome.TECHNICAL, version.id
-    return (IngestOutcome.NEW if current is None else IngestOutcome.CHANGED), version.id
+        return IngestOutcome.TECHNICAL, version.id, first
+    return (IngestOutcome.NEW if current is None else IngestOutcome.CHANGED), version.id, first
 
 
 def _point_to(document: Document, version: DocumentVersion) -> None:

@@ -14,7 +14,14 @@ from sqlalchemy import select
 from tests.classify.test_batch import made_app, statements, written
 from tests.testkit import factories
 from zonewatch.app import App
-from zonewatch.models import Document, DocumentVersion, FetchedItem, FetchedPayload, Source
+from zonewatch.models import (
+    Announcement,
+    Document,
+    DocumentVersion,
+    FetchedItem,
+    FetchedPayload,
+    Source,
+)
 from zonewatch.models.enums import FetchedItemStatus, IngestOutcome, ItemOutcome
 from zonewatch.workers.inline import drive
 from zonewatch.workers.pipeline import StageName
@@ -64,6 +71,7 @@ def test_a_batch_is_marked_in_one_update_and_released_in_one_delete(app: App) ->
     assert written(seen, "DELETE FROM", "fetched_payloads") == 1
     assert sum(1 for s in seen if s.startswith("WITH given(id, current_version_id)")) == 1
     assert not [s for s in seen if s.startswith("UPDATE documents SET current_version_id")]
+    assert written(seen, "INSERT INTO", "announcements") == 1
     with app.session() as session:
         rows = {
             row.id: row
@@ -101,3 +109,23 @@ def test_a_redelivered_batch_changes_no_row(app: App) -> None:
             select(FetchedItem.id, FetchedItem.ingested_at).where(FetchedItem.id.in_(ids))
         ).all()
     assert sorted(after) == sorted(before)
+
+
+def test_two_appearances_in_one_batch_share_one_announcement(app: App) -> None:
+    """Two sources publishing one release, ingested in one batch: one announcement, named by
+    the first, and both documents linked to it."""
+    title = "산업통상자원부, 경제자유구역 신규 지정 결과 발표"
+    with app.session() as session:
+        ids = []
+        for source_id in ("ifez-press", "daegu-press"):
+            source = session.get(Source, source_id)
+            assert source is not None
+            run = factories.crawl_run(session, source)
+            ids.append(factories.fetched(session, run, "9", title=title, fetched_at=NOW).id)
+    done = drive(app, {StageName.INGEST: ids}, stages={StageName.INGEST})
+    assert not done.errors
+    with app.session() as session:
+        announcements = session.execute(select(Announcement.id, Announcement.title)).all()
+        linked = session.scalars(select(Document.announcement_id)).all()
+    assert [row.title for row in announcements] == [title]
+    assert linked == [announcements[0].id] * 2
