@@ -37,6 +37,7 @@ from zonewatch.models import (
     Document,
     DocumentVersion,
     EntityChange,
+    Fact,
     Mention,
     NoiseRule,
     VersionTopic,
@@ -104,6 +105,21 @@ class VersionBatch:
     """(document, source) of every document of each announcement the batch's documents
     belong to, lowest id first: a first version's earlier appearance is found here, not by a
     query per version."""
+    facts: dict[int, list[Fact]] = field(default_factory=dict)
+    """The facts of the batch's versions, for the fact changes within and across documents."""
+    keys: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
+    """The keys of the records each document of the batch had when the batch was read. Every
+    key :class:`_Builder` makes names its version or its document, and only a record of that
+    document holds it, so these and :attr:`made` answer which keys are taken without a query
+    per version."""
+    made: dict[int, list[ChangeRecord]] = field(default_factory=lambda: defaultdict(list))
+    """The records the batch wrote so far, by document. A record whose savepoint was rolled
+    back has left the session, and its key is free again."""
+
+    def taken(self, session: Session, document_id: int, keys: Iterable[str]) -> set[str]:
+        """Which of ``keys`` a record of the document holds already."""
+        written = {r.dedupe_key for r in self.made.get(document_id, ()) if r in session}
+        return {key for key in keys if key in self.keys.get(document_id, ()) or key in written}
 
     def earlier_appearance(self, document: Document) -> int | None:
         """The same announcement at another source, first seen before this document (see
@@ -153,6 +169,10 @@ def _load_chunk(session: Session, ids: list[int], batch: VersionBatch) -> None:
         _load_appearances(session, announced, batch)
     for version_id, record_id in session.execute(versions_record_ids(ids)):
         batch.existing[version_id].append(record_id)
+    batch.facts.update(fact_changes.facts_of(session, ids))
+    keys = select(ChangeRecord.document_id, ChangeRecord.dedupe_key)
+    for document_id, key in session.execute(keys.where(ChangeRecord.document_id.in_(document_ids))):
+        batch.keys[document_id].add(key)
     firsts = [version.id for version in versions if version.number == 1]
     batch.runs.update(storing_runs(session, firsts))
 
@@ -202,8 +222,9 @@ def record_version_changes(
 
 class _Builder:
     """Collects the records of one version in memory (``version`` is always the first key
-    written) and writes them in :meth:`write`: one read of which keys exist already, one
-    flush for the records and one insert each for their entity and topic links."""
+    written) and writes them in :meth:`write`: one flush for the records, whose keys are
+    checked against what the batch read (:meth:`VersionBatch.taken`); their entity and topic
+    links go in with the batch's (:func:`write_links`)."""
 
     def __init__(
         self, session: Session, document: Document, version: DocumentVersion, batch: VersionBatch
@@ -266,15 +287,14 @@ class _Builder:
     def write(self) -> None:
         """Store the new records, in the order they were added, and link them to the
         version's entities and topics."""
-        keys = list(self.pending)
-        known = select(ChangeRecord.dedupe_key).where(ChangeRecord.dedupe_key.in_(keys))
-        taken = set(self.session.scalars(known)) if keys else set()
+        taken = self.batch.taken(self.session, self.document.id, self.pending)
         records = [record for key, record in self.pending.items() if key not in taken]
         self.pending.clear()
         if not records:
             return
         self.session.add_all(records)
         self.session.flush()
+        self.batch.made[self.document.id] += records
         self.batch.links[self.version.id] = label_rows(records, (self.entities, self.topics))
         self.ids += [record.id for record in records]
 
@@ -317,7 +337,7 @@ class _Builder:
     def new_version(self, previous: DocumentVersion) -> None:
         title = diff_text(previous.title, self.version.title)
         body = diff_text(previous.text, self.version.text)
-        facts = fact_changes.within_document(self.session, previous, self.version)
+        facts = fact_changes.within_document(self.session, previous, self.version, self.batch.facts)
         minor = (title.minor or not title.changed) and (body.minor or not body.changed)
         noise = self._noise_only(title, body)
         self.minor = (minor or noise) and not facts
@@ -446,7 +466,7 @@ class _Builder:
         return mine[0] if mine else f"{key}:{len(earlier) + 1}"
 
     def facts_across(self) -> None:
-        for change in fact_changes.across_documents(self.session, self.version):
+        for change in fact_changes.across_documents(self.session, self.version, self.batch.facts):
             self.fact_change(change, None)
 
     def proposals(self) -> None:

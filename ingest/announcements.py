@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -33,35 +35,43 @@ def announcement_fingerprint(title: str, published_at: dt.datetime | None) -> st
     return hashlib.sha256(f"{squashed}|{day}".encode()).hexdigest()
 
 
-def link_announcement(
-    session: Session, document: Document, title: str, published_at: dt.datetime | None
-) -> int | None:
-    """Link the document to its announcement, made when it is the first appearance; returns
-    the announcement's id (None when the release cannot be told apart)."""
+@dataclass(frozen=True)
+class Appearance:
+    """A document whose first version ingest stored, to link to its announcement."""
+
+    document_id: int
+    fingerprint: str
+    title: str
+
+
+def appearance(document_id: int, title: str, published_at: dt.datetime | None) -> Appearance | None:
+    """None when the release cannot be told apart (see :func:`announcement_fingerprint`)."""
     fingerprint = announcement_fingerprint(title, published_at)
-    if fingerprint is None:
-        return None
-    with session.no_autoflush:
-        announcement_id = _new_announcement(session, fingerprint, title)
-        if announcement_id is None:  # another appearance, or another ingest a moment ago
-            announcement_id = session.scalar(announcement_query(fingerprint))
-    assert announcement_id is not None
-    document.announcement_id = announcement_id
-    return announcement_id
+    return None if fingerprint is None else Appearance(document_id, fingerprint, title)
 
 
-def _new_announcement(session: Session, fingerprint: str, title: str) -> int | None:
-    """Insert the announcement unless its fingerprint is taken, in one statement: most
-    releases appear once, and a lookup, a savepoint and an insert were three round trips.
-    Autoflush is off around it, so that the document's pending changes go in one UPDATE
-    with its link instead of one before it."""
-    rows = insert_new(
+def link_announcements(session: Session, appearances: Sequence[Appearance]) -> dict[int, int]:
+    """The announcement of each appearance (by document id), made when it is the first
+    appearance, for a whole batch: one INSERT of the new ones (a taken fingerprint is left
+    as it is: another appearance, or another ingest a moment ago) and one SELECT of those it
+    did not make. The first appearance in the batch names a new announcement."""
+    titles: dict[str, str] = {}
+    for item in appearances:
+        titles.setdefault(item.fingerprint, item.title)
+    now = utcnow()
+    made = insert_new(
         session,
         Announcement,
-        [{"fingerprint": fingerprint, "title": title[:1000], "first_seen_at": utcnow()}],
-        returning=[Announcement.id],
+        [{"fingerprint": f, "title": t[:1000], "first_seen_at": now} for f, t in titles.items()],
+        returning=[Announcement.fingerprint, Announcement.id],
     )
-    return rows[0].id if rows else None
+    ids: dict[str, int] = {row.fingerprint: row.id for row in made}
+    known = [fingerprint for fingerprint in titles if fingerprint not in ids]
+    if known:
+        found = select(Announcement.fingerprint, Announcement.id)
+        rows = session.execute(found.where(Announcement.fingerprint.in_(known))).tuples()
+        ids.update(rows.all())
+    return {item.document_id: ids[item.fingerprint] for item in appearances}
 
 
 def announcement_query(fingerprint: str) -> Select[tuple[int]]:

@@ -26,13 +26,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, delete, select, tuple_
 from sqlalchemy.orm import Session, SessionTransaction, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
-from zonewatch.ingest.announcements import link_announcement
+from zonewatch.ingest.announcements import Appearance, appearance, link_announcements
 from zonewatch.ingest.identity import attachment_identity
-from zonewatch.models import Attachment, Document, DocumentVersion, Snapshot, Source
+from zonewatch.ingest.rows import update_rows
+from zonewatch.models import Attachment, Document, DocumentVersion, FetchedPayload, Snapshot, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
 from zonewatch.models.changes import follow_document_release
@@ -51,6 +54,8 @@ class IngestResult:
     version_id: int | None = None
     repeated: bool = False
     """True when the item had been ingested before (a redelivered task)."""
+    appearance: Appearance | None = None
+    """The document's first version, to link to its announcement (:func:`mark_items`)."""
 
     @property
     def created_version(self) -> bool:
@@ -82,6 +87,15 @@ def content_hash(item: FetchedItem) -> str:
 
 def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     """Ingest one staged item; running it twice changes nothing the second time."""
+    result = apply_item(session, fetched_item_id)
+    mark_items(session, [result])
+    return result
+
+
+def apply_item(session: Session, fetched_item_id: int) -> IngestResult:
+    """Apply one staged item to its document, leaving its row as it is: the caller records
+    the outcome with :func:`mark_items`, for a whole batch in two statements. Until then the
+    row still looks pending, so a batch must not hold an item twice."""
     row = session.get(FetchedRow, fetched_item_id)
     if row is None:
         raise LookupError(f"no fetched item {fetched_item_id}")
@@ -102,6 +116,7 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
     if item.outcome in CONTENT_OUTCOMES:
         document.content_fetched_at = now
     version_id = None
+    first = None
     if item.outcome == ItemOutcome.LISTED:
         result = IngestOutcome.SEEN
         document.list_fingerprint = item.list_fingerprint or document.list_fingerprint
@@ -117,14 +132,68 @@ def ingest_fetched_item(session: Session, fetched_item_id: int) -> IngestResult:
         document.status = DocumentStatus.WITHDRAWN
     else:
         item.text = strip_ignored(item.text, ignore_patterns(session, item.source_id))
-        result, version_id = _store_version(session, document, item, now)
-    row.status = FetchedItemStatus.INGESTED
-    row.result = result
-    row.version_id = version_id
-    row.ingested_at = utcnow()
-    row.payload = None
+        result, version_id, first = _store_version(session, document, item, now)
     session.flush()
-    return IngestResult(row.id, document.id, result, version_id)
+    return IngestResult(row.id, document.id, result, version_id, appearance=first)
+
+
+def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
+    """Record what ingest made of each item, in one UPDATE for the batch, point each document
+    to its newest version (:func:`_point_to`), in another, link new documents to their
+    announcements, in an INSERT, a SELECT and an UPDATE, and release the payloads of those
+    applied, in one DELETE (a superseded item keeps its own; see the module docstring).
+    Repeats are left as they were. The rows and payloads the session holds are
+    brought in line without a query."""
+    fresh = [result for result in results if not result.repeated]
+    if not fresh:
+        return
+    now = utcnow()
+    update_rows(
+        session,
+        FetchedRow.__table__,
+        ("status", "result", "version_id"),
+        [(r.fetched_item_id, _status(r), r.result, r.version_id) for r in fresh],
+        {"ingested_at": now},
+    )
+    current = {r.document_id: r.version_id for r in fresh if r.version_id is not None}
+    if current:
+        update_rows(session, Document.__table__, ("current_version_id",), list(current.items()))
+    linked = link_announcements(session, [r.appearance for r in fresh if r.appearance])
+    if linked:
+        update_rows(session, Document.__table__, ("announcement_id",), list(linked.items()))
+    for document_id, announcement_id in linked.items():
+        held = session.identity_map.get(identity_key(Document, document_id))
+        if isinstance(held, Document):
+            set_committed_value(held, "announcement_id", announcement_id)
+    released = [r.fetched_item_id for r in fresh if _status(r) == FetchedItemStatus.INGESTED]
+    if released:
+        session.execute(delete(FetchedPayload).where(FetchedPayload.item_id.in_(released)))
+    for result in fresh:
+        _mark_held(session, result, now)
+
+
+def _status(result: IngestResult) -> FetchedItemStatus:
+    if result.result == IngestOutcome.SUPERSEDED:
+        return FetchedItemStatus.SUPERSEDED
+    return FetchedItemStatus.INGESTED
+
+
+def _mark_held(session: Session, result: IngestResult, now: dt.datetime) -> None:
+    """What :func:`mark_items` wrote, on the row the session holds (if any), as its stored
+    state: the ORM must not write it again, nor read it back."""
+    row = session.identity_map.get(identity_key(FetchedRow, result.fetched_item_id))
+    if not isinstance(row, FetchedRow):
+        return
+    status = _status(result)
+    set_committed_value(row, "status", status)
+    set_committed_value(row, "result", IngestOutcome(result.result))
+    set_committed_value(row, "version_id", result.version_id)
+    set_committed_value(row, "ingested_at", now)
+    if status == FetchedItemStatus.INGESTED:
+        payload = row.__dict__.get("stored_payload")
+        set_committed_value(row, "stored_payload", None)
+        if payload is not None and payload in session:
+            session.expunge(payload)
 
 
 def ignore_patterns(session: Session, source_id: str) -> list[re.Pattern[str]]:
@@ -153,12 +222,10 @@ def is_stale(document: Document, outcome: ItemOutcome, fetched_at: dt.datetime) 
 
 
 def _supersede(session: Session, row: FetchedRow, document: Document) -> IngestResult:
-    """Keep the stale item as a record of what was fetched, without applying any of it."""
-    row.status = FetchedItemStatus.SUPERSEDED
-    row.result = IngestOutcome.SUPERSEDED
-    row.ingested_at = utcnow()
+    """Keep the stale item as a record of what was fetched, without applying any of it
+    (:func:`mark_items` says so on its row)."""
     session.flush()
-    return IngestResult(row.id, document.id, "superseded")
+    return IngestResult(row.id, document.id, IngestOutcome.SUPERSEDED)
 
 
 def _document_id(session: Session, row: FetchedRow) -> int | None:
@@ -244,7 +311,7 @@ def _from_batch(session: Session, batch: _BatchDocuments, key: tuple[str, str]) 
 
 def _store_version(
     session: Session, document: Document, item: FetchedItem, now: dt.datetime
-) -> tuple[IngestOutcome, int | None]:
+) -> tuple[IngestOutcome, int | None, Appearance | None]:
     document.url = item.url
     document.last_checked_at = now
     document.http_etag = item.etag
@@ -258,14 +325,15 @@ def _store_version(
     current = document.current_version
     if current is not None and current.content_hash == digest and not was_withdrawn:
         _keep_validators(current, item)
-        return IngestOutcome.UNCHANGED, None
+        return IngestOutcome.UNCHANGED, None, None
     released = item.published_at is not None and item.published_at != document.published_at
     if released:
         document.published_at = item.published_at
-    if current is None:
-        link_announcement(session, document, item.title or "", document.published_at)
     if document.id is None:
         session.flush()
+    first = None
+    if current is None:
+        first = appearance(document.id, item.title or "", document.published_at)
     snapshot = _snapshot(session, document, item)
     technical = bool(
         current is not None
@@ -304,13 +372,23 @@ def _store_version(
     )
     session.add(version)
     session.flush()
-    document.current_version = version
+    _point_to(document, version)
     if released and current is not None:
         # A document's first version has no change records yet: none to move.
         follow_document_release(session, document)
     if technical:
-        return IngestOutcome.TECHNICAL, version.id
-    return (IngestOutcome.NEW if current is None else IngestOutcome.CHANGED), version.id
+        return IngestOutcome.TECHNICAL, version.id, first
+    return (IngestOutcome.NEW if current is None else IngestOutcome.CHANGED), version.id, first
+
+
+def _point_to(document: Document, version: DocumentVersion) -> None:
+    """Make the version the document's current one in the session only: the row points to it
+    once :func:`mark_items` writes the batch's pointers in one UPDATE. The two rows point to
+    each other, so the ORM wrote the pointer with an UPDATE of its own per version. A
+    savepoint rolled back expires the document (it was changed there), so a pointer to a
+    version rolled back is never used."""
+    set_committed_value(document, "current_version", version)
+    set_committed_value(document, "current_version_id", version.id)
 
 
 def _keep_validators(current: DocumentVersion, item: FetchedItem) -> None:

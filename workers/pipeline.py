@@ -37,7 +37,13 @@ from zonewatch.changes.services import (
 )
 from zonewatch.classify.services import classify_versions
 from zonewatch.crawlers.health import finalize_run
-from zonewatch.ingest.services import IngestResult, ingest_fetched_item, load_items, pending_items
+from zonewatch.ingest.services import (
+    IngestResult,
+    apply_item,
+    load_items,
+    mark_items,
+    pending_items,
+)
 from zonewatch.models import CrawlRun, DocumentVersion, FetchedItem
 from zonewatch.models.enums import FetchedItemStatus
 
@@ -184,13 +190,16 @@ def batches(keys: Sequence[Key], size: int) -> list[list[Key]]:
 
 
 def ingest(ctx: StageContext, item_ids: Sequence[Key]) -> Advance:
-    """Staged items into versions, in one savepoint for the batch (:func:`together`); each run
-    whose last item this batch took is finalised."""
+    """Staged items into versions, in one savepoint for the batch (:func:`together`), their
+    rows marked and payloads released in one statement each for the batch; each run whose
+    last item this batch took is finalised."""
     advance = Advance()
     session = ctx.session
-    ids = [int(key) for key in item_ids]
+    ids = list(dict.fromkeys(int(key) for key in item_ids))
     held = load_items(session, ids)
-    for item_id, result in together(session, ids, advance, ingest_fetched_item).items():
+    applied = together(session, ids, advance, apply_item)
+    mark_items(session, [result for result in applied.values() if result is not None])
+    for item_id, result in applied.items():
         _ingested(session, item_id, result, advance)
     session.flush()
     del held

@@ -51,7 +51,7 @@ from tests.testkit.workers import (
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.config.settings import load_settings
-from zonewatch.ingest.services import ingest_fetched_item
+from zonewatch.ingest.services import apply_item
 from zonewatch.models import CrawlRun, FetchedItem, SchedulerLease, Source
 from zonewatch.models.base import utcnow
 from zonewatch.replay.server import ReplayServer
@@ -680,12 +680,12 @@ def test_the_last_items_ingested_together_still_finalize_the_run(
     barrier = threading.Barrier(2)
 
     def ingest_then_wait(session: Any, fetched_item_id: int) -> Any:
-        result = ingest_fetched_item(session, fetched_item_id)
+        result = apply_item(session, fetched_item_id)
         barrier.wait(timeout=30)
         return result
 
     monkeypatch.setattr("zonewatch.workers.bulk.publish_many", record)
-    monkeypatch.setattr("zonewatch.workers.pipeline.ingest_fetched_item", ingest_then_wait)
+    monkeypatch.setattr("zonewatch.workers.pipeline.apply_item", ingest_then_wait)
     try:
         with app.session() as session:
             source = session.get(Source, "daegu-press")
