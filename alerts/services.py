@@ -136,11 +136,19 @@ def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[
         ]
     if not rows:
         return immediate
-    returning = (AlertDelivery.id, AlertDelivery.event_key, AlertDelivery.delivery)
-    for row in sorted(insert_new(session, AlertDelivery, rows, returning), key=lambda r: r.id):
-        if row.delivery == DeliveryMode.IMMEDIATE:
-            immediate[row.event_key].append(row.id)
+    for delivery_id, event_key in sorted(_new_immediate(session, rows)):
+        immediate[event_key].append(delivery_id)
     return immediate
+
+
+def _new_immediate(session: Session, rows: list[dict[str, object]]) -> list[tuple[int, str]]:
+    """Write the rows; (id, event) of the new immediate ones. The database says which are
+    immediate with a flag, so the mode of tens of thousands of rows is not read back and
+    converted to an enum one by one."""
+    immediate = (AlertDelivery.delivery == DeliveryMode.IMMEDIATE).label("immediate")
+    returning = (AlertDelivery.id, AlertDelivery.event_key, immediate)
+    written = insert_new(session, AlertDelivery, rows, returning)
+    return [(row.id, row.event_key) for row in written if row.immediate]
 
 
 RuleKey = tuple[int, str, str]

@@ -62,7 +62,8 @@ def _insert_new_recordset(
     psycopg quote every element of every array in Python, a third of matching's CPU on the
     outbox. ``json.dumps`` encodes the whole batch in C and PostgreSQL parses it in C, into
     the table's own column types. Columns left out get their defaults (``include_defaults``),
-    as the VALUES form gives them."""
+    as the VALUES form gives them. The insert is on the table, not the ORM class, so the
+    returned rows are plain rows and not run through the ORM's loading."""
     table = model.__table__
     names = list(rows[0])
     typed = [column(name, table.c[name].type) for name in names]
@@ -73,7 +74,7 @@ def _insert_new_recordset(
         .render_derived(name="source", with_types=True)
     )
     statement: Any = (
-        postgresql.insert(model)
+        postgresql.insert(table)
         .from_select(names, select(*(source.c[name] for name in names)))
         .on_conflict_do_nothing()
     )
