@@ -12,7 +12,17 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnExpressionArgument, Row, Text, bindparam, cast, column, func, select
+from sqlalchemy import (
+    ColumnExpressionArgument,
+    Row,
+    Table,
+    Text,
+    bindparam,
+    cast,
+    column,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -64,7 +74,7 @@ def _insert_new_recordset(
     the table's own column types. Columns left out get their defaults (``include_defaults``),
     as the VALUES form gives them. The insert is on the table, not the ORM class, so the
     returned rows are plain rows and not run through the ORM's loading."""
-    table = model.__table__
+    table = _table_of(model)
     names = list(rows[0])
     typed = [column(name, table.c[name].type) for name in names]
     document = bindparam("rows", json.dumps(list(rows), default=_json_value), type_=Text)
@@ -79,6 +89,13 @@ def _insert_new_recordset(
         .on_conflict_do_nothing()
     )
     return list(session.execute(statement.returning(*returning)).all())
+
+
+def _table_of(model: type[Base]) -> Table:
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to one table")
+    return table
 
 
 def _json_value(value: object) -> str:
