@@ -6,8 +6,8 @@ through the per-process :class:`~zonewatch.alerts.matching.SubscriptionIndex`, a
 it matched are narrowed to one per subscriber and channel. The delivery points at the event's
 lead record and names the event; the mail shows all of its records when it is rendered.
 
-A delivery is unique per subscriber, event and channel, with a Message-ID derived from the
-event, so matching again (a retried task) writes nothing more: the rows of a batch of events
+A delivery is unique per subscriber, event and channel, with a Message-ID derived from that
+key, so matching again (a retried task) writes nothing more: the rows of a batch of events
 go in one ``INSERT ... ON CONFLICT DO NOTHING`` and that unique key skips the ones written
 before, without a read of the outbox or a savepoint per row. A record that joins an event
 later (an analyst un-marks noise, a repeated build) changes nothing for subscribers who have
@@ -18,9 +18,7 @@ would be the noise this design removes.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -29,6 +27,7 @@ from zonewatch.alerts.events import events_records
 from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, index_for
 from zonewatch.changes.events import EventKey
 from zonewatch.models import AlertDelivery, ChangeEntity, ChangeRecord, ChangeTopic, DocumentVersion
+from zonewatch.models.alerts import delivery_message_id
 from zonewatch.models.bulk import insert_new
 from zonewatch.models.enums import DeliveryMode
 
@@ -36,21 +35,10 @@ Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
 
 
 def message_id(event_key: str, subscriber_id: int, channel: str) -> str:
-    """The same for every send of one delivery, so a receiver can drop a repeat. A key's
-    colons may not stand in a Message-ID, so its parts are joined with dots."""
-    event, digest = _event_part(event_key), _channel_part(channel)
-    return f"<event.{event}.subscriber-{subscriber_id}.{digest}@zonewatch>"
-
-
-@lru_cache(maxsize=4096)
-def _event_part(event_key: str) -> str:
-    """Cached: an event's rows are written for every subscriber it reaches."""
-    return ".".join(str(EventKey.parse(event_key)).split(":"))
-
-
-@lru_cache(maxsize=64)
-def _channel_part(channel: str) -> str:
-    return hashlib.sha256(channel.encode()).hexdigest()[:8]
+    """The Message-ID a delivery's mail carries (derived, not stored; see
+    :attr:`AlertDelivery.message_id`). The key is parsed first, so a malformed one is refused
+    rather than turned into a header."""
+    return delivery_message_id(str(EventKey.parse(event_key)), subscriber_id, channel)
 
 
 def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:
@@ -148,11 +136,19 @@ def match_events(session: Session, event_keys: Sequence[str]) -> dict[str, list[
         ]
     if not rows:
         return immediate
-    returning = (AlertDelivery.id, AlertDelivery.event_key, AlertDelivery.delivery)
-    for row in sorted(insert_new(session, AlertDelivery, rows, returning), key=lambda r: r.id):
-        if row.delivery == DeliveryMode.IMMEDIATE:
-            immediate[row.event_key].append(row.id)
+    for delivery_id, event_key in sorted(_new_immediate(session, rows)):
+        immediate[event_key].append(delivery_id)
     return immediate
+
+
+def _new_immediate(session: Session, rows: list[dict[str, object]]) -> list[tuple[int, str]]:
+    """Write the rows; (id, event) of the new immediate ones. The database says which are
+    immediate with a flag, so the mode of tens of thousands of rows is not read back and
+    converted to an enum one by one."""
+    immediate = (AlertDelivery.delivery == DeliveryMode.IMMEDIATE).label("immediate")
+    returning = (AlertDelivery.id, AlertDelivery.event_key, immediate)
+    written = insert_new(session, AlertDelivery, rows, returning)
+    return [(row.id, row.event_key) for row in written if row.immediate]
 
 
 RuleKey = tuple[int, str, str]
@@ -189,5 +185,4 @@ def outbox_row(event_key: str, lead_id: int, rule: Rule) -> dict[str, object]:
         "event_key": event_key,
         "channel": rule.channel,
         "delivery": rule.delivery,
-        "message_id": message_id(event_key, rule.subscriber_id, rule.channel),
     }

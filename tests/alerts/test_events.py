@@ -241,7 +241,6 @@ def test_a_delivery_of_a_record_made_before_records_named_events_is_still_sent(
                 event_key=key,
                 channel="email",
                 delivery="immediate",
-                message_id=message_id(key, reader, "email"),
             )
         )
     assert send_due(world) == SendReport(sent=1)

@@ -81,7 +81,6 @@ def pending_delivery(session: Session, person: Subscriber) -> AlertDelivery:
         event_key=f"change:{change.id}",
         channel="email",
         delivery="immediate",
-        message_id=f"<{change.id}@x>",
     )
     session.add(delivery)
     session.flush()

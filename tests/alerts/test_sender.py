@@ -38,7 +38,6 @@ from zonewatch.alerts.sender import (
     send_due,
     smtp_connection,
 )
-from zonewatch.alerts.services import message_id
 from zonewatch.alerts.subscribers import subscriber_for_link
 from zonewatch.alerts.tokens import read_token
 from zonewatch.app import App, configure
@@ -126,7 +125,6 @@ class Outbox:
                 subscription_id=subscription.id if subscription else None,
                 channel=channel,
                 delivery=fields.pop("delivery", "immediate"),
-                message_id=message_id(f"change:{change_id}", subscriber_id, channel),
                 **fields,
             )
             session.add(row)

@@ -199,7 +199,6 @@ def test_details_count_deliveries_per_subscription_and_status(session: Session) 
                 channel="email",
                 delivery="immediate",
                 status=status,
-                message_id=f"<{number}@x>",
             )
         )
     session.flush()

@@ -74,7 +74,6 @@ def subscriber_id(app: App) -> int:
                     event_key=f"change:{change.id}",
                     channel="email",
                     delivery="immediate",
-                    message_id=f"<{change.id}@test>",
                     status=status,
                     sent_at=utcnow() if status == "sent" else None,
                 )

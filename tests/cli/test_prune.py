@@ -113,7 +113,6 @@ def world(zonewatch: Run, app: App) -> World:
                 event_key=record.event_key or "",
                 channel="email",
                 delivery="immediate",
-                message_id=f"<{record.id}@x>",
                 status=status,
                 created_at=LONG_AGO,
                 sent_at=LONG_AGO if status == "sent" else None,

@@ -11,9 +11,11 @@ from sqlalchemy import Engine, MetaData, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from zonewatch.alerts.services import message_id
 from zonewatch.changes.queries import ChangeFilter, list_changes
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.models import (
+    AlertDelivery,
     Base,
     ChangeEntity,
     ChangeRecord,
@@ -1019,3 +1021,113 @@ def _facts_index_where(engine: Engine) -> str | None:
             ).scalar_one()
     _, where, condition = str(sql).partition(" WHERE ")
     return condition.strip("() ") if where else None
+
+
+def test_the_outbox_message_id_is_derived_and_written_back_on_downgrade(
+    fresh_database_url: str,
+) -> None:
+    """Dropping the stored Message-ID changes no delivery's Message-ID: the model derives the
+    value every row held, and the downgrade stores those values again."""
+    engine = make_engine(fresh_database_url)
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    before = _revision_before("bb6ce06931e2")
+    stored = {
+        1: message_id("version:7", 1, "email"),
+        2: message_id("withdrawal:1:7", 1, "json://hook.example/x"),
+    }
+    try:
+        upgrade(engine, before)
+        tables = MetaData()
+        tables.reflect(engine)
+        with engine.begin() as connection:
+
+            def insert(table: str, **values: object) -> None:
+                connection.execute(tables.tables[table].insert().values(**values))
+
+            insert(
+                "sources",
+                id="s",
+                name="S",
+                kind="board",
+                url="https://x/",
+                language="ko",
+                spec={},
+                enabled=True,
+                paused=False,
+                health="healthy",
+                notified_health="healthy",
+                created_at=now,
+                updated_at=now,
+            )
+            insert(
+                "documents",
+                id=1,
+                source_id="s",
+                external_id="1",
+                url="https://x/1",
+                status="active",
+                first_seen_at=now,
+                last_seen_at=now,
+            )
+            insert(
+                "change_records",
+                id=1,
+                kind="new_document",
+                dedupe_key="1",
+                document_id=1,
+                title="산업단지 지정",
+                significance=0.5,
+                signals={},
+                diff={},
+                minor=False,
+                baseline=False,
+                occurred_at=now,
+                placed_at=now,
+                created_at=now,
+                review_status="new",
+            )
+            insert(
+                "subscribers",
+                id=1,
+                email="a@example.org",
+                language="ko",
+                timezone="Asia/Seoul",
+                status="active",
+                hard_failures=0,
+                token_key="k" * 32,
+                created_at=now,
+                updated_at=now,
+            )
+            for number, (key, channel) in enumerate(
+                (("version:7", "email"), ("withdrawal:1:7", "json://hook.example/x")), start=1
+            ):
+                insert(
+                    "alert_deliveries",
+                    id=number,
+                    subscriber_id=1,
+                    change_id=1,
+                    event_key=key,
+                    channel=channel,
+                    delivery="immediate",
+                    status="pending",
+                    message_id=stored[number],
+                    attempts=0,
+                    created_at=now,
+                )
+        upgrade(engine)
+        assert "message_id" not in {
+            c["name"] for c in inspect(engine).get_columns("alert_deliveries")
+        }
+        with Session(engine) as session:
+            derived = {row.id: row.message_id for row in session.scalars(select(AlertDelivery))}
+        assert derived == stored
+        _downgrade(engine, before)
+        with engine.connect() as connection:
+            restored = dict(
+                connection.execute(text("SELECT id, message_id FROM alert_deliveries"))
+                .tuples()
+                .all()
+            )
+        assert restored == stored
+    finally:
+        engine.dispose()
