@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from celery import Celery
@@ -64,8 +65,14 @@ def make_celery(app: App) -> Celery:
 def build_classifier(app: App) -> None:
     """Build the classifier in the worker's main process, before it forks its pool: every
     pool process inherits the one copy, instead of each spending seconds building its own
-    inside its first classification task (a batch's documents then wait for it)."""
+    inside its first classification task (a batch's documents then wait for it).
+
+    Its objects then live as long as the worker, so they are frozen out of the collector
+    (:func:`gc.freeze`, as the gc docs advise before a fork): otherwise every full collection
+    in a pool process walks them all again, which took a third of matching's time on
+    PostgreSQL, and touching them unshares their pages."""
     _ = app.classifier
+    gc.freeze()
 
 
 def broker_transport_options(settings: Settings) -> dict[str, float]:

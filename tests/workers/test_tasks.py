@@ -8,6 +8,7 @@ that runs every task twice, as a redelivered message would.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -35,6 +36,7 @@ from zonewatch.models.base import utcnow
 from zonewatch.models.enums import ItemOutcome
 from zonewatch.replay.server import ReplayServer
 from zonewatch.workers import bulk
+from zonewatch.workers.celery_app import build_classifier
 
 SOURCE = "daegu-press"
 
@@ -578,3 +580,18 @@ def test_a_crawl_task_run_twice_stages_nothing_twice(
         assert pipeline_state(app, SOURCE) == state
     finally:
         app.dispose()
+
+
+def test_the_worker_builds_the_classifier_once_and_freezes_it_out_of_the_collector(
+    task_app: App,
+) -> None:
+    """Built before the pool forks, and frozen: full collections in the pool processes would
+    otherwise walk the classifier's objects again and again."""
+    gc.unfreeze()
+    try:
+        build_classifier(task_app)
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        assert task_app.classifier is task_app.classifier
+    finally:
+        gc.unfreeze()
