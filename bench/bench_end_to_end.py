@@ -13,9 +13,11 @@ would go to a closed local port), so nobody is mailed.
 Modes: embedded (SQLite and the SQLite broker in the data directory, as shipped) and
 PostgreSQL + Redis (throwaway servers started as the tests start them; skipped with a note
 when they cannot start). The throughput baseline is classification alone on the same
-documents in the same run; the storage baseline the documents' own text (UTF-8). The issue's
-targets (reported, not asserted): 25 documents/s embedded, 100 on PostgreSQL + Redis, at most
-15 MB per 1,000 documents.
+documents in the same run; the storage baseline the documents' own text (UTF-8). The
+database's growth is given without the outbox, whose rows grow with subscribers (here one per
+matched subscriber and channel) rather than documents and are pruned once sent; the outbox has
+its own line. The issue's targets (reported, not asserted): 25 documents/s embedded, 100 on
+PostgreSQL + Redis, at most 15 MB per 1,000 documents.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ from bench.synthetic import subscribe
 from bench.workers import Marks, busy_seconds, read_marks, worker
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
-from zonewatch.models import DocumentVersion
+from zonewatch.models import AlertDelivery, DocumentVersion
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.workers.backfill import Release
 from zonewatch.workers.bulk import publish_many
@@ -148,6 +150,11 @@ def storage_detail(grown: dict[str, int], thousands: float) -> dict[str, float]:
     }
 
 
+def _deliveries(app: App) -> int:
+    with app.session() as session:
+        return int(session.scalar(select(func.count()).select_from(AlertDelivery)) or 0)
+
+
 def _broker_bytes(directory: Path) -> int:
     broker = directory / "data" / "broker.sqlite"
     return sum(path.stat().st_size for path in broker.parent.glob("broker.sqlite*"))
@@ -204,11 +211,14 @@ def run_mode(mode: Mode, items: list[Release]) -> list[Result]:
         tables = table_bytes(app)
         grown_tables = {name: size - empty_tables.get(name, 0) for name, size in tables.items()}
         broker = _broker_bytes(directory) if mode.broker_url is None else 0
+        deliveries = _deliveries(app)
         app.dispose()
     seconds = finished.last_end - started
     thousands = len(items) / 1000
     raw = sum(len(f"{r.title}\n{r.text}".encode()) for r in items)
     broker_note = f", broker file {broker / thousands / 1e6:.1f} MB/1,000" if broker else ""
+    outbox = grown_tables.get(OUTBOX, 0)
+    detail = storage_detail(grown_tables, thousands)
     return [
         Result(
             name=f"end_to_end_documents_per_second[{mode.name}]",
@@ -220,11 +230,21 @@ def run_mode(mode: Mode, items: list[Release]) -> list[Result]:
         ),
         Result(
             name=f"database_mb_per_1000_documents[{mode.name}]",
-            value=grown / thousands / 1e6,
+            value=(grown - outbox) / thousands / 1e6,
             unit="MB",
-            baseline=f"the documents' own text, UTF-8 (target 15 MB{broker_note})",
+            baseline=f"the documents' own text, UTF-8 (target 15 MB; the database's growth "
+            f"less the outbox, reported on its own line{broker_note})",
             baseline_value=raw / thousands / 1e6,
-            detail=storage_detail(grown_tables, thousands),
+            detail={"whole_mb": round(grown / thousands / 1e6, 3), **detail},
+        ),
+        Result(
+            name=f"outbox_mb_per_1000_documents[{mode.name}]",
+            value=outbox / thousands / 1e6,
+            unit="MB",
+            baseline=f"the documents' own text, UTF-8 ({deliveries / len(items):.0f} "
+            f"deliveries a document for {SUBSCRIBERS:,} subscribers with {SUBSCRIPTIONS:,} "
+            "rules; `zonewatch prune` removes sent rows)",
+            baseline_value=raw / thousands / 1e6,
         ),
     ]
 
