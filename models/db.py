@@ -84,6 +84,25 @@ def release_free_pages(session: Session) -> int:
     return free
 
 
+def vacuum_on_postgres(session: Session, table: str) -> bool:
+    """``VACUUM`` one PostgreSQL table now, on a connection of its own; False elsewhere.
+
+    For a table whose rows all die soon after they are written (the payloads ingest
+    releases): until autovacuum comes by, its dead rows keep the files at the size of the
+    largest crawl. A vacuum that finds every page empty also cuts the files back, which needs
+    a moment with no other transaction reading the table: so it runs before ``session``
+    touches it, and outside any transaction (``VACUUM`` cannot run in one). SQLite hands
+    pages back itself (``release_free_pages``)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return False
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    with engine.connect() as connection:
+        autocommit = connection.execution_options(isolation_level="AUTOCOMMIT")
+        autocommit.exec_driver_sql(f'VACUUM "{table}"')
+    return True
+
+
 def _begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
