@@ -206,19 +206,6 @@ class TableLock:
         self.connection.close()
 
 
-def crawl_ended(app: App) -> bool:
-    """Whether a crawl process has ended with items still to ingest: ingest is queued when a
-    crawl ends, and a lock taken before that stops only the crawls' staging."""
-    with app.session() as session:
-        waiting = (
-            select(func.count())
-            .select_from(FetchedItem)
-            .join(CrawlRun, CrawlRun.id == FetchedItem.run_id)
-            .where(CrawlRun.finished_at.is_not(None), FetchedItem.status == "pending")
-        )
-        return bool(session.scalar(waiting))
-
-
 def blocked_sessions(app: App) -> int:
     """Pipeline tasks waiting on the lock. Crawl processes staging items wait on it too (the
     staged row refers to document_versions), but they are not pool processes: counting them
@@ -287,7 +274,10 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
     staged_before = pipeline_state(app).items
     rng = random.Random(20261122)
     orphans: list[int] = []
-    stages = ["document_versions", "alert_deliveries"]
+    # Both tables are locked before the crawls are queued: ingest locks or inserts its batch's
+    # documents first and the crawls' staging never writes there, and matching writes the
+    # outbox; each stage, taking milliseconds, would otherwise be over before a lock taken
+    # on seeing its input caught it.
     lock: list[TableLock] = []
     killed_while_blocked: dict[str, int] = {}
     random_kills: list[float] = []
@@ -300,13 +290,10 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
         worker.kill_pool_child(pid)
 
     def chaos(state: PipelineState) -> None:
-        if stages and not lock:
-            ingest_waits = stages[0] != "document_versions" or crawl_ended(app)
-            if state.items > staged_before and ingest_waits:
-                lock.append(TableLock(app, stages.pop(0)))
-            return
         if lock:
             held = lock[0]
+            if state.items <= staged_before:
+                held.since = time.monotonic()
             blocked, targets = blocked_sessions(app), not_crawling()
             if blocked and held.first_blocked is None:
                 held.first_blocked = time.monotonic()
@@ -318,7 +305,9 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
                     kill(worker, pid)
                 killed_while_blocked[held.table] = len(targets)
                 held.release()
-                lock.clear()
+                lock.pop(0)
+                if lock:
+                    lock[0].since = time.monotonic()
             elif time.monotonic() - held.since > 40:
                 raise AssertionError(
                     f"no task waited on {held.table} within 40 s "
@@ -338,13 +327,14 @@ def test_killed_pool_processes_lose_and_duplicate_nothing(
         ]
         for worker in workers:
             worker.wait_ready()
+        lock += [TableLock(app, "documents"), TableLock(app, "alert_deliveries")]
         for source_id in MORE_SOURCES:
             queue_crawl(env, source_id)
 
         state = wait_for_pipeline(app, workers, "crawls while pool processes are killed", chaos)
 
         requeued = requeued_tasks(workers)
-        assert set(killed_while_blocked) == {"document_versions", "alert_deliveries"}, (
+        assert set(killed_while_blocked) == {"documents", "alert_deliveries"}, (
             f"pool processes were not killed in both stages: {killed_while_blocked}"
         )
         ingest_stage = {
