@@ -26,12 +26,14 @@ Create Date: 2026-12-07 03:15:22.647010
 """
 
 import zlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
+
+from zonewatch.models.migrations.pages import rewrite_in_pages
 
 # revision identifiers, used by Alembic.
 revision: str = "82697b121b7b"
@@ -42,7 +44,6 @@ depends_on: str | Sequence[str] | None = None
 SHOWN_WORDS = 5
 SHOWN_SPANS = 3
 EVIDENCE = sa.JSON().with_variant(postgresql.JSONB(), "postgresql")
-BATCH = 2000
 PACK_LEVEL = 6
 FTS = "version_search"
 SOURCE = "version_search_source"
@@ -80,27 +81,6 @@ def _search(content: str, text: str) -> None:
     op.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('optimize')")
 
 
-def _recode(table: str, column: str, change: Callable[[Any], Any]) -> None:
-    """Rewrite one column of every row through ``change``, a page of rows at a time."""
-    rows = sa.table(table, sa.column("id"), sa.column(column))
-    update = (
-        rows.update().where(rows.c.id == sa.bindparam("k_id")).values({column: sa.bindparam("v")})
-    )
-    bind = op.get_bind()
-    after = 0
-    while True:
-        page = bind.execute(
-            sa.select(rows.c.id, rows.c[column])
-            .where(rows.c.id > after, rows.c[column].is_not(None))
-            .order_by(rows.c.id)
-            .limit(BATCH)
-        ).all()
-        if not page:
-            return
-        bind.execute(update, [{"k_id": row.id, "v": change(row[1])} for row in page])
-        after = page[-1].id
-
-
 def _pack(value: Any) -> bytes:
     if isinstance(value, bytes):
         raise ValueError("a text is packed already")
@@ -119,7 +99,7 @@ def _pack_texts() -> None:
     for when in ("ai", "ad", "au"):
         op.execute(f"DROP TRIGGER IF EXISTS {FTS}_{when}")
     for table, column in PACKED:
-        _recode(table, column, _pack)
+        rewrite_in_pages(table, ("id",), column, _pack)
     op.execute(
         f"CREATE VIEW {SOURCE} AS SELECT id, title, zw_unpack(text) AS text FROM document_versions"
     )
@@ -132,7 +112,7 @@ def _unpack_texts() -> None:
     for when in ("ai", "ad", "au"):
         op.execute(f"DROP TRIGGER IF EXISTS {FTS}_{when}")
     for table, column in PACKED:
-        _recode(table, column, _unpack)
+        rewrite_in_pages(table, ("id",), column, _unpack)
     _search("document_versions", "{row}.text")
     op.execute(f"DROP VIEW {SOURCE}")
 
@@ -150,39 +130,16 @@ def _shown(evidence: list[Any]) -> list[Any]:
     return kept
 
 
-def _cut(table: str, key: tuple[str, ...]) -> None:
-    """Cut the table's evidence lists a page at a time (keyset on the primary key), so that a
-    large database is never read into memory at once."""
-    rows = sa.table(table, *(sa.column(name) for name in key), sa.column("evidence", EVIDENCE))
-    columns = [rows.c[name] for name in key]
-    update = (
-        rows.update()
-        .where(*(rows.c[name] == sa.bindparam(f"k_{name}") for name in key))
-        .values(evidence=sa.bindparam("cut"))
-    )
-    bind = op.get_bind()
-    after: tuple[Any, ...] | None = None
-    while True:
-        page = sa.select(*columns, rows.c.evidence).order_by(*columns).limit(BATCH)
-        if after is not None:
-            page = page.where(sa.tuple_(*columns) > sa.tuple_(*after))
-        found = bind.execute(page).all()
-        if not found:
-            return
-        changed = [
-            {**{f"k_{name}": row._mapping[name] for name in key}, "cut": _shown(row.evidence)}
-            for row in found
-            if len(_shown(row.evidence)) < len(row.evidence)
-        ]
-        if changed:
-            bind.execute(update, changed)
-        after = tuple(found[-1][: len(key)])
+def _cut(evidence: list[Any]) -> list[Any] | None:
+    """The evidence readers show, or None when that is all of it already."""
+    shown = _shown(evidence)
+    return shown if len(shown) < len(evidence) else None
 
 
 def upgrade() -> None:
     """Upgrade schema."""
-    _cut("mentions", ("id",))
-    _cut("version_topics", ("version_id", "topic_id"))
+    rewrite_in_pages("mentions", ("id",), "evidence", _cut, EVIDENCE)
+    rewrite_in_pages("version_topics", ("version_id", "topic_id"), "evidence", _cut, EVIDENCE)
     op.drop_column("facts", "evidence")
     _pack_texts()
 

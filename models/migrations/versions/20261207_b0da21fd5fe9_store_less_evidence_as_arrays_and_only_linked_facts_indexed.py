@@ -33,6 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
+from zonewatch.models.migrations.pages import rewrite_in_pages
 from zonewatch.packing import unpack
 
 # revision identifiers, used by Alembic.
@@ -84,7 +85,6 @@ stored as ``[position, rest]``: the topic row already says which topic, and the 
 fifth of a topic row's evidence."""
 CODE_OF = {key: {value: code for code, value in enumerate(values)} for key, values in CODES.items()}
 EVIDENCE = sa.JSON()
-BATCH = 2000
 FACTS_INDEX = "ix_facts_entity_metric"
 PACKED = (("document_versions", "text"), ("attachments", "text"))
 PACK_LEVEL = 6
@@ -128,34 +128,9 @@ def _decoded(item: Any) -> Any:
     return {key: _uncoded(key, value) for key, value in zip(SHAPES[number], values, strict=True)}
 
 
-def _recode(table: str, key: tuple[str, ...], change: Callable[[Any], Any]) -> None:
-    """Rewrite the table's evidence item by item through ``change``, a page at a time (keyset
-    on the primary key), so that a large database is never read into memory at once."""
-    rows = sa.table(table, *(sa.column(name) for name in key), sa.column("evidence", EVIDENCE))
-    columns = [rows.c[name] for name in key]
-    update = (
-        rows.update()
-        .where(*(rows.c[name] == sa.bindparam(f"k_{name}") for name in key))
-        .values(evidence=sa.bindparam("recoded"))
-    )
-    bind = op.get_bind()
-    after: tuple[Any, ...] | None = None
-    while True:
-        page = sa.select(*columns, rows.c.evidence).order_by(*columns).limit(BATCH)
-        if after is not None:
-            page = page.where(sa.tuple_(*columns) > sa.tuple_(*after))
-        found = bind.execute(page).all()
-        if not found:
-            return
-        changed = [
-            {
-                **{f"k_{name}": row._mapping[name] for name in key},
-                "recoded": [change(item) for item in row.evidence],
-            }
-            for row in found
-        ]
-        bind.execute(update, changed)
-        after = tuple(found[-1][: len(key)])
+def _recoded(change: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:
+    """An evidence list rewritten item by item through ``change``."""
+    return lambda evidence: [change(item) for item in evidence]
 
 
 def _facts_index(**where: Any) -> None:
@@ -171,44 +146,26 @@ def _column_type(name: str) -> None:
         op.execute(f"ALTER TABLE {table} ALTER COLUMN evidence TYPE {name} USING evidence::{name}")
 
 
+def _plainly(stored: bytes) -> bytes | None:
+    """A text packed against a preset dictionary, packed again without one (others stay)."""
+    if not stored[1] & PRESET_DICTIONARY:
+        return None
+    return zlib.compress(unpack(stored).encode(), PACK_LEVEL)
+
+
 def _pack_plainly() -> None:
-    """SQLite: pack each text that uses a preset dictionary again without one, a page of rows
-    at a time."""
+    """SQLite: pack each text that uses a preset dictionary again without one."""
     if op.get_bind().dialect.name != "sqlite":
         return
-    bind = op.get_bind()
     for table, column in PACKED:
-        rows = sa.table(table, sa.column("id"), sa.column(column, sa.LargeBinary()))
-        update = (
-            rows.update()
-            .where(rows.c.id == sa.bindparam("k_id"))
-            .values({column: sa.bindparam("plain")})
-        )
-        after = 0
-        while True:
-            page = bind.execute(
-                sa.select(rows.c.id, rows.c[column])
-                .where(rows.c.id > after, rows.c[column].is_not(None))
-                .order_by(rows.c.id)
-                .limit(BATCH)
-            ).all()
-            if not page:
-                break
-            repacked = [
-                {"k_id": row.id, "plain": zlib.compress(unpack(row[1]).encode(), PACK_LEVEL)}
-                for row in page
-                if row[1][1] & PRESET_DICTIONARY
-            ]
-            if repacked:
-                bind.execute(update, repacked)
-            after = page[-1].id
+        rewrite_in_pages(table, ("id",), column, _plainly, sa.LargeBinary())
 
 
 def upgrade() -> None:
     """Upgrade schema."""
     _column_type("json")
     for table, key in TABLES:
-        _recode(table, key, _encoded)
+        rewrite_in_pages(table, key, "evidence", _recoded(_encoded), EVIDENCE)
     linked = sa.text("entity_id IS NOT NULL")
     _facts_index(sqlite_where=linked, postgresql_where=linked)
 
@@ -218,5 +175,5 @@ def downgrade() -> None:
     _pack_plainly()
     _facts_index()
     for table, key in TABLES:
-        _recode(table, key, _decoded)
+        rewrite_in_pages(table, key, "evidence", _recoded(_decoded), EVIDENCE)
     _column_type("jsonb")
