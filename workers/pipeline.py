@@ -157,8 +157,10 @@ def together(
     id); only when an id's input is bad is the batch rolled back and run again id by id
     (:func:`isolated`), so that the bad one is recorded and the rest stored. Another
     database error fails the batch either way."""
-    whole = whole_or_each(session, keys, advance, lambda s, ids: {k: step(s, k) for k in ids})
-    return {key: next((found[key] for found in whole if key in found), None) for key in keys}
+    found: dict[int, T | None] = dict.fromkeys(keys)
+    for part in whole_or_each(session, keys, advance, lambda s, ids: {k: step(s, k) for k in ids}):
+        found.update(part)
+    return found
 
 
 def whole_or_each(
