@@ -34,10 +34,10 @@ from sqlalchemy.orm.util import identity_key
 from zonewatch.crawlers.items import FetchedAttachment, FetchedItem
 from zonewatch.ingest.announcements import Appearance, appearance, link_announcements
 from zonewatch.ingest.identity import attachment_identity
-from zonewatch.ingest.rows import update_rows
 from zonewatch.models import Attachment, Document, DocumentVersion, FetchedPayload, Snapshot, Source
 from zonewatch.models import FetchedItem as FetchedRow
 from zonewatch.models.base import utcnow
+from zonewatch.models.bulk import update_rows
 from zonewatch.models.changes import follow_document_release
 from zonewatch.models.enums import DocumentStatus, FetchedItemStatus, IngestOutcome, ItemOutcome
 
@@ -150,17 +150,17 @@ def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
     now = utcnow()
     update_rows(
         session,
-        FetchedRow.__table__,
+        FetchedRow,
         ("status", "result", "version_id"),
         [(r.fetched_item_id, _status(r), r.result, r.version_id) for r in fresh],
         {"ingested_at": now},
     )
     current = {r.document_id: r.version_id for r in fresh if r.version_id is not None}
     if current:
-        update_rows(session, Document.__table__, ("current_version_id",), list(current.items()))
+        update_rows(session, Document, ("current_version_id",), list(current.items()))
     linked = link_announcements(session, [r.appearance for r in fresh if r.appearance])
     if linked:
-        update_rows(session, Document.__table__, ("announcement_id",), list(linked.items()))
+        update_rows(session, Document, ("announcement_id",), list(linked.items()))
     for document_id, announcement_id in linked.items():
         held = session.identity_map.get(identity_key(Document, document_id))
         if isinstance(held, Document):

@@ -3,6 +3,15 @@
 The outbox (and any other table written by redelivered tasks) must stay exactly-once without
 a SAVEPOINT per row: ``INSERT ... ON CONFLICT DO NOTHING`` lets the unique index decide, on
 SQLite and PostgreSQL alike, and ``RETURNING`` says which rows were new.
+
+Per-row values written to many rows (:func:`update_rows`): a batch's rows each take their own
+values (an item's outcome and version, a document's current version). The ORM writes one
+UPDATE per row; this writes one per chunk:
+``WITH given(key, ...) AS (VALUES ...) UPDATE table SET ... FROM given WHERE key = given.key``,
+which both PostgreSQL and SQLite (3.33+) run. A VALUES list in FROM with named columns is
+PostgreSQL only, hence the common table expression. PostgreSQL types a VALUES column from its
+values, so they are cast to the column's type (a column of NULLs would be text); SQLite stores
+what it is given, and a cast there would change it (``CAST(... AS DATETIME)`` is a number).
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from sqlalchemy import (
     column,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -29,7 +39,7 @@ from sqlalchemy.orm import Session
 from zonewatch.models.base import Base
 
 ROWS_PER_STATEMENT = 1000
-"""Rows per INSERT: with a dozen columns, well under either database's parameter limit."""
+"""Rows per statement: with a dozen columns, well under either database's parameter limit."""
 
 
 def insert_new(
@@ -129,3 +139,56 @@ def _dialect_insert(session: Session) -> Any:
     if name == "sqlite":
         return sqlite.insert
     raise NotImplementedError(f"no ON CONFLICT insert for the {name} database")
+
+
+def update_rows(
+    session: Session,
+    model: type[Base],
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    same: Mapping[str, object] | None = None,
+) -> None:
+    """Set ``columns`` of each row (its first value is its primary key, then one value per
+    column) and ``same`` on all of them. Values go through their columns' types, so enums and
+    times are stored as the ORM stores them."""
+    table = _table_of(model)
+    key = table.primary_key.columns.values()[0]
+    given = same or {}
+    for start in range(0, len(rows), ROWS_PER_STATEMENT):
+        chunk = rows[start : start + ROWS_PER_STATEMENT]
+        _update_chunk(session, table, key.name, columns, chunk, given)
+
+
+def _update_chunk(
+    session: Session,
+    table: Table,
+    key: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    same: Mapping[str, object],
+) -> None:
+    names = [key, *columns]
+    dialect = session.get_bind().dialect
+    typed = dialect.name == "postgresql"
+    params = []
+    tuples = []
+    for index, row in enumerate(rows):
+        placed = []
+        for name, value in zip(names, row, strict=True):
+            param = f"{name}_{index}"
+            column_type = table.c[name].type
+            params.append(bindparam(param, value, type_=column_type))
+            placed.append(
+                f"CAST(:{param} AS {column_type.compile(dialect)})" if typed else f":{param}"
+            )
+        tuples.append(f"({', '.join(placed)})")
+    for name, value in same.items():
+        params.append(bindparam(f"same_{name}", value, type_=table.c[name].type))
+    assignments = [f"{name} = given.{name}" for name in columns]
+    assignments += [f"{name} = :same_{name}" for name in same]
+    statement = text(
+        f"WITH given({', '.join(names)}) AS (VALUES {', '.join(tuples)}) "
+        f"UPDATE {table.name} SET {', '.join(assignments)} "
+        f"FROM given WHERE {table.name}.{key} = given.{key}"
+    ).bindparams(*params)
+    session.execute(statement)
