@@ -138,10 +138,10 @@ def apply_item(session: Session, fetched_item_id: int) -> IngestResult:
 
 
 def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
-    """Record what ingest made of each item, in one UPDATE for the batch, point each document
-    to its newest version (:func:`_point_to`), in another, link new documents to their
-    announcements, in an INSERT, a SELECT and an UPDATE, and release the payloads of those
-    applied, in one DELETE (a superseded item keeps its own; see the module docstring).
+    """Record what ingest made of each item, in one UPDATE for the batch; find or make the
+    announcements of new documents, in an INSERT and a SELECT; point each document to its
+    newest version and its announcement (:func:`_point_documents`); and release the payloads
+    of those applied, in one DELETE (a superseded item keeps its own; see the module docstring).
     Repeats are left as they were. The rows and payloads the session holds are
     brought in line without a query."""
     fresh = [result for result in results if not result.repeated]
@@ -155,12 +155,13 @@ def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
         [(r.fetched_item_id, _status(r), r.result, r.version_id) for r in fresh],
         {"ingested_at": now},
     )
-    current = {r.document_id: r.version_id for r in fresh if r.version_id is not None}
-    if current:
-        update_rows(session, Document, ("current_version_id",), list(current.items()))
+    current = {
+        r.document_id: r.version_id
+        for r in fresh
+        if r.version_id is not None and r.document_id is not None
+    }
     linked = link_announcements(session, [r.appearance for r in fresh if r.appearance])
-    if linked:
-        update_rows(session, Document, ("announcement_id",), list(linked.items()))
+    _point_documents(session, current, linked)
     for document_id, announcement_id in linked.items():
         held = session.identity_map.get(identity_key(Document, document_id))
         if isinstance(held, Document):
@@ -170,6 +171,28 @@ def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
         session.execute(delete(FetchedPayload).where(FetchedPayload.item_id.in_(released)))
     for result in fresh:
         _mark_held(session, result, now)
+
+
+def _point_documents(session: Session, current: dict[int, int], linked: dict[int, int]) -> None:
+    """Point documents to their newest versions and their announcements, each row in one
+    UPDATE: on PostgreSQL every update of a row leaves a dead copy of it (and new entries in
+    its indexes) until a vacuum, and a new document gets both links."""
+    both = [
+        (document, current[document], linked[document])
+        for document in sorted(current.keys() & linked)
+    ]
+    if both:
+        update_rows(session, Document, ("current_version_id", "announcement_id"), both)
+    versions = [
+        (document, version) for document, version in current.items() if document not in linked
+    ]
+    if versions:
+        update_rows(session, Document, ("current_version_id",), versions)
+    announcements = [
+        (document, link) for document, link in linked.items() if document not in current
+    ]
+    if announcements:
+        update_rows(session, Document, ("announcement_id",), announcements)
 
 
 def _status(result: IngestResult) -> FetchedItemStatus:
