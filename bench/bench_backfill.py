@@ -1,6 +1,7 @@
 """Database bytes a plain ``zonewatch backfill --corpus`` leaves per 1,000 releases (SQLite).
 
-The first ``--limit`` releases of ../shared/corpus (skipped when absent) are loaded by the
+Every release of ../shared/corpus (skipped when absent; ``--limit`` takes the first N, as in
+``end_to_end``, whose docstring says why the whole corpus is the measure) is loaded by the
 command itself into a fresh data directory, after ``zonewatch init``. The figure is the growth
 of the database files (after a WAL checkpoint); the detail gives MB per 1,000 by table
 (``dbstat`` pages, indexes included, an FTS5 index as its shadow tables). The baseline is the
@@ -23,8 +24,6 @@ from bench.harness import Result
 from zonewatch.app import configure
 from zonewatch.workers.backfill import corpus_lines
 
-LIMIT = 1000
-
 
 def _zonewatch(data_dir: Path, *args: str) -> None:
     environment = {**os.environ, "ZONEWATCH_DATA_DIR": str(data_dir)}
@@ -42,7 +41,7 @@ def _sizes(data_dir: Path) -> tuple[int, dict[str, int]]:
         app.dispose()
 
 
-def backfill_size(limit: int = LIMIT) -> list[Result]:
+def backfill_size(limit: int | None = None) -> list[Result]:
     if not CORPUS.exists():
         print("backfill_size: no corpus at ../shared/corpus; skipped", file=sys.stderr)
         return []

@@ -1,7 +1,11 @@
 """End to end on the corpus: documents/s through the real pipeline with real workers, and the
 database bytes it leaves per 1,000 documents, embedded and on PostgreSQL + Redis.
 
-The first ``--limit`` releases of ../shared/corpus (skipped when absent) are staged as a later
+Every release of ../shared/corpus (skipped when absent; ``--limit`` takes the first N instead) is
+measured, as the issue that set the targets measured it. Releases differ in length from one
+stretch of the corpus to another (its first 1,000, from 2020 to mid-2022, carry 6.9 MB of text
+per 1,000, the whole corpus 4.7), so the first N describe those releases rather than the
+corpus; the storage line's baseline says how much text was measured. They are staged as a later
 crawl of korea.kr stages them (news: matched against ``SUBSCRIBERS`` subscribers' rules and
 alerted), and handed to a worker process (prefork, concurrency 2: both cores) the way the crawl
 task hands them over. Time runs from the first message sent to the end of the last task
@@ -47,7 +51,6 @@ from zonewatch.workers.backfill import Release
 from zonewatch.workers.bulk import publish_many
 from zonewatch.workers.pipeline import StageName
 
-LIMIT = 1_000
 SUBSCRIBERS = 1_000
 SUBSCRIPTIONS = 3_000
 QUIET = 3.0
@@ -274,7 +277,7 @@ def _servers() -> Iterator[Mode | None]:
         postgres.stop()
 
 
-def end_to_end(limit: int = LIMIT) -> list[Result]:
+def end_to_end(limit: int | None = None) -> list[Result]:
     if not CORPUS.exists():
         print("end_to_end: no corpus at ../shared/corpus; skipped", file=sys.stderr)
         return []
