@@ -101,6 +101,8 @@ class VersionBatch:
     existing: dict[int, list[int]] = field(default_factory=lambda: defaultdict(list))
     runs: dict[int, CrawlRun] = field(default_factory=dict)
     links: dict[int, Links] = field(default_factory=dict)
+    """The entity and topic links of each version's new records, written for the whole batch
+    by :func:`write_links` (two inserts per batch instead of two per version)."""
     appearances: dict[int, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
     """(document, source) of every document of each announcement the batch's documents
     belong to, lowest id first: a first version's earlier appearance is found here, not by a
@@ -122,9 +124,9 @@ class VersionBatch:
         return {key for key in keys if key in self.keys.get(document_id, ()) or key in written}
 
     def earlier_appearance(self, document: Document) -> int | None:
-        """The same announcement at another source, first seen before this document (see
-        :func:`zonewatch.ingest.announcements.earlier_appearance`, which this answers from
-        the batch)."""
+        """The same announcement at another source, first seen before this document (two
+        items of one board with the same title and day are two releases, not two
+        appearances), from what the batch read."""
         if document.announcement_id is None:
             return None
         return next(
@@ -135,9 +137,6 @@ class VersionBatch:
             ),
             None,
         )
-
-    """The entity and topic links of each version's new records, written for the whole batch
-    by :func:`write_links` (two inserts per batch instead of two per version)."""
 
 
 def load_batch(session: Session, version_ids: Sequence[int]) -> VersionBatch:
@@ -553,7 +552,7 @@ def record_withdrawal(session: Session, document_id: int) -> list[int]:
     )
     session.add(record)
     session.flush()
-    _copy_labels(session, [record], _labels_of(session, version.id))
+    _insert_links(session, label_rows([record], _labels_of(session, version.id)))
     return [record.id]
 
 
@@ -568,14 +567,6 @@ def write_links(session: Session, batch: VersionBatch, version_ids: Iterable[int
             [row for link in links for row in link.topics],
         ),
     )
-
-
-def _copy_labels(
-    session: Session,
-    records: Sequence[ChangeRecord],
-    labels: tuple[Iterable[str], Iterable[str]],
-) -> None:
-    _insert_links(session, label_rows(records, labels))
 
 
 def label_rows(

@@ -14,10 +14,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from zonewatch.models import Announcement, Document
+from zonewatch.models import Announcement
 from zonewatch.models.base import utcnow
 from zonewatch.models.bulk import insert_new
 
@@ -72,24 +72,3 @@ def link_announcements(session: Session, appearances: Sequence[Appearance]) -> d
         rows = session.execute(found.where(Announcement.fingerprint.in_(known))).tuples()
         ids.update(rows.all())
     return {item.document_id: ids[item.fingerprint] for item in appearances}
-
-
-def announcement_query(fingerprint: str) -> Select[tuple[int]]:
-    return select(Announcement.id).where(Announcement.fingerprint == fingerprint)
-
-
-def earlier_appearance(session: Session, document: Document) -> Document | None:
-    """The same announcement at another source, first seen before this one (two items of one
-    board with the same title and day are two releases, not two appearances)."""
-    if document.announcement_id is None:
-        return None
-    return session.scalars(
-        select(Document)
-        .where(
-            Document.announcement_id == document.announcement_id,
-            Document.id < document.id,
-            Document.source_id != document.source_id,
-        )
-        .order_by(Document.id)
-        .limit(1)
-    ).first()
