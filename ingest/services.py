@@ -174,12 +174,18 @@ def mark_items(session: Session, results: Sequence[IngestResult]) -> None:
 
 
 def _point_documents(session: Session, current: dict[int, int], linked: dict[int, int]) -> None:
-    """Point documents to their newest versions and their announcements, each row in one
-    UPDATE: on PostgreSQL every update of a row leaves a dead copy of it (and new entries in
-    its indexes) until a vacuum, and a new document gets both links."""
+    """Point documents to their newest versions, and new ones to their announcements too, each
+    row in one UPDATE: on PostgreSQL every update of a row leaves a dead copy of it (and new
+    entries in its indexes) until a vacuum. An announcement comes with a document's first
+    version, so every linked document has a new version."""
+    if not linked.keys() <= current.keys():
+        raise ValueError(
+            f"announcements without a new version: {sorted(linked.keys() - current.keys())}"
+        )
     both = [
-        (document, current[document], linked[document])
-        for document in sorted(current.keys() & linked)
+        (document, version, linked[document])
+        for document, version in current.items()
+        if document in linked
     ]
     if both:
         update_rows(session, Document, ("current_version_id", "announcement_id"), both)
@@ -188,11 +194,6 @@ def _point_documents(session: Session, current: dict[int, int], linked: dict[int
     ]
     if versions:
         update_rows(session, Document, ("current_version_id",), versions)
-    announcements = [
-        (document, link) for document, link in linked.items() if document not in current
-    ]
-    if announcements:
-        update_rows(session, Document, ("announcement_id",), announcements)
 
 
 def _status(result: IngestResult) -> FetchedItemStatus:

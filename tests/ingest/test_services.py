@@ -2,15 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from tests.testkit import factories
 from zonewatch.crawlers.items import FetchedItem
-from zonewatch.ingest.services import content_hash, ingest_fetched_item, load_items
+from zonewatch.ingest.announcements import Appearance
+from zonewatch.ingest.services import (
+    IngestResult,
+    content_hash,
+    ingest_fetched_item,
+    load_items,
+    mark_items,
+)
 from zonewatch.models import ChangeRecord, Document, DocumentVersion, Snapshot
 from zonewatch.models import FetchedItem as FetchedRow
-from zonewatch.models.enums import ItemOutcome
+from zonewatch.models.enums import IngestOutcome, ItemOutcome
 from zonewatch.timefmt import KST
 
 
@@ -438,3 +446,18 @@ def test_a_batch_preload_does_not_outlive_its_transaction(db_session: Session) -
     assert any("FROM documents" in s and "FOR UPDATE" in s for s in seen) == (
         engine.dialect.name == "postgresql"
     )
+
+
+def test_an_announcement_without_a_new_version_is_refused(db_session: Session) -> None:
+    """An announcement comes with a document's first version; marking a result that had one
+    without the other would drop its link without a word."""
+    run = factories.crawl_run(db_session, factories.source(db_session))
+    row = factories.fetched(db_session, run, "1", text="본문")
+    db_session.flush()
+    document_id = 1_000_000
+    result = IngestResult(
+        row.id, document_id, IngestOutcome.NEW, None, appearance=Appearance(document_id, "f", "t")
+    )
+
+    with pytest.raises(ValueError, match="announcements without a new version"):
+        mark_items(db_session, [result])
