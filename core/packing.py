@@ -3,12 +3,14 @@
 Without SQLAlchemy, so that readers that do not load the ORM (the change log's compiled read
 path, :mod:`zonewatch.changes.fast_read`) unpack exactly as the product's column type
 (:class:`zonewatch.models.packed.PackedText`) does. Texts are packed against a preset dictionary
-(``pack_dictionary.txt``: the Korean names and aliases of ``config/zones.yaml``, the topics' cue
-words and common words of Korean press releases, joined): a release of 3 KB packed is too short
-for zlib to learn much of the language on its own, and the dictionary saves about a tenth (0.3
-MB per 1,000 releases). The zlib header names the dictionary by its Adler-32, so texts packed
-before it (without one) read as they are. The file is part of the stored format: never edit
-it; a better dictionary would be a second file, chosen by that checksum.
+(``pack_dictionary.txt``: text taken from the configuration when it was made, mostly the Korean
+names and aliases of ``config/zones.yaml``, the topics' cue words and common words of Korean
+press releases, but also some notes, selectors and patterns that came with them): a release of 3
+KB packed is too short for zlib to learn much of the language on its own, and the dictionary
+saves about a tenth (0.3 MB per 1,000 releases). The zlib header names the dictionary by its
+Adler-32, so texts packed before it (without one) read as they are. The file is part of the
+stored format: never edit it; a better dictionary would be a second file, chosen by that
+checksum.
 """
 
 from __future__ import annotations
@@ -33,6 +35,13 @@ def dictionary() -> bytes:
     return DICTIONARY_FILE.read_bytes()
 
 
+@cache
+def dictionary_id() -> int:
+    """The dictionary's Adler-32, as a packed text's header names it (computed once: every
+    read of a packed text checks it)."""
+    return zlib.adler32(dictionary())
+
+
 def pack(text: str) -> bytes:
     packer = zlib.compressobj(LEVEL, zdict=dictionary())
     return packer.compress(text.encode("utf-8")) + packer.flush()
@@ -42,7 +51,7 @@ def unpack(stored: bytes) -> str:
     if len(stored) < 2 or not stored[1] & PRESET_DICTIONARY:
         return zlib.decompress(stored).decode("utf-8")
     wanted = int.from_bytes(stored[2:6], "big")
-    if wanted != zlib.adler32(dictionary()):
+    if wanted != dictionary_id():
         raise ValueError(f"packed against an unknown dictionary (Adler-32 {wanted})")
     unpacker = zlib.decompressobj(zdict=dictionary())
     text = unpacker.decompress(stored) + unpacker.flush()
