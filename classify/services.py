@@ -61,8 +61,8 @@ def load_versions(session: Session, version_ids: Sequence[int]) -> list[Document
 @dataclass
 class BatchOutcome:
     """What :func:`classify_versions` made of a batch: an outcome per version found, and the
-    error of each version whose input could not be classified or stored. A version in
-    neither is gone."""
+    error of each version whose input could not be classified. A version in neither is
+    gone."""
 
     outcomes: dict[int, Outcome] = field(default_factory=dict)
     failed: dict[int, Exception] = field(default_factory=dict)
@@ -100,8 +100,9 @@ def classify_versions(
     and left out), then the batch's rows go in one delete and one insert per table and one
     update of ``classified_at``: per-version statements, and the three queries per version
     that read back what was stored, cost more than classifying. A value the database refuses
-    raises: the pipeline's stage then writes the batch again version by version
-    (:func:`zonewatch.workers.pipeline.whole_or_each`), so that only that version fails."""
+    raises: the pipeline's stage then runs the batch again version by version
+    (:func:`zonewatch.workers.pipeline.whole_or_each`), so that only that version fails; the
+    classifier runs again for each, which is the price of a rare refusal."""
     batch = BatchOutcome()
     versions = {version.id: version for version in load_versions(session, version_ids)}
     stored = _signatures(session, list(versions))
@@ -134,8 +135,6 @@ def classify_versions(
     }
     _write(session, [versions[version_id] for version_id in findings], list(changed.values()))
     for version_id, found in findings.items():
-        if version_id in batch.failed:
-            continue
         before = stored[version_id][0]
         after = _signature_of(found)[0] if version_id in changed else before
         batch.outcomes[version_id] = Outcome(version_id, True, version_id in changed, before, after)
