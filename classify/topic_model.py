@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import ahocorasick
 import numpy as np
@@ -31,6 +31,8 @@ import numpy.typing as npt
 from zonewatch.classify.evidence import Evidence, ModelDecision, ModelFeature
 from zonewatch.classify.topics import TopicHit
 from zonewatch.errors import ConfigError
+
+K = TypeVar("K")
 
 MODEL_FORMAT = 1
 TOP_FEATURES = 5
@@ -83,17 +85,28 @@ def feature_texts(title: str, text: str, language: str, spec: FeatureSpec) -> tu
 def ngram_counts(title: str, text: str, language: str, spec: FeatureSpec) -> dict[str, float]:
     """Weighted counts of the character n-grams of title and lead of the body."""
     body, head = feature_texts(title, text, language, spec)
-    counts: dict[str, float] = dict(_grams(body, spec))
-    if head:
-        for gram, count in _grams(head, spec).items():
-            counts[gram] = counts.get(gram, 0.0) + spec.title_weight * count
+    return _with_title(_grams(body, spec), _grams(head, spec), spec.title_weight)
+
+
+def _with_title(body: Mapping[K, float], head: Mapping[K, float], weight: float) -> dict[K, float]:
+    """The body's counts plus the title's, weighted (n-grams or their indexes alike)."""
+    counts = dict(body)
+    for key, count in head.items():
+        counts[key] = counts.get(key, 0.0) + weight * count
     return counts
+
+
+def _unit_log_weights(counts: Mapping[int, float]) -> dict[int, float]:
+    """Sub-linear term weights, L2-normalised (long texts do not win)."""
+    values = {index: 1.0 + math.log(count) for index, count in counts.items()}
+    norm = math.sqrt(sum(v * v for v in values.values()))
+    return {index: value / norm for index, value in values.items()} if norm else {}
 
 
 def _grams(text: str, spec: FeatureSpec) -> Counter[str]:
     """Counts of the text's n-grams, in the order first seen for each n (the vector's order,
-    which its float sums follow). Slices are cut by ``map`` rather than a generator: this
-    runs for every text the model scores, and the generator's frames were half its cost."""
+    which its float sums follow). Training and word n-gram models count this way; a model of
+    character n-grams alone scores with automata over its vocabulary (:func:`_known_values`)."""
     counts: Counter[str] = Counter()
     for n in range(spec.ngram_min, spec.ngram_max + 1):
         stops = range(n, len(text) + 1)
@@ -118,9 +131,7 @@ def rule_features(rule_hits: Sequence[TopicHit], language: str) -> dict[str, flo
 def ngram_values(counts: Mapping[str, float], vocabulary: dict[str, int]) -> dict[int, float]:
     """Sub-linear term weights of the known n-grams, L2-normalised (long texts do not win)."""
     known = filter(vocabulary.__contains__, counts)
-    values = {vocabulary[gram]: 1.0 + math.log(counts[gram]) for gram in known}
-    norm = math.sqrt(sum(v * v for v in values.values()))
-    return {index: value / norm for index, value in values.items()} if norm else {}
+    return _unit_log_weights({vocabulary[gram]: counts[gram] for gram in known})
 
 
 @dataclass(frozen=True, eq=False)
@@ -274,12 +285,10 @@ def _known_values(
 ) -> dict[int, float]:
     """What ``ngram_values(ngram_counts(...), index)`` gives, found with the automaton."""
     body, head = feature_texts(title, text, language, spec)
-    counts: dict[int, float] = dict(_known_counts(automata, body))
-    for index, count in _known_counts(automata, head).items():
-        counts[index] = counts.get(index, 0.0) + spec.title_weight * count
-    values = {index: 1.0 + math.log(count) for index, count in counts.items()}
-    norm = math.sqrt(sum(v * v for v in values.values()))
-    return {index: value / norm for index, value in values.items()} if norm else {}
+    counts = _with_title(
+        _known_counts(automata, body), _known_counts(automata, head), spec.title_weight
+    )
+    return _unit_log_weights(counts)
 
 
 def model_json(
