@@ -216,7 +216,7 @@ def reapply_decisions(session: Session, entity: Entity) -> None:
         apply_validity(entity, decision.before, after)
 
 
-MAP_ACTIONS = frozenset(
+_MAP_ACTIONS = frozenset(
     {
         ModelAction.CREATE,
         ModelAction.RETIRE,
@@ -230,7 +230,7 @@ MAP_ACTIONS = frozenset(
 def _model_significance(action: ModelAction) -> float:
     """Zones created, lifted or renamed change the map (designation band); other edits of an
     entry (a description, an alias) are routine."""
-    return band_score("designation" if action in MAP_ACTIONS else "routine")
+    return band_score("designation" if action in _MAP_ACTIONS else "routine")
 
 
 def sync_zone_model(session: Session, specs: Iterable[EntitySpec]) -> SyncReport:

@@ -109,4 +109,7 @@ def test_a_stored_array_with_the_wrong_number_of_values_is_an_error() -> None:
 
 
 def test_shapes_are_distinct() -> None:
+    """Decoding finds a shape by its set of keys: two with the same keys in another order would
+    collide."""
     assert len(set(SHAPES)) == len(SHAPES)
+    assert len({frozenset(shape) for shape in SHAPES}) == len(SHAPES)
