@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from zonewatch.alerts.services import match_event
 from zonewatch.changes.events import model_event
 from zonewatch.changes.proposals import decide, list_proposals
+from zonewatch.entry_diff import describe_entry_diff
 from zonewatch.errors import InputError, NotFoundError
 from zonewatch.models import ChangeRecord, Entity, EntityChange
-from zonewatch.models.entry_diff import describe_entry_diff
 from zonewatch.models.enums import ProposalStatus
 
 MAX_NOTE = 2000

@@ -11,7 +11,7 @@ from rich.markup import escape
 from zonewatch.cli.context import CliContext, pass_cli, print_json
 from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
 from zonewatch.config.zones import EntityKind
-from zonewatch.models.entry_diff import describe_entry_diff
+from zonewatch.entry_diff import describe_entry_diff
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import entity_as_json, entity_details, list_entities
 from zonewatch.timefmt import iso_local, local_minutes

@@ -10,8 +10,8 @@ import click
 from zonewatch.cli.context import CliContext, pass_cli
 from zonewatch.cli.params import ROW_ID
 from zonewatch.cli.render import Column, Listing, OutputFormat, format_option, render
+from zonewatch.entry_diff import describe_entry_diff
 from zonewatch.models import EntityChange
-from zonewatch.models.entry_diff import describe_entry_diff
 
 
 @click.group()

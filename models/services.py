@@ -23,11 +23,11 @@ from zonewatch.changes.significance import band_score
 from zonewatch.config.sources import SourceSpec
 from zonewatch.config.topics import TopicSpec
 from zonewatch.config.zones import EntitySpec
+from zonewatch.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.models.base import utcnow
 from zonewatch.models.changes import ChangeEntity, ChangeRecord, EntityChange
 from zonewatch.models.classification import Topic
 from zonewatch.models.entities import Entity, EntityAlias
-from zonewatch.models.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.models.enums import ChangeKind, ModelAction, ProposalOrigin, ProposalStatus
 from zonewatch.models.sources import Source
 

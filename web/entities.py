@@ -14,9 +14,9 @@ from urllib.parse import quote, urlencode
 from starlette.responses import Response
 
 from zonewatch.changes.queries import timeline
+from zonewatch.entry_diff import describe_entry_diff
 from zonewatch.errors import NotFoundError
 from zonewatch.models import Role
-from zonewatch.models.entry_diff import describe_entry_diff
 from zonewatch.models.names import (
     Candidate,
     resolve_entity,

@@ -19,8 +19,8 @@ from zonewatch.changes.queries import CHANGE_KINDS, REVIEW_STATUSES
 from zonewatch.config.sources import SourceKind, load_configured_sources
 from zonewatch.config.zones import EntityKind
 from zonewatch.crawlers.status import FINISHED
+from zonewatch.entry_diff import PAST_TENSE
 from zonewatch.models import ChangeEntity, ChangeRecord, CrawlRun, Role
-from zonewatch.models.entry_diff import PAST_TENSE
 from zonewatch.models.enums import CrawlRunStatus, ModelAction
 from zonewatch.models.services import source_entry
 from zonewatch.web.i18n import LABELS, Vocabulary, label
