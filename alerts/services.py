@@ -25,20 +25,11 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from zonewatch.alerts.events import events_records
 from zonewatch.alerts.matching import ChangeFacts, Rule, choose_deliveries, index_for
-from zonewatch.changes.events import EventKey
 from zonewatch.models import AlertDelivery, ChangeEntity, ChangeRecord, ChangeTopic, DocumentVersion
-from zonewatch.models.alerts import delivery_message_id
 from zonewatch.models.bulk import insert_new
 from zonewatch.models.enums import DeliveryMode
 
 Matched = Sequence[tuple[ChangeRecord, list[Rule]]]
-
-
-def message_id(event_key: str, subscriber_id: int, channel: str) -> str:
-    """The Message-ID a delivery's mail carries (derived, not stored; see
-    :attr:`AlertDelivery.message_id`). The key is parsed first, so a malformed one is refused
-    rather than turned into a header."""
-    return delivery_message_id(str(EventKey.parse(event_key)), subscriber_id, channel)
 
 
 def change_facts(session: Session, change: ChangeRecord) -> ChangeFacts:

@@ -21,7 +21,7 @@ from tests.testkit.workers import crawl, crawled_before
 from zonewatch.alerts.digests import digest_items, dispatch_digests
 from zonewatch.alerts.events import document_records, event_records, events_records
 from zonewatch.alerts.sender import SendReport, send_due
-from zonewatch.alerts.services import match_event, message_id
+from zonewatch.alerts.services import match_event
 from zonewatch.app import App, configure
 from zonewatch.bootstrap import initialize
 from zonewatch.changes.events import model_event, proposal_event
@@ -29,6 +29,7 @@ from zonewatch.changes.proposals import list_proposals
 from zonewatch.cli.main import cli
 from zonewatch.config.zones import default_zones_path
 from zonewatch.models import AlertDelivery, ChangeRecord, Subscriber, Subscription
+from zonewatch.models.alerts import delivery_message_id
 from zonewatch.workers.inline import InlineReport, process_pending
 
 smtp_server = smtp.smtp_server
@@ -251,7 +252,7 @@ def test_a_delivery_of_a_record_made_before_records_named_events_is_still_sent(
 def test_message_ids_are_valid_and_one_per_event_subscriber_and_channel() -> None:
     keys = ("version:12", "withdrawal:4:9", "model:3", "change:7")
     ids = {
-        message_id(key, subscriber, channel)
+        delivery_message_id(key, subscriber, channel)
         for key in keys
         for subscriber in (1, 2)
         for channel in ("email", "json://h")

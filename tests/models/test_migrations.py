@@ -11,7 +11,6 @@ from sqlalchemy import Engine, MetaData, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from zonewatch.alerts.services import message_id
 from zonewatch.changes.queries import ChangeFilter, list_changes
 from zonewatch.crawlers.items import FetchedItem
 from zonewatch.models import (
@@ -24,6 +23,7 @@ from zonewatch.models import (
     VersionTopic,
 )
 from zonewatch.models import FetchedItem as FetchedRow
+from zonewatch.models.alerts import delivery_message_id
 from zonewatch.models.db import make_engine
 from zonewatch.models.enums import ChangeKind
 from zonewatch.models.migrate import (
@@ -1032,8 +1032,8 @@ def test_the_outbox_message_id_is_derived_and_written_back_on_downgrade(
     now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     before = _revision_before("bb6ce06931e2")
     stored = {
-        1: message_id("version:7", 1, "email"),
-        2: message_id("withdrawal:1:7", 1, "json://hook.example/x"),
+        1: delivery_message_id("version:7", 1, "email"),
+        2: delivery_message_id("withdrawal:1:7", 1, "json://hook.example/x"),
     }
     try:
         upgrade(engine, before)
