@@ -117,7 +117,8 @@ def _facts(session: Session, version_id: int, known: Known | None = None) -> lis
 def facts_of(session: Session, version_ids: Sequence[int]) -> dict[int, list[Fact]]:
     """The facts of a batch of versions in one query, each version's in text order (as
     :func:`_facts` reads one version's), every asked version present, with none or more:
-    change building reads them once for the batch instead of once or twice per version."""
+    change building reads them once for its batch and the versions before them, instead of
+    once or twice per version."""
     found: dict[int, list[Fact]] = {version_id: [] for version_id in version_ids}
     query = select(Fact).where(Fact.version_id.in_(version_ids))
     for fact in session.scalars(query.order_by(Fact.version_id, Fact.start, Fact.id)):

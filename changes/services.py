@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, insert, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, insert, select
+from sqlalchemy.orm import Session, aliased
 
 from zonewatch.changes import corrections, fact_changes, noise, proposals
 from zonewatch.changes.baseline import is_baseline, storing_runs
@@ -50,14 +50,32 @@ def _existing(session: Session, key: str) -> ChangeRecord | None:
     return session.scalars(select(ChangeRecord).where(ChangeRecord.dedupe_key == key)).first()
 
 
-def _previous(session: Session, version: DocumentVersion) -> DocumentVersion | None:
-    return session.scalars(
-        select(DocumentVersion)
-        .where(DocumentVersion.document_id == version.document_id)
-        .where(DocumentVersion.number < version.number)
-        .order_by(DocumentVersion.number.desc())
-        .limit(1)
-    ).first()
+def previous_versions(
+    session: Session, versions: Sequence[DocumentVersion]
+) -> dict[int, DocumentVersion]:
+    """The version before each of ``versions`` in its document (by id; a first version has
+    none), in one query for the batch rather than one per version."""
+    later = [version.id for version in versions if version.number > 1]
+    if not later:
+        return {}
+    this, earlier = aliased(DocumentVersion), aliased(DocumentVersion)
+    before = (
+        select(
+            this.id.label("version_id"), this.document_id, func.max(earlier.number).label("number")
+        )
+        .join(earlier, (earlier.document_id == this.document_id) & (earlier.number < this.number))
+        .where(this.id.in_(later))
+        .group_by(this.id, this.document_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(before.c.version_id, DocumentVersion).join(
+            before,
+            (DocumentVersion.document_id == before.c.document_id)
+            & (DocumentVersion.number == before.c.number),
+        )
+    )
+    return dict(rows.tuples().all())
 
 
 def version_record_ids(version_id: int) -> Select[tuple[int]]:
@@ -93,7 +111,8 @@ class VersionBatch:
     """What building a batch's records reads about its versions, read for the whole batch in
     a few queries instead of five per version: the versions and their documents (held here,
     since the session's identity map holds rows only weakly), their topics and mentioned
-    entities, the records an earlier run made, and the runs that stored first versions."""
+    entities, the records an earlier run made, the runs that stored first versions, and the
+    versions before later ones, with the facts of both."""
 
     held: list[object] = field(default_factory=list)
     topics: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -107,8 +126,11 @@ class VersionBatch:
     """(document, source) of every document of each announcement the batch's documents
     belong to, lowest id first: a first version's earlier appearance is found here, not by a
     query per version."""
+    previous: dict[int, DocumentVersion] = field(default_factory=dict)
+    """The version before each of the batch's later versions (:func:`previous_versions`)."""
     facts: dict[int, list[Fact]] = field(default_factory=dict)
-    """The facts of the batch's versions, for the fact changes within and across documents."""
+    """The facts of the batch's versions and of the versions before them, for the fact
+    changes within and across documents."""
     keys: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))
     """The keys of the records each document of the batch had when the batch was read. Every
     key :class:`_Builder` makes names its version or its document, and only a record of that
@@ -168,7 +190,11 @@ def _load_chunk(session: Session, ids: list[int], batch: VersionBatch) -> None:
         _load_appearances(session, announced, batch)
     for version_id, record_id in session.execute(versions_record_ids(ids)):
         batch.existing[version_id].append(record_id)
-    batch.facts.update(fact_changes.facts_of(session, ids))
+    previous = previous_versions(session, versions)
+    batch.previous.update(previous)
+    batch.held += previous.values()
+    read = [*ids, *(version.id for version in previous.values())]
+    batch.facts.update(fact_changes.facts_of(session, read))
     keys = select(ChangeRecord.document_id, ChangeRecord.dedupe_key)
     for document_id, key in session.execute(keys.where(ChangeRecord.document_id.in_(document_ids))):
         batch.keys[document_id].add(key)
@@ -208,7 +234,7 @@ def record_version_changes(
     if done := batch.existing.get(version_id):
         return list(done)
     builder = _Builder(session, document, version, batch)
-    previous = _previous(session, version) if version.number > 1 else None
+    previous = batch.previous.get(version_id)
     if previous is None:
         builder.first_version()
     else:

@@ -95,6 +95,37 @@ def test_a_batch_reads_its_facts_and_its_documents_record_keys_once(app: App) ->
     assert sorted(v or 0 for v in made) == sorted(ids)
 
 
+def test_a_batch_of_edits_reads_the_versions_before_them_and_their_facts_once(app: App) -> None:
+    """An edit is compared with the version before it: that version and its facts were read
+    with a query per edit (the batch read only its own versions' facts)."""
+    firsts = store_versions(app, RELEASES)
+    drive(app, {StageName.CLASSIFY: firsts}, stages={StageName.CLASSIFY})
+    drive(app, {StageName.BUILD_CHANGES: firsts}, stages={StageName.BUILD_CHANGES})
+    with app.session() as session:
+        run = factories.crawl_run(session, session.get_one(Source, "ifez-press"))
+        edits = []
+        for index, (title, text) in enumerate(RELEASES):
+            row = factories.fetched(session, run, str(index), title=title, text=f"{text} 2천억 원")
+            row.external_id = str(index)  # the same documents, as a later crawl stages them
+            session.flush()
+            version_id = ingest_fetched_item(session, row.id).version_id
+            assert version_id is not None
+            edits.append(version_id)
+    drive(app, {StageName.CLASSIFY: edits}, stages={StageName.CLASSIFY})
+    seen = statements(app.engine)
+    done = drive(app, {StageName.BUILD_CHANGES: edits}, stages={StageName.BUILD_CHANGES})
+    assert not done.errors
+    fact_reads = [s for s in seen if s.startswith("SELECT facts.") and " JOIN " not in s]
+    assert len(fact_reads) == 1
+    version_reads = [s for s in seen if "FROM document_versions" in s and "number <" in s]
+    assert len(version_reads) == 1
+    with app.session() as session:
+        edited = session.scalars(
+            select(ChangeRecord.old_version_id).where(ChangeRecord.new_version_id.in_(edits))
+        ).all()
+    assert set(edited) == set(firsts)
+
+
 def test_a_version_rolled_back_in_its_batch_is_built_again_whole(app: App) -> None:
     """The keys a batch wrote are taken only while their records stand: a version whose
     savepoint was rolled back (the batch then runs id by id) writes its records again."""
