@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 TITLE_PREFIX = r"^\[[^\]]{1,20}\]\s*"
-"""A ministry's tag before a title ('[부처] '), removed from titles by default."""
+"""A short bracketed tag before a title, removed from titles by default. In the releases we
+hold these are mostly the release's kind ('[보도자료] ', '[보도참고] ', '[설명] '), rarely a
+ministry."""
 
 
 @dataclass(frozen=True)

@@ -281,7 +281,8 @@ class FeedParser(_Strict):
     )
     id_param: str | None = Field(default=None, description="Query parameter of the link as id.")
     strip_title_prefix: str | None = Field(
-        default=TITLE_PREFIX, description="Regex removed from titles ('[부처] ')."
+        default=TITLE_PREFIX,
+        description="Regex removed from titles (a bracketed tag such as '[보도자료] ').",
     )
 
     @field_validator("body")

@@ -7,7 +7,7 @@ loads neither Scrapy nor Twisted: only the spider fetches, everything here is pu
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 import feedparser
@@ -18,9 +18,6 @@ from zonewatch.crawlers.extract.html import html_to_text
 from zonewatch.crawlers.items import FetchedItem, fingerprint
 from zonewatch.enums import ItemOutcome
 from zonewatch.urls import without_session_ids
-
-if TYPE_CHECKING:
-    from zonewatch.config.parsers import FeedParser
 
 
 class EntryRules(Protocol):
@@ -82,7 +79,7 @@ def entry_id(entry: Any, id_param: str | None) -> str | None:
 
 
 def entry_to_item(
-    entry: Any, parser: EntryRules | FeedParser, source_id: str, feed_url: str
+    entry: Any, parser: EntryRules, source_id: str, feed_url: str
 ) -> FetchedItem | None:
     """One feed entry as a fetched item (its text from the entry's content or summary)."""
     external_id = entry_id(entry, parser.id_param)

@@ -117,7 +117,8 @@ def parse_feed(body: bytes, content_type: str | None, url: str) -> dict[str, Any
             f" ({type(feed.bozo_exception).__name__}: {feed.bozo_exception})" if feed.bozo else ""
         )
         raise InputError(f"not a feed or no entries{reason}".replace("\n", " "))
-    items = [entry_to_item(entry, FeedDefaults(), "-", url) for entry in feed.entries]
+    defaults = FeedDefaults()
+    items = [entry_to_item(entry, defaults, "-", url) for entry in feed.entries]
     if not any(items):
         raise InputError("not a feed: no entry has a link or an id")
     warnings = [f"malformed feed, entries still usable: {feed.bozo_exception}"] if feed.bozo else []
