@@ -226,7 +226,8 @@ def render() -> str:
 
 
 def main() -> None:
-    """Write the module (``make sql``); its formatting is ruff's (the Makefile runs it)."""
+    """Write the module (``make sql``), exactly as :func:`render` gives it: ruff leaves it
+    alone (pyproject.toml), and a test compares the file with a fresh rendering."""
     TARGET.write_text(render(), encoding="utf-8")
     print(f"wrote {TARGET}", file=sys.stderr)
 

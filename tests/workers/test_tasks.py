@@ -592,6 +592,7 @@ def test_the_worker_builds_the_classifier_once_and_freezes_it_out_of_the_collect
         build_classifier(task_app)
         frozen = gc.get_freeze_count()
         assert frozen > 0
+        assert "classifier" in vars(task_app), "built by build_classifier, not on first use"
         assert task_app.classifier is task_app.classifier
     finally:
         gc.unfreeze()
