@@ -60,7 +60,6 @@ def backfill_size(limit: int | None = None) -> list[Result]:
     thousands = len(items) / 1000
     grown = {name: size - empty_tables.get(name, 0) for name, size in tables.items()}
     detail = storage_detail(grown, thousands)
-    del detail["outbox_mb"]
     raw = sum(len(f"{r.title}\n{r.text}".encode()) for r in items)
     return [
         Result(

@@ -143,12 +143,12 @@ def table_bytes(app: App) -> dict[str, int]:
 
 
 def storage_detail(grown: dict[str, int], thousands: float) -> dict[str, float]:
-    """MB per 1,000 documents: the pipeline's own tables, the outbox, and the largest tables."""
+    """MB per 1,000 documents: the pipeline's own tables (the outbox, which has its own line,
+    left out) and the largest tables."""
     per = {name: size / thousands / 1e6 for name, size in grown.items() if size > 0}
     largest = sorted(per.items(), key=lambda item: -item[1])[:SHOWN_TABLES]
     return {
         "pipeline_mb": round(sum(v for k, v in per.items() if k != OUTBOX), 3),
-        "outbox_mb": round(per.get(OUTBOX, 0.0), 3),
         **{f"table_mb.{name}": round(size, 3) for name, size in largest},
     }
 

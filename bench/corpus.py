@@ -9,7 +9,7 @@ follows — ingest, classify, changes, matching — is measured alone.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -29,12 +29,6 @@ def releases(limit: int | None = None, path: Path = CORPUS) -> list[Release]:
     """The first ``limit`` releases of the corpus (all without a limit)."""
     lines = itertools.islice(corpus_lines(path), limit)
     return [parse_release(raw.decode("utf-8")) for _number, raw in lines]
-
-
-def releases_in(path: Path) -> Iterator[Release]:
-    """Every release of a corpus file, one at a time."""
-    for _number, raw in corpus_lines(path):
-        yield parse_release(raw.decode("utf-8"))
 
 
 def _earlier_complete_run(session: Session) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from bench.corpus import CORPUS, releases_in
+from bench.corpus import CORPUS, releases
 from zonewatch.replay.releases import ReleaseEdit
 from zonewatch.workers.backfill import Release
 
@@ -306,7 +306,7 @@ def read_releases(path: Path = CORPUS) -> list[Release]:
     reads them."""
     return [
         release
-        for release in releases_in(path)
+        for release in releases(path=path)
         if release.language == "ko" and 600 <= len(release.text) <= 20_000
     ]
 
