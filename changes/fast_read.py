@@ -43,10 +43,8 @@ from zonewatch.changes.log_view import (
 )
 from zonewatch.changes.reach import Link, Reach, reach_of
 from zonewatch.config.database import DatabaseLocation, PostgresServer, SqliteFile
-from zonewatch.enums import ChangeKind, ReviewStatus
 from zonewatch.errors import ZonewatchError
 from zonewatch.packing import UNPACK_SQL, unpack_sql
-from zonewatch.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -189,41 +187,6 @@ def _links(rows: list[Any]) -> dict[int, tuple[str, ...]]:
     return sorted_links(sorted(rows, key=lambda row: (row[1], row[0])))
 
 
-def _view(
-    record: dict[str, Any], entities: dict[int, tuple[str, ...]], topics: dict[int, tuple[str, ...]]
-) -> ChangeView:
-    url = record["document_url"]
-    return ChangeView(
-        id=record["id"],
-        kind=ChangeKind(record["kind"]),
-        baseline=record["baseline"],
-        release=Release.of(record["released_at"], record["document_published_at"]),
-        detected_at=record["occurred_at"],
-        created_at=record["created_at"],
-        title=record["title"],
-        url=canonical_url(url) if url is not None else None,
-        summary=record["summary"],
-        significance=record["significance"],
-        signals=record["signals"],
-        minor=record["minor"],
-        source_id=record["source_id"],
-        document_id=record["document_id"],
-        old_version_id=record["old_version_id"],
-        new_version_id=record["new_version_id"],
-        entity_change_id=record["entity_change_id"],
-        related_change_id=record["related_change_id"],
-        event_key=record["event_key"],
-        dedupe_key=record["dedupe_key"],
-        review_status=ReviewStatus(record["review_status"]),
-        reviewed_by=record["reviewed_by"],
-        reviewed_at=record["reviewed_at"],
-        review_note=record["review_note"],
-        entities=entities.get(record["id"], ()),
-        topics=topics.get(record["id"], ()),
-        diff=record["diff"],
-    )
-
-
 def _check_known(reader: _Reader, request: ListRequest) -> None:
     """Name a misspelt id rather than answer with an empty list (as the ORM path does)."""
     values = request.values()
@@ -242,7 +205,16 @@ def list_page(location: DatabaseLocation, request: ListRequest) -> list[ChangeVi
         records = [_record(row, reader.dialect) for row in reader.rows(f"{shape}.records", values)]
         entities = _links(reader.rows(f"{shape}.entities", values))
         topics = _links(reader.rows(f"{shape}.topics", values))
-    return [_view(record, entities, topics) for record in records]
+    return [
+        ChangeView.of(
+            record,
+            record["document_url"],
+            Release.of(record["released_at"], record["document_published_at"]),
+            entities.get(record["id"], ()),
+            topics.get(record["id"], ()),
+        )
+        for record in records
+    ]
 
 
 def _tree_size(ids: tuple[str, ...]) -> int | None:

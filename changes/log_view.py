@@ -20,6 +20,7 @@ from zonewatch.entry_diff import PAST_TENSE, describe_entry_diff
 from zonewatch.enums import ChangeKind, ReviewStatus
 from zonewatch.errors import NotFoundError
 from zonewatch.timefmt import KST, iso_local
+from zonewatch.urls import canonical_url
 
 ENTITY_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 """What an entity id looks like (``zonewatch.config.zones.ENTITY_ID_PATTERN``): a name typed
@@ -29,6 +30,13 @@ CHANGE_KINDS = tuple(kind.value for kind in ChangeKind)
 """Plain strings, for choices and messages (click shows an enum choice by its member name)."""
 REVIEW_STATUSES = tuple(status.value for status in ReviewStatus)
 VERDICTS = tuple(status.value for status in ReviewStatus if status is not ReviewStatus.NEW)
+
+
+def document_address(url: str | None) -> str | None:
+    """A document's address as the log shows it, made canonical here as well as at ingest:
+    documents stored before links were cleaned may still carry a session id until their next
+    fetch."""
+    return canonical_url(url) if url is not None else None
 
 
 class ListShape(StrEnum):
@@ -123,6 +131,47 @@ class ChangeView:
     entities: tuple[str, ...]
     topics: tuple[str, ...]
     diff: dict[str, Any]
+
+    @classmethod
+    def of(
+        cls,
+        record: Mapping[str, Any],
+        url: str | None,
+        release: Release,
+        entities: tuple[str, ...],
+        topics: tuple[str, ...],
+    ) -> ChangeView:
+        """A record's stored columns, by name (as the ORM or a compiled statement reads
+        them), with its document's address and its release and links."""
+        return cls(
+            id=record["id"],
+            kind=ChangeKind(record["kind"]),
+            baseline=record["baseline"],
+            release=release,
+            detected_at=record["occurred_at"],
+            created_at=record["created_at"],
+            title=record["title"],
+            url=document_address(url),
+            summary=record["summary"],
+            significance=record["significance"],
+            signals=record["signals"],
+            minor=record["minor"],
+            source_id=record["source_id"],
+            document_id=record["document_id"],
+            old_version_id=record["old_version_id"],
+            new_version_id=record["new_version_id"],
+            entity_change_id=record["entity_change_id"],
+            related_change_id=record["related_change_id"],
+            event_key=record["event_key"],
+            dedupe_key=record["dedupe_key"],
+            review_status=ReviewStatus(record["review_status"]),
+            reviewed_by=record["reviewed_by"],
+            reviewed_at=record["reviewed_at"],
+            review_note=record["review_note"],
+            entities=entities,
+            topics=topics,
+            diff=record["diff"],
+        )
 
     def as_json(self, tz: ZoneInfo = KST) -> dict[str, Any]:
         """Every field as JSON-ready data, times in ``tz`` with their offset."""

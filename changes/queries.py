@@ -52,6 +52,7 @@ from zonewatch.changes.log_view import BaselineFilter as BaselineFilter
 from zonewatch.changes.log_view import (
     ChangeView,
     Release,
+    document_address,
     merged_timeline,
     model_event,
     record_event,
@@ -59,7 +60,6 @@ from zonewatch.changes.log_view import (
     unknown_source,
     unknown_topic,
 )
-from zonewatch.changes.log_view import EventType as EventType
 from zonewatch.changes.log_view import ReleaseOrigin as ReleaseOrigin
 from zonewatch.changes.log_view import TimelineEvent as TimelineEvent
 from zonewatch.changes.log_view import day_text as _day
@@ -85,7 +85,6 @@ from zonewatch.models.enums import ChangeKind, ReviewStatus
 from zonewatch.models.names import resolve_entity_id
 from zonewatch.models.queries import get_entity
 from zonewatch.timefmt import KST, iso_local
-from zonewatch.urls import canonical_url
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -522,10 +521,7 @@ def list_changes(session: Session, filters: ChangeFilter) -> list[LoggedChange]:
 
 
 def _logged(record: ChangeRecord, url: str | None, published: dt.datetime | None) -> LoggedChange:
-    """The address is made canonical here as well as at ingest: documents stored before
-    links were cleaned may still carry a session id until their next fetch."""
-    address = canonical_url(url) if url is not None else None
-    return LoggedChange(record, address, Release.of(record.released_at, published))
+    return LoggedChange(record, document_address(url), Release.of(record.released_at, published))
 
 
 def hidden_baselines(session: Session, filters: ChangeFilter) -> int:
@@ -546,34 +542,13 @@ def hidden_baselines(session: Session, filters: ChangeFilter) -> int:
 def change_view(change: LoggedChange) -> ChangeView:
     """What the change log shows of a record read through the ORM."""
     record = change.record
-    return ChangeView(
-        id=record.id,
-        kind=record.kind,
-        baseline=record.baseline,
-        release=change.release,
-        detected_at=change.detected_at,
-        created_at=record.created_at,
-        title=record.title,
-        url=change.url,
-        summary=record.summary,
-        significance=record.significance,
-        signals=record.signals,
-        minor=record.minor,
-        source_id=record.source_id,
-        document_id=record.document_id,
-        old_version_id=record.old_version_id,
-        new_version_id=record.new_version_id,
-        entity_change_id=record.entity_change_id,
-        related_change_id=record.related_change_id,
-        event_key=record.event_key,
-        dedupe_key=record.dedupe_key,
-        review_status=record.review_status,
-        reviewed_by=record.reviewed_by,
-        reviewed_at=record.reviewed_at,
-        review_note=record.review_note,
-        entities=tuple(sorted(link.entity_id for link in record.entities)),
-        topics=tuple(sorted(link.topic_id for link in record.topics)),
-        diff=record.diff,
+    columns = {column.key: getattr(record, column.key) for column in ChangeRecord.__table__.columns}
+    return ChangeView.of(
+        columns,
+        change.url,
+        change.release,
+        tuple(sorted(link.entity_id for link in record.entities)),
+        tuple(sorted(link.topic_id for link in record.topics)),
     )
 
 
