@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
@@ -155,6 +156,7 @@ def _datetime(value: Any) -> dt.datetime | None:
     return moment.astimezone(dt.UTC)
 
 
+@cache
 def _converters(dialect: str) -> dict[str, Callable[[Any], Any]]:
     on_sqlite = dialect == "sqlite"
     return {
@@ -179,14 +181,6 @@ def _named(
     return {name: convert[kind](value) for (name, kind), value in zip(columns, row, strict=True)}
 
 
-def _record(row: Sequence[Any], dialect: str) -> dict[str, Any]:
-    return _named(row, RECORD_COLUMNS, dialect)
-
-
-def _links(rows: list[Any]) -> dict[int, tuple[str, ...]]:
-    return sorted_links(sorted(rows, key=lambda row: (row[1], row[0])))
-
-
 def _check_known(reader: _Reader, request: ListRequest) -> None:
     """Name a misspelt id rather than answer with an empty list (as the ORM path does)."""
     values = request.values()
@@ -202,9 +196,10 @@ def list_page(location: DatabaseLocation, request: ListRequest) -> list[ChangeVi
         _check_known(reader, request)
         values = request.values()
         shape = request.shape.value
-        records = [_record(row, reader.dialect) for row in reader.rows(f"{shape}.records", values)]
-        entities = _links(reader.rows(f"{shape}.entities", values))
-        topics = _links(reader.rows(f"{shape}.topics", values))
+        rows = reader.rows(f"{shape}.records", values)
+        records = [_named(row, RECORD_COLUMNS, reader.dialect) for row in rows]
+        entities = sorted_links(reader.rows(f"{shape}.entities", values))
+        topics = sorted_links(reader.rows(f"{shape}.topics", values))
     return [
         ChangeView.of(
             record,
@@ -236,11 +231,9 @@ def timeline_events(
     reads: ``entity_id`` is no entity's id (it may be a name, which only the ORM path
     resolves) or its tree is larger than the largest compiled one."""
     with _reader(location) as reader:
-        if not reader.rows("entity_exists", {"root": entity_id}):
-            return None
         ids = tuple(sorted(row[0] for row in reader.rows("tree", {"root": entity_id})))
         size = _tree_size(ids)
-        if size is None:
+        if not ids or size is None:
             return None
         prefix = f"timeline.{size}"
         padded = _padded(ids, size)

@@ -41,11 +41,9 @@ from zonewatch.changes.queries import (
 )
 from zonewatch.changes.reach import Reach
 from zonewatch.models import (
-    ChangeEntity,
     ChangeRecord,
     ChangeTopic,
     Document,
-    Entity,
     Source,
     Topic,
 )
@@ -102,6 +100,7 @@ def _compiled(query: Select[Any], dialect: Dialect) -> Compiled:
     names = {repr(value): name for name, value in SENTINELS.items()}
     params = {}
     for bound, value in compiled.params.items():
+        # newest_links_query names its own parameters ("count", "entity_N"), left unset.
         if value is None and (bound in SENTINELS or bound == "count"):
             params[bound] = bound
         elif repr(value) in names:
@@ -116,16 +115,11 @@ def _statements(shape: ListShape) -> dict[str, Select[Any]]:
     page = log_query(filters, None, ChangeRecord.id).subquery()
     return {
         "records": log_query(filters, None, *RECORD_COLUMNS),
-        "entities": select(ChangeEntity.change_id, ChangeEntity.entity_id).where(
-            ChangeEntity.change_id.in_(select(page.c.id))
-        ),
-        "topics": select(ChangeTopic.change_id, ChangeTopic.topic_id).where(
-            ChangeTopic.change_id.in_(select(page.c.id))
-        ),
+        "entities": linked_entities_query(select(page.c.id)),
+        "topics": select(ChangeTopic.change_id, ChangeTopic.topic_id)
+        .where(ChangeTopic.change_id.in_(select(page.c.id)))
+        .order_by(ChangeTopic.topic_id),
     }
-
-
-# newest_links_query names its own parameters ("count", "entity_N") and leaves them unset.
 
 
 def _tree(size: int, reach: bool) -> EntityTree:
@@ -150,7 +144,6 @@ def _timeline_statements(size: int) -> dict[str, Select[Any]]:
 
 
 CHECKS: dict[str, Callable[[], Select[Any]]] = {
-    "entity_exists": lambda: select(Entity.id).where(Entity.id == SENTINELS["root"]),
     "tree": lambda: select(subtree(SENTINELS["root"]).c.id),
     "source_exists": lambda: select(Source.id).where(Source.id == SENTINELS["source_id"]),
     "topic_exists": lambda: select(Topic.id).where(Topic.id == SENTINELS["topic_id"]),
