@@ -1,12 +1,13 @@
 """The simple pages of the change log read without SQLAlchemy, from compiled SQL.
 
-``changes list`` of the newest records (under no filter, one source or one topic) is a query
-of a few milliseconds behind most of a second of importing SQLAlchemy and the ORM. Here the
-same statements, compiled from :func:`zonewatch.changes.queries.log_query` into
-:mod:`zonewatch.changes.compiled_sql` by ``make sql``, run on :mod:`sqlite3` or
-:mod:`psycopg`, and the rows become the same :class:`ChangeView` the ORM's rows become.
-Which path a request takes depends on its shape alone; an error here is an error, never a
-reason to try the other path.
+``changes list`` of the newest records (under no filter, one source or one topic) and
+``timeline`` of an entity named by its id are queries of a few milliseconds behind most of a
+second of importing SQLAlchemy and the ORM. Here the same statements, compiled from
+:mod:`zonewatch.changes.queries` into :mod:`zonewatch.changes.compiled_sql` by ``make sql``,
+run on :mod:`sqlite3` or :mod:`psycopg`, and the rows become what the ORM's rows become
+(:class:`ChangeView`, :class:`TimelineEvent`). A list takes this path by its shape alone; a
+timeline also by its tree's size, read here (None sends it to the ORM). An error here is an
+error, never a reason to try the other path.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -32,7 +32,7 @@ from zonewatch.changes.compiled_sql import (
 )
 from zonewatch.changes.log_view import (
     ChangeView,
-    ListShape,
+    ListRequest,
     Release,
     TimelineEvent,
     merged_timeline,
@@ -43,8 +43,13 @@ from zonewatch.changes.log_view import (
     unknown_topic,
 )
 from zonewatch.changes.reach import Link, Reach, reach_of
-from zonewatch.config.database import DatabaseLocation, PostgresServer, SqliteFile
-from zonewatch.errors import ZonewatchError
+from zonewatch.config.database import (
+    DatabaseLocation,
+    DatabaseProblemError,
+    PostgresServer,
+    SqliteFile,
+    describe_database_problem,
+)
 from zonewatch.packing import UNPACK_SQL, unpack_sql
 
 if TYPE_CHECKING:
@@ -54,36 +59,6 @@ SQLITE_BUSY_TIMEOUT_S = 30.0
 """As long as the engine waits for a writer (``zonewatch.models.db``)."""
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 """How SQLAlchemy stores a time in SQLite (what a comparison with a stored time needs)."""
-
-
-class DatabaseProblemError(ZonewatchError):
-    """The database cannot answer: missing, not initialised, or unreachable."""
-
-
-def describe_database_problem(reason: str) -> str:
-    """Say what is wrong with the database in words an operator can act on (the ORM path's
-    errors say the same, ``zonewatch.cli.main.database_problem``)."""
-    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
-        return "the database is not initialised: run `zonewatch init` first"
-    return f"database unavailable: {reason}"
-
-
-@dataclass(frozen=True)
-class ListRequest:
-    """One page of ``changes list`` in a shape the compiled SQL covers."""
-
-    shape: ListShape
-    limit: int
-    source_id: str | None = None
-    topic_id: str | None = None
-
-    def values(self) -> dict[str, Any]:
-        return {
-            "limit": self.limit,
-            "offset": 0,
-            "source_id": self.source_id,
-            "topic_id": self.topic_id,
-        }
 
 
 class _Reader:
@@ -108,8 +83,9 @@ class _Reader:
 
 @contextmanager
 def _sqlite(location: SqliteFile) -> Iterator[_Reader]:
-    """A read-only connection set up as the engine sets up its own, in one read transaction
-    (every statement of a page sees the same records)."""
+    """A read-only connection with what reading needs of the engine's set-up (its wait for a
+    writer, ``zw_unpack``), in one read transaction (every statement of a page sees the same
+    records)."""
     if not location.path.is_file():
         raise DatabaseProblemError(describe_database_problem("no such table: change_records"))
     uri = f"file:{quote(str(location.path.resolve()))}?mode=ro"
@@ -138,8 +114,7 @@ def _postgresql(location: PostgresServer) -> Iterator[_Reader]:
                 "postgresql", lambda sql, params: connection.execute(sql, params).fetchall()
             )
     except psycopg.Error as exc:
-        reason = (str(exc).strip().splitlines() or ["?"])[0]
-        raise DatabaseProblemError(describe_database_problem(reason)) from None
+        raise DatabaseProblemError(describe_database_problem(str(exc))) from None
 
 
 def _reader(location: DatabaseLocation) -> AbstractContextManager[_Reader]:

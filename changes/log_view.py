@@ -49,6 +49,24 @@ class ListShape(StrEnum):
     TOPIC = "topic"
 
 
+@dataclass(frozen=True)
+class ListRequest:
+    """One page of ``changes list`` in a shape the compiled SQL covers."""
+
+    shape: ListShape
+    limit: int
+    source_id: str | None = None
+    topic_id: str | None = None
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "limit": self.limit,
+            "offset": 0,
+            "source_id": self.source_id,
+            "topic_id": self.topic_id,
+        }
+
+
 def unknown_source(source_id: str) -> NotFoundError:
     return NotFoundError(f"unknown source {source_id!r} (see `zonewatch sources list`)")
 

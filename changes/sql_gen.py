@@ -1,12 +1,12 @@
 """Writes :mod:`zonewatch.changes.compiled_sql`: the change log's simple pages as SQL text.
 
 The read queries are defined once, in SQLAlchemy (:func:`zonewatch.changes.queries.log_query`).
-Importing SQLAlchemy and the ORM costs most of a second, several times a simple query, so
-the pages a person asks for most (``changes list`` under no filter, or under one source or
-one topic) are compiled here, per dialect, into a module that
-:mod:`zonewatch.changes.fast_read` runs with the standard drivers alone. ``make sql``
-rewrites it; a test compiles again and fails when the committed module differs, so the text
-cannot drift from the definition.
+Importing SQLAlchemy and the ORM costs most of a second, several times a simple query, so the
+pages a person asks for most (``changes list`` under no filter, or under one source or one
+topic, and an entity's ``timeline`` for trees of a few sizes) are compiled here, per dialect,
+into a module that :mod:`zonewatch.changes.fast_read` runs with the standard drivers alone.
+``make sql`` rewrites it; a test compiles again and fails when the committed module differs, so
+the text cannot drift from the definition.
 
 Parameter values are sentinels while compiling; each compiled parameter is then named by the
 value it received, so the module maps the driver's names onto the shape's (``limit``,

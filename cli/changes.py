@@ -32,6 +32,7 @@ from zonewatch.changes.log_view import (
     BaselineFilter,
     ChangeView,
     EventType,
+    ListRequest,
     ListShape,
     ReleaseOrigin,
     TimelineEvent,
@@ -43,7 +44,6 @@ from zonewatch.config.database import database_location
 from zonewatch.timefmt import local_minutes
 
 if TYPE_CHECKING:
-    from zonewatch.changes.fast_read import ListRequest
     from zonewatch.changes.queries import ChangeFilter
     from zonewatch.changes.review import ReviewAction
     from zonewatch.models import ChangeRecord, NoiseRule
@@ -206,15 +206,13 @@ def list_command(cli_ctx: CliContext, /, limit: int, output: OutputFormat, **opt
         if output is OutputFormat.CSV:
             write_csv((ExportRow.of(change) for change in found), sys.stdout, tz)
             return
-        hidden = hidden_baselines(session, filters)
+        hidden = hidden_baselines(session, filters) if output is OutputFormat.TABLE else 0
     _print_views(cli_ctx, [change_view(change) for change in found], output, hidden, tz)
 
 
 def _fast_request(options: dict[str, Any], limit: int, output: OutputFormat) -> ListRequest | None:
     """The request, when its shape is one the compiled SQL reads (newest records under no
     filter, one source or one topic; as a table or JSON); else None (the ORM reads it)."""
-    from zonewatch.changes.fast_read import ListRequest
-
     narrowing = {name: value for name, value in options.items() if value not in (None, ())}
     narrowing.pop("baseline", None)
     if options["baseline"] != BaselineFilter.SHOW or output is OutputFormat.CSV:

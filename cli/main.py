@@ -192,9 +192,9 @@ def main(argv: list[str] | None = None) -> None:
 
 def database_problem(exc: DatabaseError) -> str:
     """Say what is wrong with the database in words an operator can act on."""
-    from zonewatch.changes.fast_read import describe_database_problem
+    from zonewatch.config.database import describe_database_problem
 
-    return describe_database_problem((str(exc.orig or exc).strip().splitlines() or ["?"])[0])
+    return describe_database_problem(str(exc.orig or exc))
 
 
 def file_problem(exc: OSError) -> tuple[str, int]:

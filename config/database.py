@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from zonewatch.errors import ZonewatchError
+
 
 @dataclass(frozen=True)
 class SqliteFile:
@@ -36,3 +38,16 @@ def database_location(url: str) -> DatabaseLocation | None:
     if backend in ("postgresql", "postgres"):
         return PostgresServer(f"postgresql://{rest}")
     return None
+
+
+class DatabaseProblemError(ZonewatchError):
+    """The database cannot answer: missing, not initialised, or unreachable."""
+
+
+def describe_database_problem(error_text: str) -> str:
+    """Say what is wrong with the database, from a driver's error text, in words an operator
+    can act on (the ORM's errors and the compiled read path's alike)."""
+    reason = (error_text.strip().splitlines() or ["?"])[0]
+    if "no such table" in reason or ("relation" in reason and "does not exist" in reason):
+        return "the database is not initialised: run `zonewatch init` first"
+    return f"database unavailable: {reason}"

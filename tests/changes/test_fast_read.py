@@ -20,18 +20,13 @@ from tests.changes.test_queries import entity, model_change, record, topic, vers
 from tests.testkit import factories
 from zonewatch.changes import fast_read, sql_gen
 from zonewatch.changes.compiled_sql import TREE_SIZES
-from zonewatch.changes.fast_read import (
-    DatabaseProblemError,
-    ListRequest,
-    list_page,
-    timeline_events,
-)
-from zonewatch.changes.log_view import ENTITY_ID, ChangeView, ListShape, TimelineEvent
+from zonewatch.changes.fast_read import list_page, timeline_events
+from zonewatch.changes.log_view import ENTITY_ID, ChangeView, ListRequest, ListShape, TimelineEvent
 from zonewatch.changes.queries import ChangeFilter, change_view, list_changes, timeline
 from zonewatch.cli.changes import _print_timeline, _print_views
 from zonewatch.cli.context import CliContext
 from zonewatch.cli.render import OutputFormat
-from zonewatch.config.database import SqliteFile, database_location
+from zonewatch.config.database import DatabaseProblemError, SqliteFile, database_location
 from zonewatch.config.zones import ENTITY_ID_PATTERN
 from zonewatch.enums import ReviewStatus
 from zonewatch.errors import NotFoundError
