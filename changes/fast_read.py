@@ -44,6 +44,7 @@ from zonewatch.changes.log_view import (
 )
 from zonewatch.changes.reach import Link, Reach, reach_of
 from zonewatch.config.database import (
+    SQLITE_BUSY_TIMEOUT_MS,
     DatabaseLocation,
     DatabaseProblemError,
     PostgresServer,
@@ -51,12 +52,11 @@ from zonewatch.config.database import (
     describe_database_problem,
 )
 from zonewatch.packing import UNPACK_SQL, unpack_sql
+from zonewatch.timefmt import aware
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-SQLITE_BUSY_TIMEOUT_S = 30.0
-"""As long as the engine waits for a writer (``zonewatch.models.db``)."""
 SQLITE_DATETIME = "%Y-%m-%d %H:%M:%S.%f"
 """How SQLAlchemy stores a time in SQLite (what a comparison with a stored time needs)."""
 
@@ -90,7 +90,7 @@ def _sqlite(location: SqliteFile) -> Iterator[_Reader]:
         raise DatabaseProblemError(describe_database_problem("no such table: change_records"))
     uri = f"file:{quote(str(location.path.resolve()))}?mode=ro"
     try:
-        connection = sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)
+        connection = sqlite3.connect(uri, uri=True, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise DatabaseProblemError(describe_database_problem(str(exc))) from None
     connection.isolation_level = None
@@ -126,9 +126,7 @@ def _datetime(value: Any) -> dt.datetime | None:
     if value is None:
         return None
     moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone(dt.UTC)
+    return aware(moment).astimezone(dt.UTC)
 
 
 @cache

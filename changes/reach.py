@@ -37,7 +37,7 @@ class Reach:
     oldest: dt.datetime | None
 
 
-def newest_links(newest_of: NewestOf, ids: tuple[str, ...], count: int) -> tuple[list[Link], bool]:
+def _newest_links(newest_of: NewestOf, ids: tuple[str, ...], count: int) -> tuple[list[Link], bool]:
     """The newest ``count`` links of the entities (newest first), merged from chunks of
     ``MERGED_ARMS``; and whether there may be more."""
     found: list[Link] = []
@@ -58,7 +58,7 @@ def reach_of(newest_of: NewestOf, ids: tuple[str, ...], records: int) -> Reach:
         raise ValueError(f"a reach of {records} records")
     window = 2 * records
     while True:
-        links, full = newest_links(newest_of, ids, window)
+        links, full = _newest_links(newest_of, ids, window)
         seen: set[int] = set()
         for change_id, placed in links:
             seen.add(change_id)

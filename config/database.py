@@ -8,6 +8,10 @@ from pathlib import Path
 
 from zonewatch.errors import ZonewatchError
 
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLite reader or writer waits for another writer: the engine's connections and
+the compiled read path's alike."""
+
 
 @dataclass(frozen=True)
 class SqliteFile:

@@ -12,9 +12,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from zonewatch.config.database import SQLITE_BUSY_TIMEOUT_MS
 from zonewatch.packing import UNPACK_SQL, unpack_sql
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
 SQLITE_CACHE_KIB = 65_536
 SQLITE_INCREMENTAL_VACUUM = 2
 """``PRAGMA auto_vacuum`` of a file that can hand free pages back (``release_free_pages``)."""
