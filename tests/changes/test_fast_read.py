@@ -6,9 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tests.changes.test_queries import entity, model_change, record, topic, version
 from tests.testkit import factories
+from tests.testkit.workers import run_cli, zonewatch_env
 from zonewatch.changes import fast_read, sql_gen
 from zonewatch.changes.compiled_sql import TREE_SIZES
 from zonewatch.changes.fast_read import list_page, timeline_events
@@ -35,7 +33,6 @@ from zonewatch.models.db import make_engine, make_session_factory, session_scope
 from zonewatch.timefmt import KST
 
 DAY = dt.datetime(2026, 3, 10, 9, tzinfo=KST)
-ZONEWATCH = str(Path(sys.executable).with_name("zonewatch"))
 REQUESTS = [
     ListRequest(ListShape.LATEST, 50),
     ListRequest(ListShape.LATEST, 3),
@@ -176,25 +173,17 @@ def test_a_missing_database_is_not_initialised_and_is_not_created(tmp_path: Path
 
 
 def test_the_command_prints_what_the_orm_path_prints(
-    filled: str, capsys: pytest.CaptureFixture[str]
+    filled: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The installed script, end to end: table and JSON as the ORM path renders them."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEWATCH_")}
-    env |= {"ZONEWATCH_DATABASE_URL": filled, "COLUMNS": "200"}
+    env = zonewatch_env(tmp_path, database_url=filled) | {"COLUMNS": "200"}
     request_ = ListRequest(ListShape.SOURCE, 4, source_id="board-a")
     orm = _orm_views(filled, request_)
-    argv = [ZONEWATCH, "changes", "list", "--source", "board-a", "--limit", "4"]
+    argv = ["changes", "list", "--source", "board-a", "--limit", "4"]
     for output in (OutputFormat.TABLE, OutputFormat.JSON):
-        done = subprocess.run(
-            [*argv, "--format", output.value],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        assert done.stdout == _printed(orm, output, capsys)
-    assert [row["id"] for row in json.loads(done.stdout)] == [view.id for view in orm]
+        printed = run_cli(env, *argv, "--format", output.value)
+        assert printed == _printed(orm, output, capsys)
+    assert [row["id"] for row in json.loads(printed)] == [view.id for view in orm]
 
 
 def _fill_tree(session: Session) -> None:
@@ -290,27 +279,19 @@ def test_the_id_form_is_the_models() -> None:
 
 
 def test_the_timeline_command_prints_what_the_orm_path_prints(
-    tree: str, capsys: pytest.CaptureFixture[str]
+    tree: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ZONEWATCH_")}
-    env |= {"ZONEWATCH_DATABASE_URL": tree, "COLUMNS": "200"}
+    env = zonewatch_env(tmp_path, database_url=tree) | {"COLUMNS": "200"}
     orm = _orm_timeline(tree, "ifez", 7)
     for output in OutputFormat:
-        done = subprocess.run(
-            [ZONEWATCH, "timeline", "ifez", "--limit", "7", "--format", output.value],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
+        printed = run_cli(env, "timeline", "ifez", "--limit", "7", "--format", output.value)
         context = CliContext({})
         buffer = io.StringIO()
         context.__dict__["console"] = Console(
             file=buffer, width=200, highlight=False, soft_wrap=True
         )
         _print_timeline(context, "ifez", orm, output, KST)
-        assert done.stdout == buffer.getvalue() + capsys.readouterr().out
+        assert printed == buffer.getvalue() + capsys.readouterr().out
 
 
 def test_its_sqlite_connection_unpacks_texts_as_the_orm_packs_them(
