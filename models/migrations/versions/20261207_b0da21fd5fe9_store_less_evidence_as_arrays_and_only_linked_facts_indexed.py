@@ -12,7 +12,7 @@ instead of JSONB: nothing queries inside evidence, and JSONB's item headers and 
 about 80% more room than the compact text. The downgrade writes every item as an object again,
 as JSONB.
 
-On SQLite, texts are packed from now on against a preset dictionary (models.packed); texts
+On SQLite, texts are packed from now on against a preset dictionary (zonewatch.packing); texts
 packed before stay as they are and read the same. The downgrade packs the texts that use the
 dictionary again without it, since older code cannot read them (it reads them through
 zonewatch.packing.unpack: only the product knows its dictionaries).
@@ -128,9 +128,15 @@ def _decoded(item: Any) -> Any:
     return {key: _uncoded(key, value) for key, value in zip(SHAPES[number], values, strict=True)}
 
 
-def _recoded(change: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any]]:
-    """An evidence list rewritten item by item through ``change``."""
-    return lambda evidence: [change(item) for item in evidence]
+def _recoded(change: Callable[[Any], Any]) -> Callable[[list[Any]], list[Any] | None]:
+    """An evidence list rewritten item by item through ``change``; None (the row left as it
+    is) when no item changes."""
+
+    def recode(evidence: list[Any]) -> list[Any] | None:
+        items = [change(item) for item in evidence]
+        return None if items == evidence else items
+
+    return recode
 
 
 def _facts_index(**where: Any) -> None:
