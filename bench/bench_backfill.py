@@ -28,9 +28,11 @@ from zonewatch.workers.backfill import corpus_lines
 def _zonewatch(data_dir: Path, *args: str) -> None:
     environment = {**os.environ, "ZONEWATCH_DATA_DIR": str(data_dir)}
     environment.pop("ZONEWATCH_DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "zonewatch", *args], env=environment, check=True, capture_output=True
+    done = subprocess.run(
+        [sys.executable, "-m", "zonewatch", *args], env=environment, capture_output=True, text=True
     )
+    if done.returncode != 0:
+        raise RuntimeError(f"zonewatch {' '.join(args)} exited {done.returncode}: {done.stderr}")
 
 
 def _sizes(data_dir: Path) -> tuple[int, dict[str, int]]:
