@@ -627,15 +627,17 @@ _GENERIC_HEAD = r"zones?\b"
 """The English word a list of zones ends with (``the Ulsan and Gwangju zones``): taken only
 in a release that names the family and no other zone type."""
 _BEFORE_WINDOW = 80
-_NAME_GAP_START = re.compile(r"^[\s\-‐‑–—·]+")
+_NAME_GAP = r"[\s\-‐‑–—·]"
+"""What may stand between the words of a name: dashes and spaces are interchangeable."""
+_NAME_GAP_START = re.compile(rf"^{_NAME_GAP}+")
 """Separators a name may begin with, which its pattern leaves out (see ``_name_regex``)."""
 
 
 def _name_regex(name: str, plural: bool = False) -> str:
     """A region or head name as a pattern: dashes and spaces interchangeable, Latin names
     as whole words (a Latin head also in the plural)."""
-    parts = [re.escape(part) for part in re.split(r"[\s\-‐‑–—·]+", name) if part]
-    body = r"[\s\-‐‑–—·]*".join(parts)
+    parts = [re.escape(part) for part in re.split(f"{_NAME_GAP}+", name) if part]
+    body = f"{_NAME_GAP}*".join(parts)
     if _is_latin(name[0]):
         body = rf"(?<![A-Za-z]){body}"
     if _is_latin(name[-1]):
