@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from zoneinfo import ZoneInfo
 
-    from zonewatch.changes.queries import LoggedChange
+    from zonewatch.changes.log_view import ChangeView
 
 
 class ExportFormat(StrEnum):
@@ -73,25 +73,24 @@ class ExportRow:
     summary: str | None
 
     @classmethod
-    def of(cls, change: LoggedChange) -> ExportRow:
-        record = change.record
+    def of(cls, change: ChangeView) -> ExportRow:
         return cls(
-            id=record.id,
+            id=change.id,
             released_at=change.release.at,
             detected_at=change.detected_at,
-            kind=record.kind,
-            baseline=record.baseline,
-            title=record.title,
+            kind=change.kind,
+            baseline=change.baseline,
+            title=change.title,
             url=change.url,
-            source=record.source_id,
-            entities=tuple(sorted(link.entity_id for link in record.entities)),
-            topics=tuple(sorted(link.topic_id for link in record.topics)),
-            significance=record.significance,
-            minor=record.minor,
-            review_status=record.review_status,
-            reviewed_by=record.reviewed_by,
-            review_note=record.review_note,
-            summary=record.summary,
+            source=change.source_id,
+            entities=change.entities,
+            topics=change.topics,
+            significance=change.significance,
+            minor=change.minor,
+            review_status=change.review_status,
+            reviewed_by=change.reviewed_by,
+            review_note=change.review_note,
+            summary=change.summary,
         )
 
     def as_json(self, tz: ZoneInfo = KST) -> dict[str, Any]:

@@ -186,7 +186,7 @@ def list_command(cli_ctx: CliContext, /, limit: int, output: OutputFormat, **opt
     and sits in the list at the time it was detected.
     """
     tz = _zone(cli_ctx)
-    request = _fast_request(options, limit, output)
+    request = _fast_request(options, limit)
     location = database_location(cli_ctx.settings.effective_database_url)
     if request is not None and location is not None:
         from zonewatch.changes.fast_read import list_page
@@ -203,19 +203,16 @@ def list_command(cli_ctx: CliContext, /, limit: int, output: OutputFormat, **opt
     with cli_ctx.app.session() as session:
         filters = with_entity_ids(session, _change_filter(options, limit, tz))
         found = list_changes(session, filters)
-        if output is OutputFormat.CSV:
-            write_csv((ExportRow.of(change) for change in found), sys.stdout, tz)
-            return
         hidden = hidden_baselines(session, filters) if output is OutputFormat.TABLE else 0
     _print_views(cli_ctx, [change_view(change) for change in found], output, hidden, tz)
 
 
-def _fast_request(options: dict[str, Any], limit: int, output: OutputFormat) -> ListRequest | None:
+def _fast_request(options: dict[str, Any], limit: int) -> ListRequest | None:
     """The request, when its shape is one the compiled SQL reads (newest records under no
-    filter, one source or one topic; as a table or JSON); else None (the ORM reads it)."""
+    filter, one source or one topic); else None (the ORM reads it)."""
     narrowing = {name: value for name, value in options.items() if value not in (None, ())}
     narrowing.pop("baseline", None)
-    if options["baseline"] != BaselineFilter.SHOW or output is OutputFormat.CSV:
+    if options["baseline"] != BaselineFilter.SHOW:
         return None
     if not narrowing:
         return ListRequest(ListShape.LATEST, limit)
@@ -229,7 +226,9 @@ def _fast_request(options: dict[str, Any], limit: int, output: OutputFormat) -> 
 def _print_views(
     cli_ctx: CliContext, found: list[ChangeView], output: OutputFormat, hidden: int, tz: ZoneInfo
 ) -> None:
-    if output is OutputFormat.JSON:
+    if output is OutputFormat.CSV:
+        write_csv((ExportRow.of(change) for change in found), sys.stdout, tz)
+    elif output is OutputFormat.JSON:
         print_json([change.as_json(tz) for change in found])
     else:
         _print_table(cli_ctx, found, hidden, tz)
@@ -263,12 +262,13 @@ def export_command(
     time, kind, baseline, title, canonical URL, source, entities, topics, significance and
     the review."""
     tz = _zone(cli_ctx)
-    from zonewatch.changes.queries import list_changes, with_entity_ids
+    from zonewatch.changes.queries import change_view, list_changes, with_entity_ids
 
     chosen = ExportFormat(file_format or _format_of(output))
     with cli_ctx.app.session() as session:
         filters = with_entity_ids(session, _change_filter(options, limit, tz))
-        rows = [ExportRow.of(change) for change in list_changes(session, filters)]
+        found = list_changes(session, filters)
+        rows = [ExportRow.of(change_view(change)) for change in found]
     if output is None:
         _write_export(rows, chosen, sys.stdout, tz)
         return

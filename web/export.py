@@ -9,7 +9,7 @@ from dataclasses import replace
 from starlette.responses import Response
 
 from zonewatch.changes.export import ExportFormat, ExportRow, json_text, write_csv
-from zonewatch.changes.queries import list_changes
+from zonewatch.changes.queries import change_view, list_changes
 from zonewatch.errors import InputError
 from zonewatch.web.changes import READERS, only_new, parse_filters, signed_in_user, wants_new
 from zonewatch.web.permissions import Page, require
@@ -31,7 +31,7 @@ def _export(page: Page, chosen: ExportFormat) -> Response:
             f"more than {MAX_EXPORT} changes match: narrow the filters, or use "
             "`zonewatch changes export`"
         )
-    rows = [ExportRow.of(change) for change in found]
+    rows = [ExportRow.of(change_view(change)) for change in found]
     if chosen is ExportFormat.JSON:
         body = json_text(rows, tz)
     else:

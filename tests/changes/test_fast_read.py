@@ -175,15 +175,17 @@ def test_a_missing_database_is_not_initialised_and_is_not_created(tmp_path: Path
 def test_the_command_prints_what_the_orm_path_prints(
     filled: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """The installed script, end to end: table and JSON as the ORM path renders them."""
+    """The installed script, end to end: table, JSON and CSV as the ORM path renders them."""
     env = zonewatch_env(tmp_path, database_url=filled) | {"COLUMNS": "200"}
     request_ = ListRequest(ListShape.SOURCE, 4, source_id="board-a")
     orm = _orm_views(filled, request_)
     argv = ["changes", "list", "--source", "board-a", "--limit", "4"]
-    for output in (OutputFormat.TABLE, OutputFormat.JSON):
-        printed = run_cli(env, *argv, "--format", output.value)
-        assert printed == _printed(orm, output, capsys)
-    assert [row["id"] for row in json.loads(printed)] == [view.id for view in orm]
+    printed = {output: run_cli(env, *argv, "--format", output.value) for output in OutputFormat}
+    for output, text in printed.items():
+        assert text == _printed(orm, output, capsys)
+    as_json = json.loads(printed[OutputFormat.JSON])
+    assert [row["id"] for row in as_json] == [view.id for view in orm]
+    assert len(printed[OutputFormat.CSV].splitlines()) == len(orm) + 1
 
 
 def _fill_tree(session: Session) -> None:

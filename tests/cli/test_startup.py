@@ -121,10 +121,18 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["changes", "list", "--limit", "5"],
         ["changes", "list", "--source", "korea-kr-press", "--format", "json"],
         ["changes", "list", "--topic", "plan"],
+        ["changes", "list", "--format", "csv"],
         ["timeline", "ifez"],
         ["timeline", "ifez", "--format", "csv"],
     ],
-    ids=["changes-list", "changes-list-source", "changes-list-topic", "timeline", "timeline-csv"],
+    ids=[
+        "changes-list",
+        "changes-list-source",
+        "changes-list-topic",
+        "changes-list-csv",
+        "timeline",
+        "timeline-csv",
+    ],
 )
 def test_the_simple_pages_of_the_change_log_load_no_sqlalchemy(
     data_dir: Path, argv: list[str]
@@ -142,11 +150,10 @@ def test_the_simple_pages_of_the_change_log_load_no_sqlalchemy(
     "argv",
     [
         ["changes", "list", "--entity", "ifez", "--limit", "5"],
-        ["changes", "list", "--format", "csv"],
         ["timeline", "IFEZ"],
         ["sources", "list"],
     ],
-    ids=["changes-list-entity", "changes-list-csv", "timeline-by-name", "sources-list"],
+    ids=["changes-list-entity", "timeline-by-name", "sources-list"],
 )
 def test_queries_load_neither_crawler_nor_workers_nor_web(data_dir: Path, argv: list[str]) -> None:
     """A query of another shape runs through SQLAlchemy and prints; the crawl, the workers,
